@@ -1,0 +1,337 @@
+package c2dapi
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// ListOptions is offset paging, the API's older and most common form.
+type ListOptions struct {
+	Offset int
+	Limit  int
+}
+
+func (o ListOptions) query() url.Values {
+	q := url.Values{}
+	setInt(q, "offset", o.Offset)
+	setInt(q, "limit", o.Limit)
+	return q
+}
+
+func setInt(q url.Values, key string, v int) {
+	if v > 0 {
+		q.Set(key, strconv.Itoa(v))
+	}
+}
+
+func setID(q url.Values, key string, v ID) {
+	if v > 0 {
+		q.Set(key, v.String())
+	}
+}
+
+func setStr(q url.Values, key, v string) {
+	if v != "" {
+		q.Set(key, v)
+	}
+}
+
+func list[T any](ctx context.Context, c *Client, path string, q url.Values) (*Page[T], error) {
+	env, err := c.do(ctx, http.MethodGet, path, q, nil)
+	if err != nil {
+		return nil, err
+	}
+	return decodeList[T](env)
+}
+
+func one[T any](ctx context.Context, c *Client, method, path string, q url.Values, body any) (*T, error) {
+	env, err := c.do(ctx, method, path, q, body)
+	if err != nil {
+		return nil, err
+	}
+	return decodeOne[T](env)
+}
+
+// InfoService reads the account behind the token.
+type InfoService struct{ c *Client }
+
+// Get returns api_info. It is the cheapest way to validate a token. Older
+// accounts only answer the un-prefixed path, so a 404 falls back to it.
+func (s *InfoService) Get(ctx context.Context) (*APIInfo, error) {
+	info, err := one[APIInfo](ctx, s.c, http.MethodGet, "/companies/api_info", nil, nil)
+	var nf *NotFoundError
+	if errors.As(err, &nf) {
+		return one[APIInfo](ctx, s.c, http.MethodGet, "/api_info", nil, nil)
+	}
+	return info, err
+}
+
+// ChannelsService lists the account's channels.
+type ChannelsService struct{ c *Client }
+
+// ChannelListOptions filters the channel list.
+type ChannelListOptions struct {
+	Phone string
+	ListOptions
+}
+
+// List returns one page of channels.
+func (s *ChannelsService) List(ctx context.Context, opts ChannelListOptions) (*Page[Channel], error) {
+	q := opts.query()
+	setStr(q, "phone", opts.Phone)
+	return list[Channel](ctx, s.c, "/channels", q)
+}
+
+// OperatorsService lists the account's operators.
+type OperatorsService struct{ c *Client }
+
+// List returns one page of operators.
+func (s *OperatorsService) List(ctx context.Context, opts ListOptions) (*Page[Operator], error) {
+	return list[Operator](ctx, s.c, "/operators", opts.query())
+}
+
+// ClientsService reads and writes the agency's clients.
+type ClientsService struct{ c *Client }
+
+// ClientListOptions filters the client list.
+type ClientListOptions struct {
+	Phone string
+	Tags  string // comma-separated tag ids
+	ListOptions
+}
+
+// List returns one page of clients.
+func (s *ClientsService) List(ctx context.Context, opts ClientListOptions) (*Page[Customer], error) {
+	q := opts.query()
+	setStr(q, "phone", opts.Phone)
+	setStr(q, "tags", opts.Tags)
+	return list[Customer](ctx, s.c, "/clients", q)
+}
+
+// Get returns one client.
+func (s *ClientsService) Get(ctx context.Context, id ID) (*Customer, error) {
+	return one[Customer](ctx, s.c, http.MethodGet, "/clients/"+id.String(), nil, nil)
+}
+
+// Transports returns where a client can be reached.
+func (s *ClientsService) Transports(ctx context.Context, id ID) ([]ClientTransport, error) {
+	page, err := list[ClientTransport](ctx, s.c, "/clients/"+id.String()+"/transport", nil)
+	if err != nil {
+		return nil, err
+	}
+	return page.Items, nil
+}
+
+// Dialogs returns the client's dialogs.
+func (s *ClientsService) Dialogs(ctx context.Context, id ID) (*Page[Dialog], error) {
+	return list[Dialog](ctx, s.c, "/clients/"+id.String()+"/dialogs", nil)
+}
+
+// NewCustomer is the body of "write first": create a client to message.
+type NewCustomer struct {
+	Phone     string `json:"phone"` // digits only, e.g. 79050000000
+	Transport string `json:"transport"`
+	ChannelID ID     `json:"channel_id"`
+	Nickname  string `json:"nickname,omitempty"`
+}
+
+// Create makes a client on a channel so the agency can write first. The
+// tariff option "write first" must be on, else a ValidationError returns.
+func (s *ClientsService) Create(ctx context.Context, nc NewCustomer) (*Customer, error) {
+	return one[Customer](ctx, s.c, http.MethodPost, "/clients", nil, nc)
+}
+
+// ClientUpdate holds the fields to change; empty fields are left alone.
+type ClientUpdate struct {
+	Nickname string `json:"nickname,omitempty"`
+	Comment  string `json:"comment,omitempty"`
+}
+
+// Update changes a client's name or comment.
+func (s *ClientsService) Update(ctx context.Context, id ID, u ClientUpdate) (*Customer, error) {
+	return one[Customer](ctx, s.c, http.MethodPut, "/clients/"+id.String(), nil, u)
+}
+
+// MessagesService reads and sends messages.
+type MessagesService struct{ c *Client }
+
+// MessageListOptions filters the message list. StartID with Order "asc" is
+// keyset paging: the way to poll for new messages at one call per poll.
+type MessageListOptions struct {
+	Transport  string
+	ChannelID  ID
+	ClientID   ID
+	DialogID   ID
+	OperatorID ID
+	Type       string
+	Read       *bool
+	StartDate  time.Time
+	FinishDate time.Time
+	Order      string // "asc" or "desc"
+	StartID    ID
+	ListOptions
+}
+
+func (o MessageListOptions) query() url.Values {
+	q := o.ListOptions.query()
+	setStr(q, "transport", o.Transport)
+	setID(q, "channel_id", o.ChannelID)
+	setID(q, "client_id", o.ClientID)
+	setID(q, "dialog_id", o.DialogID)
+	setID(q, "operator_id", o.OperatorID)
+	setStr(q, "type", o.Type)
+	if o.Read != nil {
+		q.Set("read", map[bool]string{true: "1", false: "0"}[*o.Read])
+	}
+	if !o.StartDate.IsZero() {
+		q.Set("start_date", o.StartDate.UTC().Format(time.RFC3339))
+	}
+	if !o.FinishDate.IsZero() {
+		q.Set("finish_date", o.FinishDate.UTC().Format(time.RFC3339))
+	}
+	setStr(q, "order", o.Order)
+	setID(q, "start_id", o.StartID)
+	return q
+}
+
+// List returns one page of messages.
+func (s *MessagesService) List(ctx context.Context, opts MessageListOptions) (*Page[Message], error) {
+	return list[Message](ctx, s.c, "/messages", opts.query())
+}
+
+// Since returns messages with ids from startID on, oldest first, and the
+// start id for the next call. When nothing is new it costs one request and
+// returns the same start id.
+func (s *MessagesService) Since(ctx context.Context, startID ID, limit int, opts MessageListOptions) (*Page[Message], ID, error) {
+	opts.StartID = startID
+	opts.Order = "asc"
+	opts.Limit = limit
+	opts.Offset = 0
+	page, err := s.List(ctx, opts)
+	if err != nil {
+		return nil, startID, err
+	}
+	next := startID
+	for _, m := range page.Items {
+		if m.ID >= next {
+			next = m.ID + 1
+		}
+	}
+	return page, next, nil
+}
+
+// Get returns one message.
+func (s *MessagesService) Get(ctx context.Context, id ID) (*Message, error) {
+	return one[Message](ctx, s.c, http.MethodGet, "/messages/"+id.String(), nil, nil)
+}
+
+// OutgoingMessage is the body of a send.
+type OutgoingMessage struct {
+	ClientID   ID     `json:"client_id"`
+	Text       string `json:"text,omitempty"`
+	Type       string `json:"type,omitempty"` // to_client when empty
+	Transport  string `json:"transport,omitempty"`
+	ChannelID  ID     `json:"channel_id,omitempty"`
+	OperatorID ID     `json:"operator_id,omitempty"`
+	Attachment string `json:"attachment,omitempty"` // URL
+	PDF        string `json:"pdf,omitempty"`        // URL
+	OpenDialog *bool  `json:"open_dialog,omitempty"`
+}
+
+// Send posts a message. It is not retried: a retry after an unclear answer
+// could deliver the message twice, so callers decide.
+func (s *MessagesService) Send(ctx context.Context, m OutgoingMessage) (*SentMessage, error) {
+	if m.Type == "" {
+		m.Type = TypeToClient
+	}
+	return one[SentMessage](ctx, s.c, http.MethodPost, "/messages", nil, m)
+}
+
+// MarkRead marks a message read.
+func (s *MessagesService) MarkRead(ctx context.Context, id ID) error {
+	_, err := s.c.do(ctx, http.MethodGet, "/messages/"+id.String()+"/read", nil, nil)
+	return err
+}
+
+// MarkUnread marks a message unread.
+func (s *MessagesService) MarkUnread(ctx context.Context, id ID) error {
+	_, err := s.c.do(ctx, http.MethodGet, "/messages/"+id.String()+"/unread", nil, nil)
+	return err
+}
+
+// DialogsService reads and updates dialogs.
+type DialogsService struct{ c *Client }
+
+// DialogListOptions filters the dialog list.
+type DialogListOptions struct {
+	OperatorID ID
+	State      string // open or closed
+	ListOptions
+}
+
+// List returns one page of dialogs.
+func (s *DialogsService) List(ctx context.Context, opts DialogListOptions) (*Page[Dialog], error) {
+	q := opts.query()
+	setID(q, "operator_id", opts.OperatorID)
+	setStr(q, "state", opts.State)
+	return list[Dialog](ctx, s.c, "/dialogs", q)
+}
+
+// Get returns one dialog.
+func (s *DialogsService) Get(ctx context.Context, id ID) (*Dialog, error) {
+	return one[Dialog](ctx, s.c, http.MethodGet, "/dialogs/"+id.String(), nil, nil)
+}
+
+// DialogUpdate transfers a dialog and/or changes its state.
+type DialogUpdate struct {
+	OperatorID ID     `json:"operator_id,omitempty"`
+	State      string `json:"state,omitempty"`
+}
+
+// Update transfers the dialog to another operator or opens/closes it.
+func (s *DialogsService) Update(ctx context.Context, id ID, u DialogUpdate) (*Dialog, error) {
+	return one[Dialog](ctx, s.c, http.MethodPut, "/dialogs/"+id.String(), nil, u)
+}
+
+// TemplatesService reads quick replies.
+type TemplatesService struct{ c *Client }
+
+// List returns the quick replies.
+func (s *TemplatesService) List(ctx context.Context, opts ListOptions) (*Page[Template], error) {
+	return list[Template](ctx, s.c, "/templates", opts.query())
+}
+
+// Get returns one quick reply.
+func (s *TemplatesService) Get(ctx context.Context, id ID) (*Template, error) {
+	return one[Template](ctx, s.c, http.MethodGet, "/templates/"+id.String(), nil, nil)
+}
+
+// All walks offset pages of pageSize until a short page or the reported
+// total, collecting items and skipped records.
+func All[T any](ctx context.Context, pageSize int, fetch func(ctx context.Context, opts ListOptions) (*Page[T], error)) ([]T, []SkippedRecord, error) {
+	if pageSize <= 0 {
+		pageSize = 100
+	}
+	var items []T
+	var skipped []SkippedRecord
+	for offset := 0; ; {
+		page, err := fetch(ctx, ListOptions{Offset: offset, Limit: pageSize})
+		if err != nil {
+			return items, skipped, err
+		}
+		for _, s := range page.Skipped {
+			s.Index += offset
+			skipped = append(skipped, s)
+		}
+		items = append(items, page.Items...)
+		got := len(page.Items) + len(page.Skipped)
+		offset += got
+		if got < pageSize || (page.Meta.Total > 0 && offset >= int(page.Meta.Total)) {
+			return items, skipped, nil
+		}
+	}
+}
