@@ -1,0 +1,253 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"time"
+)
+
+// Channel is the local mirror of a Chat2Desk channel.
+type Channel struct {
+	ID         int64
+	Name       string
+	Phone      string
+	Transports []string
+	LoadedAt   time.Time
+	RemovedAt  time.Time // zero while the channel exists upstream
+	RuleSet    bool      // an admin chose who sees its chats
+}
+
+// Operator is the local mirror of a Chat2Desk operator.
+type Operator struct {
+	ID        int64
+	Email     string
+	Phone     string
+	FirstName string
+	LastName  string
+	Role      string
+	Online    bool
+	LastVisit time.Time
+	LoadedAt  time.Time
+	RemovedAt time.Time
+}
+
+// Changes counts what a load from Chat2Desk changed.
+type Changes struct {
+	New       int
+	Updated   int
+	Gone      int // present before, absent upstream now (kept, marked removed)
+	Unchanged int
+}
+
+// Total is the number of records Chat2Desk returned.
+func (c Changes) Total() int { return c.New + c.Updated + c.Unchanged }
+
+// SyncChannels makes the mirror match the channels Chat2Desk returned, in one
+// transaction. Channels gone upstream are kept and marked removed, with their
+// history; new channels get the "admins only" rule until an admin sets one.
+func (s *Store) SyncChannels(ctx context.Context, upstream []Channel) (Changes, error) {
+	now := s.now().Unix()
+	var ch Changes
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		before, err := queryChannels(ctx, tx)
+		if err != nil {
+			return err
+		}
+		known := make(map[int64]Channel, len(before))
+		for _, c := range before {
+			known[c.ID] = c
+		}
+		seen := make(map[int64]bool, len(upstream))
+		for _, c := range upstream {
+			if seen[c.ID] {
+				continue
+			}
+			seen[c.ID] = true
+			old, exists := known[c.ID]
+			switch {
+			case !exists:
+				ch.New++
+				if _, err := tx.ExecContext(ctx, `INSERT INTO channels (id, name, phone, first_seen_at, loaded_at) VALUES (?, ?, ?, ?, ?)`,
+					c.ID, c.Name, c.Phone, now, now); err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, `INSERT INTO channel_rules (channel_id) VALUES (?)`, c.ID); err != nil {
+					return err
+				}
+			case old.Name != c.Name || old.Phone != c.Phone || !slices.Equal(old.Transports, c.Transports) || !old.RemovedAt.IsZero():
+				ch.Updated++
+				if _, err := tx.ExecContext(ctx, `UPDATE channels SET name = ?, phone = ?, loaded_at = ?, removed_at = NULL WHERE id = ?`,
+					c.Name, c.Phone, now, c.ID); err != nil {
+					return err
+				}
+			default:
+				ch.Unchanged++
+				if _, err := tx.ExecContext(ctx, `UPDATE channels SET loaded_at = ? WHERE id = ?`, now, c.ID); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM channel_transports WHERE channel_id = ?`, c.ID); err != nil {
+				return err
+			}
+			for i, t := range c.Transports {
+				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO channel_transports (channel_id, transport, position) VALUES (?, ?, ?)`, c.ID, t, i); err != nil {
+					return err
+				}
+			}
+		}
+		for _, old := range before {
+			if !seen[old.ID] && old.RemovedAt.IsZero() {
+				ch.Gone++
+				if _, err := tx.ExecContext(ctx, `UPDATE channels SET removed_at = ? WHERE id = ?`, now, old.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return ch, err
+}
+
+// Channels returns every mirrored channel, removed ones included, by name.
+func (s *Store) Channels(ctx context.Context) ([]Channel, error) {
+	out, err := queryChannels(ctx, s.db)
+	return out, wrap(err)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func queryChannels(ctx context.Context, q querier) ([]Channel, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT c.id, c.name, c.phone, c.loaded_at, c.removed_at, r.rule_set_at IS NOT NULL
+		FROM channels c LEFT JOIN channel_rules r ON r.channel_id = c.id
+		ORDER BY c.name COLLATE NOCASE, c.id`)
+	if err != nil {
+		return nil, err
+	}
+	var out []Channel
+	index := map[int64]int{}
+	for rows.Next() {
+		var c Channel
+		var loaded int64
+		var removed sql.NullInt64
+		if err := rows.Scan(&c.ID, &c.Name, &c.Phone, &loaded, &removed, &c.RuleSet); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		c.LoadedAt, c.RemovedAt = time.Unix(loaded, 0).UTC(), fromUnix(removed)
+		index[c.ID] = len(out)
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT channel_id, transport FROM channel_transports ORDER BY channel_id, position`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var t string
+		if err := rows.Scan(&id, &t); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			out[i].Transports = append(out[i].Transports, t)
+		}
+	}
+	return out, rows.Err()
+}
+
+// SyncOperators makes the operator mirror match Chat2Desk, in one
+// transaction; operators gone upstream are kept and marked removed so their
+// mapping and history stay explainable.
+func (s *Store) SyncOperators(ctx context.Context, upstream []Operator) (Changes, error) {
+	now := s.now().Unix()
+	var ch Changes
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		before, err := queryOperators(ctx, tx)
+		if err != nil {
+			return err
+		}
+		known := make(map[int64]Operator, len(before))
+		for _, o := range before {
+			known[o.ID] = o
+		}
+		seen := make(map[int64]bool, len(upstream))
+		for _, o := range upstream {
+			if seen[o.ID] {
+				continue
+			}
+			seen[o.ID] = true
+			old, exists := known[o.ID]
+			switch {
+			case !exists:
+				ch.New++
+				if _, err := tx.ExecContext(ctx, `INSERT INTO operators (id, email, phone, first_name, last_name, role, online, last_visit, first_seen_at, loaded_at)
+					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+					o.ID, o.Email, o.Phone, o.FirstName, o.LastName, o.Role, o.Online, unix(o.LastVisit), now, now); err != nil {
+					return err
+				}
+				continue
+			case sameOperator(old, o):
+				ch.Unchanged++
+			default:
+				ch.Updated++
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE operators SET email = ?, phone = ?, first_name = ?, last_name = ?, role = ?,
+				online = ?, last_visit = ?, loaded_at = ?, removed_at = NULL WHERE id = ?`,
+				o.Email, o.Phone, o.FirstName, o.LastName, o.Role, o.Online, unix(o.LastVisit), now, o.ID); err != nil {
+				return err
+			}
+		}
+		for _, old := range before {
+			if !seen[old.ID] && old.RemovedAt.IsZero() {
+				ch.Gone++
+				if _, err := tx.ExecContext(ctx, `UPDATE operators SET removed_at = ?, online = 0 WHERE id = ?`, now, old.ID); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	return ch, err
+}
+
+// sameOperator compares what an admin would notice; online state and last
+// visit change all the time and do not count as an update.
+func sameOperator(a, b Operator) bool {
+	return a.Email == b.Email && a.Phone == b.Phone && a.FirstName == b.FirstName &&
+		a.LastName == b.LastName && a.Role == b.Role && a.RemovedAt.IsZero()
+}
+
+// Operators returns every mirrored operator, removed ones included.
+func (s *Store) Operators(ctx context.Context) ([]Operator, error) {
+	out, err := queryOperators(ctx, s.db)
+	return out, wrap(err)
+}
+
+func queryOperators(ctx context.Context, q querier) ([]Operator, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, email, phone, first_name, last_name, role, online, last_visit, loaded_at, removed_at
+		FROM operators ORDER BY first_name COLLATE NOCASE, last_name COLLATE NOCASE, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Operator
+	for rows.Next() {
+		var o Operator
+		var visit, removed sql.NullInt64
+		var loaded int64
+		if err := rows.Scan(&o.ID, &o.Email, &o.Phone, &o.FirstName, &o.LastName, &o.Role, &o.Online, &visit, &loaded, &removed); err != nil {
+			return nil, err
+		}
+		o.LastVisit, o.LoadedAt, o.RemovedAt = fromUnix(visit), time.Unix(loaded, 0).UTC(), fromUnix(removed)
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
