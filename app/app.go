@@ -1,0 +1,254 @@
+// Package app holds C2Desk's use cases, free of Fyne: connecting the
+// Chat2Desk account, loading channels and operators, and checking the setup.
+// The UI and the CLI act only through it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"c2desk/c2dapi"
+	"c2desk/storage"
+)
+
+// Config is how the app reaches Chat2Desk.
+type Config struct {
+	APIURL            string       // API base with version; c2dapi.DefaultBaseURL when empty
+	RequestsPerSecond float64      // client-side limit; c2dapi's default when 0
+	HTTPClient        *http.Client // nil: a client with c2dapi.DefaultTimeout
+	Logger            *slog.Logger // nil: discard
+	Redactor          *Redactor    // told about the token so logs can hide it
+	Now               func() time.Time
+}
+
+// App is one C2Desk installation: a database, a keyring entry and an API.
+type App struct {
+	store   *storage.Store
+	secrets Secrets
+	cfg     Config
+	log     *slog.Logger
+
+	mu        sync.Mutex
+	client    *c2dapi.Client
+	clientFor string // the token the cached client was made with
+}
+
+// New wires the app to its store, secrets and API settings.
+func New(store *storage.Store, secrets Secrets, cfg Config) *App {
+	if cfg.APIURL == "" {
+		cfg.APIURL = c2dapi.DefaultBaseURL
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Redactor == nil {
+		cfg.Redactor = &Redactor{}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &App{store: store, secrets: secrets, cfg: cfg, log: cfg.Logger}
+}
+
+// APIURL is the Chat2Desk API address in use.
+func (a *App) APIURL() string { return a.cfg.APIURL }
+
+// APIHost is the API's host name, for display.
+func (a *App) APIHost() string {
+	if u, err := url.Parse(a.cfg.APIURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return a.cfg.APIURL
+}
+
+// DataPath is the database file.
+func (a *App) DataPath() string { return a.store.Path() }
+
+// account is the keyring entry's name: one per database, so separate data
+// folders can hold separate accounts.
+func (a *App) account(ctx context.Context) (string, error) {
+	id, err := a.store.InstallationID(ctx)
+	if err != nil {
+		return "", fmt.Errorf("read installation id: %w", err)
+	}
+	return "token-" + id, nil
+}
+
+// apiClient returns a client for tok, reusing the last one so that its rate
+// limiter spans calls.
+func (a *App) apiClient(tok string) (*c2dapi.Client, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.client != nil && a.clientFor == tok {
+		return a.client, nil
+	}
+	opts := []c2dapi.Option{c2dapi.WithUserAgent("C2Desk")}
+	if a.cfg.RequestsPerSecond != 0 {
+		opts = append(opts, c2dapi.WithRateLimit(a.cfg.RequestsPerSecond, 1))
+	}
+	if a.cfg.HTTPClient != nil {
+		opts = append(opts, c2dapi.WithHTTPClient(a.cfg.HTTPClient))
+	}
+	c, err := c2dapi.NewClient(a.cfg.APIURL, tok, opts...)
+	if err != nil {
+		return nil, err
+	}
+	a.client, a.clientFor = c, tok
+	a.cfg.Redactor.Add(tok)
+	return c, nil
+}
+
+// storedClient returns a client with the token from the keyring.
+func (a *App) storedClient(ctx context.Context) (*c2dapi.Client, error) {
+	acc, err := a.account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := a.secrets.Get(acc)
+	if err != nil {
+		return nil, err
+	}
+	return a.apiClient(tok)
+}
+
+// Status is what the app knows without asking the network.
+type Status struct {
+	Connected  bool
+	Connection storage.Connection
+	Channels   int
+	Operators  int
+}
+
+// Status reads the connection state from the keyring and the database.
+func (a *App) Status(ctx context.Context) (Status, error) {
+	var st Status
+	acc, err := a.account(ctx)
+	if err != nil {
+		return st, err
+	}
+	if _, err := a.secrets.Get(acc); err != nil && !errors.Is(err, ErrNoToken) {
+		return st, err
+	} else if err == nil {
+		st.Connection, st.Connected, err = a.store.LoadConnection(ctx)
+		if err != nil {
+			return st, err
+		}
+	}
+	chans, err := a.store.Channels(ctx)
+	if err != nil {
+		return st, err
+	}
+	ops, err := a.store.Operators(ctx)
+	if err != nil {
+		return st, err
+	}
+	for _, c := range chans {
+		if c.RemovedAt.IsZero() {
+			st.Channels++
+		}
+	}
+	for _, o := range ops {
+		if o.RemovedAt.IsZero() {
+			st.Operators++
+		}
+	}
+	return st, nil
+}
+
+// ErrEmptyToken means the user submitted no token.
+var ErrEmptyToken = errors.New("no token given")
+
+// Connect checks a token against Chat2Desk and, only if it works, stores it
+// in the keyring and the account details in the database. On any failure the
+// previous token and details stay as they were. It also serves "Replace token".
+func (a *App) Connect(ctx context.Context, token string) (storage.Connection, error) {
+	token = strings.TrimSpace(token)
+	if token == "" {
+		return storage.Connection{}, ErrEmptyToken
+	}
+	if strings.ContainsAny(token, " \t\r\n") {
+		return storage.Connection{}, ErrTokenFormat
+	}
+	acc, err := a.account(ctx)
+	if err != nil {
+		return storage.Connection{}, err
+	}
+	client, err := a.apiClient(token)
+	if err != nil {
+		return storage.Connection{}, err
+	}
+	info, err := client.Info.Get(ctx)
+	if err != nil {
+		a.log.Warn("connect: token check failed", "api", a.APIHost(), "err", err)
+		return storage.Connection{}, fmt.Errorf("check token: %w", err)
+	}
+	prev, prevErr := a.secrets.Get(acc)
+	if err := a.secrets.Set(acc, token); err != nil {
+		return storage.Connection{}, fmt.Errorf("store token: %w", err)
+	}
+	conn := a.connectionFrom(info)
+	if err := a.store.SaveConnection(ctx, conn); err != nil {
+		// Put the keyring back as it was, so token and details agree.
+		if prevErr == nil {
+			a.secrets.Set(acc, prev)
+		} else {
+			a.secrets.Delete(acc)
+		}
+		return storage.Connection{}, fmt.Errorf("save account details: %w", err)
+	}
+	a.log.Info("connected", "company", conn.Company, "api", a.APIHost())
+	return conn, nil
+}
+
+// ErrTokenFormat means the pasted text cannot be a token (it has spaces inside).
+var ErrTokenFormat = errors.New("token has spaces inside")
+
+// Disconnect removes the token from the keyring and forgets the account
+// details. Local data (channels, operators, history) stays.
+func (a *App) Disconnect(ctx context.Context) error {
+	acc, err := a.account(ctx)
+	if err != nil {
+		return err
+	}
+	if err := a.secrets.Delete(acc); err != nil && !errors.Is(err, ErrNoToken) {
+		return fmt.Errorf("remove token: %w", err)
+	}
+	a.mu.Lock()
+	a.client, a.clientFor = nil, ""
+	a.mu.Unlock()
+	if err := a.store.ClearConnection(ctx); err != nil {
+		return fmt.Errorf("forget account details: %w", err)
+	}
+	a.log.Info("disconnected")
+	return nil
+}
+
+// Refresh asks Chat2Desk for the account details again (company name,
+// requests used this month) with the stored token.
+func (a *App) Refresh(ctx context.Context) (storage.Connection, error) {
+	client, err := a.storedClient(ctx)
+	if err != nil {
+		return storage.Connection{}, err
+	}
+	info, err := client.Info.Get(ctx)
+	if err != nil {
+		return storage.Connection{}, fmt.Errorf("check account: %w", err)
+	}
+	conn := a.connectionFrom(info)
+	return conn, a.store.SaveConnection(ctx, conn)
+}
+
+func (a *App) connectionFrom(info *c2dapi.APIInfo) storage.Connection {
+	return storage.Connection{
+		Company: string(info.CompanyName), APIURL: a.cfg.APIURL, Mode: string(info.Mode),
+		RequestsThisMonth: int(info.RequestsThisMonth), CheckedAt: a.cfg.Now().UTC().Truncate(time.Second),
+	}
+}

@@ -1,0 +1,364 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"c2desk/c2dapi"
+	"c2desk/c2dapi/c2dfake"
+	"c2desk/storage"
+
+	_ "github.com/mattn/go-sqlite3"
+	"github.com/zalando/go-keyring"
+)
+
+var ctx = context.Background()
+
+type env struct {
+	fake  *c2dfake.Server
+	srv   *httptest.Server
+	store *storage.Store
+	app   *App
+	logs  *bytes.Buffer
+	dir   string
+}
+
+// newEnv wires an App to a fresh database, the mock keyring and a fake
+// Chat2Desk. Retries are cut short so fault tests stay fast.
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	keyring.MockInit()
+	fake := c2dfake.New()
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	store, err := storage.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	logs := &bytes.Buffer{}
+	red := &Redactor{}
+	a := New(store, Keyring{}, Config{
+		APIURL:            srv.URL + "/v1",
+		RequestsPerSecond: -1,
+		HTTPClient:        &http.Client{Timeout: 2 * time.Second},
+		Logger:            slog.New(slog.NewTextHandler(red.Writer(logs), nil)),
+		Redactor:          red,
+	})
+	return &env{fake: fake, srv: srv, store: store, app: a, logs: logs, dir: dir}
+}
+
+func (e *env) storedToken(t *testing.T) string {
+	t.Helper()
+	acc, _ := e.app.account(ctx)
+	tok, err := Keyring{}.Get(acc)
+	if err != nil && !errors.Is(err, ErrNoToken) {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func TestConnectStoresTokenOnlyInKeyring(t *testing.T) {
+	e := newEnv(t)
+	e.fake.SetRequestsThisMonth(41)
+	conn, err := e.app.Connect(ctx, "  "+c2dfake.DemoToken+"\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conn.Company != c2dfake.DemoCompany || conn.RequestsThisMonth != 42 || conn.APIURL != e.app.APIURL() {
+		t.Fatalf("got %+v", conn)
+	}
+	if e.storedToken(t) != c2dfake.DemoToken {
+		t.Fatal("token not in keyring")
+	}
+	st, err := e.app.Status(ctx)
+	if err != nil || !st.Connected || st.Connection.Company != c2dfake.DemoCompany {
+		t.Fatalf("status %+v %v", st, err)
+	}
+	e.store.Close() // flush WAL so the scan sees everything
+	assertNotInDir(t, e.dir, c2dfake.DemoToken)
+	if strings.Contains(e.logs.String(), c2dfake.DemoToken) {
+		t.Fatal("token in logs")
+	}
+}
+
+func assertNotInDir(t *testing.T, dir, secret string) {
+	t.Helper()
+	filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(path)
+		if bytes.Contains(b, []byte(secret)) {
+			t.Errorf("token found in %s", path)
+		}
+		return nil
+	})
+}
+
+func TestConnectFailuresLeavePreviousStateUntouched(t *testing.T) {
+	cases := []struct {
+		name  string
+		token string
+		setup func(e *env)
+		want  string
+	}{
+		{"empty", "   ", nil, MsgEmptyToken},
+		{"spaces inside", "abc def", nil, MsgTokenFormat},
+		{"wrong token", "wrong-token-123", nil, MsgAuth},
+		{"rate limit", "new-token-1", func(e *env) { f := c2dfake.FaultRateLimit; f.Times = 10; e.fake.Inject(f) }, MsgRateLimit},
+		{"quota", "new-token-1", func(e *env) { e.fake.Inject(c2dfake.FaultQuota) }, MsgQuota},
+		{"server", "new-token-1", func(e *env) { e.fake.Inject(c2dfake.FaultServer) }, MsgServer},
+		{"malformed", "new-token-1", func(e *env) { e.fake.Inject(c2dfake.FaultMalformed) }, MsgMalformed},
+		{"truncated", "new-token-1", func(e *env) { e.fake.Inject(c2dfake.FaultTruncated) }, MsgMalformed},
+		{"timeout", "new-token-1", func(e *env) { e.fake.Inject(c2dfake.Slow(5 * time.Second)) }, MsgTimeout},
+		{"no network", "new-token-1", func(e *env) { e.srv.Close() }, MsgNetwork},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			before, err := e.app.Connect(ctx, c2dfake.DemoToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.fake.AddToken("new-token-1")
+			if tc.setup != nil {
+				tc.setup(e)
+			}
+			_, err = e.app.Connect(ctx, tc.token)
+			if got := Explain(err); got != tc.want {
+				t.Fatalf("Explain(%v) = %q, want %q", err, got, tc.want)
+			}
+			if e.storedToken(t) != c2dfake.DemoToken {
+				t.Fatal("previous token lost")
+			}
+			after, ok, _ := e.store.LoadConnection(ctx)
+			if !ok || after != before {
+				t.Fatalf("details changed: %+v -> %+v", before, after)
+			}
+		})
+	}
+}
+
+func TestReplaceTokenAndDisconnect(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.app.Connect(ctx, c2dfake.DemoToken); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.AddToken("second-token-42")
+	e.fake.SetCompany("Ключ Плюс")
+	conn, err := e.app.Connect(ctx, "second-token-42")
+	if err != nil || conn.Company != "Ключ Плюс" || e.storedToken(t) != "second-token-42" {
+		t.Fatalf("replace: %+v %v", conn, err)
+	}
+	if err := e.app.Disconnect(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if tok := e.storedToken(t); tok != "" {
+		t.Fatal("token still in keyring")
+	}
+	st, err := e.app.Status(ctx)
+	if err != nil || st.Connected || st.Channels != 3 || st.Operators != 4 {
+		t.Fatalf("after disconnect %+v %v (local data must stay)", st, err)
+	}
+	if err := e.app.Disconnect(ctx); err != nil {
+		t.Fatalf("second disconnect: %v", err)
+	}
+	if _, err := e.app.Sync(ctx); Explain(err) != MsgNotConnected {
+		t.Fatalf("sync while disconnected: %v", err)
+	}
+}
+
+func TestKeyringUnavailable(t *testing.T) {
+	e := newEnv(t)
+	keyring.MockInitWithError(errors.New("org.freedesktop.secrets was not provided by any service files"))
+	_, err := e.app.Connect(ctx, c2dfake.DemoToken)
+	if Explain(err) != MsgKeyring {
+		t.Fatalf("got %v", err)
+	}
+	if _, ok, _ := e.store.LoadConnection(ctx); ok {
+		t.Fatal("details saved without a token")
+	}
+	if _, err := e.app.Status(ctx); Explain(err) != MsgKeyring {
+		t.Fatalf("status: %v", err)
+	}
+}
+
+func TestFailedSaveOnConnectRestoresKeyring(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.app.Connect(ctx, c2dfake.DemoToken); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.AddToken("new-token-1")
+	// A second connection makes every settings write fail after the token
+	// check and the keyring write have succeeded.
+	db, err := sql.Open("sqlite3", e.store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, ev := range []string{"INSERT", "UPDATE"} {
+		if _, err := db.Exec(`CREATE TRIGGER refuse_` + ev + ` BEFORE ` + ev + ` ON settings BEGIN SELECT RAISE(FAIL, 'refused'); END`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.app.Connect(ctx, "new-token-1"); err == nil {
+		t.Fatal("connect succeeded though details could not be saved")
+	}
+	if tok := e.storedToken(t); tok != c2dfake.DemoToken {
+		t.Fatalf("keyring holds %q, want the previous token back", tok)
+	}
+}
+
+func TestRefreshUpdatesRequests(t *testing.T) {
+	e := newEnv(t)
+	e.app.Connect(ctx, c2dfake.DemoToken)
+	e.fake.SetRequestsThisMonth(500)
+	conn, err := e.app.Refresh(ctx)
+	if err != nil || conn.RequestsThisMonth != 501 {
+		t.Fatalf("%+v %v", conn, err)
+	}
+	e.fake.RevokeToken(c2dfake.DemoToken)
+	if _, err := e.app.Refresh(ctx); Explain(err) != MsgAuth {
+		t.Fatalf("revoked: %v", err)
+	}
+}
+
+func TestSync(t *testing.T) {
+	e := newEnv(t)
+	e.app.Connect(ctx, c2dfake.DemoToken)
+	res, err := e.app.Sync(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Channels.New != 3 || res.Operators.New != 4 || res.Skipped != 0 {
+		t.Fatalf("%+v", res)
+	}
+	e.fake.RemoveChannel(103)
+	e.fake.PutChannel(c2dapi.Channel{ID: 104, Name: "Коммерция", Transports: c2dapi.Strings{"email"}})
+	e.fake.RemoveOperator(9)
+	res, err = e.app.Sync(ctx)
+	if err != nil || res.Channels != (storage.Changes{New: 1, Gone: 1, Unchanged: 2}) || res.Operators.Gone != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	chans, _ := e.store.Channels(ctx)
+	if len(chans) != 4 {
+		t.Fatalf("gone channel must stay visible: %d", len(chans))
+	}
+}
+
+func TestSyncFailureKeepsData(t *testing.T) {
+	for _, f := range []c2dfake.Fault{c2dfake.FaultAuth, c2dfake.FaultMalformed, c2dfake.FaultQuota} {
+		e := newEnv(t)
+		e.app.Connect(ctx, c2dfake.DemoToken)
+		e.app.Sync(ctx)
+		e.fake.RemoveChannel(101)
+		f.PathContains = "/operators" // channels load fine, operators fail
+		e.fake.Inject(f)
+		if _, err := e.app.Sync(ctx); err == nil {
+			t.Fatal("sync succeeded under a fault")
+		}
+		chans, _ := e.store.Channels(ctx)
+		for _, c := range chans {
+			if !c.RemovedAt.IsZero() {
+				t.Fatalf("fault %d: half a sync was written", f.Status)
+			}
+		}
+	}
+}
+
+func TestDoctor(t *testing.T) {
+	e := newEnv(t)
+	checks := e.app.Doctor(ctx)
+	if len(checks) != 2 || !checks[0].OK || checks[1].OK || !strings.Contains(checks[1].Detail, "connect") {
+		t.Fatalf("not connected: %+v", checks)
+	}
+	e.app.Connect(ctx, c2dfake.DemoToken)
+	checks = e.app.Doctor(ctx)
+	for _, c := range checks {
+		if !c.OK {
+			t.Fatalf("connected: %+v", checks)
+		}
+	}
+	if len(checks) != 4 {
+		t.Fatalf("want database, keyring, api, quota: %+v", checks)
+	}
+	e.fake.Inject(c2dfake.FaultQuota)
+	checks = e.app.Doctor(ctx)
+	if last := checks[len(checks)-1]; last.OK || !strings.Contains(last.Detail, MsgQuota) {
+		t.Fatalf("quota: %+v", checks)
+	}
+}
+
+func TestExplainCoversEveryClass(t *testing.T) {
+	resp := c2dapi.ErrorResponse{StatusCode: 400}
+	cases := map[string]error{
+		MsgAuth:         &c2dapi.AuthError{ErrorResponse: resp},
+		MsgRateLimit:    &c2dapi.RateLimitError{ErrorResponse: resp},
+		MsgQuota:        &c2dapi.QuotaError{ErrorResponse: resp},
+		MsgNotFound:     &c2dapi.NotFoundError{ErrorResponse: resp},
+		MsgValidation:   &c2dapi.ValidationError{ErrorResponse: resp},
+		MsgServer:       &c2dapi.ServerError{ErrorResponse: resp},
+		MsgMalformed:    &c2dapi.DecodeError{Err: errors.New("x")},
+		MsgTimeout:      &c2dapi.NetworkError{Err: context.DeadlineExceeded},
+		MsgNetwork:      &c2dapi.NetworkError{Err: errors.New("connection refused")},
+		MsgKeyring:      &KeyringError{errors.New("locked")},
+		MsgNotConnected: ErrNoToken,
+		MsgDiskFull:     storage.ErrDiskFull,
+		MsgTooNew:       &storage.TooNewError{Have: 9, Know: 1},
+		MsgEmptyToken:   ErrEmptyToken,
+		MsgCancelled:    context.Canceled,
+		MsgUnknown:      errors.New("strange"),
+	}
+	for want, err := range cases {
+		if got := Explain(errFmt(err)); got != want {
+			t.Errorf("Explain(%T) = %q, want %q", err, got, want)
+		}
+	}
+	if Explain(nil) != "" {
+		t.Error("nil error has a sentence")
+	}
+}
+
+// errFmt wraps err as callers do, to prove Explain sees through wrapping.
+func errFmt(err error) error { return errors.Join(errors.New("context"), err) }
+
+func TestRedactorHidesTokens(t *testing.T) {
+	r := &Redactor{}
+	r.Add("secret-token-xyz")
+	r.Add("ab") // too short: ignored
+	var buf bytes.Buffer
+	log := slog.New(slog.NewTextHandler(r.Writer(&buf), nil))
+	log.Info("header Authorization: secret-token-xyz", "token", "secret-token-xyz", "ok", "ab")
+	if strings.Contains(buf.String(), "secret-token-xyz") || !strings.Contains(buf.String(), "[redacted]") || !strings.Contains(buf.String(), "ab") {
+		t.Fatalf("got %s", buf.String())
+	}
+}
+
+func TestMemorySecrets(t *testing.T) {
+	var m Memory
+	if _, err := m.Get("a"); !errors.Is(err, ErrNoToken) {
+		t.Fatal(err)
+	}
+	m.Set("a", "v")
+	if v, _ := m.Get("a"); v != "v" {
+		t.Fatal(v)
+	}
+	if m.Delete("a") != nil || !errors.Is(m.Delete("a"), ErrNoToken) {
+		t.Fatal("delete")
+	}
+}

@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"c2desk/c2dapi"
+	"c2desk/storage"
+)
+
+// Sentences shown to office staff. Each is also the key of its translation
+// in assets/translations, so the UI passes it through lang.L unchanged.
+const (
+	MsgEmptyToken   = "Paste the API token first."
+	MsgTokenFormat  = "This does not look like an API token: it has spaces inside. Copy the token again from Chat2Desk."
+	MsgAuth         = "Chat2Desk did not accept this token. Copy it again in Chat2Desk: API and scripts → API → API token → Show."
+	MsgRateLimit    = "Chat2Desk is receiving too many requests from this account right now. Wait a minute and try again."
+	MsgQuota        = "This Chat2Desk account has used up its API requests for this month. Ask Chat2Desk to raise the limit, or wait for the next month."
+	MsgTimeout      = "Chat2Desk did not answer in time. Check the internet connection and try again."
+	MsgNetwork      = "Chat2Desk cannot be reached. Check the internet connection and try again."
+	MsgServer       = "Chat2Desk has a problem on its side. Try again in a few minutes."
+	MsgMalformed    = "Chat2Desk sent an answer C2Desk could not read. Try again later; if it repeats, contact support."
+	MsgNotFound     = "Chat2Desk does not know this address. Check the API address in the settings."
+	MsgValidation   = "Chat2Desk refused the request as incomplete or invalid."
+	MsgKeyring      = "The system keyring is not available, so the token cannot be kept safely. Unlock the keyring (or log in to the desktop again) and retry."
+	MsgNotConnected = "C2Desk is not connected to Chat2Desk yet. Connect the account in Settings first."
+	MsgDiskFull     = "The disk is full. Free some space and try again; nothing was lost."
+	MsgTooNew       = "This data was written by a newer C2Desk. Install the newer version to open it."
+	MsgCancelled    = "Stopped."
+	MsgUnknown      = "Something went wrong. Try again; if it repeats, contact support and attach the log file."
+)
+
+// Explain turns an error into one plain sentence for the user.
+func Explain(err error) string {
+	var (
+		auth    *c2dapi.AuthError
+		rate    *c2dapi.RateLimitError
+		quota   *c2dapi.QuotaError
+		nf      *c2dapi.NotFoundError
+		invalid *c2dapi.ValidationError
+		server  *c2dapi.ServerError
+		decode  *c2dapi.DecodeError
+		net     *c2dapi.NetworkError
+		kr      *KeyringError
+		tooNew  *storage.TooNewError
+	)
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrEmptyToken):
+		return MsgEmptyToken
+	case errors.Is(err, ErrTokenFormat):
+		return MsgTokenFormat
+	case errors.Is(err, ErrNoToken):
+		return MsgNotConnected
+	case errors.As(err, &quota):
+		return MsgQuota
+	case errors.As(err, &rate):
+		return MsgRateLimit
+	case errors.As(err, &auth):
+		return MsgAuth
+	case errors.As(err, &nf):
+		return MsgNotFound
+	case errors.As(err, &invalid):
+		return MsgValidation
+	case errors.As(err, &server):
+		return MsgServer
+	case errors.As(err, &decode):
+		return MsgMalformed
+	case errors.Is(err, context.Canceled):
+		return MsgCancelled
+	case errors.As(err, &net) && net.Timeout(), errors.Is(err, context.DeadlineExceeded):
+		return MsgTimeout
+	case errors.As(err, &net):
+		return MsgNetwork
+	case errors.As(err, &kr):
+		return MsgKeyring
+	case errors.Is(err, storage.ErrDiskFull):
+		return MsgDiskFull
+	case errors.As(err, &tooNew):
+		return MsgTooNew
+	}
+	return MsgUnknown
+}
+
+// Messages lists every sentence Explain can return, for translation checks.
+func Messages() []string {
+	return []string{MsgEmptyToken, MsgTokenFormat, MsgAuth, MsgRateLimit, MsgQuota, MsgTimeout, MsgNetwork, MsgServer,
+		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown}
+}
