@@ -1,0 +1,272 @@
+// Command c2desk runs C2Desk: the GUI by default, or an admin subcommand.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"c2desk/app"
+	"c2desk/c2dapi"
+	"c2desk/c2dapi/c2dfake"
+	"c2desk/storage"
+	"c2desk/ui"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+	"golang.org/x/term"
+)
+
+const appID = "com.c2desk.desktop"
+
+const usage = `Usage: c2desk [--data-dir DIR] [--api-url URL] [--demo] [command]
+
+Without a command, C2Desk opens its window.
+
+Commands:
+  connect      read the API token from standard input, check it, keep it in the keyring
+  disconnect   remove the token from the keyring
+  sync         load channels and operators from Chat2Desk into the database
+  doctor       check the keyring, the database, the API and the monthly quota
+
+Flags:
+`
+
+type options struct {
+	dataDir string
+	apiURL  string
+	demo    bool
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main without the exit, so tests can call it.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var o options
+	fs := flag.NewFlagSet("c2desk", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.dataDir, "data-dir", "", "folder for the database and log (default: the user's config folder)")
+	fs.StringVar(&o.apiURL, "api-url", c2dapi.DefaultBaseURL, "Chat2Desk API address, version included")
+	fs.BoolVar(&o.demo, "demo", false, "use the built-in demo Chat2Desk with sample data and a scratch database")
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	cmd, rest := "", fs.Args()
+	if len(rest) > 0 {
+		cmd = rest[0]
+		// Flags may also follow the command: c2desk connect --data-dir X.
+		if err := fs.Parse(rest[1:]); err != nil {
+			return 2
+		}
+		if fs.NArg() > 0 {
+			fmt.Fprintf(stderr, "c2desk: unexpected argument %q; the token is read from standard input, never from the command line.\n", fs.Arg(0))
+			return 2
+		}
+	}
+	switch cmd {
+	case "", "connect", "disconnect", "sync", "doctor":
+	default:
+		fmt.Fprintf(stderr, "c2desk: unknown command %q.\n", cmd)
+		fs.Usage()
+		return 2
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	env, err := setup(ctx, o)
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	defer env.close()
+
+	switch cmd {
+	case "":
+		return runGUI(env, o)
+	case "connect":
+		return cmdConnect(ctx, env.core, stdin, stdout, stderr)
+	case "disconnect":
+		return cmdDisconnect(ctx, env.core, stdout, stderr)
+	case "sync":
+		return cmdSync(ctx, env.core, stdout, stderr)
+	default:
+		return cmdDoctor(ctx, env.core, stdout)
+	}
+}
+
+// environment is everything a command needs, and how to release it.
+type environment struct {
+	core    *app.App
+	store   *storage.Store
+	cleanup []func()
+}
+
+func (e *environment) close() {
+	for i := len(e.cleanup) - 1; i >= 0; i-- {
+		e.cleanup[i]()
+	}
+}
+
+// setup opens the database and log and wires the app. In demo mode the API
+// is an in-process fake with sample data, the token lives in memory, and the
+// database is a scratch folder removed on exit.
+func setup(ctx context.Context, o options) (*environment, error) {
+	env := &environment{}
+	secrets := app.Secrets(app.Keyring{})
+	dir := o.dataDir
+	if o.demo {
+		scratch, err := os.MkdirTemp("", "c2desk-demo-")
+		if err != nil {
+			return nil, err
+		}
+		env.cleanup = append(env.cleanup, func() { os.RemoveAll(scratch) })
+		dir = scratch
+		fake := c2dfake.New()
+		demoCtx, cancel := context.WithCancel(context.Background())
+		env.cleanup = append(env.cleanup, cancel)
+		url, err := fake.Listen(demoCtx, "127.0.0.1:0")
+		if err != nil {
+			env.close()
+			return nil, err
+		}
+		go fake.RunDemoTraffic(demoCtx, 20*time.Second)
+		o.apiURL = url
+		secrets = &app.Memory{}
+	}
+	if dir == "" {
+		cfg, err := os.UserConfigDir()
+		if err != nil {
+			return nil, fmt.Errorf("find the config folder: %w", err)
+		}
+		dir = filepath.Join(cfg, "C2Desk")
+	}
+	store, err := storage.Open(ctx, dir)
+	if err != nil {
+		env.close()
+		return nil, err
+	}
+	env.store = store
+	env.cleanup = append(env.cleanup, func() { store.Close() })
+
+	redactor := &app.Redactor{}
+	logFile, err := os.OpenFile(filepath.Join(dir, "c2desk.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		env.close()
+		return nil, fmt.Errorf("open log: %w", err)
+	}
+	env.cleanup = append(env.cleanup, func() { logFile.Close() })
+	logger := slog.New(slog.NewTextHandler(redactor.Writer(logFile), nil))
+	env.core = app.New(store, secrets, app.Config{APIURL: o.apiURL, Logger: logger, Redactor: redactor})
+
+	if o.demo {
+		if _, err := env.core.Connect(ctx, c2dfake.DemoToken); err != nil {
+			env.close()
+			return nil, fmt.Errorf("start demo: %w", err)
+		}
+		if _, err := env.core.Sync(ctx); err != nil {
+			env.close()
+			return nil, fmt.Errorf("start demo: %w", err)
+		}
+	}
+	return env, nil
+}
+
+func runGUI(env *environment, o options) int {
+	fa := fyneapp.NewWithID(appID)
+	fa.SetIcon(ui.Icon)
+	if err := ui.LoadTranslations(); err != nil {
+		slog.Warn("translations", "err", err)
+	}
+	w := fa.NewWindow("C2Desk")
+	ui.Create(fa, w, env.core, ui.Options{Demo: o.demo})
+	w.Resize(fyne.NewSize(960, 680))
+	w.CenterOnScreen()
+	w.ShowAndRun()
+	return 0
+}
+
+func cmdConnect(ctx context.Context, core *app.App, stdin io.Reader, stdout, stderr io.Writer) int {
+	tok, err := readToken(stdin, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk: could not read the token from standard input:", err)
+		return 1
+	}
+	conn, err := core.Connect(ctx, tok)
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	fmt.Fprintf(stdout, "Connected to %s. API requests used this month: %d.\n", conn.Company, conn.RequestsThisMonth)
+	return 0
+}
+
+// readToken reads one line. From a terminal it prompts and does not echo,
+// so the token is not left on screen.
+func readToken(stdin io.Reader, stderr io.Writer) (string, error) {
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(stderr, "Paste the Chat2Desk API token and press Enter: ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		return string(b), err
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimSpace(line), nil
+}
+
+func cmdDisconnect(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
+	if err := core.Disconnect(ctx); err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	fmt.Fprintln(stdout, "Disconnected: the token was removed from the keyring. Local data was kept.")
+	return 0
+}
+
+func cmdSync(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
+	res, err := core.Sync(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	fmt.Fprintf(stdout, "Channels: %d (%d new, %d changed, %d gone).\n", res.Channels.Total(), res.Channels.New, res.Channels.Updated, res.Channels.Gone)
+	fmt.Fprintf(stdout, "Operators: %d (%d new, %d changed, %d gone).\n", res.Operators.Total(), res.Operators.New, res.Operators.Updated, res.Operators.Gone)
+	if res.Skipped > 0 {
+		fmt.Fprintf(stdout, "Skipped %d records Chat2Desk sent that could not be read; see the log.\n", res.Skipped)
+	}
+	return 0
+}
+
+func cmdDoctor(ctx context.Context, core *app.App, stdout io.Writer) int {
+	code := 0
+	for _, c := range core.Doctor(ctx) {
+		mark := "ok  "
+		if !c.OK {
+			mark, code = "FAIL", 1
+		}
+		fmt.Fprintf(stdout, "%s %-9s %s\n", mark, c.Name, c.Detail)
+	}
+	return code
+}
+
+// sentence is the one plain sentence printed for an error.
+func sentence(err error) string {
+	if s := app.Explain(err); s != app.MsgUnknown {
+		return s
+	}
+	return err.Error()
+}

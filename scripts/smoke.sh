@@ -1,0 +1,58 @@
+#!/bin/sh
+# Starts the real binary with --demo in a virtual X display, waits for its
+# window, saves a screenshot and checks the window showed something.
+#   scripts/smoke.sh BINARY SCREENSHOT.png [extra c2desk flags...]
+set -eu
+bin=$1 shot=$2
+shift 2
+mkdir -p "$(dirname "$shot")"
+display=:$((90 + $$ % 100))
+work=$(mktemp -d)
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+xvfb=$!
+cleanup() {
+	[ -n "${app:-}" ] && kill "$app" 2>/dev/null || true
+	kill "$xvfb" 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+export DISPLAY="$display"
+i=0
+until xdpyinfo >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+
+# LANG=C on purpose: the app must start cleanly without a real locale.
+LANG=C "$bin" --demo "$@" >"$work/app.log" 2>&1 &
+app=$!
+i=0
+until xdotool search --name "C2Desk" >/dev/null 2>&1 || [ $i -ge 300 ]; do
+	if ! kill -0 "$app" 2>/dev/null; then
+		echo "smoke: c2desk exited before its window appeared:" >&2
+		cat "$work/app.log" >&2
+		exit 1
+	fi
+	sleep 0.1
+	i=$((i + 1))
+done
+if ! xdotool search --name "C2Desk" >/dev/null 2>&1; then
+	echo "smoke: no C2Desk window after 30 s" >&2
+	cat "$work/app.log" >&2
+	exit 1
+fi
+sleep 3 # let the first frames and the background start-up settle
+import -window root "$shot"
+if ! kill -0 "$app" 2>/dev/null; then
+	echo "smoke: c2desk died after showing its window:" >&2
+	cat "$work/app.log" >&2
+	exit 1
+fi
+colors=$(convert "$shot" -format %k info:)
+if [ "$colors" -lt 50 ]; then
+	echo "smoke: the screenshot has only $colors colours; the window looks empty" >&2
+	exit 1
+fi
+if grep -qi "panic\|fatal" "$work/app.log"; then
+	echo "smoke: the log shows a crash:" >&2
+	cat "$work/app.log" >&2
+	exit 1
+fi
+echo "smoke: window shown, screenshot $shot ($colors colours)"

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Installs what is missing and runs every test: static checks, unit tests
+# (race detector on the packages without Fyne), the UI tests, the real
+# keyring test under dbus-run-session, and a smoke test of the real binary
+# in a window under Xvfb that saves a screenshot to out/.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/install-deps.sh --test
+export PATH="$PATH:/usr/local/go/bin:$(go env GOPATH)/bin"
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "gofmt"
+unformatted=$(gofmt -l .)
+if [ -n "$unformatted" ]; then
+	echo "not gofmt-ed: $unformatted" >&2
+	exit 1
+fi
+
+step "go vet"
+go vet ./...
+
+step "staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+step "unit tests (race detector)"
+go test -race -count=1 ./app/... ./c2dapi/... ./storage/...
+
+step "UI and command-line tests"
+go test -count=1 . ./ui/...
+
+step "real keyring (Secret Service under dbus-run-session)"
+# A private XDG_DATA_HOME gives gnome-keyring a fresh keyring file that the
+# password below unlocks, and keeps the developer's own keyring out of it.
+keyring_home=$(mktemp -d)
+# dbus and the daemon chatter on stderr; it is shown only if the test fails.
+if ! XDG_DATA_HOME=$keyring_home dbus-run-session -- sh -c 'echo -n c2desk | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
+	C2DESK_REAL_KEYRING=1 go test -count=1 -run TestRealKeyring -v ./app' 2>"$keyring_home/stderr"; then
+	cat "$keyring_home/stderr" >&2
+	exit 1
+fi
+rm -rf "$keyring_home"
+
+step "smoke test: the real binary under Xvfb"
+go build -o c2desk .
+sh scripts/smoke.sh ./c2desk out/smoke-demo.png
+
+echo
+echo "All checks passed."

@@ -1,0 +1,205 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+
+	"c2desk/app"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// settingsTab shows the connection and loads channels and operators.
+type settingsTab struct {
+	ui *UI
+
+	notice   *widget.Label
+	company  *widget.Label
+	host     *widget.Label
+	requests *widget.Label
+	checked  *widget.Label
+
+	refresh    *widget.Button
+	replace    *widget.Button
+	disconnect *widget.Button
+
+	counts   *widget.Label
+	load     *widget.Button
+	loading  *widget.Activity
+	loadNote *widget.Label
+
+	content fyne.CanvasObject
+}
+
+func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
+	t := &settingsTab{ui: u}
+
+	t.notice = widget.NewLabel(notice)
+	t.notice.Wrapping = fyne.TextWrapWord
+	t.notice.Importance = widget.SuccessImportance
+	if notice == "" {
+		t.notice.Hide()
+	}
+
+	t.company = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.host = widget.NewLabel(u.core.APIHost())
+	t.requests = widget.NewLabel("")
+	t.checked = widget.NewLabel("")
+	t.showConnection(st.Connection)
+
+	t.refresh = widget.NewButtonWithIcon(lang.L("Check again"), theme.ViewRefreshIcon(), t.checkAgain)
+	t.replace = widget.NewButtonWithIcon(lang.L("Replace token"), theme.DocumentCreateIcon(), func() { u.showConnect(true) })
+	t.disconnect = widget.NewButtonWithIcon(lang.L("Disconnect"), theme.LogoutIcon(), t.confirmDisconnect)
+	t.disconnect.Importance = widget.DangerImportance
+
+	details := widget.NewForm(
+		widget.NewFormItem(lang.L("Company"), t.company),
+		widget.NewFormItem(lang.L("API server"), t.host),
+		widget.NewFormItem(lang.L("API requests this month"), t.requests),
+		widget.NewFormItem(lang.L("Last checked"), t.checked),
+	)
+	connection := widget.NewCard(lang.L("Chat2Desk connection"), "",
+		container.NewVBox(details, container.NewHBox(t.refresh, t.replace, t.disconnect)))
+
+	t.counts = widget.NewLabel("")
+	t.counts.Wrapping = fyne.TextWrapWord
+	t.showCounts(st)
+	t.load = widget.NewButtonWithIcon(lang.L("Load channels and operators from Chat2Desk"), theme.DownloadIcon(), t.loadFromChat2Desk)
+	t.load.Importance = widget.HighImportance
+	t.loading = widget.NewActivity()
+	t.loading.Hide()
+	t.loadNote = widget.NewLabel("")
+	t.loadNote.Wrapping = fyne.TextWrapWord
+	t.loadNote.Hide()
+	data := widget.NewCard(lang.L("Channels and operators"), "",
+		container.NewVBox(t.counts, container.NewHBox(t.load, t.loading), t.loadNote))
+
+	column := container.NewVBox(t.notice)
+	if u.opts.Demo {
+		demo := widget.NewLabel(lang.L("Demo: C2Desk is connected to a built-in sample Chat2Desk account. Nothing you do here reaches a real account."))
+		demo.Wrapping = fyne.TextWrapWord
+		demo.Importance = widget.WarningImportance
+		column.Add(demo)
+	}
+	column.Add(connection)
+	column.Add(data)
+	t.content = container.NewVScroll(container.NewPadded(container.New(columnLayout{width: 760}, column)))
+	return t
+}
+
+func (t *settingsTab) showConnection(c storage.Connection) {
+	t.company.SetText(c.Company)
+	t.requests.SetText(strconv.Itoa(c.RequestsThisMonth))
+	if c.CheckedAt.IsZero() {
+		t.checked.SetText("—")
+	} else {
+		t.checked.SetText(c.CheckedAt.Local().Format("02.01.2006 15:04"))
+	}
+}
+
+func (t *settingsTab) showCounts(st app.Status) {
+	if st.Channels == 0 && st.Operators == 0 {
+		t.counts.SetText(lang.L("Nothing loaded yet. Load the account's channels and operators to set up who sees which chats."))
+		return
+	}
+	t.counts.SetText(lang.L("Loaded channels: {{.Channels}}, operators: {{.Operators}}.",
+		map[string]any{"Channels": st.Channels, "Operators": st.Operators}))
+}
+
+func (t *settingsTab) setNote(text string, importance widget.Importance) {
+	t.loadNote.Importance = importance
+	t.loadNote.SetText(text)
+	t.loadNote.Show()
+}
+
+func (t *settingsTab) checkAgain() {
+	t.refresh.Disable()
+	background(t.ui, t.ui.core.Refresh, func(c storage.Connection, err error) {
+		t.refresh.Enable()
+		if err != nil {
+			t.notice.Importance = widget.DangerImportance
+			t.notice.SetText(lang.L(app.Explain(err)))
+			t.notice.Show()
+			return
+		}
+		t.notice.Hide()
+		t.showConnection(c)
+	})
+}
+
+func (t *settingsTab) confirmDisconnect() {
+	d := dialog.NewConfirm(lang.L("Disconnect Chat2Desk?"),
+		lang.L("The token will be removed from this computer's keyring. Chats stop updating until the account is connected again. Loaded channels, operators and history stay."),
+		func(ok bool) {
+			if ok {
+				t.doDisconnect()
+			}
+		}, t.ui.win)
+	d.SetConfirmText(lang.L("Disconnect"))
+	d.SetDismissText(lang.L("Cancel"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}
+
+func (t *settingsTab) doDisconnect() {
+	t.disconnect.Disable()
+	background(t.ui, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, t.ui.core.Disconnect(ctx)
+	}, func(_ struct{}, err error) {
+		t.disconnect.Enable()
+		if err != nil {
+			t.notice.Importance = widget.DangerImportance
+			t.notice.SetText(lang.L(app.Explain(err)))
+			t.notice.Show()
+			return
+		}
+		t.ui.showConnect(false)
+	})
+}
+
+func (t *settingsTab) loadFromChat2Desk() {
+	t.load.Disable()
+	t.loading.Show()
+	t.loading.Start()
+	t.setNote(lang.L("Loading from Chat2Desk…"), widget.MediumImportance)
+	type result struct {
+		res app.SyncResult
+		st  app.Status
+	}
+	background(t.ui, func(ctx context.Context) (result, error) {
+		res, err := t.ui.core.Sync(ctx)
+		if err != nil {
+			return result{}, err
+		}
+		st, err := t.ui.core.Status(ctx)
+		return result{res, st}, err
+	}, func(r result, err error) {
+		t.load.Enable()
+		t.loading.Stop()
+		t.loading.Hide()
+		if err != nil {
+			t.setNote(lang.L(app.Explain(err)), widget.DangerImportance)
+			return
+		}
+		t.showCounts(r.st)
+		t.setNote(syncSummary(r.res), widget.SuccessImportance)
+	})
+}
+
+// syncSummary says in one sentence what a load changed.
+func syncSummary(r app.SyncResult) string {
+	text := lang.L("Channels: {{.New}} new, {{.Updated}} changed, {{.Gone}} gone from Chat2Desk.",
+		map[string]any{"New": r.Channels.New, "Updated": r.Channels.Updated, "Gone": r.Channels.Gone}) + " " +
+		lang.L("Operators: {{.New}} new, {{.Updated}} changed, {{.Gone}} gone from Chat2Desk.",
+			map[string]any{"New": r.Operators.New, "Updated": r.Operators.Updated, "Gone": r.Operators.Gone})
+	if r.Skipped > 0 {
+		text += " " + lang.L("Records from Chat2Desk that could not be read and were skipped: {{.Count}}. See the log.", map[string]any{"Count": r.Skipped})
+	}
+	return text
+}

@@ -1,0 +1,120 @@
+// Package ui is C2Desk's Fyne interface. It reads and acts only through
+// package app; every network or disk call runs in a goroutine and reports
+// back to widgets through fyne.Do.
+package ui
+
+import (
+	"context"
+	"time"
+
+	"c2desk/app"
+	"c2desk/assets"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Options changes how the UI presents itself.
+type Options struct {
+	Demo bool // connected to the built-in demo Chat2Desk
+
+	// post hands a function to the UI goroutine; fyne.Do when nil. Tests
+	// set it to a queue they drain, as the test driver has no main loop.
+	post func(func())
+}
+
+// UI is the main window's controller.
+type UI struct {
+	fyneApp fyne.App
+	win     fyne.Window
+	core    *app.App
+	opts    Options
+}
+
+// Icon is the application icon as a Fyne resource.
+var Icon = fyne.NewStaticResource("icon.png", assets.IconPNG)
+
+// LoadTranslations registers the Russian and English catalogs with Fyne.
+// Call it before building any widget.
+func LoadTranslations() error {
+	return lang.AddTranslationsFS(assets.Translations, "translations")
+}
+
+// Create fills the window: first a short "starting" view, then, once the
+// keyring and database have answered, the connect screen or the main view.
+func Create(fa fyne.App, w fyne.Window, core *app.App, opts Options) *UI {
+	if opts.post == nil {
+		opts.post = fyne.Do
+	}
+	u := &UI{fyneApp: fa, win: w, core: core, opts: opts}
+	title := "C2Desk"
+	if opts.Demo {
+		title = lang.L("C2Desk — demo")
+	}
+	w.SetTitle(title)
+	w.SetIcon(Icon)
+	u.showStarting()
+	u.route()
+	return u
+}
+
+// route shows the screen that fits the connection state.
+func (u *UI) route() {
+	background(u, u.core.Status, func(st app.Status, err error) {
+		switch {
+		case err != nil:
+			u.showProblem(err)
+		case st.Connected:
+			u.showMain(st)
+		default:
+			u.showConnect(false)
+		}
+	})
+}
+
+func (u *UI) showStarting() {
+	act := widget.NewActivity()
+	act.Start()
+	u.win.SetContent(container.NewCenter(container.NewVBox(act, widget.NewLabel(lang.L("Starting…")))))
+}
+
+// showProblem is the screen for a start that cannot go on, such as a locked
+// keyring: the sentence and a way to try again.
+func (u *UI) showProblem(err error) {
+	msg := widget.NewLabel(lang.L(app.Explain(err)))
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Importance = widget.DangerImportance
+	retry := widget.NewButton(lang.L("Try again"), func() {
+		u.showStarting()
+		u.route()
+	})
+	retry.Importance = widget.HighImportance
+	u.win.SetContent(container.New(columnLayout{width: 560}, container.NewVBox(
+		layout.NewSpacer(), msg, container.NewHBox(retry), layout.NewSpacer())))
+}
+
+func (u *UI) showConnect(replacing bool) {
+	u.win.SetContent(newConnectScreen(u, replacing).content)
+}
+
+func (u *UI) showMain(st app.Status) {
+	u.win.SetContent(newMainTabs(u, st, ""))
+}
+
+// requestTimeout bounds every call the UI starts, so a dead network ends in
+// a sentence rather than a spinner that never stops.
+const requestTimeout = 45 * time.Second
+
+// background runs work off the UI goroutine and hands its result to done on
+// the UI goroutine.
+func background[T any](u *UI, work func(ctx context.Context) (T, error), done func(T, error)) {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		v, err := work(ctx)
+		u.opts.post(func() { done(v, err) })
+	}()
+}

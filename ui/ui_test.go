@@ -1,0 +1,307 @@
+package ui
+
+import (
+	"context"
+	"image/png"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"c2desk/app"
+	"c2desk/c2dapi/c2dfake"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/zalando/go-keyring"
+)
+
+type harness struct {
+	t     *testing.T
+	queue chan func()
+	fake  *c2dfake.Server
+	core  *app.App
+	win   fyne.Window
+}
+
+// start builds the real UI on the test driver, against a fake Chat2Desk
+// and the mock keyring. connected pre-connects the account.
+func start(t *testing.T, connected, demo bool) *harness {
+	t.Helper()
+	keyring.MockInit()
+	fa := test.NewTempApp(t)
+	fake := c2dfake.New()
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	store, err := storage.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	core := app.New(store, app.Keyring{}, app.Config{
+		APIURL: srv.URL + "/v1", RequestsPerSecond: -1,
+		HTTPClient: &http.Client{Timeout: 3 * time.Second},
+		Logger:     slog.New(slog.DiscardHandler),
+	})
+	if connected {
+		if _, err := core.Connect(context.Background(), c2dfake.DemoToken); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1024, 768))
+	h := &harness{t: t, fake: fake, core: core, win: w, queue: make(chan func(), 64)}
+	Create(fa, w, core, h.options(demo))
+	return h
+}
+
+// options routes the UI's fyne.Do calls to a queue this test goroutine
+// drains, so widgets are only touched from here.
+func (h *harness) options(demo bool) Options {
+	return Options{Demo: demo, post: func(f func()) { h.queue <- f }}
+}
+
+// objects lists everything on the window and its overlays, through the
+// widgets' cached renderers.
+func (h *harness) objects() []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		out = append(out, o)
+		switch c := o.(type) {
+		case fyne.Widget:
+			for _, child := range test.WidgetRenderer(c).Objects() {
+				walk(child)
+			}
+		case *fyne.Container:
+			for _, child := range c.Objects {
+				walk(child)
+			}
+		}
+	}
+	walk(h.win.Content())
+	for _, ov := range h.win.Canvas().Overlays().List() {
+		walk(ov)
+	}
+	return out
+}
+
+// eventually waits for cond, which UI goroutines make true through fyne.Do.
+// The deadline only bounds a broken test; it asserts nothing about speed.
+func (h *harness) eventually(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("never saw %s; screen shows: %q", what, h.texts())
+		}
+		select {
+		case f := <-h.queue:
+			f()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
+func (h *harness) texts() []string {
+	var out []string
+	for _, o := range h.objects() {
+		switch w := o.(type) {
+		case *widget.Label:
+			out = append(out, w.Text)
+		case *widget.Button:
+			out = append(out, "["+w.Text+"]")
+		}
+	}
+	return out
+}
+
+func (h *harness) shows(text string) bool {
+	for _, s := range h.texts() {
+		if strings.Contains(s, text) {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *harness) button(text string) *widget.Button {
+	for _, o := range h.objects() {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			return b
+		}
+	}
+	return nil
+}
+
+func (h *harness) tokenEntry() *widget.Entry {
+	for _, o := range h.objects() {
+		if e, ok := o.(*widget.Entry); ok && e.Password {
+			return e
+		}
+	}
+	h.t.Fatalf("no token field; screen shows %q", h.texts())
+	return nil
+}
+
+// capture saves what the window shows when C2DESK_CAPTURE_DIR is set, so a
+// person can look at the screens without a display.
+func (h *harness) capture(name string) {
+	dir := os.Getenv("C2DESK_CAPTURE_DIR")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, name+".png"))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer f.Close()
+	png.Encode(f, h.win.Canvas().Capture())
+}
+
+func TestConnectScreen(t *testing.T) {
+	h := start(t, false, false)
+	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
+	if !h.shows("Connect Chat2Desk") {
+		t.Fatalf("no heading: %q", h.texts())
+	}
+	h.capture("connect")
+
+	// Nothing typed: a sentence, nothing sent.
+	test.Tap(h.button("Add integration"))
+	h.eventually("the empty-token sentence", func() bool { return h.shows(app.MsgEmptyToken) })
+
+	// A wrong token: Chat2Desk refuses, the sentence says where to get one.
+	test.Type(h.tokenEntry(), "wrong-token-123")
+	test.Tap(h.button("Add integration"))
+	h.eventually("the wrong-token sentence", func() bool { return h.shows(app.MsgAuth) })
+	h.capture("connect-wrong-token")
+
+	// The right token: the company name and the request count appear.
+	h.fake.SetRequestsThisMonth(1233)
+	e := h.tokenEntry()
+	e.SetText("")
+	test.Type(e, c2dfake.DemoToken)
+	test.Tap(h.button("Add integration"))
+	h.eventually("the company name", func() bool { return h.shows(c2dfake.DemoCompany) })
+	if !h.shows("Connected to "+c2dfake.DemoCompany) || !h.shows("1234") {
+		t.Fatalf("connected view lacks notice or request count: %q", h.texts())
+	}
+	h.capture("connected")
+}
+
+func TestConnectButtonCannotBePressedTwice(t *testing.T) {
+	h := start(t, false, false)
+	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
+	h.fake.Inject(c2dfake.Fault{Delay: 300 * time.Millisecond, Times: 1})
+	test.Type(h.tokenEntry(), c2dfake.DemoToken)
+	before := h.fake.RequestsThisMonth()
+	test.Tap(h.button("Add integration"))
+	busy := h.button("Checking the token…")
+	if busy == nil || !busy.Disabled() || !h.tokenEntry().Disabled() {
+		t.Fatalf("no progress while checking: %q", h.texts())
+	}
+	test.Tap(busy) // disabled: ignored
+	h.tokenEntry().OnSubmitted("")
+	h.eventually("the company name", func() bool { return h.shows(c2dfake.DemoCompany) })
+	if n := h.fake.RequestsThisMonth() - before; n != 1 {
+		t.Fatalf("token checked %d times", n)
+	}
+}
+
+func TestNetworkFailureSentence(t *testing.T) {
+	h := start(t, false, false)
+	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
+	h.fake.Inject(c2dfake.FaultQuota)
+	test.Type(h.tokenEntry(), c2dfake.DemoToken)
+	test.Tap(h.button("Add integration"))
+	h.eventually("the quota sentence", func() bool { return h.shows(app.MsgQuota) })
+	if h.button("Add integration").Disabled() {
+		t.Fatal("button stays disabled after a failure")
+	}
+}
+
+func TestLoadReplaceAndDisconnect(t *testing.T) {
+	h := start(t, true, false)
+	h.eventually("the settings", func() bool { return h.shows(c2dfake.DemoCompany) })
+	if !h.shows("Nothing loaded yet") {
+		t.Fatalf("counts: %q", h.texts())
+	}
+	test.Tap(h.button("Load channels and operators from Chat2Desk"))
+	h.eventually("the counts", func() bool { return h.shows("Loaded channels: 3, operators: 4.") })
+	if !h.shows("Channels: 3 new, 0 changed, 0 gone") {
+		t.Fatalf("summary: %q", h.texts())
+	}
+	h.capture("settings-loaded")
+
+	// A failure while loading is a sentence, and the counts stay.
+	h.fake.Inject(c2dfake.FaultServer)
+	test.Tap(h.button("Load channels and operators from Chat2Desk"))
+	h.eventually("the server sentence", func() bool { return h.shows(app.MsgServer) })
+	h.fake.ClearFaults()
+
+	// Replace token, then change one's mind.
+	test.Tap(h.button("Replace token"))
+	h.eventually("the replace screen", func() bool { return h.shows("Replace the Chat2Desk token") })
+	test.Tap(h.button("Cancel"))
+	h.eventually("the settings again", func() bool { return h.button("Disconnect") != nil })
+
+	// Disconnect asks first; cancelling keeps the connection.
+	test.Tap(h.button("Disconnect"))
+	h.eventually("the confirmation", func() bool { return h.shows("Disconnect Chat2Desk?") || h.button("Cancel") != nil })
+	h.capture("disconnect-confirm")
+	test.Tap(h.button("Cancel"))
+	if st, _ := h.core.Status(context.Background()); !st.Connected {
+		t.Fatal("cancel disconnected")
+	}
+	test.Tap(h.button("Disconnect"))
+	h.eventually("the confirmation", func() bool { return len(h.win.Canvas().Overlays().List()) > 0 })
+	var confirm *widget.Button
+	for _, o := range h.objects() {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Disconnect" && b.Importance == widget.DangerImportance && b != h.button("Disconnect") {
+			confirm = b
+		}
+	}
+	if confirm == nil {
+		// The dialog's button is the last "Disconnect" found on the canvas.
+		for _, o := range h.objects() {
+			if b, ok := o.(*widget.Button); ok && b.Text == "Disconnect" {
+				confirm = b
+			}
+		}
+	}
+	test.Tap(confirm)
+	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
+	if st, _ := h.core.Status(context.Background()); st.Connected {
+		t.Fatal("still connected")
+	}
+}
+
+func TestDemoBanner(t *testing.T) {
+	h := start(t, true, true)
+	h.eventually("the demo banner", func() bool { return h.shows("Demo: C2Desk is connected") })
+	if h.win.Title() != "C2Desk — demo" {
+		t.Fatalf("title %q", h.win.Title())
+	}
+}
+
+func TestKeyringProblemAtStart(t *testing.T) {
+	keyring.MockInit()
+	h := start(t, false, false)
+	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
+	keyring.MockInitWithError(os.ErrPermission)
+	Create(fyne.CurrentApp(), h.win, h.core, h.options(false))
+	h.eventually("the keyring sentence", func() bool { return h.shows(app.MsgKeyring) })
+	keyring.MockInit()
+	test.Tap(h.button("Try again"))
+	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
+}
