@@ -71,7 +71,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		if fs.NArg() > 0 {
-			fmt.Fprintf(stderr, "c2desk: unexpected argument %q; the token is read from standard input, never from the command line.\n", fs.Arg(0))
+			// The stray argument is not repeated: it may be a pasted token.
+			fmt.Fprintf(stderr, "c2desk: %s takes no arguments; a token is read from standard input, never from the command line.\n", cmd)
 			return 2
 		}
 	}
@@ -134,6 +135,7 @@ func setup(ctx context.Context, o options) (*environment, error) {
 		env.cleanup = append(env.cleanup, func() { os.RemoveAll(scratch) })
 		dir = scratch
 		fake := c2dfake.New()
+		fake.SetRequestsThisMonth(1834) // a believable month, not a fresh account
 		demoCtx, cancel := context.WithCancel(context.Background())
 		env.cleanup = append(env.cleanup, cancel)
 		url, err := fake.Listen(demoCtx, "127.0.0.1:0")

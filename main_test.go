@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"c2desk/app"
+	"c2desk/c2dapi/c2dfake"
+
+	"github.com/zalando/go-keyring"
+)
+
+type cli struct {
+	t       *testing.T
+	fake    *c2dfake.Server
+	baseArg []string
+	dir     string
+}
+
+func newCLI(t *testing.T) *cli {
+	keyring.MockInit()
+	fake := c2dfake.New()
+	srv := httptest.NewServer(fake)
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	return &cli{t: t, fake: fake, dir: dir, baseArg: []string{"--data-dir", dir, "--api-url", srv.URL + "/v1"}}
+}
+
+func (c *cli) run(stdin string, args ...string) (code int, stdout, stderr string) {
+	var out, errOut bytes.Buffer
+	code = run(append(append([]string{}, c.baseArg...), args...), strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestConnectSyncDoctorDisconnect(t *testing.T) {
+	c := newCLI(t)
+	code, out, errOut := c.run(c2dfake.DemoToken+"\n", "connect")
+	if code != 0 || !strings.Contains(out, "Connected to "+c2dfake.DemoCompany) || errOut != "" {
+		t.Fatalf("connect: %d %q %q", code, out, errOut)
+	}
+	code, out, _ = c.run("", "sync")
+	if code != 0 || !strings.Contains(out, "Channels: 3 (3 new, 0 changed, 0 gone).") || !strings.Contains(out, "Operators: 4 (4 new") {
+		t.Fatalf("sync: %d %q", code, out)
+	}
+	code, out, _ = c.run("", "doctor")
+	if code != 0 || strings.Count(out, "ok  ") != 4 {
+		t.Fatalf("doctor: %d %q", code, out)
+	}
+	code, out, _ = c.run("", "disconnect")
+	if code != 0 || !strings.Contains(out, "Disconnected") {
+		t.Fatalf("disconnect: %d %q", code, out)
+	}
+	code, out, _ = c.run("", "doctor")
+	if code != 1 || !strings.Contains(out, "FAIL keyring") {
+		t.Fatalf("doctor after disconnect: %d %q", code, out)
+	}
+	code, _, errOut = c.run("", "sync")
+	if code != 1 || strings.TrimSpace(errOut) != "c2desk: "+app.MsgNotConnected {
+		t.Fatalf("sync after disconnect: %d %q", code, errOut)
+	}
+	// Flags may follow the command too.
+	var out2, err2 bytes.Buffer
+	if code := run(append([]string{"connect"}, c.baseArg...), strings.NewReader(c2dfake.DemoToken), &out2, &err2); code != 0 {
+		t.Fatalf("flags after command: %d %q", code, err2.String())
+	}
+	// The token is nowhere in the data folder or the log.
+	filepath.Walk(c.dir, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			if b, _ := os.ReadFile(p); bytes.Contains(b, []byte(c2dfake.DemoToken)) {
+				t.Errorf("token found in %s", p)
+			}
+		}
+		return nil
+	})
+}
+
+func TestConnectErrorsAreOneSentence(t *testing.T) {
+	cases := []struct {
+		name  string
+		token string
+		fault *c2dfake.Fault
+		want  string
+	}{
+		{"wrong", "nope-nope", nil, app.MsgAuth},
+		{"empty", "", nil, app.MsgEmptyToken},
+		{"quota", c2dfake.DemoToken, &c2dfake.FaultQuota, app.MsgQuota},
+		{"server", c2dfake.DemoToken, &c2dfake.FaultServer, app.MsgServer},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			if tc.fault != nil {
+				c.fake.Inject(*tc.fault)
+			}
+			code, out, errOut := c.run(tc.token+"\n", "connect")
+			if code != 1 || out != "" || errOut != "c2desk: "+tc.want+"\n" {
+				t.Fatalf("%d %q %q", code, out, errOut)
+			}
+		})
+	}
+}
+
+func TestTokenIsNeverAnArgument(t *testing.T) {
+	c := newCLI(t)
+	code, _, errOut := c.run("", "connect", c2dfake.DemoToken)
+	if code != 2 || !strings.Contains(errOut, "standard input") {
+		t.Fatalf("%d %q", code, errOut)
+	}
+	if strings.Contains(errOut, c2dfake.DemoToken) {
+		t.Fatal("the refusal repeats the token")
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	c := newCLI(t)
+	if code, _, errOut := c.run("", "frobnicate"); code != 2 || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Fatalf("%d %q", code, errOut)
+	}
+	if code, _, _ := c.run("", "--no-such-flag"); code != 2 {
+		t.Fatalf("bad flag: %d", code)
+	}
+}
+
+func TestDemoNeedsNoToken(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run([]string{"--demo", "doctor"}, strings.NewReader(""), &out, &errOut)
+	if code != 0 || !strings.Contains(out.String(), c2dfake.DemoCompany) {
+		t.Fatalf("%d %q %q", code, out.String(), errOut.String())
+	}
+}
