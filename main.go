@@ -89,6 +89,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	env, err := setup(ctx, o)
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		if cmd == "" {
+			// Started from a desktop icon there is no terminal to read
+			// stderr: say it in a window too.
+			ui.ShowStartupFailure(newFyneApp(), sentence(err))
+		}
 		return 1
 	}
 	defer env.close()
@@ -185,12 +190,17 @@ func setup(ctx context.Context, o options) (*environment, error) {
 	return env, nil
 }
 
-func runGUI(env *environment, o options) int {
+func newFyneApp() fyne.App {
 	fa := fyneapp.NewWithID(appID)
 	fa.SetIcon(ui.Icon)
 	if err := ui.LoadTranslations(); err != nil {
 		slog.Warn("translations", "err", err)
 	}
+	return fa
+}
+
+func runGUI(env *environment, o options) int {
+	fa := newFyneApp()
 	w := fa.NewWindow("C2Desk")
 	ui.Create(fa, w, env.core, ui.Options{Demo: o.demo})
 	w.Resize(fyne.NewSize(960, 680))

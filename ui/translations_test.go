@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -13,6 +15,8 @@ import (
 
 	"c2desk/app"
 	"c2desk/assets"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // usedKeys finds every lang.L("literal") in the package's non-test files.
@@ -95,5 +99,27 @@ func TestEveryStringIsTranslated(t *testing.T) {
 				t.Errorf("%s.json has %q, which nothing uses", catalog, k)
 			}
 		}
+	}
+}
+
+// TestRussianCatalogIsChosen loads the catalogs in a child process whose
+// locale is Russian: Fyne picks the language once, at start.
+func TestRussianCatalogIsChosen(t *testing.T) {
+	if os.Getenv("C2DESK_LANG_CHILD") == "1" {
+		if err := LoadTranslations(); err != nil {
+			t.Fatal(err)
+		}
+		if got := lang.L("Add integration"); got != "Добавить интеграцию" {
+			t.Fatalf("got %q", got)
+		}
+		if got := lang.L("Connected to {{.Company}}.", map[string]any{"Company": "Ключ"}); got != "Подключено: Ключ." {
+			t.Fatalf("template: %q", got)
+		}
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRussianCatalogIsChosen$")
+	cmd.Env = append(os.Environ(), "C2DESK_LANG_CHILD=1", "LANG=ru_RU.UTF-8", "LC_ALL=", "LC_MESSAGES=", "LANGUAGE=")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
 	}
 }

@@ -96,6 +96,21 @@ func (u *UI) showProblem(err error) {
 		layout.NewSpacer(), msg, container.NewHBox(retry), layout.NewSpacer())))
 }
 
+// ShowStartupFailure opens a small window with the reason C2Desk cannot
+// start (its data cannot be opened, say) and runs until it is closed.
+func ShowStartupFailure(fa fyne.App, sentence string) {
+	w := fa.NewWindow("C2Desk")
+	w.SetIcon(Icon)
+	msg := widget.NewLabel(lang.L(sentence))
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Importance = widget.DangerImportance
+	closeButton := widget.NewButton(lang.L("Close"), w.Close)
+	w.SetContent(container.NewPadded(container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), closeButton))))
+	w.Resize(fyne.NewSize(480, 160))
+	w.CenterOnScreen()
+	w.ShowAndRun()
+}
+
 func (u *UI) showConnect(replacing bool) {
 	u.win.SetContent(newConnectScreen(u, replacing).content)
 }
