@@ -43,63 +43,65 @@ type Changes struct {
 // Total is the number of records Chat2Desk returned.
 func (c Changes) Total() int { return c.New + c.Updated + c.Unchanged }
 
-// SyncChannels makes the mirror match the channels Chat2Desk returned, in one
-// transaction. Channels gone upstream are kept and marked removed, with their
-// history; new channels get the "admins only" rule until an admin sets one.
-func (s *Store) SyncChannels(ctx context.Context, upstream []Channel) (Changes, error) {
+// mirror describes how one upstream list is kept in a local table, so that
+// channels and operators (and later clients) share one sync algorithm.
+type mirror[T any] struct {
+	load      func(ctx context.Context, q querier) ([]T, error)
+	id        func(T) int64
+	removedAt func(T) time.Time
+	// same reports whether an admin would see no change; a record gone
+	// upstream that came back never counts as the same.
+	same   func(old, upstream T) bool
+	insert func(ctx context.Context, tx *sql.Tx, v T, now int64) error
+	update func(ctx context.Context, tx *sql.Tx, v T, now int64, changed bool) error
+	// markGone is an UPDATE taking (now, id).
+	markGone string
+}
+
+// syncMirror makes a table match what Chat2Desk returned, in one
+// transaction. Records gone upstream are kept and marked removed, with their
+// history, so nothing an admin set up silently disappears.
+func syncMirror[T any](ctx context.Context, s *Store, m mirror[T], upstream []T) (Changes, error) {
 	now := s.now().Unix()
 	var ch Changes
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := queryChannels(ctx, tx)
+		before, err := m.load(ctx, tx)
 		if err != nil {
 			return err
 		}
-		known := make(map[int64]Channel, len(before))
-		for _, c := range before {
-			known[c.ID] = c
+		known := make(map[int64]T, len(before))
+		for _, v := range before {
+			known[m.id(v)] = v
 		}
 		seen := make(map[int64]bool, len(upstream))
-		for _, c := range upstream {
-			if seen[c.ID] {
+		for _, v := range upstream {
+			id := m.id(v)
+			if seen[id] {
 				continue
 			}
-			seen[c.ID] = true
-			old, exists := known[c.ID]
-			switch {
-			case !exists:
+			seen[id] = true
+			old, exists := known[id]
+			if !exists {
 				ch.New++
-				if _, err := tx.ExecContext(ctx, `INSERT INTO channels (id, name, phone, first_seen_at, loaded_at) VALUES (?, ?, ?, ?, ?)`,
-					c.ID, c.Name, c.Phone, now, now); err != nil {
+				if err := m.insert(ctx, tx, v, now); err != nil {
 					return err
 				}
-				if _, err := tx.ExecContext(ctx, `INSERT INTO channel_rules (channel_id) VALUES (?)`, c.ID); err != nil {
-					return err
-				}
-			case old.Name != c.Name || old.Phone != c.Phone || !slices.Equal(old.Transports, c.Transports) || !old.RemovedAt.IsZero():
+				continue
+			}
+			changed := !m.removedAt(old).IsZero() || !m.same(old, v)
+			if changed {
 				ch.Updated++
-				if _, err := tx.ExecContext(ctx, `UPDATE channels SET name = ?, phone = ?, loaded_at = ?, removed_at = NULL WHERE id = ?`,
-					c.Name, c.Phone, now, c.ID); err != nil {
-					return err
-				}
-			default:
+			} else {
 				ch.Unchanged++
-				if _, err := tx.ExecContext(ctx, `UPDATE channels SET loaded_at = ? WHERE id = ?`, now, c.ID); err != nil {
-					return err
-				}
 			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM channel_transports WHERE channel_id = ?`, c.ID); err != nil {
+			if err := m.update(ctx, tx, v, now, changed); err != nil {
 				return err
-			}
-			for i, t := range c.Transports {
-				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO channel_transports (channel_id, transport, position) VALUES (?, ?, ?)`, c.ID, t, i); err != nil {
-					return err
-				}
 			}
 		}
 		for _, old := range before {
-			if !seen[old.ID] && old.RemovedAt.IsZero() {
+			if !seen[m.id(old)] && m.removedAt(old).IsZero() {
 				ch.Gone++
-				if _, err := tx.ExecContext(ctx, `UPDATE channels SET removed_at = ? WHERE id = ?`, now, old.ID); err != nil {
+				if _, err := tx.ExecContext(ctx, m.markGone, now, m.id(old)); err != nil {
 					return err
 				}
 			}
@@ -107,6 +109,56 @@ func (s *Store) SyncChannels(ctx context.Context, upstream []Channel) (Changes, 
 		return nil
 	})
 	return ch, err
+}
+
+var channelMirror = mirror[Channel]{
+	load:      queryChannels,
+	id:        func(c Channel) int64 { return c.ID },
+	removedAt: func(c Channel) time.Time { return c.RemovedAt },
+	same: func(a, b Channel) bool {
+		return a.Name == b.Name && a.Phone == b.Phone && slices.Equal(a.Transports, b.Transports)
+	},
+	insert: func(ctx context.Context, tx *sql.Tx, c Channel, now int64) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO channels (id, name, phone, first_seen_at, loaded_at) VALUES (?, ?, ?, ?, ?)`,
+			c.ID, c.Name, c.Phone, now, now); err != nil {
+			return err
+		}
+		// New channels are visible to admins only until an admin decides.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO channel_rules (channel_id) VALUES (?)`, c.ID); err != nil {
+			return err
+		}
+		return writeTransports(ctx, tx, c)
+	},
+	update: func(ctx context.Context, tx *sql.Tx, c Channel, now int64, changed bool) error {
+		if !changed {
+			_, err := tx.ExecContext(ctx, `UPDATE channels SET loaded_at = ? WHERE id = ?`, now, c.ID)
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE channels SET name = ?, phone = ?, loaded_at = ?, removed_at = NULL WHERE id = ?`,
+			c.Name, c.Phone, now, c.ID); err != nil {
+			return err
+		}
+		return writeTransports(ctx, tx, c)
+	},
+	markGone: `UPDATE channels SET removed_at = ? WHERE id = ?`,
+}
+
+func writeTransports(ctx context.Context, tx *sql.Tx, c Channel) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM channel_transports WHERE channel_id = ?`, c.ID); err != nil {
+		return err
+	}
+	for i, t := range c.Transports {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO channel_transports (channel_id, transport, position) VALUES (?, ?, ?)`, c.ID, t, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SyncChannels makes the channel mirror match Chat2Desk. New channels get
+// the "admins only" rule until an admin sets one.
+func (s *Store) SyncChannels(ctx context.Context, upstream []Channel) (Changes, error) {
+	return syncMirror(ctx, s, channelMirror, upstream)
 }
 
 // Channels returns every mirrored channel, removed ones included, by name.
@@ -163,66 +215,34 @@ func queryChannels(ctx context.Context, q querier) ([]Channel, error) {
 	return out, rows.Err()
 }
 
-// SyncOperators makes the operator mirror match Chat2Desk, in one
-// transaction; operators gone upstream are kept and marked removed so their
-// mapping and history stay explainable.
-func (s *Store) SyncOperators(ctx context.Context, upstream []Operator) (Changes, error) {
-	now := s.now().Unix()
-	var ch Changes
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := queryOperators(ctx, tx)
-		if err != nil {
-			return err
-		}
-		known := make(map[int64]Operator, len(before))
-		for _, o := range before {
-			known[o.ID] = o
-		}
-		seen := make(map[int64]bool, len(upstream))
-		for _, o := range upstream {
-			if seen[o.ID] {
-				continue
-			}
-			seen[o.ID] = true
-			old, exists := known[o.ID]
-			switch {
-			case !exists:
-				ch.New++
-				if _, err := tx.ExecContext(ctx, `INSERT INTO operators (id, email, phone, first_name, last_name, role, online, last_visit, first_seen_at, loaded_at)
-					VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-					o.ID, o.Email, o.Phone, o.FirstName, o.LastName, o.Role, o.Online, unix(o.LastVisit), now, now); err != nil {
-					return err
-				}
-				continue
-			case sameOperator(old, o):
-				ch.Unchanged++
-			default:
-				ch.Updated++
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE operators SET email = ?, phone = ?, first_name = ?, last_name = ?, role = ?,
-				online = ?, last_visit = ?, loaded_at = ?, removed_at = NULL WHERE id = ?`,
-				o.Email, o.Phone, o.FirstName, o.LastName, o.Role, o.Online, unix(o.LastVisit), now, o.ID); err != nil {
-				return err
-			}
-		}
-		for _, old := range before {
-			if !seen[old.ID] && old.RemovedAt.IsZero() {
-				ch.Gone++
-				if _, err := tx.ExecContext(ctx, `UPDATE operators SET removed_at = ?, online = 0 WHERE id = ?`, now, old.ID); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	return ch, err
+var operatorMirror = mirror[Operator]{
+	load:      queryOperators,
+	id:        func(o Operator) int64 { return o.ID },
+	removedAt: func(o Operator) time.Time { return o.RemovedAt },
+	// Online state and last visit change all the time and are not an update.
+	same: func(a, b Operator) bool {
+		return a.Email == b.Email && a.Phone == b.Phone && a.FirstName == b.FirstName &&
+			a.LastName == b.LastName && a.Role == b.Role
+	},
+	insert: func(ctx context.Context, tx *sql.Tx, o Operator, now int64) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO operators (id, email, phone, first_name, last_name, role, online, last_visit, first_seen_at, loaded_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.ID, o.Email, o.Phone, o.FirstName, o.LastName, o.Role, o.Online, unix(o.LastVisit), now, now)
+		return err
+	},
+	update: func(ctx context.Context, tx *sql.Tx, o Operator, now int64, _ bool) error {
+		_, err := tx.ExecContext(ctx, `UPDATE operators SET email = ?, phone = ?, first_name = ?, last_name = ?, role = ?,
+			online = ?, last_visit = ?, loaded_at = ?, removed_at = NULL WHERE id = ?`,
+			o.Email, o.Phone, o.FirstName, o.LastName, o.Role, o.Online, unix(o.LastVisit), now, o.ID)
+		return err
+	},
+	markGone: `UPDATE operators SET removed_at = ?, online = 0 WHERE id = ?`,
 }
 
-// sameOperator compares what an admin would notice; online state and last
-// visit change all the time and do not count as an update.
-func sameOperator(a, b Operator) bool {
-	return a.Email == b.Email && a.Phone == b.Phone && a.FirstName == b.FirstName &&
-		a.LastName == b.LastName && a.Role == b.Role && a.RemovedAt.IsZero()
+// SyncOperators makes the operator mirror match Chat2Desk; operators gone
+// upstream are kept and marked removed so their mapping stays explainable.
+func (s *Store) SyncOperators(ctx context.Context, upstream []Operator) (Changes, error) {
+	return syncMirror(ctx, s, operatorMirror, upstream)
 }
 
 // Operators returns every mirrored operator, removed ones included.

@@ -37,8 +37,7 @@ func newConnectScreen(u *UI, replacing bool) *connectScreen {
 	title := widget.NewLabelWithStyle(heading, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 
-	intro := widget.NewLabel(lang.L("C2Desk works with your Chat2Desk account through its API token. An administrator connects it once on each computer; the token is kept in this computer's protected keyring, never in a file."))
-	intro.Wrapping = fyne.TextWrapWord
+	intro := paragraph(lang.L("C2Desk works with your Chat2Desk account through its API token. An administrator connects it once on each computer; the token is kept in this computer's protected keyring, never in a file."), widget.MediumImportance)
 
 	steps := widget.NewRichTextFromMarkdown(fmt.Sprintf("1. %s\n2. %s\n3. %s\n4. %s\n",
 		lang.L("Sign in to Chat2Desk in the browser as an administrator."),
@@ -57,9 +56,7 @@ func newConnectScreen(u *UI, replacing bool) *connectScreen {
 	s.activity = widget.NewActivity()
 	s.activity.Hide()
 
-	s.problem = widget.NewLabel("")
-	s.problem.Wrapping = fyne.TextWrapWord
-	s.problem.Importance = widget.DangerImportance
+	s.problem = paragraph("", widget.DangerImportance)
 	s.problem.Hide()
 
 	buttons := container.NewHBox(s.submit, s.activity)
@@ -106,23 +103,24 @@ func (s *connectScreen) connect() {
 
 func (s *connectScreen) setBusy(busy bool) {
 	s.busy = busy
+	controls := []fyne.Disableable{s.submit, s.token}
+	if s.cancel != nil {
+		controls = append(controls, s.cancel)
+	}
+	for _, c := range controls {
+		if busy {
+			c.Disable()
+		} else {
+			c.Enable()
+		}
+	}
 	if busy {
 		s.submit.SetText(lang.L("Checking the token…"))
-		s.submit.Disable()
-		s.token.Disable()
-		if s.cancel != nil {
-			s.cancel.Disable()
-		}
 		s.activity.Show()
 		s.activity.Start()
 		return
 	}
 	s.submit.SetText(lang.L("Add integration"))
-	s.submit.Enable()
-	s.token.Enable()
-	if s.cancel != nil {
-		s.cancel.Enable()
-	}
 	s.activity.Stop()
 	s.activity.Hide()
 }

@@ -1,6 +1,18 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
+
+// paragraph is a label that wraps at word boundaries, coloured by
+// importance: the one way this UI shows sentences to the user.
+func paragraph(text string, importance widget.Importance) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = importance
+	return l
+}
 
 // columnLayout centres its objects in a column at most width wide, stacked
 // from the top: readable line lengths on a wide window, full width on a

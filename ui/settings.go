@@ -40,9 +40,7 @@ type settingsTab struct {
 func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 	t := &settingsTab{ui: u}
 
-	t.notice = widget.NewLabel(notice)
-	t.notice.Wrapping = fyne.TextWrapWord
-	t.notice.Importance = widget.SuccessImportance
+	t.notice = paragraph(notice, widget.SuccessImportance)
 	if notice == "" {
 		t.notice.Hide()
 	}
@@ -67,25 +65,20 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 	connection := widget.NewCard(lang.L("Chat2Desk connection"), "",
 		container.NewVBox(details, container.NewHBox(t.refresh, t.replace, t.disconnect)))
 
-	t.counts = widget.NewLabel("")
-	t.counts.Wrapping = fyne.TextWrapWord
+	t.counts = paragraph("", widget.MediumImportance)
 	t.showCounts(st)
 	t.load = widget.NewButtonWithIcon(lang.L("Load channels and operators from Chat2Desk"), theme.DownloadIcon(), t.loadFromChat2Desk)
 	t.load.Importance = widget.HighImportance
 	t.loading = widget.NewActivity()
 	t.loading.Hide()
-	t.loadNote = widget.NewLabel("")
-	t.loadNote.Wrapping = fyne.TextWrapWord
+	t.loadNote = paragraph("", widget.MediumImportance)
 	t.loadNote.Hide()
 	data := widget.NewCard(lang.L("Channels and operators"), "",
 		container.NewVBox(t.counts, container.NewHBox(t.load, t.loading), t.loadNote))
 
 	column := container.NewVBox(t.notice)
 	if u.opts.Demo {
-		demo := widget.NewLabel(lang.L("Demo: C2Desk is connected to a built-in sample Chat2Desk account. Nothing you do here reaches a real account."))
-		demo.Wrapping = fyne.TextWrapWord
-		demo.Importance = widget.WarningImportance
-		column.Add(demo)
+		column.Add(paragraph(lang.L("Demo: C2Desk is connected to a built-in sample Chat2Desk account. Nothing you do here reaches a real account."), widget.WarningImportance))
 	}
 	column.Add(connection)
 	column.Add(data)
@@ -112,6 +105,12 @@ func (t *settingsTab) showCounts(st app.Status) {
 		map[string]any{"Channels": st.Channels, "Operators": st.Operators}))
 }
 
+func (t *settingsTab) showNotice(text string, importance widget.Importance) {
+	t.notice.Importance = importance
+	t.notice.SetText(text)
+	t.notice.Show()
+}
+
 func (t *settingsTab) setNote(text string, importance widget.Importance) {
 	t.loadNote.Importance = importance
 	t.loadNote.SetText(text)
@@ -123,9 +122,7 @@ func (t *settingsTab) checkAgain() {
 	background(t.ui, t.ui.core.Refresh, func(c storage.Connection, err error) {
 		t.refresh.Enable()
 		if err != nil {
-			t.notice.Importance = widget.DangerImportance
-			t.notice.SetText(lang.L(app.Explain(err)))
-			t.notice.Show()
+			t.showNotice(lang.L(app.Explain(err)), widget.DangerImportance)
 			return
 		}
 		t.notice.Hide()
@@ -154,9 +151,7 @@ func (t *settingsTab) doDisconnect() {
 	}, func(_ struct{}, err error) {
 		t.disconnect.Enable()
 		if err != nil {
-			t.notice.Importance = widget.DangerImportance
-			t.notice.SetText(lang.L(app.Explain(err)))
-			t.notice.Show()
+			t.showNotice(lang.L(app.Explain(err)), widget.DangerImportance)
 			return
 		}
 		t.ui.showConnect(false)

@@ -84,9 +84,7 @@ func (u *UI) showStarting() {
 // showProblem is the screen for a start that cannot go on, such as a locked
 // keyring: the sentence and a way to try again.
 func (u *UI) showProblem(err error) {
-	msg := widget.NewLabel(lang.L(app.Explain(err)))
-	msg.Wrapping = fyne.TextWrapWord
-	msg.Importance = widget.DangerImportance
+	msg := paragraph(lang.L(app.Explain(err)), widget.DangerImportance)
 	retry := widget.NewButton(lang.L("Try again"), func() {
 		u.showStarting()
 		u.route()
@@ -101,9 +99,7 @@ func (u *UI) showProblem(err error) {
 func ShowStartupFailure(fa fyne.App, sentence string) {
 	w := fa.NewWindow("C2Desk")
 	w.SetIcon(Icon)
-	msg := widget.NewLabel(lang.L(sentence))
-	msg.Wrapping = fyne.TextWrapWord
-	msg.Importance = widget.DangerImportance
+	msg := paragraph(lang.L(sentence), widget.DangerImportance)
 	closeButton := widget.NewButton(lang.L("Close"), w.Close)
 	w.SetContent(container.NewPadded(container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), closeButton))))
 	w.Resize(fyne.NewSize(480, 160))

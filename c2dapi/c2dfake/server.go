@@ -159,11 +159,7 @@ func (s *Server) ClientCount() int { s.mu.Lock(); defer s.mu.Unlock(); return le
 func (s *Server) PutChannel(c c2dapi.Channel) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if i := slices.IndexFunc(s.channels, func(x c2dapi.Channel) bool { return x.ID == c.ID }); i >= 0 {
-		s.channels[i] = c
-		return
-	}
-	s.channels = append(s.channels, c)
+	s.channels = upsert(s.channels, c, func(x c2dapi.Channel) c2dapi.ID { return x.ID })
 }
 
 // RemoveChannel deletes a channel, as when it is removed in Chat2Desk.
@@ -177,11 +173,7 @@ func (s *Server) RemoveChannel(id c2dapi.ID) {
 func (s *Server) PutOperator(o c2dapi.Operator) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if i := slices.IndexFunc(s.operators, func(x c2dapi.Operator) bool { return x.ID == o.ID }); i >= 0 {
-		s.operators[i] = o
-		return
-	}
-	s.operators = append(s.operators, o)
+	s.operators = upsert(s.operators, o, func(x c2dapi.Operator) c2dapi.ID { return x.ID })
 }
 
 // RemoveOperator deletes an operator.
@@ -189,6 +181,15 @@ func (s *Server) RemoveOperator(id c2dapi.ID) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.operators = slices.DeleteFunc(s.operators, func(o c2dapi.Operator) bool { return o.ID == id })
+}
+
+// upsert replaces the record with v's id, or appends v.
+func upsert[T any](list []T, v T, id func(T) c2dapi.ID) []T {
+	if i := slices.IndexFunc(list, func(x T) bool { return id(x) == id(v) }); i >= 0 {
+		list[i] = v
+		return list
+	}
+	return append(list, v)
 }
 
 func (s *Server) addMessageLocked(m c2dapi.Message) c2dapi.Message {
