@@ -37,6 +37,10 @@ Commands:
   disconnect   remove the token from the keyring
   sync         load channels and operators from Chat2Desk into the database
   doctor       check the keyring, the database, the API and the monthly quota
+  export-config FILE
+               write staff, operator mapping, default account and channel rules to FILE
+  import-config FILE
+               show what FILE changes, then apply it in one transaction
 
 Flags:
 `
@@ -63,25 +67,32 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	cmd, rest := "", fs.Args()
+	cmd, rest, file := "", fs.Args(), ""
 	if len(rest) > 0 {
 		cmd = rest[0]
 		// Flags may also follow the command: c2desk connect --data-dir X.
 		if err := fs.Parse(rest[1:]); err != nil {
 			return 2
 		}
-		if fs.NArg() > 0 {
-			// The stray argument is not repeated: it may be a pasted token.
-			fmt.Fprintf(stderr, "c2desk: %s takes no arguments; a token is read from standard input, never from the command line.\n", cmd)
+		args := fs.Args()
+		switch cmd {
+		case "", "connect", "disconnect", "sync", "doctor":
+			if len(args) > 0 {
+				// The stray argument is not repeated: it may be a pasted token.
+				fmt.Fprintf(stderr, "c2desk: %s takes no arguments; a token is read from standard input, never from the command line.\n", cmd)
+				return 2
+			}
+		case "export-config", "import-config":
+			if len(args) != 1 {
+				fmt.Fprintf(stderr, "c2desk: %s needs one file name.\n", cmd)
+				return 2
+			}
+			file = args[0]
+		default:
+			fmt.Fprintf(stderr, "c2desk: unknown command %q.\n", cmd)
+			fs.Usage()
 			return 2
 		}
-	}
-	switch cmd {
-	case "", "connect", "disconnect", "sync", "doctor":
-	default:
-		fmt.Fprintf(stderr, "c2desk: unknown command %q.\n", cmd)
-		fs.Usage()
-		return 2
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -107,6 +118,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return cmdDisconnect(ctx, env.core, stdout, stderr)
 	case "sync":
 		return cmdSync(ctx, env.core, stdout, stderr)
+	case "export-config":
+		return cmdExport(ctx, env.core, file, stdout, stderr)
+	case "import-config":
+		return cmdImport(ctx, env.core, file, stdout, stderr)
 	default:
 		return cmdDoctor(ctx, env.core, stdout)
 	}
@@ -178,11 +193,15 @@ func setup(ctx context.Context, o options) (*environment, error) {
 	env.core = app.New(store, secrets, app.Config{APIURL: o.apiURL, Logger: logger, Redactor: redactor})
 
 	if o.demo {
-		if _, err := env.core.Connect(ctx, c2dfake.DemoToken); err != nil {
+		if _, err := env.core.Console().Connect(ctx, c2dfake.DemoToken); err != nil {
 			env.close()
 			return nil, fmt.Errorf("start demo: %w", err)
 		}
-		if _, err := env.core.Sync(ctx); err != nil {
+		if _, err := env.core.Console().Sync(ctx); err != nil {
+			env.close()
+			return nil, fmt.Errorf("start demo: %w", err)
+		}
+		if err := env.core.Console().SetUpDemoAgency(ctx); err != nil {
 			env.close()
 			return nil, fmt.Errorf("start demo: %w", err)
 		}
@@ -215,7 +234,7 @@ func cmdConnect(ctx context.Context, core *app.App, stdin io.Reader, stdout, std
 		fmt.Fprintln(stderr, "c2desk: could not read the token from standard input:", err)
 		return 1
 	}
-	conn, err := core.Connect(ctx, tok)
+	conn, err := core.Console().Connect(ctx, tok)
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		return 1
@@ -241,7 +260,7 @@ func readToken(stdin io.Reader, stderr io.Writer) (string, error) {
 }
 
 func cmdDisconnect(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
-	if err := core.Disconnect(ctx); err != nil {
+	if err := core.Console().Disconnect(ctx); err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		return 1
 	}
@@ -250,7 +269,7 @@ func cmdDisconnect(ctx context.Context, core *app.App, stdout, stderr io.Writer)
 }
 
 func cmdSync(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
-	res, err := core.Sync(ctx)
+	res, err := core.Console().Sync(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		return 1
@@ -273,6 +292,43 @@ func cmdDoctor(ctx context.Context, core *app.App, stdout io.Writer) int {
 		fmt.Fprintf(stdout, "%s %-9s %s\n", mark, c.Name, c.Detail)
 	}
 	return code
+}
+
+func cmdExport(ctx context.Context, core *app.App, file string, stdout, stderr io.Writer) int {
+	data, err := core.Console().ExportConfig(ctx)
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	if err := os.WriteFile(file, append(data, '\n'), 0o600); err != nil {
+		fmt.Fprintln(stderr, "c2desk: could not write the file:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Settings written to %s. Import it on the other computers with: c2desk import-config %s\n", file, filepath.Base(file))
+	return 0
+}
+
+func cmdImport(ctx context.Context, core *app.App, file string, stdout, stderr io.Writer) int {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk: could not read the file:", err)
+		return 1
+	}
+	console := core.Console()
+	plan, err := console.PlanImport(ctx, data)
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	for _, l := range plan.Lines {
+		fmt.Fprintln(stdout, "  "+l.String())
+	}
+	if err := console.ApplyImport(ctx, plan); err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	fmt.Fprintln(stdout, "Settings imported.")
+	return 0
 }
 
 // sentence is the one plain sentence printed for an error.

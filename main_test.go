@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -132,3 +133,49 @@ func TestDemoNeedsNoToken(t *testing.T) {
 		t.Fatalf("%d %q %q", code, out.String(), errOut.String())
 	}
 }
+
+func TestExportImportConfig(t *testing.T) {
+	dir := t.TempDir()
+	demoFile := filepath.Join(dir, "office.json")
+	var out, errOut bytes.Buffer
+	if code := run([]string{"--demo", "export-config", demoFile}, strings.NewReader(""), &out, &errOut); code != 0 {
+		t.Fatalf("demo export: %d %q", code, errOut.String())
+	}
+	if fi, err := os.Stat(demoFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("export file: %v %v", fi, err)
+	}
+
+	// Another PC of the same account: connected and synced, no staff yet.
+	c := newCLI(t)
+	c.run(c2dfake.DemoToken, "connect")
+	c.run("", "sync")
+	code, stdout, stderr := c.run("", "import-config", demoFile)
+	if code != 0 || !strings.Contains(stdout, "Add Ольга Смирнова (administrator), without a PIN") ||
+		!strings.Contains(stdout, "Default account: none → Офис Общий") || !strings.Contains(stdout, "Settings imported.") {
+		t.Fatalf("import: %d %q %q", code, stdout, stderr)
+	}
+	back := filepath.Join(dir, "back.json")
+	if code, _, stderr := c.run("", "export-config", back); code != 0 {
+		t.Fatalf("export: %q", stderr)
+	}
+	a, _ := os.ReadFile(demoFile)
+	b, _ := os.ReadFile(back)
+	strip := func(x []byte) string { return exportedAtRE.ReplaceAllString(string(x), "") }
+	if strip(a) != strip(b) {
+		t.Fatalf("round trip differs:\n%s\n---\n%s", a, b)
+	}
+
+	// A file from another account is refused, naming what is missing.
+	foreign := strings.Replace(string(a), `"id": 103`, `"id": 999`, 1)
+	other := filepath.Join(dir, "foreign.json")
+	os.WriteFile(other, []byte(foreign), 0o600)
+	code, _, stderr = c.run("", "import-config", other)
+	if code != 1 || !strings.Contains(stderr, "channel Аренда (#999)") {
+		t.Fatalf("foreign: %d %q", code, stderr)
+	}
+	if code, _, stderr := c.run("", "import-config"); code != 2 || !strings.Contains(stderr, "needs one file name") {
+		t.Fatalf("no file: %d %q", code, stderr)
+	}
+}
+
+var exportedAtRE = regexp.MustCompile(`"exported_at": "[^"]*"`)

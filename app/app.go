@@ -27,6 +27,7 @@ type Config struct {
 	Logger            *slog.Logger // nil: discard
 	Redactor          *Redactor    // told about the token so logs can hide it
 	Now               func() time.Time
+	PINHashCost       int // bcrypt cost; 0 means the default of 12
 }
 
 // App is one C2Desk installation: a database, a keyring entry and an API.
@@ -54,6 +55,9 @@ func New(store *storage.Store, secrets Secrets, cfg Config) *App {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.PINHashCost == 0 {
+		cfg.PINHashCost = bcryptCost
 	}
 	return &App{store: store, secrets: secrets, cfg: cfg, log: cfg.Logger}
 }
@@ -166,10 +170,10 @@ func (a *App) Status(ctx context.Context) (Status, error) {
 // ErrEmptyToken means the user submitted no token.
 var ErrEmptyToken = errors.New("no token given")
 
-// Connect checks a token against Chat2Desk and, only if it works, stores it
+// connect checks a token against Chat2Desk and, only if it works, stores it
 // in the keyring and the account details in the database. On any failure the
 // previous token and details stay as they were. It also serves "Replace token".
-func (a *App) Connect(ctx context.Context, token string) (storage.Connection, error) {
+func (a *App) connect(ctx context.Context, token string) (storage.Connection, error) {
 	token = strings.TrimSpace(token)
 	if token == "" {
 		return storage.Connection{}, ErrEmptyToken
@@ -211,9 +215,9 @@ func (a *App) Connect(ctx context.Context, token string) (storage.Connection, er
 // ErrTokenFormat means the pasted text cannot be a token (it has spaces inside).
 var ErrTokenFormat = errors.New("token has spaces inside")
 
-// Disconnect removes the token from the keyring and forgets the account
+// disconnect removes the token from the keyring and forgets the account
 // details. Local data (channels, operators, history) stays.
-func (a *App) Disconnect(ctx context.Context) error {
+func (a *App) disconnect(ctx context.Context) error {
 	acc, err := a.account(ctx)
 	if err != nil {
 		return err
@@ -231,9 +235,9 @@ func (a *App) Disconnect(ctx context.Context) error {
 	return nil
 }
 
-// Refresh asks Chat2Desk for the account details again (company name,
+// refresh asks Chat2Desk for the account details again (company name,
 // requests used this month) with the stored token.
-func (a *App) Refresh(ctx context.Context) (storage.Connection, error) {
+func (a *App) refresh(ctx context.Context) (storage.Connection, error) {
 	client, err := a.storedClient(ctx)
 	if err != nil {
 		return storage.Connection{}, err

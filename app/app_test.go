@@ -20,6 +20,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 	"github.com/zalando/go-keyring"
+	"golang.org/x/crypto/bcrypt"
 )
 
 var ctx = context.Background()
@@ -55,6 +56,7 @@ func newEnv(t *testing.T) *env {
 		HTTPClient:        &http.Client{Timeout: 2 * time.Second},
 		Logger:            slog.New(slog.NewTextHandler(red.Writer(logs), nil)),
 		Redactor:          red,
+		PINHashCost:       bcrypt.MinCost,
 	})
 	return &env{fake: fake, srv: srv, store: store, app: a, logs: logs, dir: dir}
 }
@@ -72,7 +74,7 @@ func (e *env) storedToken(t *testing.T) string {
 func TestConnectStoresTokenOnlyInKeyring(t *testing.T) {
 	e := newEnv(t)
 	e.fake.SetRequestsThisMonth(41)
-	conn, err := e.app.Connect(ctx, "  "+c2dfake.DemoToken+"\n")
+	conn, err := e.app.Console().Connect(ctx, "  "+c2dfake.DemoToken+"\n")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +130,7 @@ func TestConnectFailuresLeavePreviousStateUntouched(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
-			before, err := e.app.Connect(ctx, c2dfake.DemoToken)
+			before, err := e.app.Console().Connect(ctx, c2dfake.DemoToken)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -136,7 +138,7 @@ func TestConnectFailuresLeavePreviousStateUntouched(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(e)
 			}
-			_, err = e.app.Connect(ctx, tc.token)
+			_, err = e.app.Console().Connect(ctx, tc.token)
 			if got := Explain(err); got != tc.want {
 				t.Fatalf("Explain(%v) = %q, want %q", err, got, tc.want)
 			}
@@ -153,19 +155,19 @@ func TestConnectFailuresLeavePreviousStateUntouched(t *testing.T) {
 
 func TestReplaceTokenAndDisconnect(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.app.Connect(ctx, c2dfake.DemoToken); err != nil {
+	if _, err := e.app.Console().Connect(ctx, c2dfake.DemoToken); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.app.Sync(ctx); err != nil {
+	if _, err := e.app.Console().Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
 	e.fake.AddToken("second-token-42")
 	e.fake.SetCompany("Ключ Плюс")
-	conn, err := e.app.Connect(ctx, "second-token-42")
+	conn, err := e.app.Console().Connect(ctx, "second-token-42")
 	if err != nil || conn.Company != "Ключ Плюс" || e.storedToken(t) != "second-token-42" {
 		t.Fatalf("replace: %+v %v", conn, err)
 	}
-	if err := e.app.Disconnect(ctx); err != nil {
+	if err := e.app.Console().Disconnect(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if tok := e.storedToken(t); tok != "" {
@@ -175,10 +177,10 @@ func TestReplaceTokenAndDisconnect(t *testing.T) {
 	if err != nil || st.Connected || st.Channels != 3 || st.Operators != 4 {
 		t.Fatalf("after disconnect %+v %v (local data must stay)", st, err)
 	}
-	if err := e.app.Disconnect(ctx); err != nil {
+	if err := e.app.Console().Disconnect(ctx); err != nil {
 		t.Fatalf("second disconnect: %v", err)
 	}
-	if _, err := e.app.Sync(ctx); Explain(err) != MsgNotConnected {
+	if _, err := e.app.Console().Sync(ctx); Explain(err) != MsgNotConnected {
 		t.Fatalf("sync while disconnected: %v", err)
 	}
 }
@@ -186,7 +188,7 @@ func TestReplaceTokenAndDisconnect(t *testing.T) {
 func TestKeyringUnavailable(t *testing.T) {
 	e := newEnv(t)
 	keyring.MockInitWithError(errors.New("org.freedesktop.secrets was not provided by any service files"))
-	_, err := e.app.Connect(ctx, c2dfake.DemoToken)
+	_, err := e.app.Console().Connect(ctx, c2dfake.DemoToken)
 	if Explain(err) != MsgKeyring {
 		t.Fatalf("got %v", err)
 	}
@@ -200,7 +202,7 @@ func TestKeyringUnavailable(t *testing.T) {
 
 func TestFailedSaveOnConnectRestoresKeyring(t *testing.T) {
 	e := newEnv(t)
-	if _, err := e.app.Connect(ctx, c2dfake.DemoToken); err != nil {
+	if _, err := e.app.Console().Connect(ctx, c2dfake.DemoToken); err != nil {
 		t.Fatal(err)
 	}
 	e.fake.AddToken("new-token-1")
@@ -216,7 +218,7 @@ func TestFailedSaveOnConnectRestoresKeyring(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := e.app.Connect(ctx, "new-token-1"); err == nil {
+	if _, err := e.app.Console().Connect(ctx, "new-token-1"); err == nil {
 		t.Fatal("connect succeeded though details could not be saved")
 	}
 	if tok := e.storedToken(t); tok != c2dfake.DemoToken {
@@ -226,22 +228,22 @@ func TestFailedSaveOnConnectRestoresKeyring(t *testing.T) {
 
 func TestRefreshUpdatesRequests(t *testing.T) {
 	e := newEnv(t)
-	e.app.Connect(ctx, c2dfake.DemoToken)
+	e.app.Console().Connect(ctx, c2dfake.DemoToken)
 	e.fake.SetRequestsThisMonth(500)
-	conn, err := e.app.Refresh(ctx)
+	conn, err := e.app.Console().Refresh(ctx)
 	if err != nil || conn.RequestsThisMonth != 501 {
 		t.Fatalf("%+v %v", conn, err)
 	}
 	e.fake.RevokeToken(c2dfake.DemoToken)
-	if _, err := e.app.Refresh(ctx); Explain(err) != MsgAuth {
+	if _, err := e.app.Console().Refresh(ctx); Explain(err) != MsgAuth {
 		t.Fatalf("revoked: %v", err)
 	}
 }
 
 func TestSync(t *testing.T) {
 	e := newEnv(t)
-	e.app.Connect(ctx, c2dfake.DemoToken)
-	res, err := e.app.Sync(ctx)
+	e.app.Console().Connect(ctx, c2dfake.DemoToken)
+	res, err := e.app.Console().Sync(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +253,7 @@ func TestSync(t *testing.T) {
 	e.fake.RemoveChannel(103)
 	e.fake.PutChannel(c2dapi.Channel{ID: 104, Name: "Коммерция", Transports: c2dapi.Strings{"email"}})
 	e.fake.RemoveOperator(9)
-	res, err = e.app.Sync(ctx)
+	res, err = e.app.Console().Sync(ctx)
 	if err != nil || res.Channels != (storage.Changes{New: 1, Gone: 1, Unchanged: 2}) || res.Operators.Gone != 1 {
 		t.Fatalf("%+v %v", res, err)
 	}
@@ -264,12 +266,12 @@ func TestSync(t *testing.T) {
 func TestSyncFailureKeepsData(t *testing.T) {
 	for _, f := range []c2dfake.Fault{c2dfake.FaultAuth, c2dfake.FaultMalformed, c2dfake.FaultQuota} {
 		e := newEnv(t)
-		e.app.Connect(ctx, c2dfake.DemoToken)
-		e.app.Sync(ctx)
+		e.app.Console().Connect(ctx, c2dfake.DemoToken)
+		e.app.Console().Sync(ctx)
 		e.fake.RemoveChannel(101)
 		f.PathContains = "/operators" // channels load fine, operators fail
 		e.fake.Inject(f)
-		if _, err := e.app.Sync(ctx); err == nil {
+		if _, err := e.app.Console().Sync(ctx); err == nil {
 			t.Fatal("sync succeeded under a fault")
 		}
 		chans, _ := e.store.Channels(ctx)
@@ -287,7 +289,7 @@ func TestDoctor(t *testing.T) {
 	if len(checks) != 2 || !checks[0].OK || checks[1].OK || !strings.Contains(checks[1].Detail, "connect") {
 		t.Fatalf("not connected: %+v", checks)
 	}
-	e.app.Connect(ctx, c2dfake.DemoToken)
+	e.app.Console().Connect(ctx, c2dfake.DemoToken)
 	checks = e.app.Doctor(ctx)
 	for _, c := range checks {
 		if !c.OK {

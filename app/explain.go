@@ -30,8 +30,8 @@ const (
 	MsgUnknown      = "Something went wrong. Try again; if it repeats, contact support and attach the log file."
 )
 
-// Explain turns an error into one plain sentence for the user.
-func Explain(err error) string {
+// explainKey finds the sentence for errors that are not a Problem.
+func explainKey(err error) string {
 	var (
 		auth    *c2dapi.AuthError
 		rate    *c2dapi.RateLimitError
@@ -86,5 +86,12 @@ func Explain(err error) string {
 // Messages lists every sentence Explain can return, for translation checks.
 func Messages() []string {
 	return []string{MsgEmptyToken, MsgTokenFormat, MsgAuth, MsgRateLimit, MsgQuota, MsgTimeout, MsgNetwork, MsgServer,
-		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown}
+		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown,
+		MsgNotAllowed, MsgWrongPIN, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,
+		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole,
+		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,
+		MsgRuleNeedsStaff, MsgBadVisibility, MsgUnknownChannel, MsgChannelStillLive,
+		MsgConfigUnreadable, MsgConfigTooNew, MsgConfigForeign, MsgConfigBadStaff, MsgConfigDupStaff, MsgConfigNoOwner,
+		PlanAddStaff, PlanChangeRole, PlanDeactivate, PlanActivate, PlanOwner, PlanDefault, PlanRule, PlanNothing,
+		LabelNobody, LabelNone, LabelAdmin, LabelAgent, LabelEveryone, LabelAdminsOnly}
 }

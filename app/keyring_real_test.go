@@ -28,14 +28,14 @@ func TestRealKeyring(t *testing.T) {
 	acc, _ := a.account(ctx)
 	t.Cleanup(func() { Keyring{}.Delete(acc) })
 
-	if _, err := a.Connect(ctx, c2dfake.DemoToken); err != nil {
+	if _, err := a.Console().Connect(ctx, c2dfake.DemoToken); err != nil {
 		t.Fatalf("connect: %v (%s)", err, Explain(err))
 	}
 	if tok, err := (Keyring{}).Get(acc); err != nil || tok != c2dfake.DemoToken {
 		t.Fatalf("keyring holds %q, %v", tok, err)
 	}
 	fake.AddToken("replacement-token-77")
-	if _, err := a.Connect(ctx, "replacement-token-77"); err != nil {
+	if _, err := a.Console().Connect(ctx, "replacement-token-77"); err != nil {
 		t.Fatal(err)
 	}
 	// A fresh App reads the token back from the keyring, as on the next start.
@@ -43,10 +43,10 @@ func TestRealKeyring(t *testing.T) {
 	if st, err := again.Status(ctx); err != nil || !st.Connected {
 		t.Fatalf("status after restart: %+v %v", st, err)
 	}
-	if _, err := again.Sync(ctx); err != nil {
+	if _, err := again.Console().Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := again.Disconnect(ctx); err != nil {
+	if err := again.Console().Disconnect(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := (Keyring{}).Get(acc); err != ErrNoToken {

@@ -17,55 +17,138 @@ type SyncResult struct {
 
 const syncPageSize = 100
 
-// Sync loads the account's channels and operators into the database. Each
-// list is fetched whole before anything is written, so a failure midway
-// leaves the previous data as it was.
-func (a *App) Sync(ctx context.Context) (SyncResult, error) {
-	var res SyncResult
-	client, err := a.storedClient(ctx)
-	if err != nil {
-		return res, err
-	}
-	chans, skippedC, err := c2dapi.All(ctx, syncPageSize, func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[c2dapi.Channel], error) {
+// fetchChannels reads every channel of the account. Nothing is written.
+func (a *App) fetchChannels(ctx context.Context, client *c2dapi.Client) ([]storage.Channel, int, error) {
+	chans, skipped, err := c2dapi.All(ctx, syncPageSize, func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[c2dapi.Channel], error) {
 		return client.Channels.List(ctx, c2dapi.ChannelListOptions{ListOptions: o})
 	})
 	if err != nil {
-		return res, fmt.Errorf("load channels: %w", err)
+		return nil, 0, fmt.Errorf("load channels: %w", err)
 	}
-	ops, skippedO, err := c2dapi.All(ctx, syncPageSize, client.Operators.List)
-	if err != nil {
-		return res, fmt.Errorf("load operators: %w", err)
-	}
-	for _, s := range append(skippedC, skippedO...) {
-		a.log.Warn("sync: skipped a record Chat2Desk sent that could not be read", "record", s.String())
-	}
-	res.Skipped = len(skippedC) + len(skippedO)
-
-	localChans := make([]storage.Channel, 0, len(chans))
+	a.logSkipped("channels", skipped)
+	out := make([]storage.Channel, 0, len(chans))
+	bad := len(skipped)
 	for _, c := range chans {
 		if c.ID <= 0 {
-			res.Skipped++
+			bad++
 			continue
 		}
-		localChans = append(localChans, storage.Channel{ID: int64(c.ID), Name: string(c.Name), Phone: string(c.Phone), Transports: c.Transports})
+		out = append(out, storage.Channel{ID: int64(c.ID), Name: string(c.Name), Phone: string(c.Phone), Transports: c.Transports})
 	}
-	localOps := make([]storage.Operator, 0, len(ops))
+	return out, bad, nil
+}
+
+// fetchOperators reads every operator of the account. Nothing is written.
+func (a *App) fetchOperators(ctx context.Context, client *c2dapi.Client) ([]storage.Operator, int, error) {
+	ops, skipped, err := c2dapi.All(ctx, syncPageSize, client.Operators.List)
+	if err != nil {
+		return nil, 0, fmt.Errorf("load operators: %w", err)
+	}
+	a.logSkipped("operators", skipped)
+	out := make([]storage.Operator, 0, len(ops))
+	bad := len(skipped)
 	for _, o := range ops {
 		if o.ID <= 0 {
-			res.Skipped++
+			bad++
 			continue
 		}
-		localOps = append(localOps, storage.Operator{
+		out = append(out, storage.Operator{
 			ID: int64(o.ID), Email: string(o.Email), Phone: string(o.Phone), FirstName: string(o.FirstName),
 			LastName: string(o.LastName), Role: string(o.Role), Online: bool(o.Online), LastVisit: o.LastVisit.Time,
 		})
 	}
-	if res.Channels, err = a.store.SyncChannels(ctx, localChans); err != nil {
+	return out, bad, nil
+}
+
+func (a *App) logSkipped(what string, skipped []c2dapi.SkippedRecord) {
+	for _, s := range skipped {
+		a.log.Warn("sync: skipped a record Chat2Desk sent that could not be read", "list", what, "record", s.String())
+	}
+}
+
+// Sync loads the account's channels and operators into the database. Both
+// lists are fetched whole before anything is written, so a failure midway
+// leaves the previous data as it was.
+func (s *Session) Sync(ctx context.Context) (SyncResult, error) {
+	var res SyncResult
+	client, err := s.adminClient(ctx)
+	if err != nil {
+		return res, err
+	}
+	chans, badC, err := s.app.fetchChannels(ctx, client)
+	if err != nil {
+		return res, err
+	}
+	ops, badO, err := s.app.fetchOperators(ctx, client)
+	if err != nil {
+		return res, err
+	}
+	res.Skipped = badC + badO
+	if res.Channels, err = s.app.store.SyncChannels(ctx, chans); err != nil {
 		return res, fmt.Errorf("save channels: %w", err)
 	}
-	if res.Operators, err = a.store.SyncOperators(ctx, localOps); err != nil {
+	if res.Operators, err = s.app.store.SyncOperators(ctx, ops); err != nil {
 		return res, fmt.Errorf("save operators: %w", err)
 	}
-	a.log.Info("sync done", "channels", res.Channels.Total(), "operators", res.Operators.Total(), "skipped", res.Skipped)
+	s.app.log.Info("sync done", "channels", res.Channels.Total(), "operators", res.Operators.Total(), "skipped", res.Skipped)
 	return res, nil
+}
+
+// LoadChannels loads only the channels (the Channels tab's button).
+func (s *Session) LoadChannels(ctx context.Context) (storage.Changes, int, error) {
+	client, err := s.adminClient(ctx)
+	if err != nil {
+		return storage.Changes{}, 0, err
+	}
+	chans, bad, err := s.app.fetchChannels(ctx, client)
+	if err != nil {
+		return storage.Changes{}, 0, err
+	}
+	ch, err := s.app.store.SyncChannels(ctx, chans)
+	return ch, bad, err
+}
+
+// LoadOperators loads only the operators (the Operators tab's button).
+func (s *Session) LoadOperators(ctx context.Context) (storage.Changes, int, error) {
+	client, err := s.adminClient(ctx)
+	if err != nil {
+		return storage.Changes{}, 0, err
+	}
+	ops, bad, err := s.app.fetchOperators(ctx, client)
+	if err != nil {
+		return storage.Changes{}, 0, err
+	}
+	ch, err := s.app.store.SyncOperators(ctx, ops)
+	return ch, bad, err
+}
+
+func (s *Session) adminClient(ctx context.Context) (*c2dapi.Client, error) {
+	if err := s.requireAdmin(ctx); err != nil {
+		return nil, err
+	}
+	return s.app.storedClient(ctx)
+}
+
+// Connect checks a token and stores it; see App.connect. Admins only.
+func (s *Session) Connect(ctx context.Context, token string) (storage.Connection, error) {
+	if err := s.requireAdmin(ctx); err != nil {
+		return storage.Connection{}, err
+	}
+	return s.app.connect(ctx, token)
+}
+
+// Disconnect removes the token; see App.disconnect. Admins only.
+func (s *Session) Disconnect(ctx context.Context) error {
+	if err := s.requireAdmin(ctx); err != nil {
+		return err
+	}
+	return s.app.disconnect(ctx)
+}
+
+// Refresh re-reads the account details from Chat2Desk. Admins only.
+func (s *Session) Refresh(ctx context.Context) (storage.Connection, error) {
+	if err := s.requireAdmin(ctx); err != nil {
+		return storage.Connection{}, err
+	}
+	return s.app.refresh(ctx)
 }

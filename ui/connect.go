@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"c2desk/app"
 	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
@@ -61,7 +60,7 @@ func newConnectScreen(u *UI, replacing bool) *connectScreen {
 
 	buttons := container.NewHBox(s.submit, s.activity)
 	if replacing {
-		s.cancel = widget.NewButton(lang.L("Cancel"), func() { u.route() })
+		s.cancel = widget.NewButton(lang.L("Cancel"), func() { u.routeSession("") })
 		buttons.Add(s.cancel)
 	}
 
@@ -88,11 +87,11 @@ func (s *connectScreen) connect() {
 	s.setBusy(true)
 	s.problem.Hide()
 	background(s.ui, func(ctx context.Context) (storage.Connection, error) {
-		return s.ui.core.Connect(ctx, tok)
+		return s.ui.session.Connect(ctx, tok)
 	}, func(conn storage.Connection, err error) {
 		s.setBusy(false)
 		if err != nil {
-			s.problem.SetText(lang.L(app.Explain(err)))
+			s.problem.SetText(sentence(err))
 			s.problem.Show()
 			return
 		}

@@ -35,3 +35,10 @@ func (l columnLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	}
 	return s
 }
+
+// say shows a sentence in a paragraph label with the given importance.
+func say(l *widget.Label, text string, importance widget.Importance) {
+	l.Importance = importance
+	l.SetText(text)
+	l.Show()
+}

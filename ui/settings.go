@@ -29,10 +29,9 @@ type settingsTab struct {
 	replace    *widget.Button
 	disconnect *widget.Button
 
-	counts   *widget.Label
-	load     *widget.Button
-	loading  *widget.Activity
-	loadNote *widget.Label
+	counts     *widget.Label
+	load       *loadBar
+	officeNote *widget.Label
 
 	content fyne.CanvasObject
 }
@@ -67,14 +66,19 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 
 	t.counts = paragraph("", widget.MediumImportance)
 	t.showCounts(st)
-	t.load = widget.NewButtonWithIcon(lang.L("Load channels and operators from Chat2Desk"), theme.DownloadIcon(), t.loadFromChat2Desk)
-	t.load.Importance = widget.HighImportance
-	t.loading = widget.NewActivity()
-	t.loading.Hide()
-	t.loadNote = paragraph("", widget.MediumImportance)
-	t.loadNote.Hide()
-	data := widget.NewCard(lang.L("Channels and operators"), "",
-		container.NewVBox(t.counts, container.NewHBox(t.load, t.loading), t.loadNote))
+	t.load = newLoadBar(u, lang.L("Load channels and operators from Chat2Desk"), func(ctx context.Context) (string, error) {
+		res, err := u.session.Sync(ctx)
+		return syncSummary(res), err
+	}, t.refreshCounts)
+	data := widget.NewCard(lang.L("Channels and operators"), "", container.NewVBox(t.counts, t.load.content))
+
+	t.officeNote = paragraph("", widget.MediumImportance)
+	t.officeNote.Hide()
+	exportButton := widget.NewButtonWithIcon(lang.L("Export settings…"), theme.UploadIcon(), t.chooseExport)
+	importButton := widget.NewButtonWithIcon(lang.L("Import settings…"), theme.DownloadIcon(), t.chooseImport)
+	office := widget.NewCard(lang.L("Other computers of the office"), "", container.NewVBox(
+		paragraph(lang.L("Export the staff, operator mapping, default account and channel rules to a file, and import it on the office's other computers. The token and PINs are never in the file."), widget.MediumImportance),
+		container.NewHBox(exportButton, importButton), t.officeNote))
 
 	column := container.NewVBox(t.notice)
 	if u.opts.Demo {
@@ -82,6 +86,7 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 	}
 	column.Add(connection)
 	column.Add(data)
+	column.Add(office)
 	t.content = container.NewVScroll(container.NewPadded(container.New(columnLayout{width: 760}, column)))
 	return t
 }
@@ -105,24 +110,12 @@ func (t *settingsTab) showCounts(st app.Status) {
 		map[string]any{"Channels": st.Channels, "Operators": st.Operators}))
 }
 
-func (t *settingsTab) showNotice(text string, importance widget.Importance) {
-	t.notice.Importance = importance
-	t.notice.SetText(text)
-	t.notice.Show()
-}
-
-func (t *settingsTab) setNote(text string, importance widget.Importance) {
-	t.loadNote.Importance = importance
-	t.loadNote.SetText(text)
-	t.loadNote.Show()
-}
-
 func (t *settingsTab) checkAgain() {
 	t.refresh.Disable()
-	background(t.ui, t.ui.core.Refresh, func(c storage.Connection, err error) {
+	background(t.ui, t.ui.session.Refresh, func(c storage.Connection, err error) {
 		t.refresh.Enable()
 		if err != nil {
-			t.showNotice(lang.L(app.Explain(err)), widget.DangerImportance)
+			say(t.notice, sentence(err), widget.DangerImportance)
 			return
 		}
 		t.notice.Hide()
@@ -147,43 +140,22 @@ func (t *settingsTab) confirmDisconnect() {
 func (t *settingsTab) doDisconnect() {
 	t.disconnect.Disable()
 	background(t.ui, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, t.ui.core.Disconnect(ctx)
+		return struct{}{}, t.ui.session.Disconnect(ctx)
 	}, func(_ struct{}, err error) {
 		t.disconnect.Enable()
 		if err != nil {
-			t.showNotice(lang.L(app.Explain(err)), widget.DangerImportance)
+			say(t.notice, sentence(err), widget.DangerImportance)
 			return
 		}
 		t.ui.showConnect(false)
 	})
 }
 
-func (t *settingsTab) loadFromChat2Desk() {
-	t.load.Disable()
-	t.loading.Show()
-	t.loading.Start()
-	t.setNote(lang.L("Loading from Chat2Desk…"), widget.MediumImportance)
-	type result struct {
-		res app.SyncResult
-		st  app.Status
-	}
-	background(t.ui, func(ctx context.Context) (result, error) {
-		res, err := t.ui.core.Sync(ctx)
-		if err != nil {
-			return result{}, err
+func (t *settingsTab) refreshCounts() {
+	background(t.ui, t.ui.core.Status, func(st app.Status, err error) {
+		if err == nil {
+			t.showCounts(st)
 		}
-		st, err := t.ui.core.Status(ctx)
-		return result{res, st}, err
-	}, func(r result, err error) {
-		t.load.Enable()
-		t.loading.Stop()
-		t.loading.Hide()
-		if err != nil {
-			t.setNote(lang.L(app.Explain(err)), widget.DangerImportance)
-			return
-		}
-		t.showCounts(r.st)
-		t.setNote(syncSummary(r.res), widget.SuccessImportance)
 	})
 }
 

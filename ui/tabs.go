@@ -7,27 +7,53 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 )
 
-// newMainTabs builds the main view; notice, if any, is shown on top of
-// Settings. Each tab lives in its own file.
-func newMainTabs(u *UI, st app.Status, notice string) fyne.CanvasObject {
-	settings := newSettingsTab(u, st, notice)
-	tabs := container.NewAppTabs(
-		container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), settings.content),
-	)
-	return tabs
+// newMainView builds the main window: the profile bar on top and the tabs
+// the signed-in person's role allows. The same rules are enforced again in
+// package app; hiding tabs is only the courtesy. Each tab is its own file.
+func newMainView(u *UI, st app.Status, notice string) fyne.CanvasObject {
+	var tabs *container.AppTabs
+	if u.session.IsAdmin() {
+		settings := newSettingsTab(u, st, notice)
+		operators := newOperatorsTab(u)
+		tabs = container.NewAppTabs(
+			container.NewTabItemWithIcon(lang.L("Channels"), theme.StorageIcon(), newChannelsTab(u).content),
+			container.NewTabItemWithIcon(lang.L("Operators"), theme.AccountIcon(), operators.content),
+			container.NewTabItemWithIcon(lang.L("Staff"), theme.GridIcon(), newStaffTab(u).content),
+			container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), settings.content),
+		)
+		operators.guardLeaving(tabs, tabs.Items[1])
+		if notice != "" {
+			tabs.Select(tabs.Items[3])
+		}
+	} else {
+		tabs = container.NewAppTabs(
+			container.NewTabItemWithIcon(lang.L("My account"), theme.AccountIcon(), newAccountTab(u).content),
+		)
+	}
+	return container.NewBorder(u.topBar(), nil, nil, nil, tabs)
+}
+
+// topBar names who is working and switches profile in one click.
+func (u *UI) topBar() fyne.CanvasObject {
+	me := u.session.Staff()
+	who := widget.NewLabelWithStyle(me.Name, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	role := widget.NewLabel(roleText(me.Role))
+	role.Importance = widget.LowImportance
+	switchButton := widget.NewButtonWithIcon(lang.L("Switch profile"), theme.LogoutIcon(), func() {
+		u.win.SetTitle("C2Desk")
+		u.route()
+	})
+	switchButton.Importance = widget.LowImportance
+	return container.NewHBox(layout.NewSpacer(), widget.NewIcon(theme.AccountIcon()), who, role, switchButton)
 }
 
 // showConnected opens the main view after a successful connect, saying
 // which account answered.
 func (u *UI) showConnected(conn storage.Connection) {
-	background(u, u.core.Status, func(st app.Status, err error) {
-		if err != nil {
-			u.showProblem(err)
-			return
-		}
-		u.win.SetContent(newMainTabs(u, st, lang.L("Connected to {{.Company}}.", map[string]any{"Company": conn.Company})))
-	})
+	u.routeSession(lang.L("Connected to {{.Company}}.", map[string]any{"Company": conn.Company}))
 }

@@ -32,6 +32,7 @@ type UI struct {
 	win     fyne.Window
 	core    *app.App
 	opts    Options
+	session *app.Session // who is working; nil until someone signs in
 }
 
 // Icon is the application icon as a Fyne resource.
@@ -61,18 +62,53 @@ func Create(fa fyne.App, w fyne.Window, core *app.App, opts Options) *UI {
 	return u
 }
 
-// route shows the screen that fits the connection state.
+// route starts from the beginning: the first administrator on a new
+// installation, else the question who is working.
 func (u *UI) route() {
+	u.session = nil
+	background(u, u.loadStart, func(st startState, err error) {
+		switch {
+		case err != nil:
+			u.showProblem(err)
+		case st.first:
+			u.showFirstAdmin()
+		default:
+			u.showSignIn(st)
+		}
+	})
+}
+
+// signedIn continues after someone signed in.
+func (u *UI) signedIn(s *app.Session) {
+	u.session = s
+	title := "C2Desk — " + s.Staff().Name
+	if u.opts.Demo {
+		title = lang.L("C2Desk — demo") + " — " + s.Staff().Name
+	}
+	u.win.SetTitle(title)
+	u.routeSession("")
+}
+
+// routeSession shows the screen that fits the connection and the role.
+func (u *UI) routeSession(notice string) {
 	background(u, u.core.Status, func(st app.Status, err error) {
 		switch {
 		case err != nil:
 			u.showProblem(err)
 		case st.Connected:
-			u.showMain(st)
-		default:
+			u.showMain(st, notice)
+		case u.session.IsAdmin():
 			u.showConnect(false)
+		default:
+			u.showNotConnected()
 		}
 	})
+}
+
+// showNotConnected is an agent's screen before an admin connected the account.
+func (u *UI) showNotConnected() {
+	msg := paragraph(lang.L("C2Desk is not connected to Chat2Desk yet. Ask an administrator to connect it."), widget.WarningImportance)
+	u.win.SetContent(container.NewBorder(u.topBar(), nil, nil, nil, column(640, msg)))
 }
 
 func (u *UI) showStarting() {
@@ -84,9 +120,13 @@ func (u *UI) showStarting() {
 // showProblem is the screen for a start that cannot go on, such as a locked
 // keyring: the sentence and a way to try again.
 func (u *UI) showProblem(err error) {
-	msg := paragraph(lang.L(app.Explain(err)), widget.DangerImportance)
+	msg := paragraph(sentence(err), widget.DangerImportance)
 	retry := widget.NewButton(lang.L("Try again"), func() {
 		u.showStarting()
+		if u.session != nil {
+			u.routeSession("")
+			return
+		}
 		u.route()
 	})
 	retry.Importance = widget.HighImportance
@@ -108,11 +148,11 @@ func ShowStartupFailure(fa fyne.App, sentence string) {
 }
 
 func (u *UI) showConnect(replacing bool) {
-	u.win.SetContent(newConnectScreen(u, replacing).content)
+	u.win.SetContent(container.NewBorder(u.topBar(), nil, nil, nil, newConnectScreen(u, replacing).content))
 }
 
-func (u *UI) showMain(st app.Status) {
-	u.win.SetContent(newMainTabs(u, st, ""))
+func (u *UI) showMain(st app.Status, notice string) {
+	u.win.SetContent(newMainView(u, st, notice))
 }
 
 // requestTimeout bounds every call the UI starts, so a dead network ends in

@@ -17,9 +17,11 @@ import (
 	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/zalando/go-keyring"
+	"golang.org/x/crypto/bcrypt"
 )
 
 type harness struct {
@@ -30,9 +32,10 @@ type harness struct {
 	win   fyne.Window
 }
 
-// start builds the real UI on the test driver, against a fake Chat2Desk
-// and the mock keyring. connected pre-connects the account.
-func start(t *testing.T, connected, demo bool) *harness {
+// start builds the real UI on the test driver, against a fake Chat2Desk and
+// the mock keyring. prepare runs against the app first (create staff,
+// connect); then the UI starts as on a real launch.
+func start(t *testing.T, demo bool, prepare func(core *app.App)) *harness {
 	t.Helper()
 	keyring.MockInit()
 	fa := test.NewTempApp(t)
@@ -46,13 +49,12 @@ func start(t *testing.T, connected, demo bool) *harness {
 	t.Cleanup(func() { store.Close() })
 	core := app.New(store, app.Keyring{}, app.Config{
 		APIURL: srv.URL + "/v1", RequestsPerSecond: -1,
-		HTTPClient: &http.Client{Timeout: 3 * time.Second},
-		Logger:     slog.New(slog.DiscardHandler),
+		HTTPClient:  &http.Client{Timeout: 3 * time.Second},
+		Logger:      slog.New(slog.DiscardHandler),
+		PINHashCost: bcrypt.MinCost,
 	})
-	if connected {
-		if _, err := core.Connect(context.Background(), c2dfake.DemoToken); err != nil {
-			t.Fatal(err)
-		}
+	if prepare != nil {
+		prepare(core)
 	}
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1024, 768))
@@ -61,21 +63,89 @@ func start(t *testing.T, connected, demo bool) *harness {
 	return h
 }
 
+// adminOnly creates the first administrator, Ольга, without a PIN.
+func adminOnly(t *testing.T) func(*app.App) {
+	return func(core *app.App) {
+		if _, err := core.CreateFirstAdmin(context.Background(), "Ольга Смирнова", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// connectedAdmin also connects the account.
+func connectedAdmin(t *testing.T, load bool) func(*app.App) {
+	return func(core *app.App) {
+		s, err := core.CreateFirstAdmin(context.Background(), "Ольга Смирнова", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Connect(context.Background(), c2dfake.DemoToken); err != nil {
+			t.Fatal(err)
+		}
+		if load {
+			if _, err := s.Sync(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
 // options routes the UI's fyne.Do calls to a queue this test goroutine
 // drains, so widgets are only touched from here.
 func (h *harness) options(demo bool) Options {
 	return Options{Demo: demo, post: func(f func()) { h.queue <- f }}
 }
 
+// signIn continues on the sign-in screen with the preselected person.
+func (h *harness) signIn() {
+	h.t.Helper()
+	h.eventually("the sign-in screen", func() bool { b := h.button("Continue"); return b != nil && !b.Disabled() })
+	test.Tap(h.button("Continue"))
+}
+
+// tab selects a tab of the main view by its title.
+func (h *harness) tab(title string) {
+	h.t.Helper()
+	h.eventually("the "+title+" tab", func() bool { return h.tabs() != nil })
+	for _, it := range h.tabs().Items {
+		if it.Text == title {
+			h.tabs().Select(it)
+			return
+		}
+	}
+	h.t.Fatalf("no tab %q", title)
+}
+
+func (h *harness) tabs() *container.AppTabs {
+	for _, o := range h.objects() {
+		if t, ok := o.(*container.AppTabs); ok {
+			return t
+		}
+	}
+	return nil
+}
+
+func (h *harness) tabTitles() []string {
+	var out []string
+	if t := h.tabs(); t != nil {
+		for _, it := range t.Items {
+			out = append(out, it.Text)
+		}
+	}
+	return out
+}
+
 // objects lists everything on the window and its overlays, through the
 // widgets' cached renderers.
 func (h *harness) objects() []fyne.CanvasObject {
 	var out []fyne.CanvasObject
+	seen := map[fyne.CanvasObject]bool{}
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
+		if o == nil || !o.Visible() || seen[o] {
 			return
 		}
+		seen[o] = true
 		out = append(out, o)
 		switch c := o.(type) {
 		case fyne.Widget:
@@ -89,6 +159,13 @@ func (h *harness) objects() []fyne.CanvasObject {
 		}
 	}
 	walk(h.win.Content())
+	if t, ok := h.win.Content().(*fyne.Container); ok {
+		for _, o := range t.Objects {
+			if tabs, ok := o.(*container.AppTabs); ok && tabs.Selected() != nil {
+				walk(tabs.Selected().Content)
+			}
+		}
+	}
 	for _, ov := range h.win.Canvas().Overlays().List() {
 		walk(ov)
 	}
@@ -120,6 +197,8 @@ func (h *harness) texts() []string {
 			out = append(out, w.Text)
 		case *widget.Button:
 			out = append(out, "["+w.Text+"]")
+		case *widget.Select:
+			out = append(out, "<"+w.Selected+">")
 		}
 	}
 	return out
@@ -141,6 +220,18 @@ func (h *harness) button(text string) *widget.Button {
 		}
 	}
 	return nil
+}
+
+// lastButton is the last button with this text: in a dialog, which sits
+// on top of the window's own buttons.
+func (h *harness) lastButton(text string) *widget.Button {
+	var last *widget.Button
+	for _, o := range h.objects() {
+		if b, ok := o.(*widget.Button); ok && b.Text == text {
+			last = b
+		}
+	}
+	return last
 }
 
 func (h *harness) tokenEntry() *widget.Entry {
@@ -168,8 +259,29 @@ func (h *harness) capture(name string) {
 	png.Encode(f, h.win.Canvas().Capture())
 }
 
+func TestFirstStartCreatesTheAdmin(t *testing.T) {
+	h := start(t, false, nil)
+	h.eventually("the welcome screen", func() bool { return h.shows("Welcome to C2Desk") })
+	h.capture("first-admin")
+	test.Tap(h.button("Create administrator"))
+	h.eventually("the empty-name sentence", func() bool { return h.shows(app.MsgNameEmpty) })
+	var name *widget.Entry
+	for _, o := range h.objects() {
+		if e, ok := o.(*widget.Entry); ok && !e.Password {
+			name = e
+		}
+	}
+	test.Type(name, "Ольга Смирнова")
+	test.Tap(h.button("Create administrator"))
+	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
+	if !h.shows("Ольга Смирнова") {
+		t.Fatalf("no profile bar: %q", h.texts())
+	}
+}
+
 func TestConnectScreen(t *testing.T) {
-	h := start(t, false, false)
+	h := start(t, false, adminOnly(t))
+	h.signIn()
 	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
 	if !h.shows("Connect Chat2Desk") {
 		t.Fatalf("no heading: %q", h.texts())
@@ -200,7 +312,8 @@ func TestConnectScreen(t *testing.T) {
 }
 
 func TestConnectButtonCannotBePressedTwice(t *testing.T) {
-	h := start(t, false, false)
+	h := start(t, false, adminOnly(t))
+	h.signIn()
 	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
 	h.fake.Inject(c2dfake.Fault{Delay: 300 * time.Millisecond, Times: 1})
 	test.Type(h.tokenEntry(), c2dfake.DemoToken)
@@ -219,7 +332,8 @@ func TestConnectButtonCannotBePressedTwice(t *testing.T) {
 }
 
 func TestNetworkFailureSentence(t *testing.T) {
-	h := start(t, false, false)
+	h := start(t, false, adminOnly(t))
+	h.signIn()
 	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
 	h.fake.Inject(c2dfake.FaultQuota)
 	test.Type(h.tokenEntry(), c2dfake.DemoToken)
@@ -230,8 +344,10 @@ func TestNetworkFailureSentence(t *testing.T) {
 	}
 }
 
-func TestLoadReplaceAndDisconnect(t *testing.T) {
-	h := start(t, true, false)
+func TestSettingsLoadReplaceAndDisconnect(t *testing.T) {
+	h := start(t, false, connectedAdmin(t, false))
+	h.signIn()
+	h.tab("Settings")
 	h.eventually("the settings", func() bool { return h.shows(c2dfake.DemoCompany) })
 	if !h.shows("Nothing loaded yet") {
 		t.Fatalf("counts: %q", h.texts())
@@ -253,11 +369,12 @@ func TestLoadReplaceAndDisconnect(t *testing.T) {
 	test.Tap(h.button("Replace token"))
 	h.eventually("the replace screen", func() bool { return h.shows("Replace the Chat2Desk token") })
 	test.Tap(h.button("Cancel"))
+	h.tab("Settings")
 	h.eventually("the settings again", func() bool { return h.button("Disconnect") != nil })
 
 	// Disconnect asks first; cancelling keeps the connection.
 	test.Tap(h.button("Disconnect"))
-	h.eventually("the confirmation", func() bool { return h.shows("Disconnect Chat2Desk?") || h.button("Cancel") != nil })
+	h.eventually("the confirmation", func() bool { return len(h.win.Canvas().Overlays().List()) > 0 })
 	h.capture("disconnect-confirm")
 	test.Tap(h.button("Cancel"))
 	if st, _ := h.core.Status(context.Background()); !st.Connected {
@@ -265,21 +382,7 @@ func TestLoadReplaceAndDisconnect(t *testing.T) {
 	}
 	test.Tap(h.button("Disconnect"))
 	h.eventually("the confirmation", func() bool { return len(h.win.Canvas().Overlays().List()) > 0 })
-	var confirm *widget.Button
-	for _, o := range h.objects() {
-		if b, ok := o.(*widget.Button); ok && b.Text == "Disconnect" && b.Importance == widget.DangerImportance && b != h.button("Disconnect") {
-			confirm = b
-		}
-	}
-	if confirm == nil {
-		// The dialog's button is the last "Disconnect" found on the canvas.
-		for _, o := range h.objects() {
-			if b, ok := o.(*widget.Button); ok && b.Text == "Disconnect" {
-				confirm = b
-			}
-		}
-	}
-	test.Tap(confirm)
+	test.Tap(h.lastButton("Disconnect"))
 	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
 	if st, _ := h.core.Status(context.Background()); st.Connected {
 		t.Fatal("still connected")
@@ -287,21 +390,73 @@ func TestLoadReplaceAndDisconnect(t *testing.T) {
 }
 
 func TestDemoBanner(t *testing.T) {
-	h := start(t, true, true)
+	h := start(t, true, connectedAdmin(t, true))
+	h.signIn()
+	h.tab("Settings")
 	h.eventually("the demo banner", func() bool { return h.shows("Demo: C2Desk is connected") })
-	if h.win.Title() != "C2Desk — demo" {
+	if h.win.Title() != "C2Desk — demo — Ольга Смирнова" {
 		t.Fatalf("title %q", h.win.Title())
 	}
 }
 
-func TestKeyringProblemAtStart(t *testing.T) {
-	keyring.MockInit()
-	h := start(t, false, false)
-	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
+func TestKeyringProblemAfterSignIn(t *testing.T) {
+	h := start(t, false, adminOnly(t))
 	keyring.MockInitWithError(os.ErrPermission)
-	Create(fyne.CurrentApp(), h.win, h.core, h.options(false))
+	h.signIn()
 	h.eventually("the keyring sentence", func() bool { return h.shows(app.MsgKeyring) })
 	keyring.MockInit()
 	test.Tap(h.button("Try again"))
 	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
 }
+
+func TestSignInWithPINAndSwitchProfile(t *testing.T) {
+	h := start(t, false, func(core *app.App) {
+		connectedAdmin(t, true)(core)
+		s, _ := core.SignIn(context.Background(), core.LastStaffID(context.Background()), "")
+		marina, err := s.AddStaff(context.Background(), app.StaffInput{Name: "Марина", Role: storage.RoleAgent, PIN: ptr("2468")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SaveMapping(context.Background(), storage.Mapping{Owners: map[int64]int64{}, Default: 8}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetChannelRule(context.Background(), storage.ChannelRule{ChannelID: 102, Visibility: storage.VisibleToListed, Staff: []int64{marina.ID}}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	h.signIn() // Ольга, the last one signed in
+	h.eventually("the admin tabs", func() bool { return len(h.tabTitles()) == 4 })
+	test.Tap(h.button("Switch profile"))
+	h.eventually("the sign-in screen", func() bool { return h.shows("Who is working?") })
+
+	// Choose Марина: the PIN is asked.
+	var list *widget.List
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.List); ok {
+			list = l
+		}
+	}
+	staff, _ := h.core.StaffList(context.Background())
+	for i, st := range staff {
+		if st.Name == "Марина" {
+			list.Select(i)
+		}
+	}
+	h.capture("sign-in")
+	test.Type(h.tokenEntry(), "1111")
+	test.Tap(h.button("Continue"))
+	h.eventually("the wrong-PIN sentence", func() bool { return h.shows(app.MsgWrongPIN) })
+	test.Type(h.tokenEntry(), "2468")
+	test.Tap(h.button("Continue"))
+	h.eventually("the agent's view", func() bool { return h.tabs() != nil })
+	if got := h.tabTitles(); len(got) != 1 || got[0] != "My account" {
+		t.Fatalf("an agent sees tabs %q", got)
+	}
+	h.eventually("the agent's reach", func() bool { return h.shows("through the agency's default account, Офис Общий") })
+	if !h.shows("Вторичка / Resale") || h.shows("Аренда") {
+		t.Fatalf("channels: %q", h.texts())
+	}
+	h.capture("agent")
+}
+
+func ptr(s string) *string { return &s }

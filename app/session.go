@@ -1,0 +1,290 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"c2desk/storage"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Sentences for staff and sign-in rules.
+const (
+	MsgNotAllowed    = "Only an administrator can do this."
+	MsgWrongPIN      = "Wrong PIN. Try again."
+	MsgPINFormat     = "A PIN is 4 to 12 digits."
+	MsgNameEmpty     = "Enter the staff member's name."
+	MsgNameTooLong   = "The name is too long: 80 characters at most."
+	MsgNameTaken     = "There is already a staff member called {{.Name}}."
+	MsgStaffInactive = "{{.Name}} is deactivated. Activate them first, or choose someone else."
+	MsgLastAdmin     = "C2Desk needs at least one active administrator, so this change cannot be made."
+	MsgNotYourself   = "You cannot deactivate yourself. Ask another administrator."
+	MsgStaffExists   = "The first administrator already exists. Sign in instead."
+	MsgUnknownStaff  = "This staff member no longer exists. Reload and try again."
+	MsgBadRole       = "Choose a role: administrator or agent."
+	consoleName      = "command line"
+	lastStaffSetting = "last_staff_id"
+	maxNameRunes     = 80
+	bcryptCost       = 12 // about 0.2 s per check on an office PC: slow for guessing, fine for signing in
+	minPIN, maxPIN   = 4, 12
+)
+
+// ErrNotAllowed means the signed-in staff member may not do this.
+var ErrNotAllowed = &Problem{Msg: MsgNotAllowed}
+
+// ErrWrongPIN means the PIN did not match.
+var ErrWrongPIN = &Problem{Msg: MsgWrongPIN}
+
+// Session is the staff member working at this PC. Admin actions are its
+// methods and check the role here, whatever the UI shows or hides.
+type Session struct {
+	app     *App
+	staff   storage.Staff
+	console bool
+}
+
+// Staff is the signed-in staff member.
+func (s *Session) Staff() storage.Staff { return s.staff }
+
+// IsAdmin reports whether the session may use admin actions.
+func (s *Session) IsAdmin() bool { return s.console || s.staff.Role == storage.RoleAdmin }
+
+// App is the application the session belongs to.
+func (s *Session) App() *App { return s.app }
+
+// Console is the session of the command line: whoever can run c2desk on
+// this PC's data folder can change it anyway, so it acts as an administrator.
+func (a *App) Console() *Session {
+	return &Session{app: a, console: true, staff: storage.Staff{Name: consoleName, Role: storage.RoleAdmin, Active: true}}
+}
+
+// requireAdmin checks, against the database, that the session's staff member
+// is still an active administrator.
+func (s *Session) requireAdmin(ctx context.Context) error {
+	if s.console {
+		return nil
+	}
+	st, err := s.app.store.StaffByID(ctx, s.staff.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return ErrNotAllowed
+	}
+	if err != nil {
+		return err
+	}
+	s.staff = st
+	if !st.Active || st.Role != storage.RoleAdmin {
+		return ErrNotAllowed
+	}
+	return nil
+}
+
+// StaffList returns everyone, active first; for the sign-in list and pickers.
+func (a *App) StaffList(ctx context.Context) ([]storage.Staff, error) {
+	return a.store.AllStaff(ctx)
+}
+
+// NeedsFirstAdmin reports whether no staff exists yet: the very first start.
+func (a *App) NeedsFirstAdmin(ctx context.Context) (bool, error) {
+	all, err := a.store.AllStaff(ctx)
+	return len(all) == 0, err
+}
+
+// LastStaffID is who signed in last on this PC, to preselect them.
+func (a *App) LastStaffID(ctx context.Context) int64 {
+	v, _, _ := a.store.Setting(ctx, lastStaffSetting)
+	id, _ := strconv.ParseInt(v, 10, 64)
+	return id
+}
+
+// CreateFirstAdmin creates the first administrator on a new installation
+// and signs them in. It is refused once any staff exists.
+func (a *App) CreateFirstAdmin(ctx context.Context, name, pin string) (*Session, error) {
+	first, err := a.NeedsFirstAdmin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !first {
+		return nil, problem(MsgStaffExists)
+	}
+	st, err := a.Console().AddStaff(ctx, StaffInput{Name: name, Role: storage.RoleAdmin, PIN: &pin})
+	if err != nil {
+		return nil, err
+	}
+	return a.startSession(ctx, st)
+}
+
+// SignIn starts a session for an active staff member, checking the PIN when
+// they have one.
+func (a *App) SignIn(ctx context.Context, staffID int64, pin string) (*Session, error) {
+	st, err := a.store.StaffByID(ctx, staffID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil, problem(MsgUnknownStaff)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !st.Active {
+		return nil, problem(MsgStaffInactive, "Name", st.Name)
+	}
+	if st.PINHash != "" && bcrypt.CompareHashAndPassword([]byte(st.PINHash), []byte(pin)) != nil {
+		a.log.Warn("sign-in: wrong PIN", "staff", st.ID)
+		return nil, ErrWrongPIN
+	}
+	return a.startSession(ctx, st)
+}
+
+func (a *App) startSession(ctx context.Context, st storage.Staff) (*Session, error) {
+	if err := a.store.SetSetting(ctx, lastStaffSetting, strconv.FormatInt(st.ID, 10)); err != nil {
+		return nil, err
+	}
+	a.log.Info("signed in", "staff", st.ID, "role", st.Role)
+	return &Session{app: a, staff: st}, nil
+}
+
+// StaffInput is a new or edited staff member. PIN nil keeps the current PIN,
+// a pointer to "" removes it.
+type StaffInput struct {
+	Name string
+	Role string
+	PIN  *string
+}
+
+func hashPIN(pin string, cost int) (string, error) {
+	if pin == "" {
+		return "", nil
+	}
+	if len(pin) < minPIN || len(pin) > maxPIN || strings.Trim(pin, "0123456789") != "" {
+		return "", problem(MsgPINFormat)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pin), cost)
+	if err != nil {
+		return "", fmt.Errorf("hash PIN: %w", err)
+	}
+	return string(h), nil
+}
+
+// checkStaffInput validates a name and role against everyone else.
+func checkStaffInput(in StaffInput, others []storage.Staff, self int64) (string, error) {
+	name := strings.Join(strings.Fields(in.Name), " ")
+	switch {
+	case name == "":
+		return "", problem(MsgNameEmpty)
+	case utf8.RuneCountInString(name) > maxNameRunes:
+		return "", problem(MsgNameTooLong)
+	case in.Role != storage.RoleAdmin && in.Role != storage.RoleAgent:
+		return "", problem(MsgBadRole)
+	}
+	for _, o := range others {
+		if o.ID != self && strings.EqualFold(o.Name, name) {
+			return "", problem(MsgNameTaken, "Name", name)
+		}
+	}
+	return name, nil
+}
+
+// AddStaff adds an active staff member.
+func (s *Session) AddStaff(ctx context.Context, in StaffInput) (storage.Staff, error) {
+	if err := s.requireAdmin(ctx); err != nil {
+		return storage.Staff{}, err
+	}
+	all, err := s.app.store.AllStaff(ctx)
+	if err != nil {
+		return storage.Staff{}, err
+	}
+	name, err := checkStaffInput(in, all, 0)
+	if err != nil {
+		return storage.Staff{}, err
+	}
+	st := storage.Staff{Name: name, Role: in.Role, Active: true}
+	if in.PIN != nil {
+		if st.PINHash, err = hashPIN(*in.PIN, s.app.cfg.PINHashCost); err != nil {
+			return storage.Staff{}, err
+		}
+	}
+	if st.ID, err = s.app.store.CreateStaff(ctx, st); err != nil {
+		return storage.Staff{}, err
+	}
+	return st, nil
+}
+
+// UpdateStaff changes a staff member's name, role or PIN.
+func (s *Session) UpdateStaff(ctx context.Context, id int64, in StaffInput) (storage.Staff, error) {
+	if err := s.requireAdmin(ctx); err != nil {
+		return storage.Staff{}, err
+	}
+	all, err := s.app.store.AllStaff(ctx)
+	if err != nil {
+		return storage.Staff{}, err
+	}
+	st, ok := findStaff(all, id)
+	if !ok {
+		return storage.Staff{}, problem(MsgUnknownStaff)
+	}
+	name, err := checkStaffInput(in, all, id)
+	if err != nil {
+		return storage.Staff{}, err
+	}
+	if st.Role == storage.RoleAdmin && in.Role != storage.RoleAdmin && st.Active && activeAdmins(all) == 1 {
+		return storage.Staff{}, problem(MsgLastAdmin)
+	}
+	st.Name, st.Role = name, in.Role
+	if in.PIN != nil {
+		if st.PINHash, err = hashPIN(*in.PIN, s.app.cfg.PINHashCost); err != nil {
+			return storage.Staff{}, err
+		}
+	}
+	if err := s.app.store.UpdateStaff(ctx, st); err != nil {
+		return storage.Staff{}, err
+	}
+	return st, nil
+}
+
+// SetStaffActive deactivates or reactivates a staff member. Deactivating
+// never deletes: their messages keep their author.
+func (s *Session) SetStaffActive(ctx context.Context, id int64, active bool) error {
+	if err := s.requireAdmin(ctx); err != nil {
+		return err
+	}
+	all, err := s.app.store.AllStaff(ctx)
+	if err != nil {
+		return err
+	}
+	st, ok := findStaff(all, id)
+	if !ok {
+		return problem(MsgUnknownStaff)
+	}
+	if !active {
+		if !s.console && id == s.staff.ID {
+			return problem(MsgNotYourself)
+		}
+		if st.Role == storage.RoleAdmin && st.Active && activeAdmins(all) == 1 {
+			return problem(MsgLastAdmin)
+		}
+	}
+	st.Active = active
+	return s.app.store.UpdateStaff(ctx, st)
+}
+
+func findStaff(all []storage.Staff, id int64) (storage.Staff, bool) {
+	for _, st := range all {
+		if st.ID == id {
+			return st, true
+		}
+	}
+	return storage.Staff{}, false
+}
+
+func activeAdmins(all []storage.Staff) int {
+	n := 0
+	for _, st := range all {
+		if st.Active && st.Role == storage.RoleAdmin {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,91 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// Staff roles.
+const (
+	RoleAdmin = "admin"
+	RoleAgent = "agent"
+)
+
+// ErrNotFound means no record has the given id.
+var ErrNotFound = errors.New("not found")
+
+// Staff is a person of the agency who works in C2Desk.
+type Staff struct {
+	ID        int64
+	Name      string
+	Role      string // RoleAdmin or RoleAgent
+	PINHash   string // empty: no PIN
+	Active    bool
+	CreatedAt time.Time
+}
+
+// CreateStaff adds a staff member and returns the id.
+func (s *Store) CreateStaff(ctx context.Context, st Staff) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO staff (name, role, pin_hash, active, created_at) VALUES (?, ?, ?, ?, ?)`,
+		st.Name, st.Role, nullString(st.PINHash), st.Active, s.now().Unix())
+	if err != nil {
+		return 0, wrap(err)
+	}
+	return res.LastInsertId()
+}
+
+// UpdateStaff stores a staff member's name, role, PIN hash and active flag.
+func (s *Store) UpdateStaff(ctx context.Context, st Staff) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE staff SET name = ?, role = ?, pin_hash = ?, active = ? WHERE id = ?`,
+		st.Name, st.Role, nullString(st.PINHash), st.Active, st.ID)
+	if err != nil {
+		return wrap(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return ErrNotFound
+	}
+	return nil
+}
+
+// AllStaff returns every staff member, active ones first, by name.
+func (s *Store) AllStaff(ctx context.Context) ([]Staff, error) {
+	out, err := queryStaff(ctx, s.db)
+	return out, wrap(err)
+}
+
+func queryStaff(ctx context.Context, q querier) ([]Staff, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, name, role, COALESCE(pin_hash, ''), active, created_at
+		FROM staff ORDER BY active DESC, name COLLATE NOCASE, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Staff
+	for rows.Next() {
+		var st Staff
+		var created int64
+		if err := rows.Scan(&st.ID, &st.Name, &st.Role, &st.PINHash, &st.Active, &created); err != nil {
+			return nil, err
+		}
+		st.CreatedAt = time.Unix(created, 0).UTC()
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// StaffByID returns one staff member, or ErrNotFound.
+func (s *Store) StaffByID(ctx context.Context, id int64) (Staff, error) {
+	var st Staff
+	var created int64
+	err := s.db.QueryRowContext(ctx, `SELECT id, name, role, COALESCE(pin_hash, ''), active, created_at FROM staff WHERE id = ?`, id).
+		Scan(&st.ID, &st.Name, &st.Role, &st.PINHash, &st.Active, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, ErrNotFound
+	}
+	st.CreatedAt = time.Unix(created, 0).UTC()
+	return st, wrap(err)
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

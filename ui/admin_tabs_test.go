@@ -1,0 +1,193 @@
+package ui
+
+import (
+	"context"
+	"testing"
+
+	"c2desk/app"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// restart builds a fresh UI on the same app and database, as a new launch.
+func (h *harness) restart() {
+	h.t.Helper()
+	Create(fyne.CurrentApp(), h.win, h.core, h.options(false))
+	h.signIn()
+}
+
+func (h *harness) table() *widget.Table {
+	for _, o := range h.objects() {
+		if t, ok := o.(*widget.Table); ok {
+			return t
+		}
+	}
+	return nil
+}
+
+func (h *harness) selects() []*widget.Select {
+	var out []*widget.Select
+	for _, o := range h.objects() {
+		if s, ok := o.(*widget.Select); ok && s.Visible() {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func TestChannelsTab(t *testing.T) {
+	h := start(t, false, connectedAdmin(t, false))
+	h.signIn()
+	h.tab("Channels")
+	h.eventually("the empty state", func() bool { return h.shows("No channels yet") })
+	test.Tap(h.button("Load channels from Chat2Desk"))
+	h.eventually("the load summary", func() bool { return h.shows("3 in Chat2Desk: 3 new, 0 changed, 0 gone.") })
+	h.eventually("the rows", func() bool { return h.shows("● Новостройки") })
+	for _, want := range []string{"+7 322 223 32 23", "Telegram, WhatsApp, Viber", "Telegram, Telegram (personal), Instagram, SMS", "Not chosen: administrators only"} {
+		if !h.shows(want) {
+			t.Fatalf("no %q in %q", want, h.texts())
+		}
+	}
+
+	// Open Новостройки to everyone.
+	h.table().Select(widget.TableCellID{Row: 1, Col: 0}) // rows sort by name: Аренда, Вторичка, Новостройки
+	h.eventually("the rule editor", func() bool { return h.button("Save rule") != nil })
+	var radio *widget.RadioGroup
+	for _, o := range h.objects() {
+		if r, ok := o.(*widget.RadioGroup); ok {
+			radio = r
+		}
+	}
+	radio.SetSelected("Chosen staff")
+	test.Tap(h.button("Save rule"))
+	h.eventually("the refusal", func() bool { return h.shows(app.MsgRuleNeedsStaff) })
+	radio.SetSelected("Everyone")
+	test.Tap(h.button("Save rule"))
+	h.eventually("saved", func() bool { return h.shows("Saved.") })
+	h.capture("channels")
+
+	// A channel removed in Chat2Desk stays, marked, until removed here.
+	h.fake.RemoveChannel(103)
+	test.Tap(h.button("Load channels from Chat2Desk"))
+	h.eventually("the gone channel", func() bool { return h.shows("Аренда (removed in Chat2Desk)") })
+
+	h.restart()
+	h.tab("Channels")
+	h.eventually("the kept rule", func() bool { return h.shows("Everyone") && h.shows("Аренда (removed in Chat2Desk)") })
+	h.table().Select(widget.TableCellID{Row: 0, Col: 0})
+	h.eventually("the remove button", func() bool { return h.button("Remove from C2Desk") != nil })
+	test.Tap(h.button("Remove from C2Desk"))
+	h.eventually("the confirmation", func() bool { return len(h.win.Canvas().Overlays().List()) > 0 })
+	test.Tap(h.lastButton("Remove"))
+	h.eventually("the channel gone", func() bool { return !h.shows("Аренда") })
+}
+
+func TestOperatorsTab(t *testing.T) {
+	h := start(t, false, func(core *app.App) {
+		connectedAdmin(t, false)(core)
+		s, _ := core.SignIn(context.Background(), core.LastStaffID(context.Background()), "")
+		if _, err := s.AddStaff(context.Background(), app.StaffInput{Name: "Ivan Petrov", Role: storage.RoleAgent}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	h.signIn()
+	h.tab("Operators")
+	test.Tap(h.button("Load operators from Chat2Desk"))
+	h.eventually("the rows", func() bool { return h.shows("Офис Общий · office@klyuch-realty.ru") })
+	if !h.shows("Nobody can send yet") || !h.shows("disabled") {
+		t.Fatalf("%q", h.texts())
+	}
+	// Rows by name: Dmitry Ivanov, Ольга Смирнова, Офис Общий, Пётр Кузнецов.
+	owners := h.selects()
+	if len(owners) != 4 {
+		t.Fatalf("%d owner pickers", len(owners))
+	}
+	owners[1].SetSelected("Ольга Смирнова")
+	owners[0].SetSelected("Ivan Petrov")
+	h.eventually("unsaved changes", func() bool { return h.shows("Unsaved changes") })
+	// Giving Ivan another operator moves him there.
+	owners[3].SetSelected("Ivan Petrov")
+	h.eventually("the move", func() bool {
+		return h.shows(app.OperatorName(storage.Operator{FirstName: "Пётр", LastName: "Кузнецов"}) + " is disabled but still given to Ivan Petrov")
+	})
+	owners = h.selects()
+	if owners[0].Selected != "— nobody —" {
+		t.Fatalf("Ivan owns two operators: %q", owners[0].Selected)
+	}
+	owners[0].SetSelected("Ivan Petrov")
+
+	// Saving without a default account is refused with a sentence.
+	test.Tap(h.button("Save"))
+	h.eventually("the refusal", func() bool { return h.shows(app.MsgNeedDefault) })
+
+	// The default account: the radio-like button of Офис Общий.
+	var radios []*widget.Button
+	for _, o := range h.objects() {
+		if b, ok := o.(*widget.Button); ok && b.Text == "" && b.Visible() && b.Icon != nil {
+			radios = append(radios, b)
+		}
+	}
+	if len(radios) != 4 || !radios[3].Disabled() {
+		t.Fatalf("%d default buttons; the disabled operator's must be disabled", len(radios))
+	}
+	test.Tap(radios[2])
+	h.eventually("the summary", func() bool {
+		return h.shows("Staff who send as themselves: 2; through the default account (Офис Общий): 0.")
+	})
+	h.capture("operators")
+
+	// Leaving the tab with unsaved changes asks.
+	h.tab("Staff")
+	h.eventually("the question", func() bool { return h.shows("The operator mapping has unsaved changes.") })
+	test.Tap(h.lastButton("Save"))
+	h.eventually("the staff tab", func() bool { return h.tabs().Selected().Text == "Staff" })
+
+	h.restart()
+	h.tab("Operators")
+	h.eventually("the kept mapping", func() bool {
+		return h.shows("Staff who send as themselves: 2; through the default account (Офис Общий): 0.")
+	})
+	if h.shows("Unsaved changes") {
+		t.Fatal("a reloaded mapping shows as unsaved")
+	}
+}
+
+func TestStaffTab(t *testing.T) {
+	h := start(t, false, connectedAdmin(t, true))
+	h.signIn()
+	h.tab("Staff")
+	test.Tap(h.button("Add staff member"))
+	h.eventually("the dialog", func() bool { return len(h.win.Canvas().Overlays().List()) > 0 })
+	var name *widget.Entry
+	for _, o := range h.objects() {
+		if e, ok := o.(*widget.Entry); ok && !e.Password {
+			name = e
+		}
+	}
+	test.Type(name, "ольга смирнова")
+	test.Tap(h.lastButton("Save"))
+	h.eventually("the duplicate refusal", func() bool { return h.shows("There is already a staff member called ольга смирнова.") })
+	name.SetText("")
+	test.Type(name, "Марина Орлова")
+	h.capture("staff-add")
+	test.Tap(h.lastButton("Save"))
+	h.eventually("the new row", func() bool { return len(h.win.Canvas().Overlays().List()) == 0 && h.shows("Марина Орлова") })
+
+	// The admin cannot deactivate herself.
+	var list *widget.List
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.List); ok {
+			list = l
+		}
+	}
+	list.Select(1) // Ольга Смирнова (after Марина Орлова)
+	test.Tap(h.button("Deactivate"))
+	h.eventually("the refusal", func() bool { return h.shows(app.MsgNotYourself) })
+	list.Select(0)
+	test.Tap(h.button("Deactivate"))
+	h.eventually("deactivated", func() bool { return h.shows("deactivated") })
+	h.capture("staff")
+}

@@ -1,0 +1,313 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"c2desk/app"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// channelsTab lists the account's channels and sets who sees their chats.
+type channelsTab struct {
+	ui       *UI
+	channels []app.ChannelView
+	staff    []storage.Staff
+	selected int
+
+	load  *loadBar
+	table *widget.Table
+	empty *widget.Label
+
+	ruleCard   *widget.Card
+	visibility *widget.RadioGroup
+	chosen     *widget.CheckGroup
+	saveRule   *widget.Button
+	remove     *widget.Button
+	ruleNote   *widget.Label
+
+	content fyne.CanvasObject
+}
+
+var channelColumns = []struct {
+	title string
+	width float32
+}{
+	{"Channel", 230}, {"Phone", 130}, {"ID", 60}, {"Messengers", 230}, {"Loaded", 130}, {"Who sees new chats", 200},
+}
+
+func newChannelsTab(u *UI) *channelsTab {
+	t := &channelsTab{ui: u, selected: -1}
+	t.load = newLoadBar(u, lang.L("Load channels from Chat2Desk"), func(ctx context.Context) (string, error) {
+		ch, skipped, err := u.session.LoadChannels(ctx)
+		return changesSentence(ch, skipped), err
+	}, t.reload)
+
+	t.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(t.channels), len(channelColumns) },
+		func() fyne.CanvasObject { return widget.NewLabel("template text") },
+		t.updateCell)
+	t.table.ShowHeaderColumn = false
+	t.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(lang.L(channelColumns[id.Col].title))
+		}
+	}
+	for i, c := range channelColumns {
+		t.table.SetColumnWidth(i, c.width)
+	}
+	t.table.OnSelected = func(id widget.TableCellID) { t.selectChannel(id.Row) }
+	t.empty = paragraph(lang.L("No channels yet. Load them from Chat2Desk."), widget.MediumImportance)
+	t.empty.Hide()
+
+	t.visibility = widget.NewRadioGroup([]string{lang.L("Everyone"), lang.L("Administrators only"), lang.L("Chosen staff")}, func(string) { t.ruleChanged() })
+	t.visibility.Horizontal = true
+	t.chosen = widget.NewCheckGroup(nil, nil)
+	t.chosen.Horizontal = true
+	t.saveRule = widget.NewButtonWithIcon(lang.L("Save rule"), theme.DocumentSaveIcon(), t.storeRule)
+	t.saveRule.Importance = widget.HighImportance
+	t.remove = widget.NewButtonWithIcon(lang.L("Remove from C2Desk"), theme.DeleteIcon(), t.confirmRemove)
+	t.remove.Importance = widget.DangerImportance
+	t.ruleNote = paragraph("", widget.MediumImportance)
+	t.ruleNote.Hide()
+	t.ruleCard = widget.NewCard("", "", container.NewVBox(
+		widget.NewLabel(lang.L("Who may see chats that start on this channel:")), t.visibility, t.chosen,
+		container.NewHBox(t.saveRule, t.remove), t.ruleNote))
+	t.ruleCard.Hide()
+
+	top := container.NewVBox(paragraph(lang.L("Each channel is one phone number with its messengers. New channels are visible to administrators only until you choose who sees them."), widget.MediumImportance), t.load.content)
+	t.content = container.NewBorder(container.NewPadded(top), container.NewPadded(t.ruleCard), nil, nil, container.NewStack(t.table, container.NewPadded(t.empty)))
+	t.reload()
+	return t
+}
+
+// reload reads the channels and staff from the database.
+func (t *channelsTab) reload() {
+	type data struct {
+		chans []app.ChannelView
+		staff []storage.Staff
+	}
+	background(t.ui, func(ctx context.Context) (data, error) {
+		chans, err := t.ui.session.Channels(ctx)
+		if err != nil {
+			return data{}, err
+		}
+		staff, err := t.ui.core.StaffList(ctx)
+		return data{chans, staff}, err
+	}, func(d data, err error) {
+		if err != nil {
+			t.load.show(sentence(err), widget.DangerImportance)
+			return
+		}
+		t.channels, t.staff = d.chans, d.staff
+		t.empty.Hidden = len(t.channels) > 0
+		t.empty.Refresh()
+		t.table.Refresh()
+		if t.selected >= len(t.channels) {
+			t.selected = -1
+			t.ruleCard.Hide()
+		}
+		if t.selected >= 0 {
+			t.selectChannel(t.selected)
+		}
+	})
+}
+
+func (t *channelsTab) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	if id.Row >= len(t.channels) {
+		l.SetText("")
+		return
+	}
+	c := t.channels[id.Row]
+	l.TextStyle = fyne.TextStyle{}
+	l.Importance = widget.MediumImportance
+	switch {
+	case !c.RemovedAt.IsZero():
+		l.Importance = widget.LowImportance
+	case !c.Rule.Set:
+		l.Importance = widget.WarningImportance
+	}
+	l.Truncation = fyne.TextTruncateEllipsis
+	switch id.Col {
+	case 0:
+		name := c.Name
+		switch {
+		case !c.RemovedAt.IsZero():
+			name = lang.L("{{.Name}} (removed in Chat2Desk)", map[string]any{"Name": c.Name})
+		case !c.Rule.Set:
+			name = "● " + c.Name
+			l.TextStyle.Bold = true
+		}
+		l.SetText(name)
+	case 1:
+		l.SetText(formatPhone(c.Phone))
+	case 2:
+		l.SetText(strconv.FormatInt(c.ID, 10))
+	case 3:
+		names := make([]string, len(c.Transports))
+		for i, tr := range c.Transports {
+			names[i] = lang.L(app.TransportName(tr))
+		}
+		l.SetText(strings.Join(names, ", "))
+	case 4:
+		l.SetText(c.LoadedAt.Local().Format("02.01.2006 15:04"))
+	case 5:
+		if !c.Rule.Set {
+			l.SetText(lang.L("Not chosen: administrators only"))
+			return
+		}
+		l.SetText(t.ruleText(c.Rule))
+	}
+}
+
+func (t *channelsTab) ruleText(r storage.ChannelRule) string {
+	switch r.Visibility {
+	case storage.VisibleToEveryone:
+		return lang.L("Everyone")
+	case storage.VisibleToListed:
+		var names []string
+		for _, id := range r.Staff {
+			for _, s := range t.staff {
+				if s.ID == id {
+					names = append(names, s.Name)
+				}
+			}
+		}
+		return strings.Join(names, ", ")
+	}
+	return lang.L("Administrators only")
+}
+
+// formatPhone shows 73222233223 as +7 322 223 32 23; other forms unchanged.
+func formatPhone(p string) string {
+	if len(p) != 11 || strings.Trim(p, "0123456789") != "" {
+		return p
+	}
+	return "+" + p[:1] + " " + p[1:4] + " " + p[4:7] + " " + p[7:9] + " " + p[9:]
+}
+
+func (t *channelsTab) selectChannel(row int) {
+	if row < 0 || row >= len(t.channels) {
+		return
+	}
+	t.selected = row
+	c := t.channels[row]
+	t.ruleCard.SetTitle(c.Name)
+	var names []string
+	var picked []string
+	for _, s := range t.staff {
+		if !s.Active {
+			continue
+		}
+		names = append(names, s.Name)
+		for _, id := range c.Rule.Staff {
+			if id == s.ID {
+				picked = append(picked, s.Name)
+			}
+		}
+	}
+	t.chosen.Options = names
+	t.chosen.SetSelected(picked)
+	switch c.Rule.Visibility {
+	case storage.VisibleToEveryone:
+		t.visibility.SetSelected(lang.L("Everyone"))
+	case storage.VisibleToListed:
+		t.visibility.SetSelected(lang.L("Chosen staff"))
+	default:
+		t.visibility.SetSelected(lang.L("Administrators only"))
+	}
+	t.ruleChanged()
+	t.ruleNote.Hide()
+	if c.RemovedAt.IsZero() {
+		t.ruleCard.SetSubTitle(lang.L("Channel {{.ID}}", map[string]any{"ID": c.ID}))
+		t.remove.Hide()
+	} else {
+		t.ruleCard.SetSubTitle(lang.L("Removed in Chat2Desk. Its chats' history stays in C2Desk."))
+		t.remove.Show()
+	}
+	t.ruleCard.Show()
+}
+
+func (t *channelsTab) ruleChanged() {
+	t.chosen.Hidden = t.visibility.Selected != lang.L("Chosen staff")
+	t.chosen.Refresh()
+}
+
+func (t *channelsTab) storeRule() {
+	if t.selected < 0 {
+		return
+	}
+	r := storage.ChannelRule{ChannelID: t.channels[t.selected].ID, Visibility: storage.VisibleToAdmins}
+	switch t.visibility.Selected {
+	case lang.L("Everyone"):
+		r.Visibility = storage.VisibleToEveryone
+	case lang.L("Chosen staff"):
+		r.Visibility = storage.VisibleToListed
+		for _, name := range t.chosen.Selected {
+			for _, s := range t.staff {
+				if s.Name == name {
+					r.Staff = append(r.Staff, s.ID)
+				}
+			}
+		}
+	}
+	t.saveRule.Disable()
+	background(t.ui, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, t.ui.session.SetChannelRule(ctx, r)
+	}, func(_ struct{}, err error) {
+		t.saveRule.Enable()
+		if err != nil {
+			t.ruleNote.Importance = widget.DangerImportance
+			t.ruleNote.SetText(sentence(err))
+			t.ruleNote.Show()
+			return
+		}
+		t.reload()
+		t.ruleNote.Importance = widget.SuccessImportance
+		t.ruleNote.SetText(lang.L("Saved."))
+		t.ruleNote.Show()
+	})
+}
+
+func (t *channelsTab) confirmRemove() {
+	if t.selected < 0 {
+		return
+	}
+	c := t.channels[t.selected]
+	d := dialog.NewConfirm(lang.L("Remove this channel?"),
+		lang.L("{{.Name}} is gone from Chat2Desk. Remove it from C2Desk? The history of its chats stays.", map[string]any{"Name": c.Name}),
+		func(ok bool) {
+			if !ok {
+				return
+			}
+			background(t.ui, func(ctx context.Context) (struct{}, error) {
+				return struct{}{}, t.ui.session.RemoveChannel(ctx, c.ID)
+			}, func(_ struct{}, err error) {
+				if err != nil {
+					t.ruleNote.Importance = widget.DangerImportance
+					t.ruleNote.SetText(sentence(err))
+					t.ruleNote.Show()
+					return
+				}
+				t.selected = -1
+				t.ruleCard.Hide()
+				t.reload()
+			})
+		}, t.ui.win)
+	d.SetConfirmText(lang.L("Remove"))
+	d.SetDismissText(lang.L("Cancel"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Show()
+}

@@ -1,0 +1,368 @@
+package ui
+
+import (
+	"context"
+	"maps"
+	"strings"
+
+	"c2desk/app"
+	"c2desk/c2dapi"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// operatorsTab maps Chat2Desk operators to staff and picks the default
+// account. Changes are a draft until "Save" stores them in one transaction.
+type operatorsTab struct {
+	ui    *UI
+	view  app.MappingView
+	draft storage.Mapping
+
+	load     *loadBar
+	table    *widget.Table
+	summary  *widget.Label
+	warnings *widget.Label
+	unsaved  *widget.Label
+	save     *widget.Button
+	discard  *widget.Button
+	note     *widget.Label
+
+	content fyne.CanvasObject
+}
+
+const (
+	colOperator = iota
+	colRole
+	colOnline
+	colOwner
+	colDefault
+)
+
+var operatorColumns = []struct {
+	title string
+	width float32
+}{
+	{"Operator", 300}, {"Role in Chat2Desk", 150}, {"Online", 80}, {"Owner", 230}, {"Default account", 130},
+}
+
+func newOperatorsTab(u *UI) *operatorsTab {
+	t := &operatorsTab{ui: u, draft: storage.Mapping{Owners: map[int64]int64{}}}
+	t.load = newLoadBar(u, lang.L("Load operators from Chat2Desk"), func(ctx context.Context) (string, error) {
+		ch, skipped, err := u.session.LoadOperators(ctx)
+		return changesSentence(ch, skipped), err
+	}, func() { t.reload(true) })
+
+	t.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(t.view.Operators), len(operatorColumns) },
+		t.createCell, t.updateCell)
+	t.table.ShowHeaderColumn = false
+	t.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(lang.L(operatorColumns[id.Col].title))
+		}
+	}
+	for i, c := range operatorColumns {
+		t.table.SetColumnWidth(i, c.width)
+	}
+
+	t.summary = paragraph("", widget.MediumImportance)
+	t.summary.TextStyle.Bold = true
+	t.warnings = paragraph("", widget.WarningImportance)
+	t.warnings.Hide()
+	t.unsaved = widget.NewLabel(lang.L("Unsaved changes"))
+	t.unsaved.Importance = widget.WarningImportance
+	t.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() { t.store(nil) })
+	t.save.Importance = widget.HighImportance
+	t.discard = widget.NewButton(lang.L("Discard changes"), func() { t.reload(false) })
+	t.note = paragraph("", widget.MediumImportance)
+	t.note.Hide()
+
+	top := container.NewVBox(paragraph(lang.L("Give each Chat2Desk operator its owner from the staff, and choose the default account: staff without an operator of their own send through it."), widget.MediumImportance), t.load.content)
+	bottom := container.NewVBox(t.summary, t.warnings, container.NewHBox(t.save, t.discard, t.unsaved, layout.NewSpacer()), t.note)
+	t.content = container.NewBorder(container.NewPadded(top), container.NewPadded(bottom), nil, nil, t.table)
+	t.showDirty()
+	t.reload(false)
+	return t
+}
+
+// cell holds every kind of content an operator cell can show; update shows one.
+type operatorCell struct {
+	label  *widget.Label
+	owner  *widget.Select
+	choose *widget.Button
+}
+
+func (t *operatorsTab) createCell() fyne.CanvasObject {
+	label := widget.NewLabel("")
+	label.Truncation = fyne.TextTruncateEllipsis
+	owner := widget.NewSelect(nil, nil)
+	choose := widget.NewButtonWithIcon("", theme.RadioButtonIcon(), nil)
+	choose.Importance = widget.LowImportance
+	return container.NewStack(label, owner, container.NewHBox(choose))
+}
+
+func cellParts(o fyne.CanvasObject) operatorCell {
+	c := o.(*fyne.Container)
+	return operatorCell{label: c.Objects[0].(*widget.Label), owner: c.Objects[1].(*widget.Select), choose: c.Objects[2].(*fyne.Container).Objects[0].(*widget.Button)}
+}
+
+func (t *operatorsTab) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	cell := cellParts(o)
+	cell.label.Hide()
+	cell.owner.Hide()
+	cell.choose.Hide()
+	if id.Row >= len(t.view.Operators) {
+		return
+	}
+	op := t.view.Operators[id.Row]
+	usable := app.OperatorUsable(op)
+	cell.label.Importance = widget.MediumImportance
+	if !usable {
+		cell.label.Importance = widget.LowImportance
+	}
+	switch id.Col {
+	case colOperator:
+		text := app.OperatorName(op)
+		if op.Email != "" && op.Email != text {
+			text += " · " + op.Email
+		}
+		cell.label.SetText(text)
+		cell.label.Show()
+	case colRole:
+		cell.label.SetText(operatorState(op))
+		cell.label.Show()
+	case colOnline:
+		if op.Online {
+			cell.label.SetText(lang.L("online"))
+		} else {
+			cell.label.SetText("—")
+		}
+		cell.label.Show()
+	case colOwner:
+		t.fillOwner(cell.owner, op)
+		cell.owner.Show()
+	case colDefault:
+		if t.draft.Default == op.ID {
+			cell.choose.SetIcon(theme.RadioButtonCheckedIcon())
+		} else {
+			cell.choose.SetIcon(theme.RadioButtonIcon())
+		}
+		opID := op.ID
+		cell.choose.OnTapped = func() { t.chooseDefault(opID) }
+		if usable {
+			cell.choose.Enable()
+		} else {
+			cell.choose.Disable()
+		}
+		cell.choose.Show()
+	}
+}
+
+// operatorState is the operator's Chat2Desk role, or why it cannot send.
+func operatorState(op storage.Operator) string {
+	if !op.RemovedAt.IsZero() {
+		return lang.L("gone from Chat2Desk")
+	}
+	switch op.Role {
+	case c2dapi.RoleAdmin:
+		return lang.L("administrator")
+	case c2dapi.RoleSupervisor:
+		return lang.L("supervisor")
+	case c2dapi.RoleOperator:
+		return lang.L("operator")
+	case c2dapi.RoleUnconfirmed:
+		return lang.L("unconfirmed")
+	case c2dapi.RoleDisabled:
+		return lang.L("disabled")
+	case c2dapi.RoleDeleted:
+		return lang.L("deleted")
+	}
+	return op.Role
+}
+
+func nobody() string { return lang.L("— nobody —") }
+
+func (t *operatorsTab) fillOwner(sel *widget.Select, op storage.Operator) {
+	sel.OnChanged = nil // set below; SetSelected must not count as an edit
+	options := []string{nobody()}
+	current := nobody()
+	for _, st := range t.view.Staff {
+		if st.Active {
+			options = append(options, st.Name)
+		}
+		if t.draft.Owners[op.ID] == st.ID {
+			current = st.Name
+		}
+	}
+	sel.Options = options
+	sel.SetSelected(current)
+	opID := op.ID
+	sel.OnChanged = func(name string) { t.setOwner(opID, name) }
+}
+
+// setOwner gives an operator to a staff member. A person owns one operator
+// at most, so picking someone moves them here from their old operator.
+func (t *operatorsTab) setOwner(opID int64, name string) {
+	delete(t.draft.Owners, opID)
+	for _, st := range t.view.Staff {
+		if st.Name == name {
+			for op, owner := range t.draft.Owners {
+				if owner == st.ID {
+					delete(t.draft.Owners, op)
+				}
+			}
+			t.draft.Owners[opID] = st.ID
+		}
+	}
+	t.changed()
+}
+
+func (t *operatorsTab) chooseDefault(opID int64) {
+	t.draft.Default = opID
+	t.changed()
+}
+
+func (t *operatorsTab) changed() {
+	t.table.Refresh()
+	t.showDirty()
+	t.note.Hide()
+}
+
+func (t *operatorsTab) dirty() bool {
+	return t.draft.Default != t.view.Mapping.Default || !maps.Equal(t.draft.Owners, t.view.Mapping.Owners)
+}
+
+// showDirty updates everything that depends on the draft: the unsaved mark,
+// the buttons, the summary and the warnings.
+func (t *operatorsTab) showDirty() {
+	if t.dirty() {
+		t.unsaved.Show()
+		t.save.Enable()
+		t.discard.Enable()
+	} else {
+		t.unsaved.Hide()
+		t.save.Disable()
+		t.discard.Disable()
+	}
+	t.summary.SetText(summarySentence(app.Summarize(t.view, t.draft)))
+	if w := t.warningText(); w != "" {
+		t.warnings.SetText(w)
+		t.warnings.Show()
+	} else {
+		t.warnings.Hide()
+	}
+}
+
+func summarySentence(s app.MappingSummary) string {
+	if s.Own == 0 && s.ViaDefault == 0 {
+		return lang.L("Nobody can send yet: give operators to staff or choose the default account.")
+	}
+	text := lang.L("Staff who send as themselves: {{.Own}}; through the default account ({{.Default}}): {{.Via}}.",
+		map[string]any{"Own": s.Own, "Via": s.ViaDefault, "Default": s.DefaultName})
+	if s.Cannot > 0 {
+		text += " " + lang.L("Cannot send: {{.Count}}.", map[string]any{"Count": s.Cannot})
+	}
+	return text
+}
+
+// warningText names operators that cannot send but are still mapped or default.
+func (t *operatorsTab) warningText() string {
+	var lines []string
+	for _, op := range t.view.Operators {
+		if app.OperatorUsable(op) {
+			continue
+		}
+		data := map[string]any{"Operator": app.OperatorName(op), "State": operatorState(op)}
+		if owner, ok := t.draft.Owners[op.ID]; ok {
+			for _, st := range t.view.Staff {
+				if st.ID == owner {
+					data["Name"] = st.Name
+				}
+			}
+			lines = append(lines, "⚠ "+lang.L("{{.Operator}} is {{.State}} but still given to {{.Name}}; they will send through the default account.", data))
+		}
+		if t.draft.Default == op.ID {
+			lines = append(lines, "⚠ "+lang.L("{{.Operator}} is {{.State}} but still the default account; choose another.", data))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// reload reads the mapping from the database; keepDraft keeps unsaved edits
+// (after loading operators, so a load does not throw work away).
+func (t *operatorsTab) reload(keepDraft bool) {
+	background(t.ui, t.ui.session.Mapping, func(v app.MappingView, err error) {
+		if err != nil {
+			t.load.show(sentence(err), widget.DangerImportance)
+			return
+		}
+		wasDirty := keepDraft && t.dirty()
+		t.view = v
+		if !wasDirty {
+			t.draft = storage.Mapping{Owners: maps.Clone(v.Mapping.Owners), Default: v.Mapping.Default}
+		}
+		t.table.Refresh()
+		t.showDirty()
+	})
+}
+
+// store saves the draft; then runs after it succeeded.
+func (t *operatorsTab) store(then func()) {
+	t.save.Disable()
+	draft := storage.Mapping{Owners: maps.Clone(t.draft.Owners), Default: t.draft.Default}
+	background(t.ui, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, t.ui.session.SaveMapping(ctx, draft)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			t.save.Enable()
+			t.note.Importance = widget.DangerImportance
+			t.note.SetText(sentence(err))
+			t.note.Show()
+			return
+		}
+		t.view.Mapping = draft
+		t.showDirty()
+		t.note.Importance = widget.SuccessImportance
+		t.note.SetText(lang.L("Saved."))
+		t.note.Show()
+		if then != nil {
+			then()
+		}
+	})
+}
+
+// guardLeaving asks before leaving the tab with unsaved changes.
+func (t *operatorsTab) guardLeaving(tabs *container.AppTabs, mine *container.TabItem) {
+	tabs.OnSelected = func(next *container.TabItem) {
+		if next == mine || !t.dirty() {
+			return
+		}
+		tabs.Select(mine)
+		var d *dialog.CustomDialog
+		saveButton := widget.NewButton(lang.L("Save"), func() {
+			d.Hide()
+			t.store(func() { tabs.Select(next) })
+		})
+		saveButton.Importance = widget.HighImportance
+		discardButton := widget.NewButton(lang.L("Discard changes"), func() {
+			d.Hide()
+			t.draft = storage.Mapping{Owners: maps.Clone(t.view.Mapping.Owners), Default: t.view.Mapping.Default}
+			t.changed()
+			tabs.Select(next)
+		})
+		stay := widget.NewButton(lang.L("Stay here"), func() { d.Hide() })
+		d = dialog.NewCustomWithoutButtons(lang.L("Save changes to operators?"),
+			container.NewVBox(widget.NewLabel(lang.L("The operator mapping has unsaved changes.")), container.NewHBox(layout.NewSpacer(), stay, discardButton, saveButton)), t.ui.win)
+		d.Show()
+	}
+}
