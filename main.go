@@ -103,7 +103,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if cmd == "" {
 			// Started from a desktop icon there is no terminal to read
 			// stderr: say it in a window too.
-			ui.ShowStartupFailure(newFyneApp(), sentence(err))
+			ui.ShowStartupFailure(newFyneApp(), err)
 		}
 		return 1
 	}
@@ -222,7 +222,7 @@ func runGUI(env *environment, o options) int {
 	fa := newFyneApp()
 	w := fa.NewWindow("C2Desk")
 	ui.Create(fa, w, env.core, ui.Options{Demo: o.demo})
-	w.Resize(fyne.NewSize(960, 680))
+	w.Resize(fyne.NewSize(1024, 720))
 	w.CenterOnScreen()
 	w.ShowAndRun()
 	return 0

@@ -1,7 +1,9 @@
 #!/bin/sh
-# Takes screenshots of the connect flow and the connected state in a real
-# window under Xvfb, with the real keyring, for a person to look at.
+# Takes screenshots in a real 1024×768 window under Xvfb, for a person to
+# look at: the first start and connect flow with the real keyring, then the
+# demo's sign-in and admin tabs.
 #   scripts/screenshots.sh [OUTDIR]      (default out/screens)
+#   SHOT_LANG=ru_RU.UTF-8 scripts/screenshots.sh out/screens-ru
 set -eu
 cd "$(dirname "$0")/.."
 out=${1:-out/screens}
@@ -29,6 +31,9 @@ LANG=${SHOT_LANG:-en_US.UTF-8} ./c2desk --data-dir "$work/data" --api-url "$url"
 app=$!
 win=$(xdotool search --sync --name C2Desk | head -n1)
 xdotool windowsize "$win" 1024 768 windowmove "$win" 0 0
+shoot first-admin 2
+xdotool type --window "$win" --delay 5 "Olga Smirnova"
+xdotool key --window "$win" Return
 shoot connect 2
 # The token field is the only text field: focus it, type a wrong token, submit.
 xdotool key --window "$win" Tab
@@ -40,3 +45,28 @@ xdotool type --window "$win" --delay 5 "demo-token-c2desk"
 xdotool key --window "$win" Return
 shoot connected 2
 ' sh "$out"
+
+# The demo: sign in as the preselected admin and visit each admin tab.
+display=:$((170 + $$ % 20))
+Xvfb $display -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill ${app:-} $xvfb 2>/dev/null; rm -rf "$keyring_home"' EXIT
+export DISPLAY=$display
+i=0
+until xdpyinfo >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+LANG=${SHOT_LANG:-en_US.UTF-8} ./c2desk --demo >/dev/null 2>&1 &
+app=$!
+win=$(xdotool search --sync --name C2Desk | head -n1)
+xdotool windowsize "$win" 1024 768 windowmove "$win" 0 0
+shoot() { sleep "$2"; import -window root "$out/$1.png"; echo "saved $out/$1.png"; }
+shoot demo-sign-in 2
+xdotool key --window "$win" Return
+shoot demo-channels 2
+xdotool mousemove 57 282 click 1     # the second channel: its rule editor
+shoot demo-channel-rule 1
+xdotool mousemove 170 62 click 1     # Operators
+shoot demo-operators 1
+xdotool mousemove 265 62 click 1     # Staff
+shoot demo-staff 1
+xdotool mousemove 355 62 click 1     # Settings
+shoot demo-settings 1

@@ -39,6 +39,9 @@ if ! xdotool search --name "C2Desk" >/dev/null 2>&1; then
 	exit 1
 fi
 sleep 3 # let the first frames and the background start-up settle
+# Enter signs in the preselected demo admin: the main window must follow.
+xdotool key --window "$(xdotool search --name C2Desk | head -n1)" Return
+sleep 2
 import -window root "$shot"
 if ! kill -0 "$app" 2>/dev/null; then
 	echo "smoke: c2desk died after showing its window:" >&2

@@ -191,3 +191,15 @@ func TestStaffTab(t *testing.T) {
 	h.eventually("deactivated", func() bool { return h.shows("deactivated") })
 	h.capture("staff")
 }
+
+func TestEnterContinuesOnSignIn(t *testing.T) {
+	h := start(t, false, adminOnly(t))
+	h.eventually("the sign-in screen", func() bool { b := h.button("Continue"); return b != nil && !b.Disabled() })
+	h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
+	// The connect screen has no Enter action of its own outside the field.
+	h.win.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.shows("Who is working?") {
+		t.Fatal("Enter on the next screen re-ran the sign-in")
+	}
+}

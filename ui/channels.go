@@ -37,11 +37,12 @@ type channelsTab struct {
 	content fyne.CanvasObject
 }
 
-var channelColumns = []struct {
-	title string
-	width float32
-}{
-	{"Channel", 230}, {"Phone", 130}, {"ID", 60}, {"Messengers", 230}, {"Loaded", 130}, {"Who sees new chats", 200},
+var channelColumnWidths = []float32{190, 135, 55, 230, 130, 230}
+
+// channelColumnTitles are the header texts. "ID" is not translated: it reads
+// the same in Russian, and go-i18n reserves it as a key.
+func channelColumnTitles() []string {
+	return []string{lang.L("Channel"), lang.L("Phone"), "ID", lang.L("Messengers"), lang.L("Loaded"), lang.L("Who sees new chats")}
 }
 
 func newChannelsTab(u *UI) *channelsTab {
@@ -52,20 +53,27 @@ func newChannelsTab(u *UI) *channelsTab {
 	}, t.reload)
 
 	t.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(t.channels), len(channelColumns) },
-		func() fyne.CanvasObject { return widget.NewLabel("template text") },
+		func() (int, int) { return len(t.channels), len(channelColumnWidths) },
+		// Two lines a row: long channel names and messenger lists wrap
+		// instead of being cut at 1024 pixels.
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("two\nlines")
+			l.Wrapping = fyne.TextWrapWord
+			return l
+		},
 		t.updateCell)
 	t.table.ShowHeaderColumn = false
 	t.table.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
+	titles := channelColumnTitles()
 	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 {
-			o.(*widget.Label).SetText(lang.L(channelColumns[id.Col].title))
+			o.(*widget.Label).SetText(titles[id.Col])
 		}
 	}
-	for i, c := range channelColumns {
-		t.table.SetColumnWidth(i, c.width)
+	for i, w := range channelColumnWidths {
+		t.table.SetColumnWidth(i, w)
 	}
 	t.table.OnSelected = func(id widget.TableCellID) { t.selectChannel(id.Row) }
 	t.empty = paragraph(lang.L("No channels yet. Load them from Chat2Desk."), widget.MediumImportance)
@@ -139,7 +147,6 @@ func (t *channelsTab) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	case !c.Rule.Set:
 		l.Importance = widget.WarningImportance
 	}
-	l.Truncation = fyne.TextTruncateEllipsis
 	switch id.Col {
 	case 0:
 		name := c.Name

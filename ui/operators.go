@@ -45,11 +45,10 @@ const (
 	colDefault
 )
 
-var operatorColumns = []struct {
-	title string
-	width float32
-}{
-	{"Operator", 300}, {"Role in Chat2Desk", 150}, {"Online", 80}, {"Owner", 230}, {"Default account", 130},
+var operatorColumnWidths = []float32{380, 150, 80, 230, 140}
+
+func operatorColumnTitles() []string {
+	return []string{lang.L("Operator"), lang.L("Role in Chat2Desk"), lang.L("Online"), lang.L("Owner"), lang.L("Default account")}
 }
 
 func newOperatorsTab(u *UI) *operatorsTab {
@@ -60,19 +59,20 @@ func newOperatorsTab(u *UI) *operatorsTab {
 	}, func() { t.reload(true) })
 
 	t.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(t.view.Operators), len(operatorColumns) },
+		func() (int, int) { return len(t.view.Operators), len(operatorColumnWidths) },
 		t.createCell, t.updateCell)
 	t.table.ShowHeaderColumn = false
 	t.table.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
+	titles := operatorColumnTitles()
 	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 {
-			o.(*widget.Label).SetText(lang.L(operatorColumns[id.Col].title))
+			o.(*widget.Label).SetText(titles[id.Col])
 		}
 	}
-	for i, c := range operatorColumns {
-		t.table.SetColumnWidth(i, c.width)
+	for i, w := range operatorColumnWidths {
+		t.table.SetColumnWidth(i, w)
 	}
 
 	t.summary = paragraph("", widget.MediumImportance)

@@ -65,7 +65,7 @@ func (u *UI) showFirstAdmin() {
 	name.OnSubmitted = func(string) { submit() }
 	pin.OnSubmitted = func(string) { submit() }
 	form := widget.NewForm(widget.NewFormItem(lang.L("Name"), name), widget.NewFormItem(lang.L("PIN"), pin))
-	u.win.SetContent(column(640, container.NewHBox(widget.NewIcon(Icon), title), intro, form, container.NewHBox(create), problemLabel))
+	u.setContent(column(640, container.NewHBox(widget.NewIcon(Icon), title), intro, form, container.NewHBox(create), problemLabel))
 	u.win.Canvas().Focus(name)
 }
 
@@ -87,10 +87,10 @@ func (u *UI) showSignIn(st startState) {
 	problemLabel.Hide()
 	selected := -1
 
-	list := widget.NewList(func() int { return len(active) },
-		func() fyne.CanvasObject {
-			return container.NewHBox(widget.NewIcon(theme.AccountIcon()), widget.NewLabel("name"), widget.NewLabel("role"))
-		},
+	newRow := func() fyne.CanvasObject {
+		return container.NewHBox(widget.NewIcon(theme.AccountIcon()), widget.NewLabel("name"), widget.NewLabel("role"))
+	}
+	list := widget.NewList(func() int { return len(active) }, newRow,
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			row := o.(*fyne.Container)
 			row.Objects[1].(*widget.Label).SetText(active[i].Name)
@@ -136,9 +136,12 @@ func (u *UI) showSignIn(st startState) {
 	cont.Disable()
 	pin.OnSubmitted = func(string) { submit() }
 
-	listHeight := min(float32(len(active)), 6)*(theme.TextSize()+4*theme.Padding()+theme.SeparatorThicknessSize()) + theme.Padding()
+	// Show up to eight people without scrolling.
+	rowHeight := newRow().MinSize().Height + theme.SeparatorThicknessSize()
+	listHeight := min(float32(len(active)), 8)*rowHeight + 2*theme.Padding()
 	listBox := container.NewGridWrap(fyne.NewSize(560, listHeight), list)
-	u.win.SetContent(column(640, container.NewHBox(widget.NewIcon(Icon), title), listBox, pinRow, container.NewHBox(cont), problemLabel))
+	u.setContent(column(640, container.NewHBox(widget.NewIcon(Icon), title), listBox, pinRow, container.NewHBox(cont), problemLabel))
+	u.onEnter = submit
 	for i, s := range active {
 		if s.ID == st.last {
 			list.Select(i)

@@ -33,6 +33,7 @@ type UI struct {
 	core    *app.App
 	opts    Options
 	session *app.Session // who is working; nil until someone signs in
+	onEnter func()       // what Enter does on the current screen, if anything
 }
 
 // Icon is the application icon as a Fyne resource.
@@ -57,9 +58,22 @@ func Create(fa fyne.App, w fyne.Window, core *app.App, opts Options) *UI {
 	}
 	w.SetTitle(title)
 	w.SetIcon(Icon)
+	// Enter outside a text field confirms the screen's main action; screens
+	// set onEnter, and setContent clears it when the screen changes.
+	w.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
+		if (e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter) && u.onEnter != nil {
+			u.onEnter()
+		}
+	})
 	u.showStarting()
 	u.route()
 	return u
+}
+
+// setContent replaces the window's content and forgets the old screen's Enter.
+func (u *UI) setContent(o fyne.CanvasObject) {
+	u.onEnter = nil
+	u.win.SetContent(o)
 }
 
 // route starts from the beginning: the first administrator on a new
@@ -108,13 +122,13 @@ func (u *UI) routeSession(notice string) {
 // showNotConnected is an agent's screen before an admin connected the account.
 func (u *UI) showNotConnected() {
 	msg := paragraph(lang.L("C2Desk is not connected to Chat2Desk yet. Ask an administrator to connect it."), widget.WarningImportance)
-	u.win.SetContent(container.NewBorder(u.topBar(), nil, nil, nil, column(640, msg)))
+	u.setContent(container.NewBorder(u.topBar(), nil, nil, nil, column(640, msg)))
 }
 
 func (u *UI) showStarting() {
 	act := widget.NewActivity()
 	act.Start()
-	u.win.SetContent(container.NewCenter(container.NewVBox(act, widget.NewLabel(lang.L("Starting…")))))
+	u.setContent(container.NewCenter(container.NewVBox(act, widget.NewLabel(lang.L("Starting…")))))
 }
 
 // showProblem is the screen for a start that cannot go on, such as a locked
@@ -130,16 +144,16 @@ func (u *UI) showProblem(err error) {
 		u.route()
 	})
 	retry.Importance = widget.HighImportance
-	u.win.SetContent(container.New(columnLayout{width: 560}, container.NewVBox(
+	u.setContent(container.New(columnLayout{width: 560}, container.NewVBox(
 		layout.NewSpacer(), msg, container.NewHBox(retry), layout.NewSpacer())))
 }
 
 // ShowStartupFailure opens a small window with the reason C2Desk cannot
 // start (its data cannot be opened, say) and runs until it is closed.
-func ShowStartupFailure(fa fyne.App, sentence string) {
+func ShowStartupFailure(fa fyne.App, err error) {
 	w := fa.NewWindow("C2Desk")
 	w.SetIcon(Icon)
-	msg := paragraph(lang.L(sentence), widget.DangerImportance)
+	msg := paragraph(sentence(err), widget.DangerImportance)
 	closeButton := widget.NewButton(lang.L("Close"), w.Close)
 	w.SetContent(container.NewPadded(container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), closeButton))))
 	w.Resize(fyne.NewSize(480, 160))
@@ -148,11 +162,11 @@ func ShowStartupFailure(fa fyne.App, sentence string) {
 }
 
 func (u *UI) showConnect(replacing bool) {
-	u.win.SetContent(container.NewBorder(u.topBar(), nil, nil, nil, newConnectScreen(u, replacing).content))
+	u.setContent(container.NewBorder(u.topBar(), nil, nil, nil, newConnectScreen(u, replacing).content))
 }
 
 func (u *UI) showMain(st app.Status, notice string) {
-	u.win.SetContent(newMainView(u, st, notice))
+	u.setContent(newMainView(u, st, notice))
 }
 
 // requestTimeout bounds every call the UI starts, so a dead network ends in
