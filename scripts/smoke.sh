@@ -39,9 +39,15 @@ if ! xdotool search --name "C2Desk" >/dev/null 2>&1; then
 	exit 1
 fi
 sleep 3 # let the first frames and the background start-up settle
-# Enter signs in the preselected demo admin: the main window must follow.
+# Enter signs in the preselected demo admin; the title then names her.
 xdotool key --window "$(xdotool search --name C2Desk | head -n1)" Return
-sleep 2
+i=0
+until xdotool search --name "Ольга Смирнова" >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+if ! xdotool search --name "Ольга Смирнова" >/dev/null 2>&1; then
+	echo "smoke: Enter on the sign-in screen did not open the admin's main window" >&2
+	exit 1
+fi
+sleep 1
 import -window root "$shot"
 if ! kill -0 "$app" 2>/dev/null; then
 	echo "smoke: c2desk died after showing its window:" >&2
@@ -58,4 +64,4 @@ if grep -qi "panic\|fatal" "$work/app.log"; then
 	cat "$work/app.log" >&2
 	exit 1
 fi
-echo "smoke: window shown, screenshot $shot ($colors colours)"
+echo "smoke: signed in, main window shown, screenshot $shot ($colors colours)"
