@@ -52,8 +52,7 @@ func newChannelsTab(u *UI) *channelsTab {
 		return changesSentence(ch, skipped), err
 	}, t.reload)
 
-	t.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(t.channels), len(channelColumnWidths) },
+	t.table = newColumnTable(channelColumnTitles(), channelColumnWidths, func() int { return len(t.channels) },
 		// Two lines a row: long channel names and messenger lists wrap
 		// instead of being cut at 1024 pixels.
 		func() fyne.CanvasObject {
@@ -62,19 +61,6 @@ func newChannelsTab(u *UI) *channelsTab {
 			return l
 		},
 		t.updateCell)
-	t.table.ShowHeaderColumn = false
-	t.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	titles := channelColumnTitles()
-	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(titles[id.Col])
-		}
-	}
-	for i, w := range channelColumnWidths {
-		t.table.SetColumnWidth(i, w)
-	}
 	t.table.OnSelected = func(id widget.TableCellID) { t.selectChannel(id.Row) }
 	t.empty = paragraph(lang.L("No channels yet. Load them from Chat2Desk."), widget.MediumImportance)
 	t.empty.Hide()

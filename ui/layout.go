@@ -42,3 +42,22 @@ func say(l *widget.Label, text string, importance widget.Importance) {
 	l.SetText(text)
 	l.Show()
 }
+
+// newColumnTable is a table with a bold header row of titles, fixed column
+// widths, and rows counted by rows().
+func newColumnTable(titles []string, widths []float32, rows func() int, create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *widget.Table {
+	t := widget.NewTableWithHeaders(func() (int, int) { return rows(), len(widths) }, create, update)
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Col >= 0 {
+			o.(*widget.Label).SetText(titles[id.Col])
+		}
+	}
+	for i, w := range widths {
+		t.SetColumnWidth(i, w)
+	}
+	return t
+}

@@ -58,22 +58,8 @@ func newOperatorsTab(u *UI) *operatorsTab {
 		return changesSentence(ch, skipped), err
 	}, func() { t.reload(true) })
 
-	t.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(t.view.Operators), len(operatorColumnWidths) },
+	t.table = newColumnTable(operatorColumnTitles(), operatorColumnWidths, func() int { return len(t.view.Operators) },
 		t.createCell, t.updateCell)
-	t.table.ShowHeaderColumn = false
-	t.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	titles := operatorColumnTitles()
-	t.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Col >= 0 {
-			o.(*widget.Label).SetText(titles[id.Col])
-		}
-	}
-	for i, w := range operatorColumnWidths {
-		t.table.SetColumnWidth(i, w)
-	}
 
 	t.summary = paragraph("", widget.MediumImportance)
 	t.summary.TextStyle.Bold = true
