@@ -27,6 +27,7 @@ const (
 	PlanOwner       = "Operator {{.Operator}}: owner {{.Old}} → {{.New}}"
 	PlanDefault     = "Default account: {{.Old}} → {{.New}}"
 	PlanRule        = "Channel {{.Channel}}: {{.Old}} → {{.New}}"
+	PlanRuleChosen  = "Channel {{.Channel}}: {{.New}}, as chosen on the other computer"
 	PlanNothing     = "Nothing changes: this computer already has these settings."
 	LabelNobody     = "nobody"
 	LabelNone       = "none"
@@ -66,11 +67,13 @@ type ConfigOwner struct {
 }
 
 // ConfigChannel is a channel's rule; Name is for people reading the file.
+// Chosen is false for a rule no admin has set yet: importing leaves those alone.
 type ConfigChannel struct {
 	ID         int64    `json:"id"`
 	Name       string   `json:"name"`
 	Visibility string   `json:"visibility"`
 	Staff      []string `json:"staff,omitempty"`
+	Chosen     bool     `json:"chosen"`
 }
 
 // ExportConfig writes staff, the operator mapping, the default account and
@@ -95,7 +98,7 @@ func (s *Session) ExportConfig(ctx context.Context) ([]byte, error) {
 		f.Owners = append(f.Owners, ConfigOwner{ID: o.ID, Name: OperatorName(o), Owner: names[cur.mapping.Owners[o.ID]]})
 	}
 	for _, c := range cur.chans {
-		cc := ConfigChannel{ID: c.ID, Name: c.Name, Visibility: c.Rule.Visibility}
+		cc := ConfigChannel{ID: c.ID, Name: c.Name, Visibility: c.Rule.Visibility, Chosen: c.Rule.Set}
 		for _, id := range c.Rule.Staff {
 			cc.Staff = append(cc.Staff, names[id])
 		}
@@ -240,7 +243,7 @@ func (s *Session) PlanImport(ctx context.Context, data []byte) (*ImportPlan, err
 		newMap.Owners[o.ID] = id
 		ch.Owners[o.ID] = names[id]
 	}
-	if err := checkMapping(cur.ops, merged, newMap); err != nil {
+	if err := checkMapping(cur.ops, merged, newMap, false); err != nil {
 		return nil, err
 	}
 	opNames := map[int64]string{}
@@ -282,6 +285,9 @@ func (s *Session) PlanImport(ctx context.Context, data []byte) (*ImportPlan, err
 			return nil, problem(MsgRuleNeedsStaff)
 		}
 		sort.Strings(listed)
+		if !fc.Chosen {
+			continue
+		}
 		c := curRules[fc.ID]
 		var oldListed []string
 		for _, id := range c.Rule.Staff {
@@ -290,8 +296,11 @@ func (s *Session) PlanImport(ctx context.Context, data []byte) (*ImportPlan, err
 		sort.Strings(oldListed)
 		ch.Rules = append(ch.Rules, storage.ChannelRule{ChannelID: fc.ID, Visibility: fc.Visibility})
 		ch.RuleStaff[fc.ID] = listed
-		if c.Rule.Visibility != fc.Visibility || !slices.Equal(oldListed, listed) || !c.Rule.Set {
+		switch {
+		case c.Rule.Visibility != fc.Visibility || !slices.Equal(oldListed, listed):
 			plan.add(PlanRule, "Channel", c.Name, "Old", ruleLabel(c.Rule.Visibility, oldListed), "New", ruleLabel(fc.Visibility, listed))
+		case !c.Rule.Set:
+			plan.add(PlanRuleChosen, "Channel", c.Name, "New", ruleLabel(fc.Visibility, listed))
 		}
 	}
 	if len(plan.Lines) == 0 {

@@ -133,6 +133,18 @@ func TestImportRefusesForeignFile(t *testing.T) {
 	_ = e
 }
 
+func TestImportAcceptsUnfinishedMapping(t *testing.T) {
+	_, admin, _, _ := agency(t) // staff, but no mapping and no default yet
+	out, err := admin.ExportConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := admin.PlanImport(ctx, out)
+	if err != nil || len(plan.Lines) != 1 || plan.Lines[0].Msg != PlanNothing {
+		t.Fatalf("%v %v", plan, err)
+	}
+}
+
 func TestImportRejectsBadFiles(t *testing.T) {
 	_, admin := office(t)
 	good, _ := admin.ExportConfig(ctx)
@@ -155,9 +167,11 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		"no admin": {mutate(func(f *ConfigFile) {
 			f.Staff = []ConfigStaff{{Name: "Ольга Смирнова", Role: "agent", Active: true}}
 		}), MsgLastAdmin},
-		"ghost owner":  {mutate(func(f *ConfigFile) { f.Owners[0].Owner = "Nobody Known" }), MsgConfigNoOwner},
-		"bad default":  {mutate(func(f *ConfigFile) { f.Default = 10 }), MsgDefaultNotUsable},
-		"empty listed": {mutate(func(f *ConfigFile) { f.Channels[0].Visibility, f.Channels[0].Staff = "listed", nil }), MsgRuleNeedsStaff},
+		"ghost owner": {mutate(func(f *ConfigFile) { f.Owners[0].Owner = "Nobody Known" }), MsgConfigNoOwner},
+		"bad default": {mutate(func(f *ConfigFile) { f.Default = 10 }), MsgDefaultNotUsable},
+		"empty listed": {mutate(func(f *ConfigFile) {
+			f.Channels[0].Visibility, f.Channels[0].Staff, f.Channels[0].Chosen = "listed", nil, true
+		}), MsgRuleNeedsStaff},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -67,7 +67,7 @@ func (s *Session) SaveMapping(ctx context.Context, m storage.Mapping) error {
 	if err != nil {
 		return err
 	}
-	if err := checkMapping(v.Operators, v.Staff, m); err != nil {
+	if err := checkMapping(v.Operators, v.Staff, m, true); err != nil {
 		return err
 	}
 	if err := s.app.store.SaveMapping(ctx, m); err != nil {
@@ -77,7 +77,10 @@ func (s *Session) SaveMapping(ctx context.Context, m storage.Mapping) error {
 	return nil
 }
 
-func checkMapping(ops []storage.Operator, staff []storage.Staff, m storage.Mapping) error {
+// checkMapping applies the mapping rules. requireDefault is false for
+// imports: a file from a PC whose mapping is not finished is still a valid
+// file, and the Operators tab shows who cannot send yet.
+func checkMapping(ops []storage.Operator, staff []storage.Staff, m storage.Mapping, requireDefault bool) error {
 	opByID := make(map[int64]storage.Operator, len(ops))
 	anyUsable := false
 	for _, o := range ops {
@@ -101,7 +104,7 @@ func checkMapping(ops []storage.Operator, staff []storage.Staff, m storage.Mappi
 		owned[st] = true
 	}
 	if m.Default == 0 {
-		if anyUsable {
+		if anyUsable && requireDefault {
 			return problem(MsgNeedDefault)
 		}
 		return nil

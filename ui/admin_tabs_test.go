@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"c2desk/app"
@@ -202,4 +204,46 @@ func TestEnterContinuesOnSignIn(t *testing.T) {
 	if h.shows("Who is working?") {
 		t.Fatal("Enter on the next screen re-ran the sign-in")
 	}
+}
+
+type closingBuffer struct {
+	bytes.Buffer
+	closed bool
+}
+
+func (b *closingBuffer) Close() error { b.closed = true; return nil }
+
+func TestSettingsExportAndImport(t *testing.T) {
+	h := start(t, false, connectedAdmin(t, true))
+	h.signIn()
+	h.tab("Settings")
+	st, _ := h.core.Status(context.Background())
+	settings := newSettingsTab(h.ui, st, "")
+	h.win.SetContent(settings.content)
+
+	var file closingBuffer
+	settings.exportTo(&file, "office.json")
+	h.eventually("the export note", func() bool { return h.shows("Settings saved to office.json.") })
+	if !file.closed || !strings.Contains(file.String(), `"format": "c2desk-settings"`) {
+		t.Fatalf("export wrote %q (closed %v)", file.String(), file.closed)
+	}
+
+	// Import a file that adds a colleague: the plan is shown first.
+	data := strings.Replace(file.String(), `"staff": [`, `"staff": [
+    {"name": "Kate Wilson", "role": "agent", "active": true},`, 1)
+	settings.importFrom([]byte(data))
+	h.eventually("the plan", func() bool { return h.shows("• Add Kate Wilson (agent), without a PIN") })
+	h.capture("import-plan")
+	test.Tap(h.lastButton("Import"))
+	h.eventually("the imported notice", func() bool { return h.shows("Settings imported.") })
+	staff, _ := h.core.StaffList(context.Background())
+	if len(staff) != 2 || staff[0].Name != "Kate Wilson" {
+		t.Fatalf("staff after import: %+v", staff)
+	}
+
+	// A foreign file is refused with the sentence, nothing asked.
+	settings = newSettingsTab(h.ui, st, "")
+	h.win.SetContent(settings.content)
+	settings.importFrom([]byte(strings.Replace(data, `"id": 101`, `"id": 4242`, 1)))
+	h.eventually("the refusal", func() bool { return h.shows("channel Новостройки (#4242)") })
 }

@@ -25,6 +25,7 @@ import (
 )
 
 type harness struct {
+	ui    *UI
 	t     *testing.T
 	queue chan func()
 	fake  *c2dfake.Server
@@ -59,7 +60,7 @@ func start(t *testing.T, demo bool, prepare func(core *app.App)) *harness {
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1024, 768))
 	h := &harness{t: t, fake: fake, core: core, win: w, queue: make(chan func(), 64)}
-	Create(fa, w, core, h.options(demo))
+	h.ui = Create(fa, w, core, h.options(demo))
 	return h
 }
 
