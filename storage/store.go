@@ -26,6 +26,19 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
+// driverName is go-sqlite3 with C2Desk's SQL functions added.
+const driverName = "sqlite3_c2desk"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{
+		ConnectHook: func(c *sqlite3.SQLiteConn) error {
+			// c2d_fold lowercases any script: SQLite's own lower() and
+			// LIKE fold only ASCII, which misses Cyrillic names.
+			return c.RegisterFunc("c2d_fold", strings.ToLower, true)
+		},
+	})
+}
+
 // FileName is the database's name inside the data directory.
 const FileName = "c2desk.db"
 
@@ -69,7 +82,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	q.Set("_foreign_keys", "1")
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open(driverName, "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -212,5 +211,3 @@ func TestDiskFullIsReported(t *testing.T) {
 		t.Fatalf("half-written sync: %d channels", len(got))
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,350 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+)
+
+// Client is the local copy of a Chat2Desk client.
+type Client struct {
+	ID    int64
+	Name  string
+	Phone string
+}
+
+// Dialog is one conversation with a client, as stored.
+type Dialog struct {
+	ID         int64
+	ClientID   int64
+	ChannelID  int64
+	Transport  string
+	State      string // open or closed
+	OperatorID int64
+	Assignee   int64 // staff id; 0 when nobody
+	BeginAt    time.Time
+	EndAt      time.Time
+}
+
+// Attachment is a file attached to a message.
+type Attachment struct {
+	Name string `json:"name"`
+	Link string `json:"link"`
+}
+
+// Message is one stored message.
+type Message struct {
+	ID          int64
+	DialogID    int64
+	ClientID    int64
+	ChannelID   int64
+	Transport   string
+	Type        string
+	Text        string
+	Attachments []Attachment
+	Read        bool
+	CreatedAt   time.Time
+	OperatorID  int64
+	Author      int64 // staff id of the writer of an outgoing message; 0 when unknown
+}
+
+// UpsertClient stores a client, replacing what was known.
+func (s *Store) UpsertClient(ctx context.Context, c Client) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO clients (id, name, phone, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, updated_at = excluded.updated_at`,
+		c.ID, c.Name, c.Phone, s.now().Unix())
+	return wrap(err)
+}
+
+// HasClient reports whether a client is stored.
+func (s *Store) HasClient(ctx context.Context, id int64) (bool, error) {
+	return s.exists(ctx, `SELECT 1 FROM clients WHERE id = ?`, id)
+}
+
+// HasDialog reports whether a dialog is stored.
+func (s *Store) HasDialog(ctx context.Context, id int64) (bool, error) {
+	return s.exists(ctx, `SELECT 1 FROM dialogs WHERE id = ?`, id)
+}
+
+func (s *Store) exists(ctx context.Context, q string, args ...any) (bool, error) {
+	var one int
+	err := s.db.QueryRowContext(ctx, q, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, wrap(err)
+}
+
+// UpsertDialog stores a dialog. The local assignee is kept: it is C2Desk's,
+// not Chat2Desk's.
+func (s *Store) UpsertDialog(ctx context.Context, d Dialog) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO dialogs (id, client_id, channel_id, transport, state, operator_id, begin_at, end_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET client_id = excluded.client_id,
+			channel_id = COALESCE(excluded.channel_id, dialogs.channel_id),
+			transport = CASE WHEN excluded.transport = '' THEN dialogs.transport ELSE excluded.transport END,
+			state = excluded.state, operator_id = excluded.operator_id, begin_at = excluded.begin_at, end_at = excluded.end_at`,
+		d.ID, d.ClientID, nullID(d.ChannelID), d.Transport, d.State, nullID(d.OperatorID), unix(d.BeginAt), unix(d.EndAt))
+	return wrap(err)
+}
+
+// SetAssignee gives a dialog to a staff member locally (0: nobody).
+func (s *Store) SetAssignee(ctx context.Context, dialogID, staffID int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE dialogs SET assignee_staff_id = ? WHERE id = ?`, nullID(staffID), dialogID)
+	return wrap(err)
+}
+
+// SetDialogState records an opened or closed dialog.
+func (s *Store) SetDialogState(ctx context.Context, dialogID int64, state string, operatorID int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE dialogs SET state = ?, operator_id = COALESCE(?, operator_id) WHERE id = ?`,
+		state, nullID(operatorID), dialogID)
+	return wrap(err)
+}
+
+// AddMessages stores messages in one transaction (known ones are updated,
+// keeping their local author) and keeps each dialog's last message and
+// unread count current.
+func (s *Store) AddMessages(ctx context.Context, msgs []Message) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error { return addMessages(ctx, tx, msgs) })
+}
+
+func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) error {
+	touched := map[int64]bool{}
+	for _, m := range msgs {
+		att, err := encodeAttachments(m.Attachments)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, dialog_id, client_id, channel_id, transport, type, text, attachments, read, created_at, operator_id, author_staff_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET text = excluded.text, attachments = excluded.attachments, read = excluded.read,
+				operator_id = excluded.operator_id, author_staff_id = COALESCE(messages.author_staff_id, excluded.author_staff_id)`,
+			m.ID, m.DialogID, m.ClientID, nullID(m.ChannelID), m.Transport, m.Type, m.Text, att, m.Read,
+			m.CreatedAt.Unix(), nullID(m.OperatorID), nullID(m.Author)); err != nil {
+			return err
+		}
+		touched[m.DialogID] = true
+	}
+	for d := range touched {
+		if _, err := tx.ExecContext(ctx, `UPDATE dialogs SET
+			last_message_id = (SELECT max(id) FROM messages WHERE dialog_id = ?1),
+			last_message_at = (SELECT created_at FROM messages WHERE dialog_id = ?1 ORDER BY id DESC LIMIT 1),
+			unread = (SELECT count(*) FROM messages WHERE dialog_id = ?1 AND type = 'from_client' AND read = 0)
+			WHERE id = ?1`, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MarkDialogRead marks a dialog's client messages read locally.
+func (s *Store) MarkDialogRead(ctx context.Context, dialogID int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE messages SET read = 1 WHERE dialog_id = ? AND read = 0`, dialogID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE dialogs SET unread = 0 WHERE id = ?`, dialogID)
+		return err
+	})
+}
+
+// Viewer is who asks for chats: access is decided in the query itself.
+type Viewer struct {
+	StaffID int64
+	Admin   bool
+}
+
+// ChatFilter narrows the chat list.
+type ChatFilter struct {
+	Mine     bool   // only chats assigned to the viewer
+	OpenOnly bool   // only open dialogs
+	Search   string // name, phone or message text
+	Limit    int
+	Offset   int
+}
+
+// Chat is one row of the chat list.
+type Chat struct {
+	Dialog
+	ClientName  string
+	ClientPhone string
+	ChannelName string
+	LastText    string
+	LastType    string
+	LastAt      time.Time
+	Unread      int
+}
+
+// accessClause restricts dialogs (alias d) to what the viewer may see:
+// admins see all; others see chats assigned to them and chats of channels
+// whose rule opens them to everyone or lists them.
+const accessClause = `(?1 = 1 OR d.assignee_staff_id = ?2 OR EXISTS (
+	SELECT 1 FROM channel_rules r WHERE r.channel_id = d.channel_id AND (r.visibility = 'everyone'
+		OR (r.visibility = 'listed' AND EXISTS (SELECT 1 FROM channel_rule_staff rs WHERE rs.channel_id = r.channel_id AND rs.staff_id = ?2)))))`
+
+// Chats returns the viewer's chats, newest first.
+func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	where := []string{accessClause}
+	args := []any{v.Admin, v.StaffID}
+	if f.Mine {
+		where = append(where, `d.assignee_staff_id = ?2`)
+	}
+	if f.OpenOnly {
+		where = append(where, `d.state = 'open'`)
+	}
+	if q := strings.TrimSpace(f.Search); q != "" {
+		like := "%" + escapeLike(strings.ToLower(q)) + "%"
+		digits := onlyDigits(q)
+		args = append(args, like)
+		cond := `(c2d_fold(c.name) LIKE ?3 ESCAPE '\' OR EXISTS (SELECT 1 FROM messages m WHERE m.dialog_id = d.id AND c2d_fold(m.text) LIKE ?3 ESCAPE '\')`
+		if digits != "" {
+			args = append(args, "%"+digits+"%")
+			cond += ` OR replace(replace(replace(replace(c.phone, '+', ''), ' ', ''), '-', ''), '(', '') LIKE ?4`
+		}
+		where = append(where, cond+`)`)
+	}
+	args = append(args, f.Limit, f.Offset)
+	n := len(args)
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT d.id, d.client_id, COALESCE(d.channel_id, 0), d.transport, d.state, COALESCE(d.operator_id, 0),
+			COALESCE(d.assignee_staff_id, 0), d.begin_at, d.end_at,
+			COALESCE(c.name, ''), COALESCE(c.phone, ''), COALESCE(ch.name, ''),
+			COALESCE(m.text, ''), COALESCE(m.type, ''), d.last_message_at, d.unread
+		FROM dialogs d
+		LEFT JOIN clients c ON c.id = d.client_id
+		LEFT JOIN channels ch ON ch.id = d.channel_id
+		LEFT JOIN messages m ON m.id = d.last_message_id
+		WHERE `+strings.Join(where, " AND ")+`
+		ORDER BY d.last_message_at DESC, d.id DESC
+		LIMIT ?`+itoa(n-1)+` OFFSET ?`+itoa(n), args...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var out []Chat
+	for rows.Next() {
+		var c Chat
+		var begin, end, last sql.NullInt64
+		if err := rows.Scan(&c.ID, &c.ClientID, &c.ChannelID, &c.Transport, &c.State, &c.OperatorID, &c.Assignee,
+			&begin, &end, &c.ClientName, &c.ClientPhone, &c.ChannelName, &c.LastText, &c.LastType, &last, &c.Unread); err != nil {
+			return nil, wrap(err)
+		}
+		c.BeginAt, c.EndAt, c.LastAt = fromUnix(begin), fromUnix(end), fromUnix(last)
+		out = append(out, c)
+	}
+	return out, wrap(rows.Err())
+}
+
+// MayView reports whether the viewer may see a dialog, by the same rule as Chats.
+func (s *Store) MayView(ctx context.Context, v Viewer, dialogID int64) (bool, error) {
+	return s.exists(ctx, `SELECT 1 FROM dialogs d WHERE `+accessClause+` AND d.id = ?3`, v.Admin, v.StaffID, dialogID)
+}
+
+// DialogByID returns one dialog, or ErrNotFound.
+func (s *Store) DialogByID(ctx context.Context, id int64) (Dialog, error) {
+	var d Dialog
+	var begin, end sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT id, client_id, COALESCE(channel_id, 0), transport, state, COALESCE(operator_id, 0),
+		COALESCE(assignee_staff_id, 0), begin_at, end_at FROM dialogs WHERE id = ?`, id).
+		Scan(&d.ID, &d.ClientID, &d.ChannelID, &d.Transport, &d.State, &d.OperatorID, &d.Assignee, &begin, &end)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, ErrNotFound
+	}
+	d.BeginAt, d.EndAt = fromUnix(begin), fromUnix(end)
+	return d, wrap(err)
+}
+
+// DialogMessages returns up to limit messages of a dialog older than
+// beforeID (0: the newest), oldest first.
+func (s *Store) DialogMessages(ctx context.Context, dialogID, beforeID int64, limit int) ([]Message, error) {
+	if beforeID <= 0 {
+		beforeID = 1 << 62
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, dialog_id, client_id, COALESCE(channel_id, 0), transport, type, text, attachments,
+		read, created_at, COALESCE(operator_id, 0), COALESCE(author_staff_id, 0)
+		FROM messages WHERE dialog_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, dialogID, beforeID, limit)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var m Message
+		var att string
+		var created int64
+		if err := rows.Scan(&m.ID, &m.DialogID, &m.ClientID, &m.ChannelID, &m.Transport, &m.Type, &m.Text, &att,
+			&m.Read, &created, &m.OperatorID, &m.Author); err != nil {
+			return nil, wrap(err)
+		}
+		m.CreatedAt = time.Unix(created, 0).UTC()
+		m.Attachments = decodeAttachments(att)
+		out = append(out, m)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, wrap(rows.Err())
+}
+
+// Cursor returns a sync cursor's value ("" when unset).
+func (s *Store) Cursor(ctx context.Context, name string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM sync_cursors WHERE name = ?`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return v, wrap(err)
+}
+
+// SetCursor stores a sync cursor.
+func (s *Store) SetCursor(ctx context.Context, name, value string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO sync_cursors (name, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, name, value, s.now().Unix())
+	return wrap(err)
+}
+
+// Draft returns a person's unsent text for a dialog.
+func (s *Store) Draft(ctx context.Context, dialogID, staffID int64) (string, error) {
+	var t string
+	err := s.db.QueryRowContext(ctx, `SELECT text FROM drafts WHERE dialog_id = ? AND staff_id = ?`, dialogID, staffID).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return t, wrap(err)
+}
+
+// SaveDraft stores (or, for empty text, removes) a draft.
+func (s *Store) SaveDraft(ctx context.Context, dialogID, staffID int64, text string) error {
+	if strings.TrimSpace(text) == "" {
+		_, err := s.db.ExecContext(ctx, `DELETE FROM drafts WHERE dialog_id = ? AND staff_id = ?`, dialogID, staffID)
+		return wrap(err)
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO drafts (dialog_id, staff_id, text, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (dialog_id, staff_id) DO UPDATE SET text = excluded.text, updated_at = excluded.updated_at`,
+		dialogID, staffID, text, s.now().Unix())
+	return wrap(err)
+}
+
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func onlyDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

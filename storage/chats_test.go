@@ -1,0 +1,172 @@
+package storage
+
+import (
+	"testing"
+	"time"
+)
+
+// chatFixture: channels 101 (everyone), 102 (listed: agent), 103 (admins);
+// one dialog per channel, plus dialog 4 on 103 assigned to the agent.
+func chatFixture(t *testing.T) (*Store, int64, int64, int64) {
+	t.Helper()
+	s := openTemp(t)
+	admin, agent := seedAdmin(t, s)
+	other, _ := s.CreateStaff(ctx, Staff{Name: "Other", Role: RoleAgent, Active: true})
+	s.SyncChannels(ctx, []Channel{{ID: 101, Name: "A"}, {ID: 102, Name: "B"}, {ID: 103, Name: "C"}})
+	s.SetChannelRule(ctx, ChannelRule{ChannelID: 101, Visibility: VisibleToEveryone})
+	s.SetChannelRule(ctx, ChannelRule{ChannelID: 102, Visibility: VisibleToListed, Staff: []int64{agent}})
+	base := time.Unix(1700000000, 0).UTC()
+	for i, ch := range []int64{101, 102, 103, 103} {
+		id := int64(i + 1)
+		s.UpsertClient(ctx, Client{ID: 500 + id, Name: []string{"Иван", "Мария", "John", "Ольга"}[i], Phone: "+7 905 000-00-0" + itoa(i)})
+		s.UpsertDialog(ctx, Dialog{ID: id, ClientID: 500 + id, ChannelID: ch, State: "open", Transport: "telegram"})
+		s.AddMessages(ctx, []Message{
+			{ID: id * 10, DialogID: id, ClientID: 500 + id, ChannelID: ch, Type: "from_client", Text: "квартира " + itoa(i), CreatedAt: base.Add(time.Duration(i) * time.Minute)},
+			{ID: id*10 + 1, DialogID: id, ClientID: 500 + id, ChannelID: ch, Type: "to_client", Text: "ответ", Read: true, CreatedAt: base.Add(time.Duration(i)*time.Minute + time.Second)},
+		})
+	}
+	s.SetAssignee(ctx, 4, agent)
+	return s, admin, agent, other
+}
+
+func dialogIDs(chats []Chat) []int64 {
+	var out []int64
+	for _, c := range chats {
+		out = append(out, c.ID)
+	}
+	return out
+}
+
+func TestChatAccess(t *testing.T) {
+	s, admin, agent, other := chatFixture(t)
+	cases := []struct {
+		name string
+		v    Viewer
+		f    ChatFilter
+		want []int64
+	}{
+		{"admin sees all, newest first", Viewer{StaffID: admin, Admin: true}, ChatFilter{}, []int64{4, 3, 2, 1}},
+		{"agent: everyone + listed + assigned", Viewer{StaffID: agent}, ChatFilter{}, []int64{4, 2, 1}},
+		{"other agent: everyone only", Viewer{StaffID: other}, ChatFilter{}, []int64{1}},
+		{"mine", Viewer{StaffID: agent}, ChatFilter{Mine: true}, []int64{4}},
+		{"search by name", Viewer{StaffID: admin, Admin: true}, ChatFilter{Search: "мари"}, []int64{2}},
+		{"search by phone digits", Viewer{StaffID: admin, Admin: true}, ChatFilter{Search: "7905 000 00 02"}, []int64{3}},
+		{"search by text", Viewer{StaffID: agent}, ChatFilter{Search: "квартира 2"}, nil}, // dialog 3 is hidden from him
+		{"search does not widen access", Viewer{StaffID: other}, ChatFilter{Search: "квартира"}, []int64{1}},
+		{"paging", Viewer{StaffID: admin, Admin: true}, ChatFilter{Limit: 2, Offset: 1}, []int64{3, 2}},
+	}
+	for _, c := range cases {
+		chats, err := s.Chats(ctx, c.v, c.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := dialogIDs(chats); !equalIDs(got, c.want) {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
+	}
+	for id, want := range map[int64]bool{1: true, 2: false, 3: false, 4: false} {
+		if ok, _ := s.MayView(ctx, Viewer{StaffID: other}, id); ok != want {
+			t.Errorf("MayView(other, %d) = %v", id, ok)
+		}
+	}
+	chats, _ := s.Chats(ctx, Viewer{StaffID: admin, Admin: true}, ChatFilter{})
+	if c := chats[3]; c.ClientName != "Иван" || c.ChannelName != "A" || c.LastText != "ответ" || c.Unread != 1 {
+		t.Fatalf("row %+v", c)
+	}
+	s.MarkDialogRead(ctx, 1)
+	chats, _ = s.Chats(ctx, Viewer{StaffID: admin, Admin: true}, ChatFilter{})
+	if chats[3].Unread != 0 {
+		t.Fatal("still unread")
+	}
+}
+
+func equalIDs(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestDialogMessagesPaging(t *testing.T) {
+	s, _, _, _ := chatFixture(t)
+	var msgs []Message
+	for i := int64(0); i < 25; i++ {
+		msgs = append(msgs, Message{ID: 1000 + i, DialogID: 1, ClientID: 501, Type: "from_client", Text: "m", CreatedAt: time.Unix(1700001000+i, 0),
+			Attachments: []Attachment{{Name: "plan.pdf", Link: "https://x/plan.pdf"}}})
+	}
+	s.AddMessages(ctx, msgs)
+	page, err := s.DialogMessages(ctx, 1, 0, 10)
+	if err != nil || len(page) != 10 || page[0].ID != 1015 || page[9].ID != 1024 || page[9].Attachments[0].Name != "plan.pdf" {
+		t.Fatalf("%v %v", page, err)
+	}
+	older, _ := s.DialogMessages(ctx, 1, page[0].ID, 100)
+	if len(older) != 17 || older[len(older)-1].ID != 1014 || older[0].ID != 10 {
+		t.Fatalf("older: %d", len(older))
+	}
+}
+
+func TestOutboxLifecycle(t *testing.T) {
+	s, _, agent, _ := chatFixture(t)
+	id, err := s.Enqueue(ctx, OutboxItem{ClientID: 501, DialogID: 1, Type: "to_client", Text: "Добрый день", Author: agent, OperatorID: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.MarkOutbox(ctx, id, OutboxSending, "")
+	s.MarkOutbox(ctx, id, OutboxUnclear, "timeout")
+	s.MarkOutbox(ctx, id, OutboxSending, "")
+	it, _ := s.OutboxItemByID(ctx, id)
+	if it.State != OutboxSending || it.Attempts != 2 || it.Text != "Добрый день" {
+		t.Fatalf("%+v", it)
+	}
+	if p, _ := s.Pending(ctx); len(p) != 1 {
+		t.Fatalf("pending %d", len(p))
+	}
+	if err := s.ConfirmSent(ctx, id, Message{ID: 77, DialogID: 1, ClientID: 501, Type: "to_client", Text: "Добрый день", CreatedAt: time.Now(), OperatorID: 8, Author: agent}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.Pending(ctx); len(p) != 0 {
+		t.Fatal("sent item still pending")
+	}
+	msgs, _ := s.DialogMessages(ctx, 1, 0, 10)
+	last := msgs[len(msgs)-1]
+	if last.ID != 77 || last.Author != agent {
+		t.Fatalf("%+v", last)
+	}
+	// A later poll of the same message keeps the local author.
+	s.AddMessages(ctx, []Message{{ID: 77, DialogID: 1, ClientID: 501, Type: "to_client", Text: "Добрый день", CreatedAt: time.Now(), OperatorID: 8}})
+	msgs, _ = s.DialogMessages(ctx, 1, 0, 10)
+	if msgs[len(msgs)-1].Author != agent {
+		t.Fatal("author lost on re-poll")
+	}
+	id2, _ := s.Enqueue(ctx, OutboxItem{ClientID: 501, DialogID: 1, Type: "to_client", Text: "x", Author: agent})
+	if err := s.Discard(ctx, id2); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.OutboxFor(ctx, 1); len(p) != 0 {
+		t.Fatal("discarded item left")
+	}
+}
+
+func TestDraftsAndCursors(t *testing.T) {
+	s, _, agent, _ := chatFixture(t)
+	s.SaveDraft(ctx, 1, agent, "черновик")
+	if d, _ := s.Draft(ctx, 1, agent); d != "черновик" {
+		t.Fatal(d)
+	}
+	s.SaveDraft(ctx, 1, agent, "  ")
+	if d, _ := s.Draft(ctx, 1, agent); d != "" {
+		t.Fatal("empty draft kept")
+	}
+	if v, _ := s.Cursor(ctx, "messages"); v != "" {
+		t.Fatal(v)
+	}
+	s.SetCursor(ctx, "messages", "42")
+	if v, _ := s.Cursor(ctx, "messages"); v != "42" {
+		t.Fatal(v)
+	}
+}

@@ -1,0 +1,140 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// Outbox states. A message is written as queued before any network call;
+// sending marks it sending; a definite refusal makes it failed; an answer
+// that never came makes it unclear, to be checked before sending again;
+// Chat2Desk's confirmation makes it sent, with its message id.
+const (
+	OutboxQueued  = "queued"
+	OutboxSending = "sending"
+	OutboxUnclear = "unclear"
+	OutboxFailed  = "failed"
+	OutboxSent    = "sent"
+)
+
+// OutboxItem is a message on its way out.
+type OutboxItem struct {
+	ID         int64
+	ClientID   int64
+	DialogID   int64
+	ChannelID  int64
+	Transport  string
+	Type       string
+	Text       string
+	Author     int64
+	OperatorID int64
+	State      string
+	Attempts   int
+	LastError  string
+	MessageID  int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Enqueue writes a new outgoing message as queued and returns its id.
+func (s *Store) Enqueue(ctx context.Context, it OutboxItem) (int64, error) {
+	now := s.now().Unix()
+	res, err := s.db.ExecContext(ctx, `INSERT INTO outbox (client_id, dialog_id, channel_id, transport, type, text, author_staff_id, operator_id, state, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+		it.ClientID, nullID(it.DialogID), nullID(it.ChannelID), it.Transport, it.Type, it.Text, it.Author, nullID(it.OperatorID), now, now)
+	if err != nil {
+		return 0, wrap(err)
+	}
+	return res.LastInsertId()
+}
+
+// MarkOutbox moves an item to a new state, counting attempts when sending.
+func (s *Store) MarkOutbox(ctx context.Context, id int64, state, lastError string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET state = ?, last_error = ?, updated_at = ?,
+		attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END WHERE id = ?`,
+		state, lastError, s.now().Unix(), state, id)
+	return wrap(err)
+}
+
+// ConfirmSent records Chat2Desk's confirmation: the outbox item becomes
+// sent and the message is stored with its author, in one transaction.
+func (s *Store) ConfirmSent(ctx context.Context, outboxID int64, m Message) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent', message_id = ?, dialog_id = ?, last_error = '', updated_at = ? WHERE id = ?`,
+			m.ID, m.DialogID, s.now().Unix(), outboxID); err != nil {
+			return err
+		}
+		return addMessages(ctx, tx, []Message{m})
+	})
+}
+
+// Discard removes an unsent message the user gave up on.
+func (s *Store) Discard(ctx context.Context, id int64) error {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE id = ? AND state != 'sent'`, id)
+	return wrap(err)
+}
+
+// Pending returns unsent items (queued, sending, unclear, failed), oldest first.
+func (s *Store) Pending(ctx context.Context) ([]OutboxItem, error) {
+	return s.outbox(ctx, `WHERE state != 'sent' ORDER BY id`)
+}
+
+// OutboxFor returns a dialog's unsent items, oldest first.
+func (s *Store) OutboxFor(ctx context.Context, dialogID int64) ([]OutboxItem, error) {
+	return s.outbox(ctx, `WHERE state != 'sent' AND dialog_id = ? ORDER BY id`, dialogID)
+}
+
+// OutboxItemByID returns one item, or ErrNotFound.
+func (s *Store) OutboxItemByID(ctx context.Context, id int64) (OutboxItem, error) {
+	items, err := s.outbox(ctx, `WHERE id = ?`, id)
+	if err != nil {
+		return OutboxItem{}, err
+	}
+	if len(items) == 0 {
+		return OutboxItem{}, ErrNotFound
+	}
+	return items[0], nil
+}
+
+func (s *Store) outbox(ctx context.Context, where string, args ...any) ([]OutboxItem, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, client_id, COALESCE(dialog_id, 0), COALESCE(channel_id, 0), transport, type, text,
+		author_staff_id, COALESCE(operator_id, 0), state, attempts, last_error, COALESCE(message_id, 0), created_at, updated_at
+		FROM outbox `+where, args...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var out []OutboxItem
+	for rows.Next() {
+		var it OutboxItem
+		var created, updated int64
+		if err := rows.Scan(&it.ID, &it.ClientID, &it.DialogID, &it.ChannelID, &it.Transport, &it.Type, &it.Text, &it.Author,
+			&it.OperatorID, &it.State, &it.Attempts, &it.LastError, &it.MessageID, &created, &updated); err != nil {
+			return nil, wrap(err)
+		}
+		it.CreatedAt, it.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
+		out = append(out, it)
+	}
+	return out, wrap(rows.Err())
+}
+
+func encodeAttachments(a []Attachment) (string, error) {
+	if len(a) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(a)
+	return string(b), err
+}
+
+func decodeAttachments(s string) []Attachment {
+	var a []Attachment
+	if json.Unmarshal([]byte(s), &a) != nil {
+		return nil
+	}
+	return a
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
