@@ -35,7 +35,8 @@ Without a command, C2Desk opens its window.
 Commands:
   connect      read the API token from standard input, check it, keep it in the keyring
   disconnect   remove the token from the keyring
-  sync         load channels and operators from Chat2Desk into the database
+  sync         load channels, operators, chats and new messages from Chat2Desk
+               into the database, and send messages waiting in the outbox
   doctor       check the keyring, the database, the API and the monthly quota
   export-config FILE
                write staff, operator mapping, default account and channel rules to FILE
@@ -276,8 +277,22 @@ func cmdSync(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "Channels: %d (%d new, %d changed, %d gone).\n", res.Channels.Total(), res.Channels.New, res.Channels.Updated, res.Channels.Gone)
 	fmt.Fprintf(stdout, "Operators: %d (%d new, %d changed, %d gone).\n", res.Operators.Total(), res.Operators.New, res.Operators.Updated, res.Operators.Gone)
-	if res.Skipped > 0 {
-		fmt.Fprintf(stdout, "Skipped %d records Chat2Desk sent that could not be read; see the log.\n", res.Skipped)
+	skipped := res.Skipped
+	sent, err := core.DeliverPending(ctx)
+	if sent > 0 {
+		fmt.Fprintf(stdout, "Sent %d waiting messages.\n", sent)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk: a waiting message was not sent:", sentence(err))
+	}
+	polled, err := core.Poll(ctx, nil)
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	fmt.Fprintf(stdout, "Messages: %d new or changed (%d from clients, unread).\n", polled.Stored, len(polled.Incoming))
+	if skipped += polled.Skipped; skipped > 0 {
+		fmt.Fprintf(stdout, "Skipped %d records Chat2Desk sent that could not be read; see the log.\n", skipped)
 	}
 	return 0
 }

@@ -44,8 +44,13 @@ func TestConnectSyncDoctorDisconnect(t *testing.T) {
 		t.Fatalf("connect: %d %q %q", code, out, errOut)
 	}
 	code, out, _ = c.run("", "sync")
-	if code != 0 || !strings.Contains(out, "Channels: 3 (3 new, 0 changed, 0 gone).") || !strings.Contains(out, "Operators: 4 (4 new") {
+	if code != 0 || !strings.Contains(out, "Channels: 3 (3 new, 0 changed, 0 gone).") || !strings.Contains(out, "Operators: 4 (4 new") ||
+		!strings.Contains(out, "Messages: ") || strings.Contains(out, "Messages: 0 ") {
 		t.Fatalf("sync: %d %q", code, out)
+	}
+	code, out, _ = c.run("", "sync")
+	if code != 0 || !strings.Contains(out, "Messages: 0 new or changed") {
+		t.Fatalf("second sync should find nothing new: %d %q", code, out)
 	}
 	code, out, _ = c.run("", "doctor")
 	if code != 0 || strings.Count(out, "ok  ") != 4 {

@@ -28,6 +28,7 @@ type Config struct {
 	Redactor          *Redactor    // told about the token so logs can hide it
 	Now               func() time.Time
 	PINHashCost       int // bcrypt cost; 0 means the default of 12
+	HistoryDays       int // how far back the first message sync reaches; 0: DefaultHistoryDays
 }
 
 // App is one C2Desk installation: a database, a keyring entry and an API.
@@ -39,7 +40,8 @@ type App struct {
 
 	mu        sync.Mutex
 	client    *c2dapi.Client
-	clientFor string // the token the cached client was made with
+	clientFor string     // the token the cached client was made with
+	templates []Template // quick replies, loaded once per run
 }
 
 // New wires the app to its store, secrets and API settings.

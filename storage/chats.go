@@ -58,6 +58,21 @@ func (s *Store) UpsertClient(ctx context.Context, c Client) error {
 	return wrap(err)
 }
 
+// UpsertClients stores many clients in one transaction.
+func (s *Store) UpsertClients(ctx context.Context, cs []Client) error {
+	now := s.now().Unix()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, c := range cs {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO clients (id, name, phone, updated_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, updated_at = excluded.updated_at`,
+				c.ID, c.Name, c.Phone, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // HasClient reports whether a client is stored.
 func (s *Store) HasClient(ctx context.Context, id int64) (bool, error) {
 	return s.exists(ctx, `SELECT 1 FROM clients WHERE id = ?`, id)

@@ -17,6 +17,7 @@ type Fault struct {
 	Body         string
 	RetryAfter   string // Retry-After header to send with Status
 	Truncate     bool   // send only the first half of the real answer
+	LoseAnswer   bool   // carry the request out, then never answer (the client times out)
 }
 
 // Ready-made faults for the cases the app must survive.
@@ -88,6 +89,10 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(f.Status)
 		w.Write([]byte(f.Body))
+		return true
+	case f.LoseAnswer:
+		s.serve(httptest.NewRecorder(), r)
+		<-r.Context().Done()
 		return true
 	case f.Truncate:
 		rec := httptest.NewRecorder()

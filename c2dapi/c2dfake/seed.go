@@ -93,7 +93,8 @@ func (s *Server) seed(now time.Time) {
 		s.clientTransport[id] = clientReach{channelID: ch.ID, transport: transport}
 
 		// Every client has one dialog; older ones are closed.
-		begin := now.Add(-time.Duration(r.IntN(30*24)) * time.Hour).Truncate(time.Second)
+		// Old enough that its last message (at most 15 h later) is not in the future.
+		begin := now.Add(-time.Duration(16+r.IntN(29*24)) * time.Hour).Truncate(time.Second)
 		d := &dialog{Dialog: c2dapi.Dialog{ID: c2dapi.ID(9001 + i), State: c2dapi.DialogOpen, Begin: c2dapi.Time{Time: begin}, OperatorID: activeOps[r.IntN(len(activeOps))]}, clientID: id, channelID: ch.ID, transport: transport}
 		s.dialogs = append(s.dialogs, d)
 		at := begin

@@ -152,6 +152,18 @@ func (s *Server) Messages() []c2dapi.Message {
 	return slices.Clone(s.messages)
 }
 
+// Dialog returns a copy of one dialog.
+func (s *Server) Dialog(id c2dapi.ID) (c2dapi.Dialog, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range s.dialogs {
+		if d.ID == id {
+			return d.Dialog, true
+		}
+	}
+	return c2dapi.Dialog{}, false
+}
+
 // ClientCount is the number of clients.
 func (s *Server) ClientCount() int { s.mu.Lock(); defer s.mu.Unlock(); return len(s.clients) }
 
@@ -446,10 +458,15 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 		Type: m.Type, ClientID: m.ClientID, DialogID: m.DialogID, RequestID: m.ID})
 }
 
-// openDialogLocked returns the client's open dialog, opening one if needed.
+// openDialogLocked returns the client's latest dialog, reopening it when
+// closed, as a new message does in Chat2Desk; a client without one gets a
+// new dialog.
 func (s *Server) openDialogLocked(clientID c2dapi.ID, reach clientReach, operatorID c2dapi.ID) *dialog {
-	for _, d := range s.dialogs {
-		if d.clientID == clientID && d.State == c2dapi.DialogOpen {
+	for i := len(s.dialogs) - 1; i >= 0; i-- {
+		if d := s.dialogs[i]; d.clientID == clientID {
+			if d.State != c2dapi.DialogOpen {
+				d.State, d.End = c2dapi.DialogOpen, c2dapi.Time{}
+			}
 			return d
 		}
 	}

@@ -232,3 +232,17 @@ func isType[T error](err error) bool {
 	var target T
 	return errors.As(err, &target)
 }
+
+func TestLostAnswerStillActs(t *testing.T) {
+	s, c := start(t)
+	before := len(s.Messages())
+	s.Inject(Fault{PathContains: "/messages", LoseAnswer: true, Times: 1})
+	tctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	if _, err := c.Messages.Send(tctx, c2dapi.OutgoingMessage{ClientID: 5001, Text: "once"}); !isType[*c2dapi.NetworkError](err) {
+		t.Fatalf("got %v", err)
+	}
+	if len(s.Messages()) != before+1 {
+		t.Fatal("the request was not carried out")
+	}
+}

@@ -1,0 +1,91 @@
+package app
+
+import (
+	"context"
+
+	"c2desk/c2dapi"
+	"c2desk/storage"
+)
+
+// Chats lists the chats this session may see: admins all; others the chats
+// of channels their rule opens to them, plus chats assigned to them.
+func (s *Session) Chats(ctx context.Context, f storage.ChatFilter) ([]storage.Chat, error) {
+	return s.app.store.Chats(ctx, s.viewer(), f)
+}
+
+// Conversation is one screen of a chat: stored messages (oldest first) and
+// what is still in the outbox.
+type Conversation struct {
+	Dialog   storage.Dialog
+	Messages []storage.Message
+	Outbox   []storage.OutboxItem
+}
+
+// Conversation reads up to limit messages older than beforeID (0: newest)
+// of a chat the session may see.
+func (s *Session) Conversation(ctx context.Context, dialogID, beforeID int64, limit int) (Conversation, error) {
+	var c Conversation
+	var err error
+	if c.Dialog, err = s.viewDialog(ctx, dialogID); err != nil {
+		return c, err
+	}
+	if c.Messages, err = s.app.store.DialogMessages(ctx, dialogID, beforeID, limit); err != nil {
+		return c, err
+	}
+	if beforeID == 0 {
+		c.Outbox, err = s.app.store.OutboxFor(ctx, dialogID)
+	}
+	return c, err
+}
+
+// MarkRead marks a chat read here and, best effort, in Chat2Desk: answering
+// marks a dialog read there anyway.
+func (s *Session) MarkRead(ctx context.Context, dialogID int64) error {
+	if _, err := s.viewDialog(ctx, dialogID); err != nil {
+		return err
+	}
+	msgs, err := s.app.store.DialogMessages(ctx, dialogID, 0, 1)
+	if err != nil {
+		return err
+	}
+	if err := s.app.store.MarkDialogRead(ctx, dialogID); err != nil {
+		return err
+	}
+	if len(msgs) > 0 {
+		if client, err := s.app.storedClient(ctx); err == nil {
+			if err := client.Messages.MarkRead(ctx, c2dapi.ID(msgs[0].ID)); err != nil {
+				s.app.log.Warn("mark read in Chat2Desk", "dialog", dialogID, "err", err)
+			}
+		}
+	}
+	return nil
+}
+
+// Draft returns the session's unsent text for a chat.
+func (s *Session) Draft(ctx context.Context, dialogID int64) (string, error) {
+	return s.app.store.Draft(ctx, dialogID, s.staff.ID)
+}
+
+// SaveDraft keeps the session's unsent text for a chat across restarts.
+func (s *Session) SaveDraft(ctx context.Context, dialogID int64, text string) error {
+	return s.app.store.SaveDraft(ctx, dialogID, s.staff.ID, text)
+}
+
+// StaffNames maps staff ids to names, for showing who wrote what.
+func (a *App) StaffNames(ctx context.Context) (map[int64]string, error) {
+	all, err := a.store.AllStaff(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(all))
+	for _, st := range all {
+		out[st.ID] = st.Name
+	}
+	return out, nil
+}
+
+// DefaultOperator is the default account's operator id (0: none).
+func (a *App) DefaultOperator(ctx context.Context) (int64, error) {
+	m, err := a.store.LoadMapping(ctx)
+	return m.Default, err
+}

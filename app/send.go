@@ -1,0 +1,253 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"c2desk/c2dapi"
+	"c2desk/storage"
+)
+
+// Sentences for sending.
+const (
+	MsgNoOperator   = "You cannot send yet: an administrator must give you an operator or choose the default account in the Operators tab."
+	MsgEmptyMessage = "Type a message first."
+	MsgNotYourChat  = "This chat is not open to you."
+	MsgUnclearSend  = "Chat2Desk did not confirm this message. C2Desk will check before sending it again, so the client will not get it twice."
+)
+
+// Message kinds the composer sends.
+const (
+	KindReply = c2dapi.TypeToClient
+	KindNote  = c2dapi.TypeComment // internal note, never delivered to the client
+)
+
+// Queue writes a message to the outbox, before any network call, after
+// checking the chat is open to the sender and resolving the operator it
+// will go out under: the sender's own active operator, else the default
+// account. Deliver sends it.
+func (s *Session) Queue(ctx context.Context, dialogID int64, text, kind string) (storage.OutboxItem, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return storage.OutboxItem{}, problem(MsgEmptyMessage)
+	}
+	if kind != KindNote {
+		kind = KindReply
+	}
+	d, err := s.viewDialog(ctx, dialogID)
+	if err != nil {
+		return storage.OutboxItem{}, err
+	}
+	opID, err := s.operatorForSending(ctx)
+	if err != nil {
+		return storage.OutboxItem{}, err
+	}
+	it := storage.OutboxItem{ClientID: d.ClientID, DialogID: d.ID, ChannelID: d.ChannelID, Transport: d.Transport,
+		Type: kind, Text: text, Author: s.staff.ID, OperatorID: opID, State: storage.OutboxQueued}
+	if it.ID, err = s.app.store.Enqueue(ctx, it); err != nil {
+		return storage.OutboxItem{}, err
+	}
+	it.CreatedAt = s.app.cfg.Now().UTC()
+	return it, nil
+}
+
+// operatorForSending resolves the operator now, not when the mapping was saved.
+func (s *Session) operatorForSending(ctx context.Context) (int64, error) {
+	ops, err := s.app.store.Operators(ctx)
+	if err != nil {
+		return 0, err
+	}
+	m, err := s.app.store.LoadMapping(ctx)
+	if err != nil {
+		return 0, err
+	}
+	byID := make(map[int64]storage.Operator, len(ops))
+	for _, o := range ops {
+		byID[o.ID] = o
+	}
+	if op, _, ok := ResolveOperator(s.staff.ID, m, byID); ok {
+		return op, nil
+	}
+	if len(ops) == 0 {
+		return 0, nil // an account without operators sends without one
+	}
+	return 0, problem(MsgNoOperator)
+}
+
+// viewDialog returns a dialog the session may see, or a refusal.
+func (s *Session) viewDialog(ctx context.Context, dialogID int64) (storage.Dialog, error) {
+	ok, err := s.app.store.MayView(ctx, s.viewer(), dialogID)
+	if err != nil {
+		return storage.Dialog{}, err
+	}
+	if !ok {
+		return storage.Dialog{}, problem(MsgNotYourChat)
+	}
+	return s.app.store.DialogByID(ctx, dialogID)
+}
+
+func (s *Session) viewer() storage.Viewer {
+	return storage.Viewer{StaffID: s.staff.ID, Admin: s.IsAdmin()}
+}
+
+// Deliver sends an outbox item to Chat2Desk. An item whose earlier attempt
+// got no clear answer is first looked for in its dialog, so a message that
+// did arrive is confirmed instead of sent twice. The item leaves the outbox
+// only with Chat2Desk's message id.
+func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, error) {
+	it, err := a.store.OutboxItemByID(ctx, outboxID)
+	if err != nil {
+		return it, err
+	}
+	if it.State == storage.OutboxSent {
+		return it, nil
+	}
+	client, err := a.storedClient(ctx)
+	if err != nil {
+		return it, err
+	}
+	if it.State == storage.OutboxUnclear || it.State == storage.OutboxSending {
+		found, err := a.findDelivered(ctx, client, it)
+		if err != nil {
+			return it, err
+		}
+		if found != nil {
+			return a.confirm(ctx, it, *found)
+		}
+	}
+	if err := a.store.MarkOutbox(ctx, it.ID, storage.OutboxSending, ""); err != nil {
+		return it, err
+	}
+	sent, err := client.Messages.Send(ctx, c2dapi.OutgoingMessage{
+		ClientID: c2dapi.ID(it.ClientID), Text: it.Text, Type: it.Type, Transport: it.Transport,
+		ChannelID: c2dapi.ID(it.ChannelID), OperatorID: c2dapi.ID(it.OperatorID),
+	})
+	if err != nil {
+		state := storage.OutboxFailed
+		if unclear(err) {
+			state = storage.OutboxUnclear
+		}
+		a.log.Warn("send failed", "outbox", it.ID, "state", state, "err", err)
+		if mErr := a.store.MarkOutbox(context.WithoutCancel(ctx), it.ID, state, Explain(err)); mErr != nil {
+			return it, mErr
+		}
+		it.State = state
+		return it, err
+	}
+	return a.confirm(ctx, it, c2dapi.Message{ID: sent.MessageID, DialogID: sent.DialogID, ChannelID: sent.ChannelID,
+		OperatorID: sent.OperatorID, Transport: sent.Transport})
+}
+
+// unclear reports whether Chat2Desk may have acted on a request whose answer
+// was lost: a transport failure or a server error, not a refusal.
+func unclear(err error) bool {
+	var ne *c2dapi.NetworkError
+	var se *c2dapi.ServerError
+	var de *c2dapi.DecodeError
+	return errors.As(err, &ne) || errors.As(err, &se) || errors.As(err, &de)
+}
+
+// findDelivered looks in the item's dialog for the message it would have
+// created: same text, same type, same operator, not older than the item.
+func (a *App) findDelivered(ctx context.Context, client *c2dapi.Client, it storage.OutboxItem) (*c2dapi.Message, error) {
+	if it.DialogID == 0 {
+		return nil, nil
+	}
+	page, err := client.Messages.List(ctx, c2dapi.MessageListOptions{
+		DialogID: c2dapi.ID(it.DialogID), Order: "desc", ListOptions: c2dapi.ListOptions{Limit: 50},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("check for a delivered message: %w", err)
+	}
+	for _, m := range page.Items {
+		if string(m.Type) == it.Type && strings.TrimSpace(string(m.Text)) == it.Text &&
+			int64(m.OperatorID) == it.OperatorID && !m.Created.Before(it.CreatedAt.Add(-time.Minute)) {
+			found := m
+			return &found, nil
+		}
+	}
+	return nil, nil
+}
+
+func (a *App) confirm(ctx context.Context, it storage.OutboxItem, m c2dapi.Message) (storage.OutboxItem, error) {
+	stored := storage.Message{
+		ID: int64(m.ID), DialogID: it.DialogID, ClientID: it.ClientID, ChannelID: it.ChannelID, Transport: it.Transport,
+		Type: it.Type, Text: it.Text, Read: true, CreatedAt: a.cfg.Now().UTC().Truncate(time.Second),
+		OperatorID: it.OperatorID, Author: it.Author,
+	}
+	if m.DialogID != 0 {
+		stored.DialogID = int64(m.DialogID)
+	}
+	if !m.Created.IsZero() {
+		stored.CreatedAt = m.Created.Time
+	}
+	// A first message opens a dialog C2Desk has not seen yet.
+	if known, err := a.store.HasDialog(ctx, stored.DialogID); err != nil {
+		return it, err
+	} else if !known {
+		if err := a.store.UpsertDialog(context.WithoutCancel(ctx), storage.Dialog{ID: stored.DialogID, ClientID: it.ClientID,
+			ChannelID: it.ChannelID, Transport: it.Transport, State: c2dapi.DialogOpen, OperatorID: it.OperatorID, BeginAt: stored.CreatedAt}); err != nil {
+			return it, err
+		}
+	}
+	// Confirmation must be recorded even if the caller gave up waiting.
+	if err := a.store.ConfirmSent(context.WithoutCancel(ctx), it.ID, stored); err != nil {
+		return it, err
+	}
+	it.State, it.MessageID, it.DialogID = storage.OutboxSent, stored.ID, stored.DialogID
+	a.log.Info("message sent", "outbox", it.ID, "message", stored.ID, "operator", it.OperatorID)
+	return it, nil
+}
+
+// DeliverPending sends what a crash or a network failure left in the
+// outbox. Failed items wait for the user's retry or discard.
+func (a *App) DeliverPending(ctx context.Context) (sent int, err error) {
+	items, err := a.store.Pending(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, it := range items {
+		if it.State == storage.OutboxFailed {
+			continue
+		}
+		got, derr := a.Deliver(ctx, it.ID)
+		if derr != nil {
+			err = derr
+			if PollStops(derr) {
+				return sent, err
+			}
+			continue
+		}
+		if got.State == storage.OutboxSent {
+			sent++
+		}
+	}
+	return sent, err
+}
+
+// Retry sends a failed or unclear item again, on the user's request.
+func (s *Session) Retry(ctx context.Context, outboxID int64) (storage.OutboxItem, error) {
+	it, err := s.app.store.OutboxItemByID(ctx, outboxID)
+	if err != nil {
+		return it, err
+	}
+	if _, err := s.viewDialog(ctx, it.DialogID); err != nil {
+		return it, err
+	}
+	return s.app.Deliver(ctx, outboxID)
+}
+
+// Discard drops an unsent message the user gave up on.
+func (s *Session) Discard(ctx context.Context, outboxID int64) error {
+	it, err := s.app.store.OutboxItemByID(ctx, outboxID)
+	if err != nil {
+		return err
+	}
+	if _, err := s.viewDialog(ctx, it.DialogID); err != nil {
+		return err
+	}
+	return s.app.store.Discard(ctx, outboxID)
+}
