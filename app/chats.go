@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 
 	"c2desk/c2dapi"
 	"c2desk/storage"
@@ -88,4 +89,71 @@ func (a *App) StaffNames(ctx context.Context) (map[int64]string, error) {
 func (a *App) DefaultOperator(ctx context.Context) (int64, error) {
 	m, err := a.store.LoadMapping(ctx)
 	return m.Default, err
+}
+
+// OperatorNames maps operator ids to names, for showing who wrote what
+// when C2Desk does not know the staff member (written in Chat2Desk itself).
+func (a *App) OperatorNames(ctx context.Context) (map[int64]string, error) {
+	ops, err := a.store.Operators(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(ops))
+	for _, o := range ops {
+		out[o.ID] = OperatorName(o)
+	}
+	return out, nil
+}
+
+// UnreadChats counts the session's chats with unread client messages.
+func (s *Session) UnreadChats(ctx context.Context) (int, error) {
+	return s.app.store.UnreadChats(ctx, s.viewer())
+}
+
+// Notice is a desktop notification about a client's message.
+type Notice struct {
+	DialogID int64
+	Title    string // the client's name or phone
+	Text     string
+}
+
+// Notices picks, from a poll's incoming messages, those in chats the
+// session may see, one per chat (the newest), for notifications.
+func (s *Session) Notices(ctx context.Context, incoming []storage.Message) ([]Notice, error) {
+	var out []Notice
+	index := map[int64]int{}
+	for _, m := range incoming {
+		ok, err := s.app.store.MayView(ctx, s.viewer(), m.DialogID)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		text := m.Text
+		if text == "" && len(m.Attachments) > 0 {
+			text = "📎"
+		}
+		if i, seen := index[m.DialogID]; seen {
+			out[i].Text = text
+			continue
+		}
+		c, err := s.app.store.ClientByID(ctx, m.ClientID)
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
+			return nil, err
+		}
+		title := c.Name
+		if title == "" {
+			title = c.Phone
+		}
+		index[m.DialogID] = len(out)
+		out = append(out, Notice{DialogID: m.DialogID, Title: title, Text: text})
+	}
+	return out, nil
+}
+
+// HistoryLoaded reports whether the first load of messages has finished.
+func (a *App) HistoryLoaded(ctx context.Context) (bool, error) {
+	cur, err := a.store.Cursor(ctx, cursorMessages)
+	return cur != "", err
 }

@@ -112,8 +112,14 @@ func TestFirstPollLoadsHistoryThenOneCallWhenNothingIsNew(t *testing.T) {
 func TestFirstPollReachesBackHistoryDays(t *testing.T) {
 	e, admin, _, _ := agency(t)
 	e.app.cfg.HistoryDays = 2
-	if _, err := e.app.Poll(ctx, nil); err != nil {
+	before := e.fake.RequestsThisMonth()
+	res, err := e.app.Poll(ctx, nil)
+	if err != nil {
 		t.Fatal(err)
+	}
+	// Clients and dialogs come in pages, not one request per chat.
+	if spent := e.fake.RequestsThisMonth() - before; spent != res.Calls || spent > 4 {
+		t.Fatalf("the first poll spent %d requests (counted %d)", spent, res.Calls)
 	}
 	chats, err := admin.Chats(ctx, storage.ChatFilter{Limit: 1000})
 	if err != nil {
@@ -589,5 +595,37 @@ func TestTemplatesAndDraftsSurviveRestart(t *testing.T) {
 	}
 	if d, _ := o.marina.Draft(ctx, chatOn101); d != "" {
 		t.Fatal("a draft is personal")
+	}
+}
+
+func TestNoticesOnlyForChatsTheAgentMaySee(t *testing.T) {
+	o := chatsOffice(t)
+	for _, s := range []*Session{o.admin, o.ivan} {
+		for _, id := range []int64{chatOn101, chatOn103} {
+			if err := s.MarkRead(ctx, id); err != nil && s == o.admin {
+				t.Fatal(err)
+			}
+		}
+	}
+	unreadBefore, _ := o.ivan.UnreadChats(ctx)
+	o.fake.ClientWrites(5001, "Первое")
+	o.fake.ClientWrites(5001, "Второе")
+	o.fake.ClientWrites(5003, "Секретный канал")
+	res, err := o.app.Poll(ctx, nil)
+	if err != nil || len(res.Incoming) != 3 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	notes, err := o.ivan.Notices(ctx, res.Incoming)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 1 || notes[0].DialogID != chatOn101 || notes[0].Text != "Второе" || notes[0].Title == "" {
+		t.Fatalf("ivan's notices: %+v", notes)
+	}
+	if all, _ := o.admin.Notices(ctx, res.Incoming); len(all) != 2 {
+		t.Fatalf("admin's notices: %+v", all)
+	}
+	if after, _ := o.ivan.UnreadChats(ctx); after != unreadBefore+1 {
+		t.Fatalf("ivan's unread chats went from %d to %d", unreadBefore, after)
 	}
 }

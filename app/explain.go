@@ -93,5 +93,6 @@ func Messages() []string {
 		MsgRuleNeedsStaff, MsgBadVisibility, MsgUnknownChannel, MsgChannelStillLive,
 		MsgConfigUnreadable, MsgConfigTooNew, MsgConfigForeign, MsgConfigBadStaff, MsgConfigDupStaff, MsgConfigNoOwner,
 		PlanAddStaff, PlanChangeRole, PlanDeactivate, PlanActivate, PlanOwner, PlanDefault, PlanRule, PlanRuleChosen, PlanNothing, MsgNoOperator, MsgEmptyMessage, MsgNotYourChat, MsgUnclearSend,
+		MsgNoSuchStaff, MsgPhoneFormat, MsgPickChannel, MsgWriteFirstOff, MsgChannelNotOpen, MsgNewChatRejected,
 		LabelNobody, LabelNone, LabelAdmin, LabelAgent, LabelEveryone, LabelAdminsOnly}
 }

@@ -251,3 +251,14 @@ func (s *Session) Discard(ctx context.Context, outboxID int64) error {
 	}
 	return s.app.store.Discard(ctx, outboxID)
 }
+
+// SendingAs is the operator the session's messages go out under now (0:
+// none, or an account without operators), as Queue would resolve it.
+func (s *Session) SendingAs(ctx context.Context) (int64, error) {
+	op, err := s.operatorForSending(ctx)
+	var p *Problem
+	if errors.As(err, &p) {
+		return 0, nil
+	}
+	return op, err
+}

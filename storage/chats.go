@@ -73,6 +73,23 @@ func (s *Store) UpsertClients(ctx context.Context, cs []Client) error {
 	})
 }
 
+// ClientByID returns one client, or ErrNotFound.
+func (s *Store) ClientByID(ctx context.Context, id int64) (Client, error) {
+	c := Client{ID: id}
+	err := s.db.QueryRowContext(ctx, `SELECT name, phone FROM clients WHERE id = ?`, id).Scan(&c.Name, &c.Phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	return c, wrap(err)
+}
+
+// UnreadChats counts the viewer's chats with unread client messages.
+func (s *Store) UnreadChats(ctx context.Context, v Viewer) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM dialogs d WHERE d.unread > 0 AND `+accessClause, v.Admin, v.StaffID).Scan(&n)
+	return n, wrap(err)
+}
+
 // HasClient reports whether a client is stored.
 func (s *Store) HasClient(ctx context.Context, id int64) (bool, error) {
 	return s.exists(ctx, `SELECT 1 FROM clients WHERE id = ?`, id)
@@ -186,13 +203,15 @@ type ChatFilter struct {
 // Chat is one row of the chat list.
 type Chat struct {
 	Dialog
-	ClientName  string
-	ClientPhone string
-	ChannelName string
-	LastText    string
-	LastType    string
-	LastAt      time.Time
-	Unread      int
+	ClientName   string
+	ClientPhone  string
+	ChannelName  string
+	LastText     string
+	LastType     string
+	LastAuthor   int64 // staff id of the last message's writer, if C2Desk knows it
+	LastOperator int64
+	LastAt       time.Time
+	Unread       int
 }
 
 // accessClause restricts dialogs (alias d) to what the viewer may see:
@@ -232,7 +251,7 @@ func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, erro
 		SELECT d.id, d.client_id, COALESCE(d.channel_id, 0), d.transport, d.state, COALESCE(d.operator_id, 0),
 			COALESCE(d.assignee_staff_id, 0), d.begin_at, d.end_at,
 			COALESCE(c.name, ''), COALESCE(c.phone, ''), COALESCE(ch.name, ''),
-			COALESCE(m.text, ''), COALESCE(m.type, ''), d.last_message_at, d.unread
+			COALESCE(m.text, ''), COALESCE(m.type, ''), COALESCE(m.author_staff_id, 0), COALESCE(m.operator_id, 0), d.last_message_at, d.unread
 		FROM dialogs d
 		LEFT JOIN clients c ON c.id = d.client_id
 		LEFT JOIN channels ch ON ch.id = d.channel_id
@@ -249,7 +268,7 @@ func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, erro
 		var c Chat
 		var begin, end, last sql.NullInt64
 		if err := rows.Scan(&c.ID, &c.ClientID, &c.ChannelID, &c.Transport, &c.State, &c.OperatorID, &c.Assignee,
-			&begin, &end, &c.ClientName, &c.ClientPhone, &c.ChannelName, &c.LastText, &c.LastType, &last, &c.Unread); err != nil {
+			&begin, &end, &c.ClientName, &c.ClientPhone, &c.ChannelName, &c.LastText, &c.LastType, &c.LastAuthor, &c.LastOperator, &last, &c.Unread); err != nil {
 			return nil, wrap(err)
 		}
 		c.BeginAt, c.EndAt, c.LastAt = fromUnix(begin), fromUnix(end), fromUnix(last)

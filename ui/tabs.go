@@ -17,21 +17,27 @@ import (
 // package app; hiding tabs is only the courtesy. Each tab is its own file.
 func newMainView(u *UI, st app.Status, notice string) fyne.CanvasObject {
 	var tabs *container.AppTabs
+	chats := newChatsTab(u)
+	u.chats = chats
+	u.startPolling(chats)
+	chatsItem := container.NewTabItemWithIcon(lang.L("Chats"), theme.MailComposeIcon(), chats.content)
 	if u.session.IsAdmin() {
 		settings := newSettingsTab(u, st, notice)
 		operators := newOperatorsTab(u)
 		tabs = container.NewAppTabs(
+			chatsItem,
 			container.NewTabItemWithIcon(lang.L("Channels"), theme.StorageIcon(), newChannelsTab(u).content),
 			container.NewTabItemWithIcon(lang.L("Operators"), theme.AccountIcon(), operators.content),
 			container.NewTabItemWithIcon(lang.L("Staff"), theme.GridIcon(), newStaffTab(u).content),
 			container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), settings.content),
 		)
-		operators.guardLeaving(tabs, tabs.Items[1])
+		operators.guardLeaving(tabs, tabs.Items[2])
 		if notice != "" {
-			tabs.Select(tabs.Items[3])
+			tabs.Select(tabs.Items[4])
 		}
 	} else {
 		tabs = container.NewAppTabs(
+			chatsItem,
 			container.NewTabItemWithIcon(lang.L("My account"), theme.AccountIcon(), newAccountTab(u).content),
 		)
 	}
@@ -45,7 +51,7 @@ func (u *UI) topBar() fyne.CanvasObject {
 	role := widget.NewLabel(roleText(me.Role))
 	role.Importance = widget.LowImportance
 	switchButton := widget.NewButtonWithIcon(lang.L("Switch profile"), theme.LogoutIcon(), func() {
-		u.win.SetTitle("C2Desk")
+		u.setTitle("C2Desk")
 		u.route()
 	})
 	switchButton.Importance = widget.LowImportance

@@ -28,12 +28,19 @@ type Options struct {
 
 // UI is the main window's controller.
 type UI struct {
-	fyneApp fyne.App
-	win     fyne.Window
-	core    *app.App
-	opts    Options
-	session *app.Session // who is working; nil until someone signs in
-	onEnter func()       // what Enter does on the current screen, if anything
+	fyneApp   fyne.App
+	win       fyne.Window
+	core      *app.App
+	opts      Options
+	session   *app.Session // who is working (the last one, after signing out)
+	inSession bool         // someone is signed in
+	onEnter   func()       // what Enter does on the current screen, if anything
+
+	title    string      // the window title without the unread count
+	poller   *app.Poller // background sync while someone is signed in
+	stopPoll context.CancelFunc
+	focused  bool      // the window is in front
+	chats    *chatsTab // the chat window of the signed-in person
 }
 
 // Icon is the application icon as a Fyne resource.
@@ -56,8 +63,11 @@ func Create(fa fyne.App, w fyne.Window, core *app.App, opts Options) *UI {
 	if opts.Demo {
 		title = lang.L("C2Desk — demo")
 	}
-	w.SetTitle(title)
+	u.setTitle(title)
 	w.SetIcon(Icon)
+	u.focused = true
+	fa.Lifecycle().SetOnEnteredForeground(func() { u.setFocused(true) })
+	fa.Lifecycle().SetOnExitedForeground(func() { u.setFocused(false) })
 	// Enter outside a text field confirms the screen's main action; screens
 	// set onEnter, and setContent clears it when the screen changes.
 	w.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
@@ -79,7 +89,10 @@ func (u *UI) setContent(o fyne.CanvasObject) {
 // route starts from the beginning: the first administrator on a new
 // installation, else the question who is working.
 func (u *UI) route() {
-	u.session = nil
+	u.Stop()
+	// The session stays set: work already started for it finishes against
+	// it; inSession says whether someone is signed in.
+	u.inSession = false
 	background(u, u.loadStart, func(st startState, err error) {
 		switch {
 		case err != nil:
@@ -94,12 +107,12 @@ func (u *UI) route() {
 
 // signedIn continues after someone signed in.
 func (u *UI) signedIn(s *app.Session) {
-	u.session = s
+	u.session, u.inSession = s, true
 	title := "C2Desk — " + s.Staff().Name
 	if u.opts.Demo {
 		title = lang.L("C2Desk — demo") + " — " + s.Staff().Name
 	}
-	u.win.SetTitle(title)
+	u.setTitle(title)
 	u.routeSession("")
 }
 
@@ -137,7 +150,7 @@ func (u *UI) showProblem(err error) {
 	msg := paragraph(sentence(err), widget.DangerImportance)
 	retry := widget.NewButton(lang.L("Try again"), func() {
 		u.showStarting()
-		if u.session != nil {
+		if u.inSession {
 			u.routeSession("")
 			return
 		}

@@ -59,8 +59,9 @@ func start(t *testing.T, demo bool, prepare func(core *app.App)) *harness {
 	}
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1024, 768))
-	h := &harness{t: t, fake: fake, core: core, win: w, queue: make(chan func(), 64)}
+	h := &harness{t: t, fake: fake, core: core, win: w, queue: make(chan func(), 256)}
 	h.ui = Create(fa, w, core, h.options(demo))
+	t.Cleanup(h.ui.Stop)
 	return h
 }
 
@@ -318,7 +319,7 @@ func TestConnectButtonCannotBePressedTwice(t *testing.T) {
 	h.eventually("the connect screen", func() bool { return h.button("Add integration") != nil })
 	h.fake.Inject(c2dfake.Fault{Delay: 300 * time.Millisecond, Times: 1})
 	test.Type(h.tokenEntry(), c2dfake.DemoToken)
-	before := h.fake.RequestsThisMonth()
+	before := h.fake.RequestsTo("GET /companies/api_info")
 	test.Tap(h.button("Add integration"))
 	busy := h.button("Checking the token…")
 	if busy == nil || !busy.Disabled() || !h.tokenEntry().Disabled() {
@@ -327,7 +328,7 @@ func TestConnectButtonCannotBePressedTwice(t *testing.T) {
 	test.Tap(busy) // disabled: ignored
 	h.tokenEntry().OnSubmitted("")
 	h.eventually("the company name", func() bool { return h.shows(c2dfake.DemoCompany) })
-	if n := h.fake.RequestsThisMonth() - before; n != 1 {
+	if n := h.fake.RequestsTo("GET /companies/api_info") - before; n != 1 {
 		t.Fatalf("token checked %d times", n)
 	}
 }
@@ -426,7 +427,7 @@ func TestSignInWithPINAndSwitchProfile(t *testing.T) {
 		}
 	})
 	h.signIn() // Ольга, the last one signed in
-	h.eventually("the admin tabs", func() bool { return len(h.tabTitles()) == 4 })
+	h.eventually("the admin tabs", func() bool { return len(h.tabTitles()) == 5 })
 	test.Tap(h.button("Switch profile"))
 	h.eventually("the sign-in screen", func() bool { return h.shows("Who is working?") })
 
@@ -450,9 +451,10 @@ func TestSignInWithPINAndSwitchProfile(t *testing.T) {
 	test.Type(h.tokenEntry(), "2468")
 	test.Tap(h.button("Continue"))
 	h.eventually("the agent's view", func() bool { return h.tabs() != nil })
-	if got := h.tabTitles(); len(got) != 1 || got[0] != "My account" {
+	if got := h.tabTitles(); len(got) != 2 || got[0] != "Chats" || got[1] != "My account" {
 		t.Fatalf("an agent sees tabs %q", got)
 	}
+	h.tab("My account")
 	h.eventually("the agent's reach", func() bool { return h.shows("through the agency's default account, Офис Общий") })
 	if !h.shows("Вторичка / Resale") || h.shows("Аренда") {
 		t.Fatalf("channels: %q", h.texts())

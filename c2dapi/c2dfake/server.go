@@ -27,6 +27,7 @@ type Server struct {
 	tokens          map[string]bool
 	company         string
 	requests        int
+	requestsByPath  map[string]int // e.g. "GET /api_info"
 	monthlyQuota    int
 	writeFirst      bool
 	limiter         *rate.Limiter
@@ -110,6 +111,14 @@ func (s *Server) SetCompany(name string) { s.mu.Lock(); s.company = name; s.mu.U
 
 // SetRequestsThisMonth sets the request counter api_info reports.
 func (s *Server) SetRequestsThisMonth(n int) { s.mu.Lock(); s.requests = n; s.mu.Unlock() }
+
+// RequestsTo is how many authenticated requests went to one method and
+// path, such as "GET /api_info".
+func (s *Server) RequestsTo(methodPath string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requestsByPath[methodPath]
+}
 
 // RequestsThisMonth is how many authenticated requests the account made.
 func (s *Server) RequestsThisMonth() int { s.mu.Lock(); defer s.mu.Unlock(); return s.requests }
@@ -247,6 +256,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.requests++
+	if s.requestsByPath == nil {
+		s.requestsByPath = map[string]int{}
+	}
+	s.requestsByPath[r.Method+" "+path]++
 	s.route(w, r, strings.Split(strings.Trim(path, "/"), "/"))
 }
 

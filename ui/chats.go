@@ -1,0 +1,480 @@
+package ui
+
+import (
+	"context"
+	"hash/fnv"
+	"image/color"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"c2desk/app"
+	"c2desk/c2dapi"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// listPage is how many chats one query brings; more load while scrolling.
+const listPage = 100
+
+// chatsTab is the chat window: the chats this person may see on the left,
+// the open conversation on the right.
+type chatsTab struct {
+	u       *UI
+	content fyne.CanvasObject
+	names   names
+
+	chats   []storage.Chat
+	filter  storage.ChatFilter
+	more    bool
+	loading bool
+
+	list        *widget.List
+	search      *widget.Entry
+	scope       *widget.RadioGroup
+	empty       *widget.Label
+	banner      *fyne.Container
+	bannerText  *widget.Label
+	history     *fyne.Container
+	historyText *widget.Label
+	searchWait  *time.Timer
+
+	conv  *conversationView
+	right *fyne.Container
+}
+
+func newChatsTab(u *UI) *chatsTab {
+	t := &chatsTab{u: u}
+	t.conv = newConversationView(t)
+
+	t.search = widget.NewEntry()
+	t.search.SetPlaceHolder(lang.L("Search by name, phone or text"))
+	t.search.ActionItem = widget.NewIcon(theme.SearchIcon())
+	t.search.OnChanged = func(string) {
+		if t.searchWait != nil {
+			t.searchWait.Stop()
+		}
+		t.searchWait = time.AfterFunc(250*time.Millisecond, func() { u.opts.post(t.reload) })
+	}
+	mine, open, all := lang.L("Mine"), lang.L("Open"), lang.L("All")
+	t.scope = widget.NewRadioGroup([]string{mine, open, all}, func(s string) {
+		t.filter.Mine, t.filter.OpenOnly = s == mine, s == open
+		t.reload()
+	})
+	t.scope.Horizontal = true
+	t.scope.Required = true
+	newChat := widget.NewButtonWithIcon(lang.L("New chat"), theme.ContentAddIcon(), func() { showNewChat(t) })
+
+	t.list = widget.NewList(func() int { return len(t.chats) }, newChatRow, t.updateRow)
+	t.list.OnSelected = func(id widget.ListItemID) {
+		if id < len(t.chats) {
+			t.open(t.chats[id])
+		}
+	}
+	t.empty = paragraph("", widget.LowImportance)
+	t.empty.Alignment = fyne.TextAlignCenter
+	t.empty.Hide()
+
+	t.bannerText = paragraph("", widget.WarningImportance)
+	retry := widget.NewButton(lang.L("Try again"), func() {
+		t.banner.Hide()
+		if u.poller != nil {
+			u.poller.Wake()
+		}
+	})
+	t.banner = container.NewVBox(t.bannerText, container.NewHBox(retry))
+	t.banner.Hide()
+	bar := widget.NewProgressBarInfinite()
+	t.historyText = paragraph(lang.L("Loading the chats of the last {{.Days}} days…", map[string]any{"Days": app.DefaultHistoryDays}), widget.MediumImportance)
+	t.history = container.NewVBox(t.historyText, bar)
+	t.history.Hide()
+
+	left := container.NewBorder(
+		container.NewVBox(t.banner, t.history, container.NewBorder(nil, nil, nil, newChat, t.search), t.scope),
+		nil, nil, nil, container.NewStack(t.list, container.NewPadded(t.empty)))
+
+	hint := widget.NewLabel(lang.L("Choose a chat on the left to read and answer it."))
+	hint.Importance = widget.LowImportance
+	t.right = container.NewStack(container.NewCenter(hint))
+	split := container.NewHSplit(left, t.right)
+	split.Offset = 0.34
+	t.content = split
+
+	t.scope.SetSelected(all) // loads the list
+	t.loadNames()
+	background(u, u.core.HistoryLoaded, func(done bool, err error) {
+		if err == nil && !done {
+			t.history.Show()
+		}
+	})
+	return t
+}
+
+// loadNames reads who is who, for authors in conversations.
+func (t *chatsTab) loadNames() {
+	background(t.u, func(ctx context.Context) (names, error) {
+		var n names
+		var err error
+		if n.staff, err = t.u.core.StaffNames(ctx); err != nil {
+			return n, err
+		}
+		if n.operators, err = t.u.core.OperatorNames(ctx); err != nil {
+			return n, err
+		}
+		if n.defaultOp, err = t.u.core.DefaultOperator(ctx); err != nil {
+			return n, err
+		}
+		n.mine, err = t.u.session.SendingAs(ctx)
+		return n, err
+	}, func(n names, err error) {
+		if err == nil {
+			t.names = n
+		}
+	})
+}
+
+// reload reads the first pages of chats again with the current filter,
+// keeping the open chat selected.
+func (t *chatsTab) reload() {
+	f := t.filter
+	f.Search = strings.TrimSpace(t.search.Text)
+	f.Limit, f.Offset = max(listPage, len(t.chats)), 0
+	t.query(f, false)
+}
+
+func (t *chatsTab) loadMore() {
+	if t.loading || !t.more {
+		return
+	}
+	f := t.filter
+	f.Search = strings.TrimSpace(t.search.Text)
+	f.Limit, f.Offset = listPage, len(t.chats)
+	t.query(f, true)
+}
+
+func (t *chatsTab) query(f storage.ChatFilter, appending bool) {
+	t.loading = true
+	background(t.u, func(ctx context.Context) ([]storage.Chat, error) {
+		return t.u.session.Chats(ctx, f)
+	}, func(chats []storage.Chat, err error) {
+		t.loading = false
+		if err != nil {
+			t.showBanner(sentence(err), false)
+			return
+		}
+		if appending {
+			t.chats = append(t.chats, chats...)
+		} else {
+			t.chats = chats
+		}
+		t.more = len(chats) == f.Limit
+		t.list.UnselectAll()
+		for i, c := range t.chats {
+			if c.ID == t.conv.chat.ID {
+				t.list.OnSelected = nil
+				t.list.Select(i)
+				t.list.OnSelected = func(id widget.ListItemID) {
+					if id < len(t.chats) {
+						t.open(t.chats[id])
+					}
+				}
+				if t.conv.chat.State != c.State {
+					t.conv.chat.State = c.State
+					t.conv.updateHeader()
+				}
+				t.conv.chat.Assignee = c.Assignee
+			}
+		}
+		t.list.Refresh()
+		t.updateEmpty(f)
+		t.updateUnread()
+	})
+}
+
+func (t *chatsTab) updateEmpty(f storage.ChatFilter) {
+	switch {
+	case len(t.chats) > 0:
+		t.empty.Hide()
+		return
+	case f.Search != "":
+		t.empty.SetText(lang.L("No chats match the search."))
+	case f.Mine:
+		t.empty.SetText(lang.L("No chats are assigned to you."))
+	default:
+		t.empty.SetText(lang.L("No chats yet. New messages from clients appear here."))
+	}
+	t.empty.Show()
+}
+
+func (t *chatsTab) open(c storage.Chat) {
+	if len(t.right.Objects) != 1 || t.right.Objects[0] != t.conv.content {
+		t.right.Objects = []fyne.CanvasObject{t.conv.content}
+		t.right.Refresh()
+	}
+	t.conv.show(c)
+}
+
+// openByID opens a chat that may not be in the loaded part of the list.
+func (t *chatsTab) openByID(id int64) {
+	background(t.u, func(ctx context.Context) (storage.Chat, error) {
+		chats, err := t.u.session.Chats(ctx, storage.ChatFilter{Mine: true, Limit: listPage})
+		for _, c := range chats {
+			if c.ID == id {
+				return c, err
+			}
+		}
+		return storage.Chat{}, err
+	}, func(c storage.Chat, err error) {
+		if err == nil && c.ID != 0 {
+			t.open(c)
+		}
+		t.reload()
+	})
+}
+
+func (t *chatsTab) unreadIn(id int64) bool {
+	for _, c := range t.chats {
+		if c.ID == id {
+			return c.Unread > 0
+		}
+	}
+	return false
+}
+
+func (t *chatsTab) markedRead(id int64) {
+	for i := range t.chats {
+		if t.chats[i].ID == id && t.chats[i].Unread > 0 {
+			t.chats[i].Unread = 0
+			t.list.RefreshItem(i)
+			t.updateUnread()
+		}
+	}
+}
+
+func (t *chatsTab) updateUnread() {
+	background(t.u, t.u.session.UnreadChats, func(n int, err error) {
+		if err == nil {
+			t.u.setUnread(n)
+		}
+	})
+}
+
+func (t *chatsTab) showBanner(text string, withRetry bool) {
+	t.bannerText.SetText(text)
+	t.banner.Objects[1].(*fyne.Container).Hidden = !withRetry
+	t.banner.Show()
+	t.banner.Refresh()
+}
+
+// polled takes a poll's outcome: new messages refresh the list and the
+// open chat and notify; failures say what is wrong.
+func (t *chatsTab) polled(res app.PollResult, err error) {
+	if err != nil {
+		t.history.Hide()
+		if app.PollStops(err) {
+			t.showBanner(sentence(err), true)
+			return
+		}
+		t.showBanner(lang.L("{{.Problem}} C2Desk keeps trying.", map[string]any{"Problem": sentence(err)}), false)
+		return
+	}
+	t.banner.Hide()
+	t.history.Hide()
+	if res.Stored == 0 {
+		return
+	}
+	t.reload()
+	if t.conv.chat.ID != 0 {
+		t.conv.load(false)
+	}
+	if len(res.Incoming) > 0 {
+		t.notify(res.Incoming)
+	}
+}
+
+func (t *chatsTab) progress(stored int) {
+	t.historyText.SetText(lang.L("Loading the chats of the last {{.Days}} days… {{.Count}} messages so far.",
+		map[string]any{"Days": app.DefaultHistoryDays, "Count": stored}))
+}
+
+// notify shows a desktop notification per chat with new client messages,
+// except the chat being read in the focused window.
+func (t *chatsTab) notify(incoming []storage.Message) {
+	background(t.u, func(ctx context.Context) ([]app.Notice, error) {
+		return t.u.session.Notices(ctx, incoming)
+	}, func(notes []app.Notice, err error) {
+		if err != nil {
+			return
+		}
+		for _, n := range notes {
+			if t.u.focused && n.DialogID == t.conv.chat.ID {
+				continue
+			}
+			t.u.fyneApp.SendNotification(fyne.NewNotification(n.Title, n.Text))
+		}
+	})
+}
+
+// A chat row: avatar, name and time, last message and unread badge,
+// channel and messenger.
+type chatRow struct {
+	avatar  *canvas.Circle
+	initial *canvas.Text
+	name    *widget.Label
+	when    *widget.Label
+	preview *widget.Label
+	badge   *fyne.Container
+	count   *canvas.Text
+	channel *widget.Label
+}
+
+func newChatRow() fyne.CanvasObject {
+	r := &chatRow{}
+	r.avatar = canvas.NewCircle(theme.Color(theme.ColorNamePrimary))
+	r.initial = canvas.NewText("", color.White)
+	r.initial.TextStyle.Bold = true
+	r.initial.Alignment = fyne.TextAlignCenter
+	r.initial.TextSize = theme.TextSize() * 1.1
+	avatar := container.New(layout.NewGridWrapLayout(fyne.NewSize(40, 40)), container.NewStack(r.avatar, container.NewCenter(r.initial)))
+	r.name = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	r.name.Truncation = fyne.TextTruncateEllipsis
+	r.when = widget.NewLabel("")
+	r.when.Importance = widget.LowImportance
+	r.when.SizeName = theme.SizeNameCaptionText
+	r.preview = widget.NewLabel("")
+	r.preview.Truncation = fyne.TextTruncateEllipsis
+	r.count = canvas.NewText("", color.White)
+	r.count.TextStyle.Bold = true
+	r.count.TextSize = theme.CaptionTextSize()
+	pill := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
+	pill.CornerRadius = 9
+	r.badge = container.NewStack(pill, container.NewPadded(container.NewCenter(r.count)))
+	r.channel = widget.NewLabel("")
+	r.channel.Importance = widget.LowImportance
+	r.channel.SizeName = theme.SizeNameCaptionText
+	r.channel.Truncation = fyne.TextTruncateEllipsis
+	lines := container.New(tightVBox{},
+		container.NewBorder(nil, nil, nil, r.when, r.name),
+		container.NewBorder(nil, nil, nil, container.NewCenter(r.badge), r.preview),
+		r.channel)
+	w := &chatRowWidget{row: r, content: container.NewBorder(nil, nil, container.NewCenter(avatar), nil, lines)}
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+// chatRowWidget carries its parts, so updateRow needs no type walking.
+type chatRowWidget struct {
+	widget.BaseWidget
+	row     *chatRow
+	content fyne.CanvasObject
+}
+
+func (w *chatRowWidget) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(w.content)
+}
+
+func (t *chatsTab) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(t.chats) {
+		return
+	}
+	c, r := t.chats[id], o.(*chatRowWidget).row
+	title := chatTitle(c)
+	r.initial.Text = initials(title)
+	r.avatar.FillColor = avatarColor(c.ClientID)
+	r.avatar.Refresh()
+	r.initial.Refresh()
+	r.name.SetText(title)
+	r.when.SetText(shortTime(c.LastAt, time.Now()))
+	preview := strings.Join(strings.Fields(c.LastText), " ")
+	switch {
+	case c.LastType == c2dapi.TypeComment:
+		preview = lang.L("Note: {{.Text}}", map[string]any{"Text": preview})
+	case c.LastType != c2dapi.TypeToClient:
+	case c.LastAuthor != 0 && c.LastAuthor == t.u.session.Staff().ID:
+		preview = lang.L("You: {{.Text}}", map[string]any{"Text": preview})
+	case t.names.staff[c.LastAuthor] != "":
+		preview = t.names.staff[c.LastAuthor] + ": " + preview
+	case t.names.operators[c.LastOperator] != "":
+		preview = t.names.operators[c.LastOperator] + ": " + preview
+	}
+	r.preview.SetText(preview)
+	r.preview.TextStyle.Bold = c.Unread > 0
+	if c.Unread > 0 {
+		r.count.Text = badgeText(c.Unread)
+		r.count.Refresh()
+		r.badge.Show()
+	} else {
+		r.badge.Hide()
+	}
+	where := c.ChannelName
+	if c.Transport != "" {
+		where += " · " + translate(app.TransportName(c.Transport), nil)
+	}
+	if c.State == c2dapi.DialogClosed {
+		where += " · " + lang.L("closed")
+	}
+	if c.Assignee != 0 {
+		if n, ok := t.names.staff[c.Assignee]; ok {
+			where += " · " + lang.L("assigned to {{.Name}}", map[string]any{"Name": n})
+		}
+	}
+	r.channel.SetText(where)
+	if id >= len(t.chats)-20 {
+		t.loadMore()
+	}
+}
+
+// chatTitle is the client's name, else phone, else a number.
+func chatTitle(c storage.Chat) string {
+	switch {
+	case strings.TrimSpace(c.ClientName) != "":
+		return c.ClientName
+	case c.ClientPhone != "":
+		return c.ClientPhone
+	}
+	return lang.L("Client #{{.ID}}", map[string]any{"ID": c.ClientID})
+}
+
+func initials(name string) string {
+	var out []rune
+	for _, w := range strings.Fields(name) {
+		r := []rune(w)[0]
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			out = append(out, unicode.ToUpper(r))
+		}
+		if len(out) == 2 {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return "#"
+	}
+	return string(out)
+}
+
+// avatarColor gives each client a steady colour of a calm palette.
+func avatarColor(id int64) color.Color {
+	palette := []color.NRGBA{
+		{0x4f, 0x81, 0xbd, 0xff}, {0x9b, 0x59, 0xb6, 0xff}, {0x16, 0xa0, 0x85, 0xff}, {0xe6, 0x7e, 0x22, 0xff},
+		{0xc0, 0x39, 0x2b, 0xff}, {0x27, 0xae, 0x60, 0xff}, {0x2c, 0x3e, 0x50, 0xff}, {0xd3, 0x54, 0x00, 0xff},
+	}
+	h := fnv.New32a()
+	h.Write([]byte{byte(id), byte(id >> 8), byte(id >> 16), byte(id >> 24)})
+	return palette[h.Sum32()%uint32(len(palette))]
+}
+
+// badgeText is an unread count as a badge shows it.
+func badgeText(n int) string {
+	if n > 99 {
+		return "99+"
+	}
+	return strconv.Itoa(n)
+}

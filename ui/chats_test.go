@@ -1,0 +1,194 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+
+	"c2desk/app"
+	"c2desk/c2dapi"
+	"c2desk/c2dapi/c2dfake"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+)
+
+// office sets up Ольга (admin, operator 7) and Ivan (agent, no operator
+// of his own), the default account 8, channel 101 open to everyone, and
+// preselects whoever is named.
+func office(t *testing.T, preselect string) func(*app.App) {
+	return func(core *app.App) {
+		ctx := context.Background()
+		olga, err := core.CreateFirstAdmin(ctx, "Ольга Смирнова", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := olga.Connect(ctx, c2dfake.DemoToken); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := olga.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ivan, err := olga.AddStaff(ctx, app.StaffInput{Name: "Ivan Petrov", Role: storage.RoleAgent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := olga.SaveMapping(ctx, storage.Mapping{Owners: map[int64]int64{7: olga.Staff().ID}, Default: 8}); err != nil {
+			t.Fatal(err)
+		}
+		if err := olga.SetChannelRule(ctx, storage.ChannelRule{ChannelID: 101, Visibility: storage.VisibleToEveryone}); err != nil {
+			t.Fatal(err)
+		}
+		if preselect == "Ivan Petrov" {
+			if _, err := core.SignIn(ctx, ivan.ID, ""); err != nil { // remembered for the sign-in screen
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// openChat waits for the chat list and opens the chat with this dialog id.
+func (h *harness) openChat(dialogID int64) {
+	h.t.Helper()
+	h.eventually("the chat list", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 })
+	h.eventually("the chat "+strconv.FormatInt(dialogID, 10), func() bool {
+		for i, c := range h.ui.chats.chats {
+			if c.ID == dialogID {
+				h.ui.chats.list.Select(i)
+				return true
+			}
+		}
+		h.ui.chats.loadMore()
+		return false
+	})
+	h.eventually("the conversation", func() bool { return h.ui.chats.conv.count > 0 })
+}
+
+func (h *harness) composer() *composerEntry { return h.ui.chats.conv.composer }
+
+func pressEnter(e *composerEntry, shift bool) {
+	if shift {
+		e.KeyDown(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	}
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if shift {
+		e.KeyUp(&fyne.KeyEvent{Name: desktop.KeyShiftLeft})
+	}
+}
+
+func sentTo(f *c2dfake.Server, text string) []c2dapi.Message {
+	var out []c2dapi.Message
+	for _, m := range f.Messages() {
+		if string(m.Text) == text {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestTypeEnterSendsAndShowsTheAuthor(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	h.openChat(9001)
+	c := h.composer()
+	test.Type(c, "Добрый день!")
+	pressEnter(c, true)
+	test.Type(c, "Показ в субботу в 12:00.")
+	if !strings.Contains(c.Text, "\n") || len(sentTo(h.fake, "Добрый день!")) != 0 {
+		t.Fatalf("Shift+Enter should start a new line, not send: %q", c.Text)
+	}
+	pressEnter(c, false)
+	if c.Text != "" {
+		t.Fatalf("the composer keeps %q after sending", c.Text)
+	}
+	text := "Добрый день!\nПоказ в субботу в 12:00."
+	h.eventually("the sent message with its author", func() bool {
+		return h.shows(text) && h.shows("Ольга Смирнова · ") && len(sentTo(h.fake, text)) == 1
+	})
+	if m := sentTo(h.fake, text)[0]; m.OperatorID != 7 || m.Type != c2dapi.TypeToClient {
+		t.Fatalf("sent as %+v", m)
+	}
+	h.capture("chat-admin")
+}
+
+func TestAgentSendsThroughTheDefaultAccountAndSeesOnlyHisChats(t *testing.T) {
+	h := start(t, false, office(t, "Ivan Petrov"))
+	h.signIn()
+	h.openChat(9004)
+	for _, c := range h.ui.chats.chats {
+		if c.ChannelID != 101 {
+			t.Fatalf("Ivan sees chat %d of channel %d", c.ID, c.ChannelID)
+		}
+	}
+	test.Type(h.composer(), "Здравствуйте!")
+	pressEnter(h.composer(), false)
+	h.eventually("the message through the default account", func() bool {
+		return h.shows("Ivan Petrov via the default account") && len(sentTo(h.fake, "Здравствуйте!")) == 1
+	})
+	if m := sentTo(h.fake, "Здравствуйте!")[0]; m.OperatorID != 8 {
+		t.Fatalf("sent under operator %d", m.OperatorID)
+	}
+
+	// An internal note is marked as one.
+	h.ui.chats.conv.note.SetChecked(true)
+	test.Type(h.composer(), "Перезвонить после обеда")
+	pressEnter(h.composer(), false)
+	h.eventually("the note", func() bool {
+		return h.shows("Перезвонить после обеда") && h.shows("Internal note") && len(sentTo(h.fake, "Перезвонить после обеда")) == 1
+	})
+	if m := sentTo(h.fake, "Перезвонить после обеда")[0]; m.Type != c2dapi.TypeComment {
+		t.Fatalf("the note went out as %q", m.Type)
+	}
+	h.capture("chat-agent")
+}
+
+func TestRefusedMessageStaysInTheComposer(t *testing.T) {
+	h := start(t, false, office(t, "Ivan Petrov"))
+	// The default account was disabled in Chat2Desk since.
+	h.fake.PutOperator(c2dapi.Operator{ID: 8, FirstName: "Офис", LastName: "Общий", Role: c2dapi.RoleDisabled})
+	if _, err := h.core.Console().Sync(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	h.signIn()
+	h.openChat(9001)
+	test.Type(h.composer(), "Не потеряется")
+	pressEnter(h.composer(), false)
+	h.eventually("the reason", func() bool { return h.shows(app.MsgNoOperator) })
+	if h.composer().Text != "Не потеряется" {
+		t.Fatalf("the composer holds %q", h.composer().Text)
+	}
+	if len(sentTo(h.fake, "Не потеряется")) != 0 {
+		t.Fatal("sent without an operator")
+	}
+}
+
+func TestNewClientMessageArrivesAndCountsUnread(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	h.openChat(9001)
+	h.fake.ClientWrites(5004, "Можно посмотреть квартиру сегодня?")
+	h.ui.poller.Wake()
+	h.eventually("the new message in the list", func() bool {
+		return len(h.ui.chats.chats) > 0 && h.ui.chats.chats[0].ID == 9004 && h.ui.chats.chats[0].Unread > 0
+	})
+	h.eventually("the unread count in the title", func() bool { return strings.HasPrefix(h.win.Title(), "(") })
+	h.openChat(9004)
+	h.eventually("the chat read", func() bool { return h.ui.chats.chats[0].Unread == 0 })
+	if !h.shows("Можно посмотреть квартиру сегодня?") {
+		t.Fatalf("the conversation shows %q", h.texts())
+	}
+}
+
+func TestDraftSurvivesSwitchingChats(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	h.openChat(9001)
+	test.Type(h.composer(), "Черновик ответа")
+	h.openChat(9004)
+	h.eventually("an empty composer", func() bool { return h.composer().Text == "" })
+	h.openChat(9001)
+	h.eventually("the draft back", func() bool { return h.composer().Text == "Черновик ответа" })
+}

@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// composerEntry is the message field: Enter sends, Shift+Enter starts a
+// new line, as in every messenger.
+type composerEntry struct {
+	widget.Entry
+	shift  bool
+	onSend func()
+}
+
+func newComposerEntry(onSend func(), onChanged func(string)) *composerEntry {
+	e := &composerEntry{onSend: onSend}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.SetMinRowsVisible(3)
+	e.OnChanged = onChanged
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// KeyDown notes Shift, which turns Enter into a new line.
+func (e *composerEntry) KeyDown(k *fyne.KeyEvent) {
+	if k.Name == desktop.KeyShiftLeft || k.Name == desktop.KeyShiftRight {
+		e.shift = true
+	}
+	e.Entry.KeyDown(k)
+}
+
+// KeyUp notes Shift's release.
+func (e *composerEntry) KeyUp(k *fyne.KeyEvent) {
+	if k.Name == desktop.KeyShiftLeft || k.Name == desktop.KeyShiftRight {
+		e.shift = false
+	}
+	e.Entry.KeyUp(k)
+}
+
+// TypedKey sends on a plain Enter.
+func (e *composerEntry) TypedKey(k *fyne.KeyEvent) {
+	if (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && !e.shift {
+		if e.onSend != nil {
+			e.onSend()
+		}
+		return
+	}
+	e.Entry.TypedKey(k)
+}

@@ -1,0 +1,638 @@
+package ui
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"c2desk/app"
+	"c2desk/c2dapi"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// pageSize is how many messages one step of history loads.
+const pageSize = 50
+
+// names lets a conversation say who wrote what.
+type names struct {
+	staff     map[int64]string // staff id → name
+	operators map[int64]string // operator id → name
+	defaultOp int64            // the default account's operator
+	mine      int64            // the operator the signed-in person sends as now
+}
+
+// conversationView is the right side of the chat window: the chat's
+// header, its messages and the composer.
+type conversationView struct {
+	tab     *chatsTab
+	content fyne.CanvasObject
+
+	chat      storage.Chat
+	title     *widget.Label
+	subtitle  *widget.Label
+	assign    *widget.Button
+	openClose *widget.Button
+
+	msgs     *fyne.Container
+	scroll   *container.Scroll
+	older    *widget.Button
+	oldestID int64
+	count    int // messages shown
+	loading  bool
+
+	composer  *composerEntry
+	note      *widget.Check
+	send      *widget.Button
+	templates *widget.Button
+	status    *widget.Label
+	draftSave *time.Timer
+}
+
+func newConversationView(t *chatsTab) *conversationView {
+	v := &conversationView{tab: t}
+	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	v.title.Truncation = fyne.TextTruncateEllipsis
+	v.subtitle = widget.NewLabel("")
+	v.subtitle.Importance = widget.LowImportance
+	v.subtitle.Truncation = fyne.TextTruncateEllipsis
+	v.assign = widget.NewButtonWithIcon(lang.L("Assign…"), theme.AccountIcon(), v.showAssign)
+	v.openClose = widget.NewButton("", v.toggleOpen)
+	header := container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(v.assign, v.openClose)),
+		container.NewVBox(v.title, v.subtitle))
+
+	v.msgs = container.New(messagesLayout{width: func() float32 { return v.scroll.Size().Width }})
+	v.scroll = container.NewVScroll(v.msgs)
+	v.scroll.OnScrolled = func(p fyne.Position) {
+		if p.Y <= 0 && v.older.Visible() {
+			v.loadOlder()
+		}
+	}
+	v.older = widget.NewButtonWithIcon(lang.L("Show earlier messages"), theme.MoveUpIcon(), v.loadOlder)
+	v.older.Importance = widget.LowImportance
+
+	v.composer = newComposerEntry(v.sendNow, v.composerChanged)
+	v.note = widget.NewCheck(lang.L("Internal note"), func(on bool) { v.notePlaceholder() })
+	v.notePlaceholder()
+	v.send = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), v.sendNow)
+	v.send.Importance = widget.HighImportance
+	v.templates = widget.NewButtonWithIcon(lang.L("Quick replies"), theme.DocumentIcon(), func() { v.showTemplates("") })
+	v.status = paragraph("", widget.DangerImportance)
+	v.status.Hide()
+	tools := container.NewHBox(v.templates, v.note, layout.NewSpacer(), v.send)
+	composer := container.NewVBox(v.status, v.composer, tools)
+
+	v.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), composer, nil, nil, v.scroll)
+	return v
+}
+
+func (v *conversationView) notePlaceholder() {
+	if v.note.Checked {
+		v.composer.SetPlaceHolder(lang.L("Internal note: colleagues see it, the client does not"))
+		return
+	}
+	v.composer.SetPlaceHolder(lang.L("Write a message… (Enter sends, Shift+Enter starts a new line, / for quick replies)"))
+}
+
+// show opens a chat: its header at once, then its messages and the draft.
+func (v *conversationView) show(c storage.Chat) {
+	if v.chat.ID != c.ID {
+		v.flushDraft()
+		v.composer.SetText("")
+		v.note.SetChecked(false)
+		v.status.Hide()
+		v.msgs.RemoveAll()
+		v.count = 0
+	}
+	v.chat = c
+	v.updateHeader()
+	v.load(true)
+	id := c.ID
+	background(v.tab.u, func(ctx context.Context) (string, error) {
+		return v.tab.u.session.Draft(ctx, id)
+	}, func(d string, err error) {
+		if err == nil && v.chat.ID == id && v.composer.Text == "" && d != "" {
+			v.composer.SetText(d)
+		}
+	})
+	v.tab.u.win.Canvas().Focus(v.composer)
+}
+
+// updateHeader shows the chat's client, channel, messenger and state.
+func (v *conversationView) updateHeader() {
+	c := v.chat
+	v.title.SetText(chatTitle(c))
+	sub := []string{}
+	if c.ChannelName != "" {
+		sub = append(sub, c.ChannelName)
+	}
+	if c.Transport != "" {
+		sub = append(sub, translate(app.TransportName(c.Transport), nil))
+	}
+	if c.ClientName != "" && c.ClientPhone != "" {
+		sub = append(sub, c.ClientPhone)
+	}
+	if c.State == c2dapi.DialogClosed {
+		sub = append(sub, lang.L("closed"))
+		v.openClose.SetText(lang.L("Reopen"))
+		v.openClose.SetIcon(theme.MailReplyIcon())
+	} else {
+		v.openClose.SetText(lang.L("Close chat"))
+		v.openClose.SetIcon(theme.ConfirmIcon())
+	}
+	v.subtitle.SetText(strings.Join(sub, " · "))
+}
+
+// load reads the newest messages again (as many as are shown, at least a
+// page) and the chat's outbox, then marks the chat read.
+func (v *conversationView) load(toBottom bool) {
+	id, limit := v.chat.ID, max(v.count, pageSize)
+	atBottom := toBottom || v.scroll.Offset.Y+v.scroll.Size().Height >= v.msgs.MinSize().Height-40
+	background(v.tab.u, func(ctx context.Context) (app.Conversation, error) {
+		conv, err := v.tab.u.session.Conversation(ctx, id, 0, limit)
+		if err == nil && v.tab.unreadIn(id) {
+			err = v.tab.u.session.MarkRead(ctx, id)
+		}
+		return conv, err
+	}, func(conv app.Conversation, err error) {
+		if v.chat.ID != id {
+			return
+		}
+		if err != nil {
+			v.say(sentence(err))
+			return
+		}
+		v.render(conv.Messages, conv.Outbox, len(conv.Messages) == limit)
+		if atBottom {
+			v.scroll.ScrollToBottom()
+		}
+		v.tab.markedRead(id)
+	})
+}
+
+// render rebuilds the message column.
+func (v *conversationView) render(msgs []storage.Message, outbox []storage.OutboxItem, more bool) {
+	rows := make([]fyne.CanvasObject, 0, len(msgs)+len(outbox)+1)
+	v.older.Hidden = !more
+	rows = append(rows, container.NewCenter(v.older))
+	rows = append(rows, v.messageRows(msgs)...)
+	for _, it := range outbox {
+		rows = append(rows, v.outboxRow(it))
+	}
+	if len(msgs) > 0 {
+		v.oldestID = msgs[0].ID
+	}
+	v.count = len(msgs)
+	v.msgs.Objects = rows
+	v.msgs.Refresh()
+	v.scroll.Refresh()
+}
+
+func (v *conversationView) messageRows(msgs []storage.Message) []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, 0, len(msgs))
+	for _, m := range msgs {
+		out = append(out, v.messageRow(m))
+	}
+	return out
+}
+
+// loadOlder adds the page of history before the oldest message shown.
+func (v *conversationView) loadOlder() {
+	if v.loading || v.oldestID == 0 {
+		return
+	}
+	v.loading = true
+	id, before := v.chat.ID, v.oldestID
+	background(v.tab.u, func(ctx context.Context) (app.Conversation, error) {
+		return v.tab.u.session.Conversation(ctx, id, before, pageSize)
+	}, func(conv app.Conversation, err error) {
+		v.loading = false
+		if v.chat.ID != id {
+			return
+		}
+		if err != nil {
+			v.say(sentence(err))
+			return
+		}
+		v.older.Hidden = len(conv.Messages) < pageSize
+		if len(conv.Messages) == 0 {
+			v.older.Refresh()
+			return
+		}
+		height := v.msgs.MinSize().Height
+		rows := append([]fyne.CanvasObject{v.msgs.Objects[0]}, v.messageRows(conv.Messages)...)
+		v.msgs.Objects = append(rows, v.msgs.Objects[1:]...)
+		v.oldestID = conv.Messages[0].ID
+		v.count += len(conv.Messages)
+		v.msgs.Refresh()
+		v.scroll.Refresh()
+		// Keep the message that was on top where it was.
+		v.scroll.ScrollToOffset(fyne.NewPos(0, v.msgs.MinSize().Height-height))
+	})
+}
+
+// messageRow draws a stored message in the style of its kind.
+func (v *conversationView) messageRow(m storage.Message) fyne.CanvasObject {
+	meta := shortTime(m.CreatedAt, time.Now())
+	switch m.Type {
+	case c2dapi.TypeFromClient:
+		return v.bubble(m.Text, m.Attachments, meta, widget.LowImportance, nil, sideLeft, "")
+	case c2dapi.TypeSystem, c2dapi.TypeAutoreply:
+		label := lang.L("System")
+		if m.Type == c2dapi.TypeAutoreply {
+			label = lang.L("Autoreply")
+		}
+		return v.bubble(m.Text, m.Attachments, label+" · "+meta, widget.LowImportance, nil, sideCenter, "")
+	}
+	meta = v.author(m.Author, m.OperatorID) + " · " + meta
+	kind := ""
+	if m.Type == c2dapi.TypeComment {
+		kind = lang.L("Internal note")
+	}
+	return v.bubble(m.Text, m.Attachments, meta, widget.LowImportance, nil, sideRight, kind)
+}
+
+// author says who wrote an outgoing message: the staff member, and that
+// it went through the default account when it did; else the operator.
+func (v *conversationView) author(staffID, operatorID int64) string {
+	n := v.tab.names
+	name, known := n.staff[staffID]
+	switch {
+	case known && operatorID != 0 && operatorID == n.defaultOp:
+		return lang.L("{{.Name}} via the default account", map[string]any{"Name": name})
+	case known:
+		return name
+	case n.operators[operatorID] != "":
+		return n.operators[operatorID]
+	}
+	return "Chat2Desk" // written in Chat2Desk itself, by someone C2Desk does not know
+}
+
+// outboxRow draws a message that has not been confirmed yet, with its
+// state and, when it needs the user, Retry and Discard.
+func (v *conversationView) outboxRow(it storage.OutboxItem) fyne.CanvasObject {
+	var state string
+	importance := widget.LowImportance
+	var actions []fyne.CanvasObject
+	switch it.State {
+	case storage.OutboxFailed:
+		state, importance = lang.L("Not sent: {{.Reason}}", map[string]any{"Reason": translate(it.LastError, nil)}), widget.DangerImportance
+	case storage.OutboxUnclear:
+		state, importance = translate(app.MsgUnclearSend, nil), widget.WarningImportance
+	case storage.OutboxSending:
+		state = lang.L("Sending…")
+	default:
+		state = lang.L("Queued")
+	}
+	if it.ID != 0 && (it.State == storage.OutboxFailed || it.State == storage.OutboxUnclear) {
+		id := it.ID
+		retry := widget.NewButtonWithIcon(lang.L("Retry"), theme.ViewRefreshIcon(), func() { v.retry(id) })
+		discard := widget.NewButtonWithIcon(lang.L("Discard"), theme.DeleteIcon(), func() { v.discard(id) })
+		retry.Importance, discard.Importance = widget.MediumImportance, widget.LowImportance
+		actions = []fyne.CanvasObject{retry, discard}
+	}
+	meta := v.author(it.Author, it.OperatorID) + " · " + state
+	kind := ""
+	if it.Type == app.KindNote {
+		kind = lang.L("Internal note")
+	}
+	return v.bubble(it.Text, nil, meta, importance, actions, sideRight, kind)
+}
+
+// bubble assembles a message: optional kind line, text, attachments as
+// links, and a small line saying who and when (and any actions).
+func (v *conversationView) bubble(text string, atts []storage.Attachment, meta string, metaImportance widget.Importance,
+	actions []fyne.CanvasObject, s side, kind string) fyne.CanvasObject {
+	parts := []fyne.CanvasObject{}
+	natural := float32(0)
+	if kind != "" {
+		k := widget.NewLabelWithStyle(kind, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		k.Importance = widget.WarningImportance
+		k.SizeName = theme.SizeNameCaptionText
+		parts = append(parts, k)
+	}
+	if text != "" {
+		body := widget.NewLabel(text)
+		body.Wrapping = fyne.TextWrapWord
+		if s == sideCenter {
+			body.Alignment = fyne.TextAlignCenter
+			body.Importance = widget.LowImportance
+		}
+		body.Selectable = true
+		parts = append(parts, body)
+		natural = textWidth(text, fyne.TextStyle{}, theme.TextSize())
+	}
+	for _, a := range atts {
+		u, err := url.Parse(a.Link)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+			continue
+		}
+		name := a.Name
+		if name == "" {
+			name = lang.L("Attachment")
+		}
+		link := widget.NewHyperlink("📎 "+name, u)
+		link.Truncation = fyne.TextTruncateEllipsis
+		parts = append(parts, link)
+		natural = max(natural, textWidth("📎 "+name, fyne.TextStyle{}, theme.TextSize()))
+	}
+	info := widget.NewLabel(meta)
+	info.Importance = metaImportance
+	info.SizeName = theme.SizeNameCaptionText
+	info.Wrapping = fyne.TextWrapWord
+	align := fyne.TextAlignTrailing
+	if s != sideRight {
+		align = fyne.TextAlignLeading
+	}
+	if s == sideCenter {
+		align = fyne.TextAlignCenter
+	}
+	info.Alignment = align
+	parts = append(parts, info)
+	natural = max(natural, textWidth(meta, fyne.TextStyle{}, theme.CaptionTextSize()))
+	if len(actions) > 0 {
+		parts = append(parts, container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, actions...)...))
+		natural = max(natural, 260)
+	}
+	th := v.tab.u.fyneApp.Settings().Theme()
+	variant := v.tab.u.fyneApp.Settings().ThemeVariant()
+	fill := th.Color(theme.ColorNameInputBackground, variant)
+	switch {
+	case kind != "":
+		fill = tint(th.Color(theme.ColorNameWarning, variant), 0x38)
+	case s == sideRight:
+		fill = tint(th.Color(theme.ColorNamePrimary, variant), 0x30)
+	case s == sideCenter:
+		fill = tint(th.Color(theme.ColorNameForeground, variant), 0x0c)
+	}
+	return newBubble(container.New(tightVBox{}, parts...), natural, s, fill)
+}
+
+// tightVBox stacks objects without the theme's padding between them, so a
+// bubble's lines sit together.
+type tightVBox struct{}
+
+func (tightVBox) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objects {
+		h := o.MinSize().Height - theme.InnerPadding()/2
+		if _, isBox := o.(*fyne.Container); isBox {
+			h = o.MinSize().Height
+		}
+		o.Move(fyne.NewPos(0, y-theme.InnerPadding()/4))
+		o.Resize(fyne.NewSize(size.Width, h+theme.InnerPadding()/2))
+		y += h
+	}
+}
+
+func (tightVBox) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objects {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		if _, isBox := o.(*fyne.Container); isBox {
+			s.Height += m.Height
+		} else {
+			s.Height += m.Height - theme.InnerPadding()/2
+		}
+	}
+	return s
+}
+
+// sendNow queues the composer's text and sends it. The message shows at
+// once; it is written to the outbox before any network call, and a refusal
+// puts the text back in the composer with the reason.
+func (v *conversationView) sendNow() {
+	text := strings.TrimSpace(v.composer.Text)
+	if text == "" || v.chat.ID == 0 {
+		return
+	}
+	kind := app.KindReply
+	if v.note.Checked {
+		kind = app.KindNote
+	}
+	id := v.chat.ID
+	pending := v.outboxRow(storage.OutboxItem{Text: text, Type: kind, Author: v.tab.u.session.Staff().ID, State: storage.OutboxSending,
+		OperatorID: v.tab.names.mine})
+	v.msgs.Add(pending)
+	v.scroll.ScrollToBottom()
+	v.composer.SetText("")
+	v.status.Hide()
+	type outcome struct {
+		queued bool
+		err    error
+	}
+	background(v.tab.u, func(ctx context.Context) (outcome, error) {
+		it, err := v.tab.u.session.Queue(ctx, id, text, kind)
+		if err != nil {
+			return outcome{}, err
+		}
+		_ = v.tab.u.session.SaveDraft(ctx, id, "")
+		// A failed delivery shows on the message itself, with Retry.
+		_, derr := v.tab.u.core.Deliver(ctx, it.ID)
+		return outcome{queued: true, err: derr}, nil
+	}, func(o outcome, err error) {
+		if v.chat.ID != id {
+			return
+		}
+		if err != nil {
+			v.msgs.Remove(pending)
+			if v.composer.Text == "" {
+				v.composer.SetText(text)
+			}
+			v.say(sentence(err))
+			return
+		}
+		v.load(true)
+		v.tab.reload()
+	})
+}
+
+func (v *conversationView) retry(id int64) {
+	background(v.tab.u, func(ctx context.Context) (storage.OutboxItem, error) {
+		return v.tab.u.session.Retry(ctx, id)
+	}, func(_ storage.OutboxItem, err error) {
+		if err != nil {
+			v.say(sentence(err))
+		}
+		v.load(false)
+	})
+}
+
+func (v *conversationView) discard(id int64) {
+	dialog.ShowConfirm(lang.L("Discard this message?"), lang.L("It was not sent and will be deleted."), func(ok bool) {
+		if !ok {
+			return
+		}
+		background(v.tab.u, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, v.tab.u.session.Discard(ctx, id)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				v.say(sentence(err))
+			}
+			v.load(false)
+		})
+	}, v.tab.u.win)
+}
+
+func (v *conversationView) say(text string) { say(v.status, text, widget.DangerImportance) }
+
+// composerChanged saves the draft shortly after typing stops, so it
+// survives a crash or a restart, and offers quick replies after "/".
+func (v *conversationView) composerChanged(text string) {
+	if strings.HasPrefix(text, "/") && !strings.ContainsAny(text, " \n") {
+		v.showTemplates(text)
+	}
+	if v.draftSave != nil {
+		v.draftSave.Stop()
+	}
+	id := v.chat.ID
+	if id == 0 {
+		return
+	}
+	v.draftSave = time.AfterFunc(700*time.Millisecond, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		defer cancel()
+		if err := v.tab.u.session.SaveDraft(ctx, id, text); err != nil {
+			v.tab.u.opts.post(func() { v.say(sentence(err)) })
+		}
+	})
+}
+
+// flushDraft saves the current text at once, when leaving the chat.
+func (v *conversationView) flushDraft() {
+	if v.draftSave != nil {
+		v.draftSave.Stop()
+	}
+	if v.chat.ID == 0 {
+		return
+	}
+	id, text := v.chat.ID, v.composer.Text
+	background(v.tab.u, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, v.tab.u.session.SaveDraft(ctx, id, text)
+	}, func(struct{}, error) {})
+}
+
+// showTemplates offers the quick replies matching what follows "/".
+func (v *conversationView) showTemplates(typed string) {
+	background(v.tab.u, v.tab.u.core.Templates, func(all []app.Template, err error) {
+		if err != nil {
+			v.say(sentence(err))
+			return
+		}
+		matches := app.MatchTemplates(all, typed)
+		if len(matches) == 0 {
+			return
+		}
+		items := make([]*fyne.MenuItem, 0, len(matches))
+		for _, t := range matches {
+			text := t.Text
+			label := t.Name
+			if t.Command != "" {
+				label = "/" + t.Command + " — " + t.Name
+			}
+			items = append(items, fyne.NewMenuItem(label, func() {
+				v.composer.SetText(text)
+				v.composer.CursorRow = strings.Count(text, "\n")
+				v.tab.u.win.Canvas().Focus(v.composer)
+			}))
+		}
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(v.templates)
+		widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), v.tab.u.win.Canvas(),
+			pos.Add(fyne.NewPos(0, -float32(len(items))*36-8)))
+	})
+}
+
+// showAssign picks who the chat belongs to.
+func (v *conversationView) showAssign() {
+	id := v.chat.ID
+	background(v.tab.u, v.tab.u.core.StaffList, func(all []storage.Staff, err error) {
+		if err != nil {
+			v.say(sentence(err))
+			return
+		}
+		nobody := lang.L("Nobody")
+		options := []string{nobody}
+		byName := map[string]int64{nobody: 0}
+		current := nobody
+		for _, st := range all {
+			if !st.Active {
+				continue
+			}
+			options = append(options, st.Name)
+			byName[st.Name] = st.ID
+			if st.ID == v.chat.Assignee {
+				current = st.Name
+			}
+		}
+		pick := widget.NewSelect(options, nil)
+		pick.SetSelected(current)
+		hint := paragraph(lang.L("The chat appears under “Mine” for this person. If they have their own Chat2Desk operator, the dialog is transferred to it in Chat2Desk too."), widget.LowImportance)
+		d := dialog.NewForm(lang.L("Assign the chat"), lang.L("Assign"), lang.L("Cancel"),
+			[]*widget.FormItem{widget.NewFormItem(lang.L("Assign to"), pick), widget.NewFormItem("", hint)}, func(ok bool) {
+				if !ok {
+					return
+				}
+				staffID := byName[pick.Selected]
+				background(v.tab.u, func(ctx context.Context) (struct{}, error) {
+					return struct{}{}, v.tab.u.session.Assign(ctx, id, staffID)
+				}, func(_ struct{}, err error) {
+					if err != nil {
+						v.say(sentence(err))
+						return
+					}
+					v.chat.Assignee = staffID
+					v.tab.reload()
+				})
+			}, v.tab.u.win)
+		d.Resize(fyne.NewSize(480, 260))
+		d.Show()
+	})
+}
+
+// toggleOpen closes an open chat or reopens a closed one.
+func (v *conversationView) toggleOpen() {
+	id, open := v.chat.ID, v.chat.State == c2dapi.DialogClosed
+	v.openClose.Disable()
+	background(v.tab.u, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, v.tab.u.session.SetOpen(ctx, id, open)
+	}, func(_ struct{}, err error) {
+		v.openClose.Enable()
+		if err != nil {
+			v.say(sentence(err))
+			return
+		}
+		if v.chat.ID == id {
+			c := v.chat
+			c.State = c2dapi.DialogClosed
+			if open {
+				c.State = c2dapi.DialogOpen
+			}
+			v.show(c)
+		}
+		v.tab.reload()
+	})
+}
+
+// shortTime is a message's time: the hour today, the date before.
+func shortTime(t, now time.Time) string {
+	t = t.Local()
+	now = now.Local()
+	switch {
+	case t.IsZero():
+		return ""
+	case t.YearDay() == now.YearDay() && t.Year() == now.Year():
+		return t.Format("15:04")
+	case t.Year() == now.Year():
+		return t.Format("02.01 15:04")
+	}
+	return t.Format("02.01.2006")
+}

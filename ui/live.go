@@ -1,0 +1,80 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"c2desk/app"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+)
+
+// startPolling keeps the chats current while someone is signed in: the
+// poller sends the outbox and fetches new messages in the background, and
+// reports to the chats tab on the UI goroutine.
+func (u *UI) startPolling(t *chatsTab) {
+	u.Stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	u.stopPoll = cancel
+	u.poller = u.core.StartPoller(ctx,
+		func(res app.PollResult, err error) {
+			if ctx.Err() == nil {
+				u.opts.post(func() { t.polled(res, err) })
+			}
+		},
+		func(stored int) { u.opts.post(func() { t.progress(stored) }) })
+	u.poller.SetActive(u.focused)
+}
+
+// Stop ends background polling (on switching profile, or on quit).
+func (u *UI) Stop() {
+	if u.stopPoll != nil {
+		u.stopPoll()
+		u.stopPoll, u.poller = nil, nil
+	}
+}
+
+func (u *UI) setFocused(on bool) {
+	u.focused = on
+	if u.poller != nil {
+		u.poller.SetActive(on)
+		if on {
+			u.poller.Wake() // back at the desk: fresh messages now
+		}
+	}
+}
+
+func (u *UI) setTitle(title string) {
+	u.title = title
+	u.win.SetTitle(title)
+	u.setTray(0)
+}
+
+// setUnread shows how many chats wait for an answer, in the window title
+// and the system tray.
+func (u *UI) setUnread(chats int) {
+	title := u.title
+	if chats > 0 {
+		title = fmt.Sprintf("(%d) %s", chats, u.title)
+	}
+	u.win.SetTitle(title)
+	u.setTray(chats)
+}
+
+func (u *UI) setTray(unread int) {
+	tray, ok := u.fyneApp.(desktop.App)
+	if !ok {
+		return
+	}
+	status := lang.L("No unread chats")
+	if unread > 0 {
+		status = lang.L("Unread chats: {{.Count}}", map[string]any{"Count": unread})
+	}
+	info := fyne.NewMenuItem(status, nil)
+	info.Disabled = true
+	show := fyne.NewMenuItem(lang.L("Show C2Desk"), func() { u.win.Show(); u.win.RequestFocus() })
+	tray.SetSystemTrayMenu(fyne.NewMenu("C2Desk", info, show))
+	tray.SetSystemTrayIcon(Icon)
+}

@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"context"
+
+	"c2desk/app"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+)
+
+// showNewChat asks for a phone number, a channel and messenger, and a first
+// message, then writes to the client first. The dialog stays open on a
+// refusal, with the reason, so nothing typed is lost.
+func showNewChat(t *chatsTab) {
+	u := t.u
+	background(u, u.session.WritableChannels, func(chans []storage.Channel, err error) {
+		if err != nil {
+			t.showBanner(sentence(err), false)
+			return
+		}
+		phone := widget.NewEntry()
+		phone.SetPlaceHolder("+7 905 000-00-00")
+		transport := widget.NewSelect(nil, nil)
+		var transports []string
+		channelNames := make([]string, len(chans))
+		for i, c := range chans {
+			channelNames[i] = c.Name
+		}
+		channel := widget.NewSelect(channelNames, func(name string) {
+			transports = nil
+			var labels []string
+			for _, c := range chans {
+				if c.Name == name {
+					for _, tr := range c.Transports {
+						transports = append(transports, tr)
+						labels = append(labels, translate(app.TransportName(tr), nil))
+					}
+				}
+			}
+			transport.SetOptions(labels)
+			if len(labels) > 0 {
+				transport.SetSelectedIndex(0)
+			}
+		})
+		if len(chans) == 1 {
+			channel.SetSelectedIndex(0)
+		}
+		text := widget.NewMultiLineEntry()
+		text.Wrapping = fyne.TextWrapWord
+		text.SetMinRowsVisible(4)
+		text.SetPlaceHolder(lang.L("First message"))
+		problem := paragraph("", widget.DangerImportance)
+		problem.Hide()
+		form := widget.NewForm(
+			widget.NewFormItem(lang.L("Phone"), phone),
+			widget.NewFormItem(lang.L("Channel"), channel),
+			widget.NewFormItem(lang.L("Messenger"), transport),
+			widget.NewFormItem(lang.L("Message"), text),
+		)
+		var d dialog.Dialog
+		start := widget.NewButton(lang.L("Write"), nil)
+		start.Importance = widget.HighImportance
+		cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide() })
+		start.OnTapped = func() {
+			nc := app.NewChat{Phone: phone.Text, Text: text.Text}
+			for _, c := range chans {
+				if c.Name == channel.Selected {
+					nc.ChannelID = c.ID
+				}
+			}
+			if i := transport.SelectedIndex(); i >= 0 && i < len(transports) {
+				nc.Transport = transports[i]
+			}
+			start.Disable()
+			background(u, func(ctx context.Context) (storage.OutboxItem, error) {
+				return u.session.StartChat(ctx, nc)
+			}, func(it storage.OutboxItem, err error) {
+				start.Enable()
+				if err != nil {
+					say(problem, sentence(err), widget.DangerImportance)
+					return
+				}
+				d.Hide()
+				t.openByID(it.DialogID)
+			})
+		}
+		body := container.NewVBox(form, problem, container.NewHBox(layout.NewSpacer(), cancel, start))
+		d = dialog.NewCustomWithoutButtons(lang.L("New chat"), body, u.win)
+		d.Resize(fyne.NewSize(520, 420))
+		d.Show()
+		u.win.Canvas().Focus(phone)
+	})
+}
