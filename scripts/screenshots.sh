@@ -61,12 +61,31 @@ xdotool windowsize "$win" 1024 768 windowmove "$win" 0 0
 shoot() { sleep "$2"; import -window root "$out/$1.png"; echo "saved $out/$1.png"; }
 shoot demo-sign-in 2
 xdotool key --window "$win" Return
-shoot demo-channels 2
+sleep 2
+xdotool mousemove 150 300 click 1    # the second chat
+shoot demo-chat-admin 1.5
+xdotool mousemove 600 690 click 1    # the composer: "/" offers the quick replies
+xdotool type --window "$win" --delay 20 "/"
+shoot demo-chat-quick-replies 1.5
+xdotool key --window "$win" Escape BackSpace
+xdotool mousemove 290 101 click 1    # New chat
+shoot demo-new-chat 1.5
+xdotool mousemove 672 506 click 1    # Cancel
+xdotool mousemove 150 62 click 1     # Channels
+sleep 1
 xdotool mousemove 57 282 click 1     # the second channel: its rule editor
 shoot demo-channel-rule 1
-xdotool mousemove 170 62 click 1     # Operators
+xdotool mousemove 255 62 click 1     # Operators
 shoot demo-operators 1
-xdotool mousemove 265 62 click 1     # Staff
+xdotool mousemove 350 62 click 1     # Staff
 shoot demo-staff 1
-xdotool mousemove 355 62 click 1     # Settings
+xdotool mousemove 440 62 click 1     # Settings
 shoot demo-settings 1
+# An agent: switch profile to Марина Орлова (third in the list) and open a chat.
+xdotool mousemove 930 21 click 1
+sleep 1.5
+xdotool mousemove 280 157 click 1
+xdotool key --window "$win" Return
+sleep 2
+xdotool mousemove 150 300 click 1
+shoot demo-chat-agent 1.5

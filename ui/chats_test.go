@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // office sets up Ольга (admin, operator 7) and Ivan (agent, no operator
@@ -191,4 +192,62 @@ func TestDraftSurvivesSwitchingChats(t *testing.T) {
 	h.eventually("an empty composer", func() bool { return h.composer().Text == "" })
 	h.openChat(9001)
 	h.eventually("the draft back", func() bool { return h.composer().Text == "Черновик ответа" })
+}
+
+func TestNewChatWritesFirstAndOpensTheChat(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	h.eventually("the chat list", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 })
+	test.Tap(h.button("New chat"))
+	h.eventually("the new chat form", func() bool { return h.lastButton("Write") != nil })
+	var entries []*widget.Entry
+	var selects []*widget.Select
+	for _, o := range h.objects() {
+		switch w := o.(type) {
+		case *widget.Entry:
+			entries = append(entries, w)
+		case *widget.Select:
+			selects = append(selects, w)
+		}
+	}
+	// The form's fields come last: phone, then the message.
+	phone, text := entries[len(entries)-2], entries[len(entries)-1]
+	channel, messenger := selects[len(selects)-2], selects[len(selects)-1]
+	test.Type(phone, "+7 (905) 111-22-33")
+	channel.SetSelected("Новостройки")
+	if messenger.Selected == "" {
+		t.Fatal("choosing a channel should offer its messengers")
+	}
+	messenger.SetSelected("WhatsApp")
+	h.fake.SetWriteFirst(false)
+	test.Type(text, "Здравствуйте! Вы оставляли заявку.")
+	test.Tap(h.lastButton("Write"))
+	h.eventually("the tariff sentence", func() bool { return h.shows(app.MsgWriteFirstOff) })
+	if text.Text != "Здравствуйте! Вы оставляли заявку." {
+		t.Fatal("the typed message was lost")
+	}
+	h.fake.SetWriteFirst(true)
+	test.Tap(h.lastButton("Write"))
+	h.eventually("the new chat open", func() bool {
+		return h.ui.chats.conv.chat.ClientPhone == "+79051112233" && h.shows("Здравствуйте! Вы оставляли заявку.")
+	})
+	if got := sentTo(h.fake, "Здравствуйте! Вы оставляли заявку."); len(got) != 1 || got[0].OperatorID != 7 {
+		t.Fatalf("Chat2Desk got %+v", got)
+	}
+}
+
+func TestCloseAndReopenFromTheHeader(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	h.openChat(9001)
+	test.Tap(h.button("Close chat"))
+	h.eventually("the chat closed", func() bool { return h.button("Reopen") != nil })
+	if d, _ := h.fake.Dialog(9001); d.State != c2dapi.DialogClosed {
+		t.Fatal("not closed in Chat2Desk")
+	}
+	h.fake.Inject(c2dfake.Fault{PathContains: "/dialogs/9001", Status: c2dfake.FaultServer.Status, Body: c2dfake.FaultServer.Body, Times: 1})
+	test.Tap(h.button("Reopen"))
+	h.eventually("the failure sentence", func() bool { return h.shows(app.MsgServer) })
+	test.Tap(h.button("Reopen"))
+	h.eventually("the chat open again", func() bool { return h.button("Close chat") != nil })
 }

@@ -257,7 +257,7 @@ func (v *conversationView) messageRow(m storage.Message) fyne.CanvasObject {
 	if m.Type == c2dapi.TypeComment {
 		kind = lang.L("Internal note")
 	}
-	return v.bubble(m.Text, m.Attachments, meta, widget.LowImportance, nil, sideRight, kind)
+	return v.bubble(m.Text, m.Attachments, meta, widget.MediumImportance, nil, sideRight, kind)
 }
 
 // author says who wrote an outgoing message: the staff member, and that
@@ -280,7 +280,7 @@ func (v *conversationView) author(staffID, operatorID int64) string {
 // state and, when it needs the user, Retry and Discard.
 func (v *conversationView) outboxRow(it storage.OutboxItem) fyne.CanvasObject {
 	var state string
-	importance := widget.LowImportance
+	importance := widget.MediumImportance
 	var actions []fyne.CanvasObject
 	switch it.State {
 	case storage.OutboxFailed:

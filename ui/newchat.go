@@ -27,6 +27,7 @@ func showNewChat(t *chatsTab) {
 		phone := widget.NewEntry()
 		phone.SetPlaceHolder("+7 905 000-00-00")
 		transport := widget.NewSelect(nil, nil)
+		transport.PlaceHolder = lang.L("Choose the messenger")
 		var transports []string
 		channelNames := make([]string, len(chans))
 		for i, c := range chans {
@@ -48,6 +49,7 @@ func showNewChat(t *chatsTab) {
 				transport.SetSelectedIndex(0)
 			}
 		})
+		channel.PlaceHolder = lang.L("Choose the channel")
 		if len(chans) == 1 {
 			channel.SetSelectedIndex(0)
 		}
@@ -92,7 +94,7 @@ func showNewChat(t *chatsTab) {
 		}
 		body := container.NewVBox(form, problem, container.NewHBox(layout.NewSpacer(), cancel, start))
 		d = dialog.NewCustomWithoutButtons(lang.L("New chat"), body, u.win)
-		d.Resize(fyne.NewSize(520, 420))
+		d.Resize(fyne.NewSize(540, 1)) // as tall as the form needs
 		d.Show()
 		u.win.Canvas().Focus(phone)
 	})

@@ -109,6 +109,8 @@ func (u *UI) showSignIn(st startState) {
 			u.win.Canvas().Focus(pin)
 		} else {
 			pinRow.Hide()
+			// The tapped list took the keyboard; Enter must reach the screen.
+			u.win.Canvas().Unfocus()
 		}
 		cont.Enable()
 	}

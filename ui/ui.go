@@ -83,6 +83,9 @@ func Create(fa fyne.App, w fyne.Window, core *app.App, opts Options) *UI {
 // setContent replaces the window's content and forgets the old screen's Enter.
 func (u *UI) setContent(o fyne.CanvasObject) {
 	u.onEnter = nil
+	// A widget of the old screen keeps the keyboard otherwise, and Enter
+	// would never reach the new screen.
+	u.win.Canvas().Unfocus()
 	u.win.SetContent(o)
 }
 
