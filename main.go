@@ -28,7 +28,7 @@ import (
 
 const appID = "com.c2desk.desktop"
 
-const usage = `Usage: c2desk [--data-dir DIR] [--api-url URL] [--demo] [command]
+const usage = `Usage: c2desk [--data-dir DIR] [--api-url URL] [--history-days N] [--demo] [command]
 
 Without a command, C2Desk opens its window.
 
@@ -50,6 +50,8 @@ type options struct {
 	dataDir string
 	apiURL  string
 	demo    bool
+
+	historyDays int
 }
 
 func main() {
@@ -63,6 +65,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.dataDir, "data-dir", "", "folder for the database and log (default: the user's config folder)")
 	fs.StringVar(&o.apiURL, "api-url", c2dapi.DefaultBaseURL, "Chat2Desk API address, version included")
+	fs.IntVar(&o.historyDays, "history-days", app.DefaultHistoryDays, "how many days of chats the first load after connecting brings")
 	fs.BoolVar(&o.demo, "demo", false, "use the built-in demo Chat2Desk with sample data and a scratch database")
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
@@ -191,7 +194,7 @@ func setup(ctx context.Context, o options) (*environment, error) {
 	}
 	env.cleanup = append(env.cleanup, func() { logFile.Close() })
 	logger := slog.New(slog.NewTextHandler(redactor.Writer(logFile), nil))
-	env.core = app.New(store, secrets, app.Config{APIURL: o.apiURL, Logger: logger, Redactor: redactor})
+	env.core = app.New(store, secrets, app.Config{APIURL: o.apiURL, Logger: logger, Redactor: redactor, HistoryDays: o.historyDays})
 
 	if o.demo {
 		if _, err := env.core.Console().Connect(ctx, c2dfake.DemoToken); err != nil {

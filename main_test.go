@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -184,3 +185,27 @@ func TestExportImportConfig(t *testing.T) {
 }
 
 var exportedAtRE = regexp.MustCompile(`"exported_at": "[^"]*"`)
+
+func TestSyncHistoryDays(t *testing.T) {
+	messages := func(days string) int {
+		c := newCLI(t)
+		if code, _, errOut := c.run(c2dfake.DemoToken, "connect"); code != 0 {
+			t.Fatal(errOut)
+		}
+		code, out, errOut := c.run("", "--history-days", days, "sync")
+		if code != 0 {
+			t.Fatalf("%d %q", code, errOut)
+		}
+		var n int
+		for line := range strings.SplitSeq(out, "\n") {
+			if _, err := fmt.Sscanf(line, "Messages: %d new", &n); err == nil {
+				return n
+			}
+		}
+		t.Fatalf("no message count in %q", out)
+		return 0
+	}
+	if short, long := messages("2"), messages("30"); short == 0 || short >= long {
+		t.Fatalf("2 days brought %d messages, 30 days %d", short, long)
+	}
+}

@@ -38,10 +38,11 @@ type App struct {
 	cfg     Config
 	log     *slog.Logger
 
-	mu        sync.Mutex
-	client    *c2dapi.Client
-	clientFor string     // the token the cached client was made with
-	templates []Template // quick replies, loaded once per run
+	mu         sync.Mutex
+	client     *c2dapi.Client
+	clientFor  string         // the token the cached client was made with
+	templates  []Template     // quick replies, loaded once per run
+	delivering map[int64]bool // outbox items being sent now
 }
 
 // New wires the app to its store, secrets and API settings.

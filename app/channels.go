@@ -162,18 +162,12 @@ func (s *Session) MyReach(ctx context.Context) (Reach, error) {
 	if r.CanSend {
 		r.Operator = OperatorName(byID[opID])
 	}
-	chans, err := s.app.store.Channels(ctx)
-	if err != nil {
-		return r, err
-	}
-	rules, err := s.app.store.ChannelRules(ctx)
+	chans, err := s.WritableChannels(ctx)
 	if err != nil {
 		return r, err
 	}
 	for _, c := range chans {
-		if c.RemovedAt.IsZero() && MaySee(s.staff, rules[c.ID]) {
-			r.Channels = append(r.Channels, c.Name)
-		}
+		r.Channels = append(r.Channels, c.Name)
 	}
 	return r, nil
 }

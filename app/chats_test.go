@@ -629,3 +629,24 @@ func TestNoticesOnlyForChatsTheAgentMaySee(t *testing.T) {
 		t.Fatalf("ivan's unread chats went from %d to %d", unreadBefore, after)
 	}
 }
+
+func TestConcurrentDeliveriesSendOnce(t *testing.T) {
+	o := chatsOffice(t)
+	it, err := o.ivan.Queue(ctx, chatOn101, "Один раз", KindReply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.fake.Inject(c2dfake.Fault{PathContains: "/messages", Delay: 200 * time.Millisecond, Times: 1})
+	done := make(chan error, 2)
+	for range 2 { // the composer and the background sender at once
+		go func() { _, err := o.app.Deliver(ctx, it.ID); done <- err }()
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(fakeMessagesWithText(o.fake, "Один раз")); n != 1 {
+		t.Fatalf("sent %d times", n)
+	}
+}

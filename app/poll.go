@@ -18,6 +18,14 @@ const (
 	DefaultHistoryDays = 30
 )
 
+// HistoryDays is how far back the first load of chats reaches.
+func (a *App) HistoryDays() int {
+	if a.cfg.HistoryDays <= 0 {
+		return DefaultHistoryDays
+	}
+	return a.cfg.HistoryDays
+}
+
 // PollResult says what one poll brought.
 type PollResult struct {
 	Stored   int               // messages stored or updated
@@ -43,11 +51,7 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 	start, _ := strconv.ParseInt(cur, 10, 64)
 	opts := c2dapi.MessageListOptions{}
 	if start == 0 {
-		days := a.cfg.HistoryDays
-		if days <= 0 {
-			days = DefaultHistoryDays
-		}
-		opts.StartDate = a.cfg.Now().Add(-time.Duration(days) * 24 * time.Hour)
+		opts.StartDate = a.cfg.Now().Add(-time.Duration(a.HistoryDays()) * 24 * time.Hour)
 	}
 	var known map[int64]c2dapi.Dialog
 	if start == 0 {

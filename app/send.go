@@ -98,6 +98,12 @@ func (s *Session) viewer() storage.Viewer {
 // did arrive is confirmed instead of sent twice. The item leaves the outbox
 // only with Chat2Desk's message id.
 func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, error) {
+	// One delivery per item at a time: the composer and the background
+	// sender may reach for the same fresh item together.
+	if !a.claim(outboxID) {
+		return a.store.OutboxItemByID(ctx, outboxID)
+	}
+	defer a.release(outboxID)
 	it, err := a.store.OutboxItemByID(ctx, outboxID)
 	if err != nil {
 		return it, err
@@ -139,6 +145,25 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 	}
 	return a.confirm(ctx, it, c2dapi.Message{ID: sent.MessageID, DialogID: sent.DialogID, ChannelID: sent.ChannelID,
 		OperatorID: sent.OperatorID, Transport: sent.Transport})
+}
+
+func (a *App) claim(outboxID int64) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.delivering[outboxID] {
+		return false
+	}
+	if a.delivering == nil {
+		a.delivering = map[int64]bool{}
+	}
+	a.delivering[outboxID] = true
+	return true
+}
+
+func (a *App) release(outboxID int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.delivering, outboxID)
 }
 
 // unclear reports whether Chat2Desk may have acted on a request whose answer

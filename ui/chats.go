@@ -93,7 +93,7 @@ func newChatsTab(u *UI) *chatsTab {
 	t.banner = container.NewVBox(t.bannerText, container.NewHBox(retry))
 	t.banner.Hide()
 	bar := widget.NewProgressBarInfinite()
-	t.historyText = paragraph(lang.L("Loading the chats of the last {{.Days}} days…", map[string]any{"Days": app.DefaultHistoryDays}), widget.MediumImportance)
+	t.historyText = paragraph(lang.L("Loading the chats of the last {{.Days}} days…", map[string]any{"Days": u.core.HistoryDays()}), widget.MediumImportance)
 	t.history = container.NewVBox(t.historyText, bar)
 	t.history.Hide()
 
@@ -302,7 +302,7 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 
 func (t *chatsTab) progress(stored int) {
 	t.historyText.SetText(lang.L("Loading the chats of the last {{.Days}} days… {{.Count}} messages so far.",
-		map[string]any{"Days": app.DefaultHistoryDays, "Count": stored}))
+		map[string]any{"Days": t.u.core.HistoryDays(), "Count": stored}))
 }
 
 // notify shows a desktop notification per chat with new client messages,

@@ -253,6 +253,9 @@ func (v *conversationView) messageRow(m storage.Message) fyne.CanvasObject {
 		return v.bubble(m.Text, m.Attachments, label+" · "+meta, widget.LowImportance, nil, sideCenter, "")
 	}
 	meta = v.author(m.Author, m.OperatorID) + " · " + meta
+	if m.Type == c2dapi.TypeToClient {
+		meta += " ✓" // confirmed by Chat2Desk
+	}
 	kind := ""
 	if m.Type == c2dapi.TypeComment {
 		kind = lang.L("Internal note")
