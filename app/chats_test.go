@@ -84,6 +84,9 @@ func TestFirstPollLoadsHistoryThenOneCallWhenNothingIsNew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if res.History {
+		t.Fatal("a later poll is news, not history")
+	}
 	if res.Calls != 1 || o.fake.RequestsThisMonth()-before != 1 || res.Stored != 0 {
 		t.Fatalf("poll with nothing new: %+v, %d requests", res, o.fake.RequestsThisMonth()-before)
 	}
@@ -116,6 +119,9 @@ func TestFirstPollReachesBackHistoryDays(t *testing.T) {
 	res, err := e.app.Poll(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !res.History {
+		t.Fatal("the first poll is the history load")
 	}
 	// Clients and dialogs come in pages, not one request per chat.
 	if spent := e.fake.RequestsThisMonth() - before; spent != res.Calls || spent > 4 {
@@ -485,6 +491,30 @@ func TestAgentsSeeOnlyTheirChatsAdminsAll(t *testing.T) {
 	}
 	if _, err := o.app.SignIn(ctx, o.marina.Staff().ID, "0000"); err == nil {
 		t.Fatal("a deactivated agent signed in")
+	}
+	if still := chatIDs(t, o.marina, storage.ChatFilter{}); len(still) != 0 {
+		t.Fatalf("a deactivated agent's open session still lists %d chats", len(still))
+	}
+	_, err = o.marina.Conversation(ctx, chatOn101, 0, 10)
+	wantProblem(t, err, MsgNotYourChat)
+
+	// An administrator made an agent loses the other chats at once.
+	boss, err := o.admin.AddStaff(ctx, StaffInput{Name: "Boss", Role: storage.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bossS, err := o.app.SignIn(ctx, boss.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(chatIDs(t, bossS, storage.ChatFilter{})); n != 60 {
+		t.Fatalf("a new admin sees %d chats", n)
+	}
+	if _, err := o.admin.UpdateStaff(ctx, boss.ID, StaffInput{Name: "Boss", Role: storage.RoleAgent}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(chatIDs(t, bossS, storage.ChatFilter{})); n != 20 {
+		t.Fatalf("after the demotion the open session sees %d chats, want channel 101's 20", n)
 	}
 }
 

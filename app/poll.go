@@ -32,6 +32,7 @@ type PollResult struct {
 	Incoming []storage.Message // new messages from clients, for notifications
 	Calls    int               // API requests made
 	Skipped  int               // records Chat2Desk sent that could not be read
+	History  bool              // this was the first load of past days, not news
 }
 
 // Poll fetches messages newer than the cursor, with the clients and
@@ -51,6 +52,7 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 	start, _ := strconv.ParseInt(cur, 10, 64)
 	opts := c2dapi.MessageListOptions{}
 	if start == 0 {
+		res.History = true
 		opts.StartDate = a.cfg.Now().Add(-time.Duration(a.HistoryDays()) * 24 * time.Hour)
 	}
 	var known map[int64]c2dapi.Dialog

@@ -90,7 +90,7 @@ func (s *Session) viewDialog(ctx context.Context, dialogID int64) (storage.Dialo
 }
 
 func (s *Session) viewer() storage.Viewer {
-	return storage.Viewer{StaffID: s.staff.ID, Admin: s.IsAdmin()}
+	return storage.Viewer{StaffID: s.staff.ID, Console: s.console}
 }
 
 // Deliver sends an outbox item to Chat2Desk. An item whose earlier attempt

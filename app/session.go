@@ -76,7 +76,6 @@ func (s *Session) requireAdmin(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.staff = st
 	if !st.Active || st.Role != storage.RoleAdmin {
 		return ErrNotAllowed
 	}

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what is missing and runs every test: static checks, unit tests
-# (race detector on the packages without Fyne), the UI tests, the real
+# with the race detector, the UI tests (also with it: the UI hands work to
+# goroutines), the real
 # keyring test under dbus-run-session, and a smoke test of the real binary
 # in a window under Xvfb that saves a screenshot to out/.
 set -eu
@@ -26,8 +27,8 @@ go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 step "unit tests (race detector)"
 go test -race -count=1 ./app/... ./c2dapi/... ./storage/...
 
-step "UI and command-line tests"
-go test -count=1 . ./ui/...
+step "UI and command-line tests (race detector)"
+go test -race -count=1 . ./ui/...
 
 step "real keyring (Secret Service under dbus-run-session)"
 # A private XDG_DATA_HOME gives gnome-keyring a fresh keyring file that the

@@ -86,7 +86,7 @@ func (s *Store) ClientByID(ctx context.Context, id int64) (Client, error) {
 // UnreadChats counts the viewer's chats with unread client messages.
 func (s *Store) UnreadChats(ctx context.Context, v Viewer) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM dialogs d WHERE d.unread > 0 AND `+accessClause, v.Admin, v.StaffID).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM dialogs d WHERE d.unread > 0 AND `+accessClause, v.Console, v.StaffID).Scan(&n)
 	return n, wrap(err)
 }
 
@@ -185,10 +185,11 @@ func (s *Store) MarkDialogRead(ctx context.Context, dialogID int64) error {
 	})
 }
 
-// Viewer is who asks for chats: access is decided in the query itself.
+// Viewer is who asks for chats: access is decided in the query itself,
+// from the staff member's current role and rules.
 type Viewer struct {
 	StaffID int64
-	Admin   bool
+	Console bool // the command line, which acts for the whole office
 }
 
 // ChatFilter narrows the chat list.
@@ -214,12 +215,15 @@ type Chat struct {
 	Unread       int
 }
 
-// accessClause restricts dialogs (alias d) to what the viewer may see:
-// admins see all; others see chats assigned to them and chats of channels
-// whose rule opens them to everyone or lists them.
-const accessClause = `(?1 = 1 OR d.assignee_staff_id = ?2 OR EXISTS (
+// accessClause restricts dialogs (alias d) to what the viewer may see. The
+// person's role and standing are read here, not trusted from the caller:
+// active administrators see all; active agents see chats assigned to them
+// and chats of channels whose rule opens them to everyone or lists them.
+// ?1 is the console (the command line), which sees all.
+const accessClause = `(?1 = 1 OR EXISTS (SELECT 1 FROM staff v WHERE v.id = ?2 AND v.active = 1 AND (v.role = 'admin'
+	OR d.assignee_staff_id = ?2 OR EXISTS (
 	SELECT 1 FROM channel_rules r WHERE r.channel_id = d.channel_id AND (r.visibility = 'everyone'
-		OR (r.visibility = 'listed' AND EXISTS (SELECT 1 FROM channel_rule_staff rs WHERE rs.channel_id = r.channel_id AND rs.staff_id = ?2)))))`
+		OR (r.visibility = 'listed' AND EXISTS (SELECT 1 FROM channel_rule_staff rs WHERE rs.channel_id = r.channel_id AND rs.staff_id = ?2)))))))`
 
 // Chats returns the viewer's chats, newest first.
 func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, error) {
@@ -227,7 +231,7 @@ func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, erro
 		f.Limit = 100
 	}
 	where := []string{accessClause}
-	args := []any{v.Admin, v.StaffID}
+	args := []any{v.Console, v.StaffID}
 	if f.Mine {
 		where = append(where, `d.assignee_staff_id = ?2`)
 	}
@@ -279,7 +283,7 @@ func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, erro
 
 // MayView reports whether the viewer may see a dialog, by the same rule as Chats.
 func (s *Store) MayView(ctx context.Context, v Viewer, dialogID int64) (bool, error) {
-	return s.exists(ctx, `SELECT 1 FROM dialogs d WHERE `+accessClause+` AND d.id = ?3`, v.Admin, v.StaffID, dialogID)
+	return s.exists(ctx, `SELECT 1 FROM dialogs d WHERE `+accessClause+` AND d.id = ?3`, v.Console, v.StaffID, dialogID)
 }
 
 // DialogByID returns one dialog, or ErrNotFound.

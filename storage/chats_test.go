@@ -45,15 +45,15 @@ func TestChatAccess(t *testing.T) {
 		f    ChatFilter
 		want []int64
 	}{
-		{"admin sees all, newest first", Viewer{StaffID: admin, Admin: true}, ChatFilter{}, []int64{4, 3, 2, 1}},
+		{"admin sees all, newest first", Viewer{StaffID: admin}, ChatFilter{}, []int64{4, 3, 2, 1}},
 		{"agent: everyone + listed + assigned", Viewer{StaffID: agent}, ChatFilter{}, []int64{4, 2, 1}},
 		{"other agent: everyone only", Viewer{StaffID: other}, ChatFilter{}, []int64{1}},
 		{"mine", Viewer{StaffID: agent}, ChatFilter{Mine: true}, []int64{4}},
-		{"search by name", Viewer{StaffID: admin, Admin: true}, ChatFilter{Search: "мари"}, []int64{2}},
-		{"search by phone digits", Viewer{StaffID: admin, Admin: true}, ChatFilter{Search: "7905 000 00 02"}, []int64{3}},
+		{"search by name", Viewer{StaffID: admin}, ChatFilter{Search: "мари"}, []int64{2}},
+		{"search by phone digits", Viewer{StaffID: admin}, ChatFilter{Search: "7905 000 00 02"}, []int64{3}},
 		{"search by text", Viewer{StaffID: agent}, ChatFilter{Search: "квартира 2"}, nil}, // dialog 3 is hidden from him
 		{"search does not widen access", Viewer{StaffID: other}, ChatFilter{Search: "квартира"}, []int64{1}},
-		{"paging", Viewer{StaffID: admin, Admin: true}, ChatFilter{Limit: 2, Offset: 1}, []int64{3, 2}},
+		{"paging", Viewer{StaffID: admin}, ChatFilter{Limit: 2, Offset: 1}, []int64{3, 2}},
 	}
 	for _, c := range cases {
 		chats, err := s.Chats(ctx, c.v, c.f)
@@ -69,12 +69,12 @@ func TestChatAccess(t *testing.T) {
 			t.Errorf("MayView(other, %d) = %v", id, ok)
 		}
 	}
-	chats, _ := s.Chats(ctx, Viewer{StaffID: admin, Admin: true}, ChatFilter{})
+	chats, _ := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{})
 	if c := chats[3]; c.ClientName != "Иван" || c.ChannelName != "A" || c.LastText != "ответ" || c.Unread != 1 {
 		t.Fatalf("row %+v", c)
 	}
 	s.MarkDialogRead(ctx, 1)
-	chats, _ = s.Chats(ctx, Viewer{StaffID: admin, Admin: true}, ChatFilter{})
+	chats, _ = s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{})
 	if chats[3].Unread != 0 {
 		t.Fatal("still unread")
 	}

@@ -295,7 +295,7 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 	if t.conv.chat.ID != 0 {
 		t.conv.load(false)
 	}
-	if len(res.Incoming) > 0 {
+	if len(res.Incoming) > 0 && !res.History { // old unread messages are no news
 		t.notify(res.Incoming)
 	}
 }
@@ -318,7 +318,7 @@ func (t *chatsTab) notify(incoming []storage.Message) {
 			if t.u.focused && n.DialogID == t.conv.chat.ID {
 				continue
 			}
-			t.u.fyneApp.SendNotification(fyne.NewNotification(n.Title, n.Text))
+			t.u.opts.notify(fyne.NewNotification(n.Title, n.Text))
 		}
 	})
 }

@@ -251,3 +251,26 @@ func TestCloseAndReopenFromTheHeader(t *testing.T) {
 	test.Tap(h.button("Reopen"))
 	h.eventually("the chat open again", func() bool { return h.button("Close chat") != nil })
 }
+
+func TestNotificationsSkipTheOpenChatAndHiddenChannels(t *testing.T) {
+	h := start(t, false, office(t, "Ivan Petrov"))
+	h.signIn()
+	h.openChat(9001)
+	h.fake.ClientWrites(5001, "В открытом чате") // the chat being read
+	h.fake.ClientWrites(5003, "Канал Аренда")    // channel 103: not Ivan's
+	h.fake.ClientWrites(5004, "Можно сегодня?")
+	h.ui.poller.Wake()
+	h.eventually("a notification", func() bool { return len(h.notes) > 0 })
+	h.eventually("the chat list updated", func() bool { return h.ui.chats.chats[0].ID == 9004 })
+	if len(h.notes) != 1 || h.notes[0].Content != "Можно сегодня?" || h.notes[0].Title == "" {
+		t.Fatalf("notifications: %+v", h.notes)
+	}
+	// With the window in the background, the open chat notifies too.
+	h.ui.setFocused(false)
+	h.fake.ClientWrites(5001, "Вы здесь?")
+	h.ui.poller.Wake()
+	h.eventually("the second notification", func() bool { return len(h.notes) == 2 })
+	if h.notes[1].Content != "Вы здесь?" {
+		t.Fatalf("notifications: %+v", h.notes)
+	}
+}

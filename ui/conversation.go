@@ -156,9 +156,10 @@ func (v *conversationView) updateHeader() {
 func (v *conversationView) load(toBottom bool) {
 	id, limit := v.chat.ID, max(v.count, pageSize)
 	atBottom := toBottom || v.scroll.Offset.Y+v.scroll.Size().Height >= v.msgs.MinSize().Height-40
+	unread := v.tab.unreadIn(id)
 	background(v.tab.u, func(ctx context.Context) (app.Conversation, error) {
 		conv, err := v.tab.u.session.Conversation(ctx, id, 0, limit)
-		if err == nil && v.tab.unreadIn(id) {
+		if err == nil && unread {
 			err = v.tab.u.session.MarkRead(ctx, id)
 		}
 		return conv, err

@@ -24,6 +24,8 @@ type Options struct {
 	// post hands a function to the UI goroutine; fyne.Do when nil. Tests
 	// set it to a queue they drain, as the test driver has no main loop.
 	post func(func())
+	// notify shows a desktop notification; the app's SendNotification when nil.
+	notify func(*fyne.Notification)
 }
 
 // UI is the main window's controller.
@@ -57,6 +59,9 @@ func LoadTranslations() error {
 func Create(fa fyne.App, w fyne.Window, core *app.App, opts Options) *UI {
 	if opts.post == nil {
 		opts.post = fyne.Do
+	}
+	if opts.notify == nil {
+		opts.notify = fa.SendNotification
 	}
 	u := &UI{fyneApp: fa, win: w, core: core, opts: opts}
 	title := "C2Desk"

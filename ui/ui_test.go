@@ -31,6 +31,7 @@ type harness struct {
 	fake  *c2dfake.Server
 	core  *app.App
 	win   fyne.Window
+	notes []fyne.Notification // desktop notifications shown, in order
 }
 
 // start builds the real UI on the test driver, against a fake Chat2Desk and
@@ -95,7 +96,8 @@ func connectedAdmin(t *testing.T, load bool) func(*app.App) {
 // options routes the UI's fyne.Do calls to a queue this test goroutine
 // drains, so widgets are only touched from here.
 func (h *harness) options(demo bool) Options {
-	return Options{Demo: demo, post: func(f func()) { h.queue <- f }}
+	return Options{Demo: demo, post: func(f func()) { h.queue <- f },
+		notify: func(n *fyne.Notification) { h.notes = append(h.notes, *n) }}
 }
 
 // signIn continues on the sign-in screen with the preselected person.
