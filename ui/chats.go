@@ -303,6 +303,9 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 func (t *chatsTab) progress(stored int) {
 	t.historyText.SetText(lang.L("Loading the chats of the last {{.Days}} days… {{.Count}} messages so far.",
 		map[string]any{"Days": t.u.core.HistoryDays(), "Count": stored}))
+	if !t.loading {
+		t.reload() // the chats loaded so far can be read and answered already
+	}
 }
 
 // notify shows a desktop notification per chat with new client messages,
