@@ -46,6 +46,7 @@ type chatsTab struct {
 	history     *fyne.Container
 	historyText *widget.Label
 	searchWait  *time.Timer
+	polledOnce  bool // a poll has reported: the history bar is done with
 
 	conv  *conversationView
 	right *fyne.Container
@@ -111,7 +112,7 @@ func newChatsTab(u *UI) *chatsTab {
 	t.scope.SetSelected(all) // loads the list
 	t.loadNames()
 	background(u, u.core.HistoryLoaded, func(done bool, err error) {
-		if err == nil && !done {
+		if err == nil && !done && !t.polledOnce {
 			t.history.Show()
 		}
 	})
@@ -277,6 +278,7 @@ func (t *chatsTab) showBanner(text string, withRetry bool) {
 // polled takes a poll's outcome: new messages refresh the list and the
 // open chat and notify; failures say what is wrong.
 func (t *chatsTab) polled(res app.PollResult, err error) {
+	t.polledOnce = true
 	if err != nil {
 		t.history.Hide()
 		if app.PollStops(err) {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"c2desk/app"
 	"c2desk/c2dapi"
@@ -273,4 +274,17 @@ func TestNotificationsSkipTheOpenChatAndHiddenChannels(t *testing.T) {
 	if h.notes[1].Content != "Вы здесь?" {
 		t.Fatalf("notifications: %+v", h.notes)
 	}
+}
+
+func TestHistoryLoadShowsProgressAndTheListFills(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.fake.Inject(c2dfake.Fault{PathContains: "/messages", Delay: 400 * time.Millisecond, Times: 1})
+	h.signIn()
+	h.eventually("the history bar", func() bool { return h.ui.chats != nil && h.ui.chats.history.Visible() })
+	if !h.shows("Loading the chats of the last 30 days") {
+		t.Fatalf("the bar says nothing: %q", h.texts())
+	}
+	h.eventually("the chats after the history load", func() bool {
+		return !h.ui.chats.history.Visible() && len(h.ui.chats.chats) > 0
+	})
 }
