@@ -70,7 +70,7 @@ shoot demo-chat-quick-replies 1.5
 xdotool key --window "$win" Escape BackSpace
 xdotool mousemove 290 101 click 1    # New chat
 shoot demo-new-chat 1.5
-xdotool mousemove 672 506 click 1    # Cancel
+xdotool mousemove 655 505 click 1    # Cancel (where it is in English and Russian)
 xdotool mousemove 150 62 click 1     # Channels
 sleep 1
 xdotool mousemove 57 282 click 1     # the second channel: its rule editor
