@@ -105,6 +105,7 @@ func (a *App) storeMessages(ctx context.Context, client *c2dapi.Client, items []
 	calls := 0
 	seenClient := map[int64]bool{}
 	seenDialog := map[int64]bool{}
+	var dialogs []storage.Dialog // new or reread, stored with the messages
 	out := make([]storage.Message, 0, len(items))
 	for _, m := range items {
 		if m.ID <= 0 || m.DialogID <= 0 || m.ClientID <= 0 {
@@ -121,15 +122,18 @@ func (a *App) storeMessages(ctx context.Context, client *c2dapi.Client, items []
 		}
 		if !seenDialog[did] {
 			seenDialog[did] = true
-			n, err := a.ensureDialog(ctx, client, m, known)
+			d, write, n, err := a.resolveDialog(ctx, client, m, known)
 			calls += n
 			if err != nil {
 				return nil, calls, err
 			}
+			if write {
+				dialogs = append(dialogs, d)
+			}
 		}
 		out = append(out, fromAPIMessage(m))
 	}
-	return out, calls, a.store.AddMessages(ctx, out)
+	return out, calls, a.store.AddMessages(ctx, dialogs, out)
 }
 
 func (a *App) ensureClient(ctx context.Context, client *c2dapi.Client, id int64) (int, error) {
@@ -186,15 +190,18 @@ func (a *App) preload(ctx context.Context, client *c2dapi.Client) (map[int64]c2d
 	return out, calls, nil
 }
 
-func (a *App) ensureDialog(ctx context.Context, client *c2dapi.Client, m c2dapi.Message, preloaded map[int64]c2dapi.Dialog) (int, error) {
+// resolveDialog returns a message's dialog when it must be written: a new
+// one (from the preloaded list or read from Chat2Desk), or one closed here
+// that the message may have reopened.
+func (a *App) resolveDialog(ctx context.Context, client *c2dapi.Client, m c2dapi.Message, preloaded map[int64]c2dapi.Dialog) (storage.Dialog, bool, int, error) {
 	id := int64(m.DialogID)
 	stored, err := a.store.DialogByID(ctx, id)
-	closedHere := err == nil // a new message reopens a closed dialog in Chat2Desk: read its state again
+	closedHere := err == nil
 	switch {
 	case err == nil && stored.State == c2dapi.DialogOpen:
-		return 0, nil
+		return stored, false, 0, nil
 	case err != nil && !errors.Is(err, storage.ErrNotFound):
-		return 0, err
+		return stored, false, 0, err
 	}
 	d := storage.Dialog{ID: id, ClientID: int64(m.ClientID), ChannelID: int64(m.ChannelID), Transport: string(m.Transport), State: c2dapi.DialogOpen}
 	calls := 0
@@ -206,7 +213,7 @@ func (a *App) ensureDialog(ctx context.Context, client *c2dapi.Client, m c2dapi.
 		switch {
 		case errors.As(err, &nf):
 		case err != nil:
-			return calls, fmt.Errorf("load dialog: %w", err)
+			return d, false, calls, fmt.Errorf("load dialog: %w", err)
 		default:
 			got, ok = *fetched, true
 		}
@@ -217,7 +224,7 @@ func (a *App) ensureDialog(ctx context.Context, client *c2dapi.Client, m c2dapi.
 		}
 		d.OperatorID, d.BeginAt, d.EndAt = int64(got.OperatorID), got.Begin.Time, got.End.Time
 	}
-	return calls, a.store.UpsertDialog(ctx, d)
+	return d, true, calls, nil
 }
 
 func fromAPIMessage(m c2dapi.Message) storage.Message {

@@ -112,14 +112,7 @@ func (s *Store) exists(ctx context.Context, q string, args ...any) (bool, error)
 // UpsertDialog stores a dialog. The local assignee is kept: it is C2Desk's,
 // not Chat2Desk's.
 func (s *Store) UpsertDialog(ctx context.Context, d Dialog) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO dialogs (id, client_id, channel_id, transport, state, operator_id, begin_at, end_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET client_id = excluded.client_id,
-			channel_id = COALESCE(excluded.channel_id, dialogs.channel_id),
-			transport = CASE WHEN excluded.transport = '' THEN dialogs.transport ELSE excluded.transport END,
-			state = excluded.state, operator_id = excluded.operator_id, begin_at = excluded.begin_at, end_at = excluded.end_at`,
-		d.ID, d.ClientID, nullID(d.ChannelID), d.Transport, d.State, nullID(d.OperatorID), unix(d.BeginAt), unix(d.EndAt))
-	return wrap(err)
+	return s.AddMessages(ctx, []Dialog{d}, nil)
 }
 
 // SetAssignee gives a dialog to a staff member locally (0: nobody).
@@ -135,39 +128,82 @@ func (s *Store) SetDialogState(ctx context.Context, dialogID int64, state string
 	return wrap(err)
 }
 
-// AddMessages stores messages in one transaction (known ones are updated,
-// keeping their local author) and keeps each dialog's last message and
-// unread count current.
-func (s *Store) AddMessages(ctx context.Context, msgs []Message) error {
+// AddMessages stores dialogs and their messages in one transaction (known
+// messages are updated, keeping their local author) and keeps each
+// dialog's last message and unread count current.
+func (s *Store) AddMessages(ctx context.Context, dialogs []Dialog, msgs []Message) error {
+	if len(msgs) == 0 && len(dialogs) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := upsertDialogs(ctx, tx, dialogs); err != nil {
+			return err
+		}
+		return addMessages(ctx, tx, msgs)
+	})
+}
+
+const upsertDialogSQL = `INSERT INTO dialogs (id, client_id, channel_id, transport, state, operator_id, begin_at, end_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (id) DO UPDATE SET client_id = excluded.client_id,
+		channel_id = COALESCE(excluded.channel_id, dialogs.channel_id),
+		transport = CASE WHEN excluded.transport = '' THEN dialogs.transport ELSE excluded.transport END,
+		state = excluded.state, operator_id = excluded.operator_id, begin_at = excluded.begin_at, end_at = excluded.end_at`
+
+func upsertDialogs(ctx context.Context, tx *sql.Tx, dialogs []Dialog) error {
+	if len(dialogs) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, upsertDialogSQL)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, d := range dialogs {
+		if _, err := stmt.ExecContext(ctx, d.ID, d.ClientID, nullID(d.ChannelID), d.Transport, d.State, nullID(d.OperatorID), unix(d.BeginAt), unix(d.EndAt)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addMessages writes a batch with statements prepared once: a page of
+// history is hundreds of rows.
+func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error { return addMessages(ctx, tx, msgs) })
-}
-
-func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) error {
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO messages (id, dialog_id, client_id, channel_id, transport, type, text, attachments, read, created_at, operator_id, author_staff_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET text = excluded.text, attachments = excluded.attachments, read = excluded.read,
+			operator_id = excluded.operator_id, author_staff_id = COALESCE(messages.author_staff_id, excluded.author_staff_id)`)
+	if err != nil {
+		return err
+	}
+	defer insert.Close()
 	touched := map[int64]bool{}
 	for _, m := range msgs {
 		att, err := encodeAttachments(m.Attachments)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, dialog_id, client_id, channel_id, transport, type, text, attachments, read, created_at, operator_id, author_staff_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET text = excluded.text, attachments = excluded.attachments, read = excluded.read,
-				operator_id = excluded.operator_id, author_staff_id = COALESCE(messages.author_staff_id, excluded.author_staff_id)`,
-			m.ID, m.DialogID, m.ClientID, nullID(m.ChannelID), m.Transport, m.Type, m.Text, att, m.Read,
+		if _, err := insert.ExecContext(ctx, m.ID, m.DialogID, m.ClientID, nullID(m.ChannelID), m.Transport, m.Type, m.Text, att, m.Read,
 			m.CreatedAt.Unix(), nullID(m.OperatorID), nullID(m.Author)); err != nil {
 			return err
 		}
 		touched[m.DialogID] = true
 	}
+	summary, err := tx.PrepareContext(ctx, `UPDATE dialogs SET
+		last_message_id = (SELECT max(id) FROM messages WHERE dialog_id = ?1),
+		last_message_at = (SELECT created_at FROM messages WHERE dialog_id = ?1 ORDER BY id DESC LIMIT 1),
+		unread = (SELECT count(*) FROM messages WHERE dialog_id = ?1 AND type = 'from_client' AND read = 0)
+		WHERE id = ?1`)
+	if err != nil {
+		return err
+	}
+	defer summary.Close()
 	for d := range touched {
-		if _, err := tx.ExecContext(ctx, `UPDATE dialogs SET
-			last_message_id = (SELECT max(id) FROM messages WHERE dialog_id = ?1),
-			last_message_at = (SELECT created_at FROM messages WHERE dialog_id = ?1 ORDER BY id DESC LIMIT 1),
-			unread = (SELECT count(*) FROM messages WHERE dialog_id = ?1 AND type = 'from_client' AND read = 0)
-			WHERE id = ?1`, d); err != nil {
+		if _, err := summary.ExecContext(ctx, d); err != nil {
 			return err
 		}
 	}

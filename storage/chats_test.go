@@ -20,7 +20,7 @@ func chatFixture(t *testing.T) (*Store, int64, int64, int64) {
 		id := int64(i + 1)
 		s.UpsertClient(ctx, Client{ID: 500 + id, Name: []string{"Иван", "Мария", "John", "Ольга"}[i], Phone: "+7 905 000-00-0" + itoa(i)})
 		s.UpsertDialog(ctx, Dialog{ID: id, ClientID: 500 + id, ChannelID: ch, State: "open", Transport: "telegram"})
-		s.AddMessages(ctx, []Message{
+		s.AddMessages(ctx, nil, []Message{
 			{ID: id * 10, DialogID: id, ClientID: 500 + id, ChannelID: ch, Type: "from_client", Text: "квартира " + itoa(i), CreatedAt: base.Add(time.Duration(i) * time.Minute)},
 			{ID: id*10 + 1, DialogID: id, ClientID: 500 + id, ChannelID: ch, Type: "to_client", Text: "ответ", Read: true, CreatedAt: base.Add(time.Duration(i)*time.Minute + time.Second)},
 		})
@@ -99,7 +99,7 @@ func TestDialogMessagesPaging(t *testing.T) {
 		msgs = append(msgs, Message{ID: 1000 + i, DialogID: 1, ClientID: 501, Type: "from_client", Text: "m", CreatedAt: time.Unix(1700001000+i, 0),
 			Attachments: []Attachment{{Name: "plan.pdf", Link: "https://x/plan.pdf"}}})
 	}
-	s.AddMessages(ctx, msgs)
+	s.AddMessages(ctx, nil, msgs)
 	page, err := s.DialogMessages(ctx, 1, 0, 10)
 	if err != nil || len(page) != 10 || page[0].ID != 1015 || page[9].ID != 1024 || page[9].Attachments[0].Name != "plan.pdf" {
 		t.Fatalf("%v %v", page, err)
@@ -138,7 +138,7 @@ func TestOutboxLifecycle(t *testing.T) {
 		t.Fatalf("%+v", last)
 	}
 	// A later poll of the same message keeps the local author.
-	s.AddMessages(ctx, []Message{{ID: 77, DialogID: 1, ClientID: 501, Type: "to_client", Text: "Добрый день", CreatedAt: time.Now(), OperatorID: 8}})
+	s.AddMessages(ctx, nil, []Message{{ID: 77, DialogID: 1, ClientID: 501, Type: "to_client", Text: "Добрый день", CreatedAt: time.Now(), OperatorID: 8}})
 	msgs, _ = s.DialogMessages(ctx, 1, 0, 10)
 	if msgs[len(msgs)-1].Author != agent {
 		t.Fatal("author lost on re-poll")

@@ -61,24 +61,8 @@ var templates = []c2dapi.Template{
 // clients and a few hundred messages of every type. The same seed always
 // gives the same data, so tests can rely on it.
 func (s *Server) seed(now time.Time) {
+	s.seedAccount(now)
 	r := rand.New(rand.NewPCG(2026, 11))
-	s.channels = []c2dapi.Channel{
-		{ID: 101, Name: "Новостройки", Phone: "73222233223", Transports: c2dapi.Strings{"telegram", "whatsapp", "viber"}},
-		{ID: 102, Name: "Вторичка / Resale", Phone: "73222233224", Transports: c2dapi.Strings{"whatsapp", "vk", "widget"}},
-		{ID: 103, Name: "Аренда", Phone: "74951234567", Transports: c2dapi.Strings{"telegram", "tg_user", "insta_direct", "sms"}},
-	}
-	visit := c2dapi.Time{Time: now.Add(-2 * time.Hour).Truncate(time.Second)}
-	s.operators = []c2dapi.Operator{
-		{ID: 7, Email: "olga@klyuch-realty.ru", Phone: "79161110007", FirstName: "Ольга", LastName: "Смирнова", Role: c2dapi.RoleAdmin, Online: true, LastVisit: visit, StatusID: 1},
-		{ID: 8, Email: "office@klyuch-realty.ru", FirstName: "Офис", LastName: "Общий", Role: c2dapi.RoleOperator, Online: true, LastVisit: visit, StatusID: 1},
-		{ID: 9, Email: "d.ivanov@klyuch-realty.ru", Phone: "79161110009", FirstName: "Dmitry", LastName: "Ivanov", Role: c2dapi.RoleSupervisor, Online: false, OfflineType: "manual", LastVisit: c2dapi.Time{Time: visit.Add(-26 * time.Hour)}, StatusID: 2},
-		{ID: 10, Email: "p.kuznetsov@klyuch-realty.ru", FirstName: "Пётр", LastName: "Кузнецов", Role: c2dapi.RoleDisabled, Online: false, LastVisit: c2dapi.Time{Time: visit.Add(-90 * 24 * time.Hour)}},
-	}
-	s.templates = append([]c2dapi.Template(nil), templates...)
-	for i := range s.templates {
-		s.templates[i].Created = c2dapi.Time{Time: now.Add(-400 * 24 * time.Hour).Truncate(time.Second)}
-	}
-
 	activeOps := []c2dapi.ID{7, 8, 9}
 	for i := range 60 {
 		id := c2dapi.ID(5001 + i)
@@ -131,5 +115,25 @@ func (s *Server) seed(now time.Time) {
 			d.State = c2dapi.DialogClosed
 			d.End = c2dapi.Time{Time: at.Add(time.Hour)}
 		}
+	}
+}
+
+// seedAccount sets up the agency's channels, operators and templates.
+func (s *Server) seedAccount(now time.Time) {
+	s.channels = []c2dapi.Channel{
+		{ID: 101, Name: "Новостройки", Phone: "73222233223", Transports: c2dapi.Strings{"telegram", "whatsapp", "viber"}},
+		{ID: 102, Name: "Вторичка / Resale", Phone: "73222233224", Transports: c2dapi.Strings{"whatsapp", "vk", "widget"}},
+		{ID: 103, Name: "Аренда", Phone: "74951234567", Transports: c2dapi.Strings{"telegram", "tg_user", "insta_direct", "sms"}},
+	}
+	visit := c2dapi.Time{Time: now.Add(-2 * time.Hour).Truncate(time.Second)}
+	s.operators = []c2dapi.Operator{
+		{ID: 7, Email: "olga@klyuch-realty.ru", Phone: "79161110007", FirstName: "Ольга", LastName: "Смирнова", Role: c2dapi.RoleAdmin, Online: true, LastVisit: visit, StatusID: 1},
+		{ID: 8, Email: "office@klyuch-realty.ru", FirstName: "Офис", LastName: "Общий", Role: c2dapi.RoleOperator, Online: true, LastVisit: visit, StatusID: 1},
+		{ID: 9, Email: "d.ivanov@klyuch-realty.ru", Phone: "79161110009", FirstName: "Dmitry", LastName: "Ivanov", Role: c2dapi.RoleSupervisor, Online: false, OfflineType: "manual", LastVisit: c2dapi.Time{Time: visit.Add(-26 * time.Hour)}, StatusID: 2},
+		{ID: 10, Email: "p.kuznetsov@klyuch-realty.ru", FirstName: "Пётр", LastName: "Кузнецов", Role: c2dapi.RoleDisabled, Online: false, LastVisit: c2dapi.Time{Time: visit.Add(-90 * 24 * time.Hour)}},
+	}
+	s.templates = append([]c2dapi.Template(nil), templates...)
+	for i := range s.templates {
+		s.templates[i].Created = c2dapi.Time{Time: now.Add(-400 * 24 * time.Hour).Truncate(time.Second)}
 	}
 }

@@ -4,6 +4,7 @@
 package c2dfake
 
 import (
+	"cmp"
 	"encoding/json"
 	"math/rand/v2"
 	"net/http"
@@ -63,6 +64,7 @@ type Option func(*config)
 type config struct {
 	now   func() time.Time
 	empty bool
+	scale *Scale
 }
 
 // Empty starts with no channels, operators, clients, messages or templates.
@@ -88,7 +90,10 @@ func New(opts ...Option) *Server {
 		writeFirst:      true,
 		rnd:             rand.New(rand.NewPCG(7, 7)),
 	}
-	if !cfg.empty {
+	switch {
+	case cfg.scale != nil:
+		s.seedScaled(s.now(), *cfg.scale)
+	case !cfg.empty:
 		s.seed(s.now())
 	}
 	for _, c := range s.clients {
@@ -398,13 +403,23 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 	startID := parseID(q.Get("start_id"))
 	startDate, _ := c2dapi.ParseTime(q.Get("start_date"))
 	finishDate, _ := c2dapi.ParseTime(q.Get("finish_date"))
-	out := filter(s.messages, func(m c2dapi.Message) bool {
-		return (q.Get("transport") == "" || string(m.Transport) == q.Get("transport")) &&
-			eqID(q, "channel_id", m.ChannelID) && eqID(q, "client_id", m.ClientID) &&
-			eqID(q, "dialog_id", m.DialogID) && eqID(q, "operator_id", m.OperatorID) &&
-			(q.Get("type") == "" || string(m.Type) == q.Get("type")) &&
+	// Filters are read once: a big account has hundreds of thousands of
+	// messages, and ids only grow, so start_id is a binary search.
+	idFilter := func(key string) func(c2dapi.ID) bool {
+		if v := q.Get(key); v != "" {
+			want := parseID(v)
+			return func(id c2dapi.ID) bool { return id == want }
+		}
+		return func(c2dapi.ID) bool { return true }
+	}
+	channel, client, dialogF, operator := idFilter("channel_id"), idFilter("client_id"), idFilter("dialog_id"), idFilter("operator_id")
+	transport, typ := q.Get("transport"), q.Get("type")
+	from, _ := slices.BinarySearchFunc(s.messages, startID, func(m c2dapi.Message, id c2dapi.ID) int { return cmp.Compare(m.ID, id) })
+	out := filter(s.messages[from:], func(m c2dapi.Message) bool {
+		return (transport == "" || string(m.Transport) == transport) &&
+			channel(m.ChannelID) && client(m.ClientID) && dialogF(m.DialogID) && operator(m.OperatorID) &&
+			(typ == "" || string(m.Type) == typ) &&
 			(readFilter == nil || bool(m.Read) == *readFilter) &&
-			m.ID >= startID &&
 			(startDate.IsZero() || !m.Created.Before(startDate)) &&
 			(finishDate.IsZero() || !m.Created.After(finishDate))
 	})
@@ -538,14 +553,6 @@ func filter[T any](in []T, keep func(T) bool) []T {
 		}
 	}
 	return out
-}
-
-func eqID(q map[string][]string, key string, id c2dapi.ID) bool {
-	v := ""
-	if vs := q[key]; len(vs) > 0 {
-		v = vs[0]
-	}
-	return v == "" || parseID(v) == id
 }
 
 func parseID(s string) c2dapi.ID {
