@@ -263,6 +263,28 @@ const accessClause = `(?1 = 1 OR EXISTS (SELECT 1 FROM staff v WHERE v.id = ?2 A
 
 // Chats returns the viewer's chats, newest first.
 func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, error) {
+	q, args := chatsQuery(v, f)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var out []Chat
+	for rows.Next() {
+		var c Chat
+		var begin, end, last sql.NullInt64
+		if err := rows.Scan(&c.ID, &c.ClientID, &c.ChannelID, &c.Transport, &c.State, &c.OperatorID, &c.Assignee,
+			&begin, &end, &c.ClientName, &c.ClientPhone, &c.ChannelName, &c.LastText, &c.LastType, &c.LastAuthor, &c.LastOperator, &last, &c.Unread); err != nil {
+			return nil, wrap(err)
+		}
+		c.BeginAt, c.EndAt, c.LastAt = fromUnix(begin), fromUnix(end), fromUnix(last)
+		out = append(out, c)
+	}
+	return out, wrap(rows.Err())
+}
+
+// chatsQuery builds the chat list's query; the plan test reads it too.
+func chatsQuery(v Viewer, f ChatFilter) (string, []any) {
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
@@ -287,7 +309,7 @@ func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, erro
 	}
 	args = append(args, f.Limit, f.Offset)
 	n := len(args)
-	rows, err := s.db.QueryContext(ctx, `
+	return `
 		SELECT d.id, d.client_id, COALESCE(d.channel_id, 0), d.transport, d.state, COALESCE(d.operator_id, 0),
 			COALESCE(d.assignee_staff_id, 0), d.begin_at, d.end_at,
 			COALESCE(c.name, ''), COALESCE(c.phone, ''), COALESCE(ch.name, ''),
@@ -296,25 +318,9 @@ func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, erro
 		LEFT JOIN clients c ON c.id = d.client_id
 		LEFT JOIN channels ch ON ch.id = d.channel_id
 		LEFT JOIN messages m ON m.id = d.last_message_id
-		WHERE `+strings.Join(where, " AND ")+`
+		WHERE ` + strings.Join(where, " AND ") + `
 		ORDER BY d.last_message_at DESC, d.id DESC
-		LIMIT ?`+itoa(n-1)+` OFFSET ?`+itoa(n), args...)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var out []Chat
-	for rows.Next() {
-		var c Chat
-		var begin, end, last sql.NullInt64
-		if err := rows.Scan(&c.ID, &c.ClientID, &c.ChannelID, &c.Transport, &c.State, &c.OperatorID, &c.Assignee,
-			&begin, &end, &c.ClientName, &c.ClientPhone, &c.ChannelName, &c.LastText, &c.LastType, &c.LastAuthor, &c.LastOperator, &last, &c.Unread); err != nil {
-			return nil, wrap(err)
-		}
-		c.BeginAt, c.EndAt, c.LastAt = fromUnix(begin), fromUnix(end), fromUnix(last)
-		out = append(out, c)
-	}
-	return out, wrap(rows.Err())
+		LIMIT ?` + itoa(n-1) + ` OFFSET ?` + itoa(n), args
 }
 
 // MayView reports whether the viewer may see a dialog, by the same rule as Chats.
