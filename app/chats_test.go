@@ -241,16 +241,6 @@ func TestPollerPollsDeliversAndWaitsAfterQuota(t *testing.T) {
 	}
 }
 
-func fakeMessagesWithText(f *c2dfake.Server, text string) []c2dapi.Message {
-	var out []c2dapi.Message
-	for _, m := range f.Messages() {
-		if string(m.Text) == text {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 func TestSendAsOwnOperatorOrDefaultOrRefuse(t *testing.T) {
 	o := chatsOffice(t)
 	for _, tc := range []struct {
@@ -270,7 +260,7 @@ func TestSendAsOwnOperatorOrDefaultOrRefuse(t *testing.T) {
 		if err != nil || sent.State != storage.OutboxSent {
 			t.Fatalf("%+v %v", sent, err)
 		}
-		got := fakeMessagesWithText(o.fake, text)
+		got := o.fake.MessagesWithText(text)
 		if len(got) != 1 || got[0].OperatorID != tc.op || got[0].Type != c2dapi.TypeToClient {
 			t.Fatalf("Chat2Desk got %+v", got)
 		}
@@ -292,7 +282,7 @@ func TestSendAsOwnOperatorOrDefaultOrRefuse(t *testing.T) {
 	if _, err := o.app.Deliver(ctx, note.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got := fakeMessagesWithText(o.fake, "Клиент просил перезвонить"); len(got) != 1 || got[0].Type != c2dapi.TypeComment {
+	if got := o.fake.MessagesWithText("Клиент просил перезвонить"); len(got) != 1 || got[0].Type != c2dapi.TypeComment {
 		t.Fatalf("note arrived as %+v", got)
 	}
 
@@ -339,7 +329,7 @@ func TestRefusedSendFailsAndCanBeRetriedOrDiscarded(t *testing.T) {
 	if _, err := o.marina.Retry(ctx, it.ID); err != nil {
 		t.Fatal(err)
 	}
-	if got := fakeMessagesWithText(o.fake, "Повторите, пожалуйста"); len(got) != 1 {
+	if got := o.fake.MessagesWithText("Повторите, пожалуйста"); len(got) != 1 {
 		t.Fatalf("retry gave %d messages", len(got))
 	}
 
@@ -392,7 +382,7 @@ func TestOutboxRecoversAfterCrash(t *testing.T) {
 		t.Fatalf("after restart %d sent, %v", sent, err)
 	}
 	for _, text := range []string{"Записала вас на 12:00", "Договор готов", "Фото отправлю вечером"} {
-		if got := fakeMessagesWithText(o.fake, text); len(got) != 1 {
+		if got := o.fake.MessagesWithText(text); len(got) != 1 {
 			t.Fatalf("%q reached Chat2Desk %d times", text, len(got))
 		}
 	}
@@ -436,7 +426,7 @@ func TestNoDuplicateAfterTimeout(t *testing.T) {
 	if err != nil || got.State != storage.OutboxSent {
 		t.Fatalf("second try: %+v %v", got, err)
 	}
-	if n := len(fakeMessagesWithText(o.fake, "Адрес: Лесная, 5")); n != 1 {
+	if n := len(o.fake.MessagesWithText("Адрес: Лесная, 5")); n != 1 {
 		t.Fatalf("the client got the message %d times", n)
 	}
 	// The poll that brings the message back keeps its author.
@@ -591,7 +581,7 @@ func TestStartChatWritesFirst(t *testing.T) {
 		mine[0].LastText != "Здравствуйте! Вы оставляли заявку на сайте." {
 		t.Fatalf("the new chat in ivan's list: %+v %v", mine, err)
 	}
-	if got := fakeMessagesWithText(o.fake, "Здравствуйте! Вы оставляли заявку на сайте."); len(got) != 1 || got[0].OperatorID != 8 {
+	if got := o.fake.MessagesWithText("Здравствуйте! Вы оставляли заявку на сайте."); len(got) != 1 || got[0].OperatorID != 8 {
 		t.Fatalf("Chat2Desk got %+v", got)
 	}
 }
@@ -676,7 +666,7 @@ func TestConcurrentDeliveriesSendOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := len(fakeMessagesWithText(o.fake, "Один раз")); n != 1 {
+	if n := len(o.fake.MessagesWithText("Один раз")); n != 1 {
 		t.Fatalf("sent %d times", n)
 	}
 }

@@ -51,12 +51,10 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 	}
 	start, _ := strconv.ParseInt(cur, 10, 64)
 	opts := c2dapi.MessageListOptions{}
+	var known map[int64]c2dapi.Dialog
 	if start == 0 {
 		res.History = true
 		opts.StartDate = a.cfg.Now().Add(-time.Duration(a.HistoryDays()) * 24 * time.Hour)
-	}
-	var known map[int64]c2dapi.Dialog
-	if start == 0 {
 		var calls int
 		known, calls, err = a.preload(ctx, client)
 		res.Calls += calls

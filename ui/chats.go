@@ -28,7 +28,10 @@ const listPage = 100
 // chatsTab is the chat window: the chats this person may see on the left,
 // the open conversation on the right.
 type chatsTab struct {
-	u       *UI
+	u *UI
+	// session is the person this tab was built for: work started here
+	// finishes as them even if someone else signs in meanwhile.
+	session *app.Session
 	content fyne.CanvasObject
 	names   names
 
@@ -53,7 +56,7 @@ type chatsTab struct {
 }
 
 func newChatsTab(u *UI) *chatsTab {
-	t := &chatsTab{u: u}
+	t := &chatsTab{u: u, session: u.session}
 	t.conv = newConversationView(t)
 
 	t.search = widget.NewEntry()
@@ -75,11 +78,7 @@ func newChatsTab(u *UI) *chatsTab {
 	newChat := widget.NewButtonWithIcon(lang.L("New chat"), theme.ContentAddIcon(), func() { showNewChat(t) })
 
 	t.list = widget.NewList(func() int { return len(t.chats) }, newChatRow, t.updateRow)
-	t.list.OnSelected = func(id widget.ListItemID) {
-		if id < len(t.chats) {
-			t.open(t.chats[id])
-		}
-	}
+	t.list.OnSelected = t.selected
 	t.empty = paragraph("", widget.LowImportance)
 	t.empty.Alignment = fyne.TextAlignCenter
 	t.empty.Hide()
@@ -133,7 +132,7 @@ func (t *chatsTab) loadNames() {
 		if n.defaultOp, err = t.u.core.DefaultOperator(ctx); err != nil {
 			return n, err
 		}
-		n.mine, err = t.u.session.SendingAs(ctx)
+		n.mine, err = t.session.SendingAs(ctx)
 		return n, err
 	}, func(n names, err error) {
 		if err == nil {
@@ -164,7 +163,7 @@ func (t *chatsTab) loadMore() {
 func (t *chatsTab) query(f storage.ChatFilter, appending bool) {
 	t.loading = true
 	background(t.u, func(ctx context.Context) ([]storage.Chat, error) {
-		return t.u.session.Chats(ctx, f)
+		return t.session.Chats(ctx, f)
 	}, func(chats []storage.Chat, err error) {
 		t.loading = false
 		if err != nil {
@@ -180,13 +179,9 @@ func (t *chatsTab) query(f storage.ChatFilter, appending bool) {
 		t.list.UnselectAll()
 		for i, c := range t.chats {
 			if c.ID == t.conv.chat.ID {
-				t.list.OnSelected = nil
+				t.list.OnSelected = nil // already open: keep the conversation as it is
 				t.list.Select(i)
-				t.list.OnSelected = func(id widget.ListItemID) {
-					if id < len(t.chats) {
-						t.open(t.chats[id])
-					}
-				}
+				t.list.OnSelected = t.selected
 				if t.conv.chat.State != c.State {
 					t.conv.chat.State = c.State
 					t.conv.updateHeader()
@@ -215,6 +210,12 @@ func (t *chatsTab) updateEmpty(f storage.ChatFilter) {
 	t.empty.Show()
 }
 
+func (t *chatsTab) selected(id widget.ListItemID) {
+	if id < len(t.chats) {
+		t.open(t.chats[id])
+	}
+}
+
 func (t *chatsTab) open(c storage.Chat) {
 	if len(t.right.Objects) != 1 || t.right.Objects[0] != t.conv.content {
 		t.right.Objects = []fyne.CanvasObject{t.conv.content}
@@ -226,7 +227,7 @@ func (t *chatsTab) open(c storage.Chat) {
 // openByID opens a chat that may not be in the loaded part of the list.
 func (t *chatsTab) openByID(id int64) {
 	background(t.u, func(ctx context.Context) (storage.Chat, error) {
-		chats, err := t.u.session.Chats(ctx, storage.ChatFilter{Mine: true, Limit: listPage})
+		chats, err := t.session.Chats(ctx, storage.ChatFilter{Mine: true, Limit: listPage})
 		for _, c := range chats {
 			if c.ID == id {
 				return c, err
@@ -261,7 +262,7 @@ func (t *chatsTab) markedRead(id int64) {
 }
 
 func (t *chatsTab) updateUnread() {
-	background(t.u, t.u.session.UnreadChats, func(n int, err error) {
+	background(t.u, t.session.UnreadChats, func(n int, err error) {
 		if err == nil {
 			t.u.setUnread(n)
 		}
@@ -314,7 +315,7 @@ func (t *chatsTab) progress(stored int) {
 // except the chat being read in the focused window.
 func (t *chatsTab) notify(incoming []storage.Message) {
 	background(t.u, func(ctx context.Context) ([]app.Notice, error) {
-		return t.u.session.Notices(ctx, incoming)
+		return t.session.Notices(ctx, incoming)
 	}, func(notes []app.Notice, err error) {
 		if err != nil {
 			return
@@ -403,7 +404,7 @@ func (t *chatsTab) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	case c.LastType == c2dapi.TypeComment:
 		preview = lang.L("Note: {{.Text}}", map[string]any{"Text": preview})
 	case c.LastType != c2dapi.TypeToClient:
-	case c.LastAuthor != 0 && c.LastAuthor == t.u.session.Staff().ID:
+	case c.LastAuthor != 0 && c.LastAuthor == t.session.Staff().ID:
 		preview = lang.L("You: {{.Text}}", map[string]any{"Text": preview})
 	case t.names.staff[c.LastAuthor] != "":
 		preview = t.names.staff[c.LastAuthor] + ": " + preview

@@ -81,16 +81,6 @@ func pressEnter(e *composerEntry, shift bool) {
 	}
 }
 
-func sentTo(f *c2dfake.Server, text string) []c2dapi.Message {
-	var out []c2dapi.Message
-	for _, m := range f.Messages() {
-		if string(m.Text) == text {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
 func TestTypeEnterSendsAndShowsTheAuthor(t *testing.T) {
 	h := start(t, false, office(t, ""))
 	h.signIn()
@@ -99,7 +89,7 @@ func TestTypeEnterSendsAndShowsTheAuthor(t *testing.T) {
 	test.Type(c, "Добрый день!")
 	pressEnter(c, true)
 	test.Type(c, "Показ в субботу в 12:00.")
-	if !strings.Contains(c.Text, "\n") || len(sentTo(h.fake, "Добрый день!")) != 0 {
+	if !strings.Contains(c.Text, "\n") || len(h.fake.MessagesWithText("Добрый день!")) != 0 {
 		t.Fatalf("Shift+Enter should start a new line, not send: %q", c.Text)
 	}
 	pressEnter(c, false)
@@ -108,9 +98,9 @@ func TestTypeEnterSendsAndShowsTheAuthor(t *testing.T) {
 	}
 	text := "Добрый день!\nПоказ в субботу в 12:00."
 	h.eventually("the sent message with its author", func() bool {
-		return h.shows(text) && h.shows("Ольга Смирнова · ") && len(sentTo(h.fake, text)) == 1
+		return h.shows(text) && h.shows("Ольга Смирнова · ") && len(h.fake.MessagesWithText(text)) == 1
 	})
-	if m := sentTo(h.fake, text)[0]; m.OperatorID != 7 || m.Type != c2dapi.TypeToClient {
+	if m := h.fake.MessagesWithText(text)[0]; m.OperatorID != 7 || m.Type != c2dapi.TypeToClient {
 		t.Fatalf("sent as %+v", m)
 	}
 	h.capture("chat-admin")
@@ -128,9 +118,9 @@ func TestAgentSendsThroughTheDefaultAccountAndSeesOnlyHisChats(t *testing.T) {
 	test.Type(h.composer(), "Здравствуйте!")
 	pressEnter(h.composer(), false)
 	h.eventually("the message through the default account", func() bool {
-		return h.shows("Ivan Petrov via the default account") && len(sentTo(h.fake, "Здравствуйте!")) == 1
+		return h.shows("Ivan Petrov via the default account") && len(h.fake.MessagesWithText("Здравствуйте!")) == 1
 	})
-	if m := sentTo(h.fake, "Здравствуйте!")[0]; m.OperatorID != 8 {
+	if m := h.fake.MessagesWithText("Здравствуйте!")[0]; m.OperatorID != 8 {
 		t.Fatalf("sent under operator %d", m.OperatorID)
 	}
 
@@ -139,9 +129,9 @@ func TestAgentSendsThroughTheDefaultAccountAndSeesOnlyHisChats(t *testing.T) {
 	test.Type(h.composer(), "Перезвонить после обеда")
 	pressEnter(h.composer(), false)
 	h.eventually("the note", func() bool {
-		return h.shows("Перезвонить после обеда") && h.shows("Internal note") && len(sentTo(h.fake, "Перезвонить после обеда")) == 1
+		return h.shows("Перезвонить после обеда") && h.shows("Internal note") && len(h.fake.MessagesWithText("Перезвонить после обеда")) == 1
 	})
-	if m := sentTo(h.fake, "Перезвонить после обеда")[0]; m.Type != c2dapi.TypeComment {
+	if m := h.fake.MessagesWithText("Перезвонить после обеда")[0]; m.Type != c2dapi.TypeComment {
 		t.Fatalf("the note went out as %q", m.Type)
 	}
 	h.capture("chat-agent")
@@ -162,7 +152,7 @@ func TestRefusedMessageStaysInTheComposer(t *testing.T) {
 	if h.composer().Text != "Не потеряется" {
 		t.Fatalf("the composer holds %q", h.composer().Text)
 	}
-	if len(sentTo(h.fake, "Не потеряется")) != 0 {
+	if len(h.fake.MessagesWithText("Не потеряется")) != 0 {
 		t.Fatal("sent without an operator")
 	}
 }
@@ -232,7 +222,7 @@ func TestNewChatWritesFirstAndOpensTheChat(t *testing.T) {
 	h.eventually("the new chat open", func() bool {
 		return h.ui.chats.conv.chat.ClientPhone == "+79051112233" && h.shows("Здравствуйте! Вы оставляли заявку.")
 	})
-	if got := sentTo(h.fake, "Здравствуйте! Вы оставляли заявку."); len(got) != 1 || got[0].OperatorID != 7 {
+	if got := h.fake.MessagesWithText("Здравствуйте! Вы оставляли заявку."); len(got) != 1 || got[0].OperatorID != 7 {
 		t.Fatalf("Chat2Desk got %+v", got)
 	}
 }
@@ -287,4 +277,34 @@ func TestHistoryLoadShowsProgressAndTheListFills(t *testing.T) {
 	h.eventually("the chats after the history load", func() bool {
 		return !h.ui.chats.history.Visible() && len(h.ui.chats.chats) > 0
 	})
+}
+
+func TestDraftStaysWithItsWriterAcrossSwitchProfile(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	h.openChat(9001)
+	olga := h.ui.session
+	test.Type(h.composer(), "Черновик Ольги")
+	// Switch to Ivan before the draft is saved.
+	test.Tap(h.button("Switch profile"))
+	h.eventually("the sign-in list", func() bool { return h.shows("Who is working?") })
+	ivanID := int64(0)
+	staff, _ := h.core.StaffList(context.Background())
+	for _, st := range staff {
+		if st.Name == "Ivan Petrov" {
+			ivanID = st.ID
+		}
+	}
+	ivan, err := h.core.SignIn(context.Background(), ivanID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.ui.signedIn(ivan)
+	h.eventually("Olga's draft saved", func() bool {
+		d, _ := olga.Draft(context.Background(), 9001)
+		return d == "Черновик Ольги"
+	})
+	if d, _ := ivan.Draft(context.Background(), 9001); d != "" {
+		t.Fatalf("Ivan got Olga's draft %q", d)
+	}
 }

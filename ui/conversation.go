@@ -117,7 +117,7 @@ func (v *conversationView) show(c storage.Chat) {
 	v.load(true)
 	id := c.ID
 	background(v.tab.u, func(ctx context.Context) (string, error) {
-		return v.tab.u.session.Draft(ctx, id)
+		return v.tab.session.Draft(ctx, id)
 	}, func(d string, err error) {
 		if err == nil && v.chat.ID == id && v.composer.Text == "" && d != "" {
 			v.composer.SetText(d)
@@ -158,9 +158,9 @@ func (v *conversationView) load(toBottom bool) {
 	atBottom := toBottom || v.scroll.Offset.Y+v.scroll.Size().Height >= v.msgs.MinSize().Height-40
 	unread := v.tab.unreadIn(id)
 	background(v.tab.u, func(ctx context.Context) (app.Conversation, error) {
-		conv, err := v.tab.u.session.Conversation(ctx, id, 0, limit)
+		conv, err := v.tab.session.Conversation(ctx, id, 0, limit)
 		if err == nil && unread {
-			err = v.tab.u.session.MarkRead(ctx, id)
+			err = v.tab.session.MarkRead(ctx, id)
 		}
 		return conv, err
 	}, func(conv app.Conversation, err error) {
@@ -213,7 +213,7 @@ func (v *conversationView) loadOlder() {
 	v.loading = true
 	id, before := v.chat.ID, v.oldestID
 	background(v.tab.u, func(ctx context.Context) (app.Conversation, error) {
-		return v.tab.u.session.Conversation(ctx, id, before, pageSize)
+		return v.tab.session.Conversation(ctx, id, before, pageSize)
 	}, func(conv app.Conversation, err error) {
 		v.loading = false
 		if v.chat.ID != id {
@@ -424,7 +424,7 @@ func (v *conversationView) sendNow() {
 		kind = app.KindNote
 	}
 	id := v.chat.ID
-	pending := v.outboxRow(storage.OutboxItem{Text: text, Type: kind, Author: v.tab.u.session.Staff().ID, State: storage.OutboxSending,
+	pending := v.outboxRow(storage.OutboxItem{Text: text, Type: kind, Author: v.tab.session.Staff().ID, State: storage.OutboxSending,
 		OperatorID: v.tab.names.mine})
 	v.msgs.Add(pending)
 	v.scroll.ScrollToBottom()
@@ -435,11 +435,11 @@ func (v *conversationView) sendNow() {
 		err    error
 	}
 	background(v.tab.u, func(ctx context.Context) (outcome, error) {
-		it, err := v.tab.u.session.Queue(ctx, id, text, kind)
+		it, err := v.tab.session.Queue(ctx, id, text, kind)
 		if err != nil {
 			return outcome{}, err
 		}
-		_ = v.tab.u.session.SaveDraft(ctx, id, "")
+		_ = v.tab.session.SaveDraft(ctx, id, "")
 		// A failed delivery shows on the message itself, with Retry.
 		_, derr := v.tab.u.core.Deliver(ctx, it.ID)
 		return outcome{queued: true, err: derr}, nil
@@ -462,7 +462,7 @@ func (v *conversationView) sendNow() {
 
 func (v *conversationView) retry(id int64) {
 	background(v.tab.u, func(ctx context.Context) (storage.OutboxItem, error) {
-		return v.tab.u.session.Retry(ctx, id)
+		return v.tab.session.Retry(ctx, id)
 	}, func(_ storage.OutboxItem, err error) {
 		if err != nil {
 			v.say(sentence(err))
@@ -477,7 +477,7 @@ func (v *conversationView) discard(id int64) {
 			return
 		}
 		background(v.tab.u, func(ctx context.Context) (struct{}, error) {
-			return struct{}{}, v.tab.u.session.Discard(ctx, id)
+			return struct{}{}, v.tab.session.Discard(ctx, id)
 		}, func(_ struct{}, err error) {
 			if err != nil {
 				v.say(sentence(err))
@@ -505,7 +505,7 @@ func (v *conversationView) composerChanged(text string) {
 	v.draftSave = time.AfterFunc(700*time.Millisecond, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		if err := v.tab.u.session.SaveDraft(ctx, id, text); err != nil {
+		if err := v.tab.session.SaveDraft(ctx, id, text); err != nil {
 			v.tab.u.opts.post(func() { v.say(sentence(err)) })
 		}
 	})
@@ -521,7 +521,7 @@ func (v *conversationView) flushDraft() {
 	}
 	id, text := v.chat.ID, v.composer.Text
 	background(v.tab.u, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, v.tab.u.session.SaveDraft(ctx, id, text)
+		return struct{}{}, v.tab.session.SaveDraft(ctx, id, text)
 	}, func(struct{}, error) {})
 }
 
@@ -587,7 +587,7 @@ func (v *conversationView) showAssign() {
 				}
 				staffID := byName[pick.Selected]
 				background(v.tab.u, func(ctx context.Context) (struct{}, error) {
-					return struct{}{}, v.tab.u.session.Assign(ctx, id, staffID)
+					return struct{}{}, v.tab.session.Assign(ctx, id, staffID)
 				}, func(_ struct{}, err error) {
 					if err != nil {
 						v.say(sentence(err))
@@ -607,7 +607,7 @@ func (v *conversationView) toggleOpen() {
 	id, open := v.chat.ID, v.chat.State == c2dapi.DialogClosed
 	v.openClose.Disable()
 	background(v.tab.u, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, v.tab.u.session.SetOpen(ctx, id, open)
+		return struct{}{}, v.tab.session.SetOpen(ctx, id, open)
 	}, func(_ struct{}, err error) {
 		v.openClose.Enable()
 		if err != nil {

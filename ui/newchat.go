@@ -19,7 +19,7 @@ import (
 // refusal, with the reason, so nothing typed is lost.
 func showNewChat(t *chatsTab) {
 	u := t.u
-	background(u, u.session.WritableChannels, func(chans []storage.Channel, err error) {
+	background(u, t.session.WritableChannels, func(chans []storage.Channel, err error) {
 		if err != nil {
 			t.showBanner(sentence(err), false)
 			return
@@ -81,7 +81,7 @@ func showNewChat(t *chatsTab) {
 			}
 			start.Disable()
 			background(u, func(ctx context.Context) (storage.OutboxItem, error) {
-				return u.session.StartChat(ctx, nc)
+				return t.session.StartChat(ctx, nc)
 			}, func(it storage.OutboxItem, err error) {
 				start.Enable()
 				if err != nil {

@@ -166,6 +166,14 @@ func (s *Server) Messages() []c2dapi.Message {
 	return slices.Clone(s.messages)
 }
 
+// MessagesWithText returns the messages whose text is exactly text, to
+// count how often something was sent.
+func (s *Server) MessagesWithText(text string) []c2dapi.Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return filter(s.messages, func(m c2dapi.Message) bool { return string(m.Text) == text })
+}
+
 // Dialog returns a copy of one dialog.
 func (s *Server) Dialog(id c2dapi.ID) (c2dapi.Dialog, bool) {
 	s.mu.Lock()
