@@ -3,6 +3,9 @@
 
 .PHONY: test bench
 
+# go-sqlite3 compiles SQLite's full-text search only with this tag.
+export GOFLAGS := -tags=sqlite_fts5
+
 test:
 	sh scripts/test.sh
 

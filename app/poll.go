@@ -62,24 +62,28 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 			return res, err
 		}
 	}
-	next := c2dapi.ID(start)
-	for {
-		page, after, err := client.Messages.Since(ctx, next, pollPageSize, opts)
+	// The next page is fetched while this one is stored: the API's rate
+	// limit, not the disk, sets the pace of a long history load.
+	fetchCtx, stopFetching := context.WithCancel(ctx)
+	defer stopFetching()
+	for f := range a.fetchPages(fetchCtx, client, c2dapi.ID(start), opts) {
 		res.Calls++
-		if err != nil {
-			return res, fmt.Errorf("load messages: %w", err)
+		if f.err != nil {
+			return res, fmt.Errorf("load messages: %w", f.err)
 		}
-		res.Skipped += len(page.Skipped)
-		a.logSkipped("messages", page.Skipped)
-		msgs, calls, err := a.storeMessages(ctx, client, page.Items, known)
+		res.Skipped += len(f.page.Skipped)
+		a.logSkipped("messages", f.page.Skipped)
+		dialogs, msgs, calls, err := a.prepareMessages(ctx, client, f.page.Items, known)
 		res.Calls += calls
 		if err != nil {
 			return res, err
 		}
-		if after != next {
-			if err := a.store.SetCursor(ctx, cursorMessages, strconv.FormatInt(int64(after), 10)); err != nil {
-				return res, err
-			}
+		var cur storage.SyncCursor
+		if f.after != f.from {
+			cur = storage.SyncCursor{Name: cursorMessages, Value: strconv.FormatInt(int64(f.after), 10)}
+		}
+		if err := a.store.AddPage(ctx, dialogs, msgs, cur); err != nil {
+			return res, err
 		}
 		res.Stored += len(msgs)
 		for _, m := range msgs {
@@ -90,54 +94,101 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 		if progress != nil {
 			progress(res.Stored)
 		}
-		next = after
-		if len(page.Items)+len(page.Skipped) < pollPageSize {
-			return res, nil
-		}
 	}
+	return res, nil
 }
 
-// storeMessages makes sure each message's client and dialog are known,
-// fetching the unknown ones, then stores the messages in one transaction.
-func (a *App) storeMessages(ctx context.Context, client *c2dapi.Client, items []c2dapi.Message, known map[int64]c2dapi.Dialog) ([]storage.Message, int, error) {
-	calls := 0
+// fetchedPage is one page of messages from the cursor from to after.
+type fetchedPage struct {
+	page        *c2dapi.Page[c2dapi.Message]
+	from, after c2dapi.ID
+	err         error
+}
+
+// fetchPages reads message pages from start until a short page or an
+// error, one page ahead of the reader.
+func (a *App) fetchPages(ctx context.Context, client *c2dapi.Client, start c2dapi.ID, opts c2dapi.MessageListOptions) <-chan fetchedPage {
+	out := make(chan fetchedPage, 1)
+	go func() {
+		defer close(out)
+		next := start
+		for {
+			page, after, err := client.Messages.Since(ctx, next, pollPageSize, opts)
+			select {
+			case out <- fetchedPage{page: page, from: next, after: after, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil || len(page.Items)+len(page.Skipped) < pollPageSize {
+				return
+			}
+			next = after
+		}
+	}()
+	return out
+}
+
+// prepareMessages makes sure each message's client and dialog are known,
+// fetching the unknown ones, and returns the dialogs to write with the
+// messages. What is stored already is looked up once per page.
+func (a *App) prepareMessages(ctx context.Context, client *c2dapi.Client, items []c2dapi.Message, known map[int64]c2dapi.Dialog) ([]storage.Dialog, []storage.Message, int, error) {
+	var clientIDs, dialogIDs []int64
 	seenClient := map[int64]bool{}
 	seenDialog := map[int64]bool{}
-	var dialogs []storage.Dialog // new or reread, stored with the messages
 	out := make([]storage.Message, 0, len(items))
+	firsts := make([]c2dapi.Message, 0, len(items)) // each dialog's first message here
 	for _, m := range items {
 		if m.ID <= 0 || m.DialogID <= 0 || m.ClientID <= 0 {
 			continue
 		}
-		cid, did := int64(m.ClientID), int64(m.DialogID)
-		if !seenClient[cid] {
+		if cid := int64(m.ClientID); !seenClient[cid] {
 			seenClient[cid] = true
-			n, err := a.ensureClient(ctx, client, cid)
-			calls += n
-			if err != nil {
-				return nil, calls, err
-			}
+			clientIDs = append(clientIDs, cid)
 		}
-		if !seenDialog[did] {
+		if did := int64(m.DialogID); !seenDialog[did] {
 			seenDialog[did] = true
-			d, write, n, err := a.resolveDialog(ctx, client, m, known)
-			calls += n
-			if err != nil {
-				return nil, calls, err
-			}
-			if write {
-				dialogs = append(dialogs, d)
-			}
+			dialogIDs = append(dialogIDs, did)
+			firsts = append(firsts, m)
 		}
 		out = append(out, fromAPIMessage(m))
 	}
-	return out, calls, a.store.AddMessages(ctx, dialogs, out)
+	storedClients, err := a.store.KnownClients(ctx, clientIDs)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	states, err := a.store.DialogStates(ctx, dialogIDs)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	calls := 0
+	for _, id := range clientIDs {
+		if storedClients[id] {
+			continue
+		}
+		n, err := a.fetchClient(ctx, client, id)
+		calls += n
+		if err != nil {
+			return nil, nil, calls, err
+		}
+	}
+	var dialogs []storage.Dialog // new or reread, stored with the messages
+	for _, m := range firsts {
+		state, stored := states[int64(m.DialogID)]
+		if stored && state == c2dapi.DialogOpen {
+			continue
+		}
+		d, n, err := a.resolveDialog(ctx, client, m, known, stored)
+		calls += n
+		if err != nil {
+			return nil, nil, calls, err
+		}
+		dialogs = append(dialogs, d)
+	}
+	return dialogs, out, calls, nil
 }
 
-func (a *App) ensureClient(ctx context.Context, client *c2dapi.Client, id int64) (int, error) {
-	if ok, err := a.store.HasClient(ctx, id); err != nil || ok {
-		return 0, err
-	}
+// fetchClient reads a client not stored yet from Chat2Desk and stores it.
+func (a *App) fetchClient(ctx context.Context, client *c2dapi.Client, id int64) (int, error) {
 	c, err := client.Clients.Get(ctx, c2dapi.ID(id))
 	var nf *c2dapi.NotFoundError
 	switch {
@@ -188,19 +239,11 @@ func (a *App) preload(ctx context.Context, client *c2dapi.Client) (map[int64]c2d
 	return out, calls, nil
 }
 
-// resolveDialog returns a message's dialog when it must be written: a new
-// one (from the preloaded list or read from Chat2Desk), or one closed here
-// that the message may have reopened.
-func (a *App) resolveDialog(ctx context.Context, client *c2dapi.Client, m c2dapi.Message, preloaded map[int64]c2dapi.Dialog) (storage.Dialog, bool, int, error) {
+// resolveDialog returns a message's dialog to be written: a new one (from
+// the preloaded list or read from Chat2Desk), or one closed here
+// (closedHere) that the message may have reopened, read again.
+func (a *App) resolveDialog(ctx context.Context, client *c2dapi.Client, m c2dapi.Message, preloaded map[int64]c2dapi.Dialog, closedHere bool) (storage.Dialog, int, error) {
 	id := int64(m.DialogID)
-	stored, err := a.store.DialogByID(ctx, id)
-	closedHere := err == nil
-	switch {
-	case err == nil && stored.State == c2dapi.DialogOpen:
-		return stored, false, 0, nil
-	case err != nil && !errors.Is(err, storage.ErrNotFound):
-		return stored, false, 0, err
-	}
 	d := storage.Dialog{ID: id, ClientID: int64(m.ClientID), ChannelID: int64(m.ChannelID), Transport: string(m.Transport), State: c2dapi.DialogOpen}
 	calls := 0
 	got, ok := preloaded[id]
@@ -211,7 +254,7 @@ func (a *App) resolveDialog(ctx context.Context, client *c2dapi.Client, m c2dapi
 		switch {
 		case errors.As(err, &nf):
 		case err != nil:
-			return d, false, calls, fmt.Errorf("load dialog: %w", err)
+			return d, calls, fmt.Errorf("load dialog: %w", err)
 		default:
 			got, ok = *fetched, true
 		}
@@ -222,7 +265,7 @@ func (a *App) resolveDialog(ctx context.Context, client *c2dapi.Client, m c2dapi
 		}
 		d.OperatorID, d.BeginAt, d.EndAt = int64(got.OperatorID), got.Begin.Time, got.End.Time
 	}
-	return d, true, calls, nil
+	return d, calls, nil
 }
 
 func fromAPIMessage(m c2dapi.Message) storage.Message {

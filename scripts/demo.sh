@@ -4,6 +4,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
-export PATH="$PATH:/usr/local/go/bin"
+. scripts/goenv.sh
 go build -o c2desk .
 exec ./c2desk --demo "$@"

@@ -8,6 +8,7 @@ set -eu
 cd "$(dirname "$0")/.."
 out=${1:-out/screens}
 mkdir -p "$out"
+. scripts/goenv.sh
 go build -o c2desk .
 go build -o out/c2dfake ./cmd/c2dfake
 keyring_home=$(mktemp -d)

@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh --test
-export PATH="$PATH:/usr/local/go/bin"
+. scripts/goenv.sh
 
 step() { printf '\n== %s\n' "$*"; }
 

@@ -3,9 +3,11 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Client is the local copy of a Chat2Desk client.
@@ -90,14 +92,53 @@ func (s *Store) UnreadChats(ctx context.Context, v Viewer) (int, error) {
 	return n, wrap(err)
 }
 
-// HasClient reports whether a client is stored.
-func (s *Store) HasClient(ctx context.Context, id int64) (bool, error) {
-	return s.exists(ctx, `SELECT 1 FROM clients WHERE id = ?`, id)
-}
-
 // HasDialog reports whether a dialog is stored.
 func (s *Store) HasDialog(ctx context.Context, id int64) (bool, error) {
 	return s.exists(ctx, `SELECT 1 FROM dialogs WHERE id = ?`, id)
+}
+
+// KnownClients returns which of the ids are stored clients, in one query:
+// a page of history names up to two hundred.
+func (s *Store) KnownClients(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool, len(ids))
+	err := s.eachID(ctx, `SELECT id, '' FROM clients WHERE id IN (SELECT value FROM json_each(?))`, ids, func(id int64, _ string) {
+		out[id] = true
+	})
+	return out, err
+}
+
+// DialogStates returns the state of each of the ids that is a stored dialog.
+func (s *Store) DialogStates(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := make(map[int64]string, len(ids))
+	err := s.eachID(ctx, `SELECT id, state FROM dialogs WHERE id IN (SELECT value FROM json_each(?))`, ids, func(id int64, state string) {
+		out[id] = state
+	})
+	return out, err
+}
+
+// eachID runs q with the ids as one JSON array parameter, calling fn per row.
+func (s *Store) eachID(ctx context.Context, q string, ids []int64, fn func(id int64, value string)) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.QueryContext(ctx, q, string(list))
+	if err != nil {
+		return wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var v string
+		if err := rows.Scan(&id, &v); err != nil {
+			return wrap(err)
+		}
+		fn(id, v)
+	}
+	return wrap(rows.Err())
 }
 
 func (s *Store) exists(ctx context.Context, q string, args ...any) (bool, error) {
@@ -132,14 +173,30 @@ func (s *Store) SetDialogState(ctx context.Context, dialogID int64, state string
 // messages are updated, keeping their local author) and keeps each
 // dialog's last message and unread count current.
 func (s *Store) AddMessages(ctx context.Context, dialogs []Dialog, msgs []Message) error {
-	if len(msgs) == 0 && len(dialogs) == 0 {
+	return s.AddPage(ctx, dialogs, msgs, SyncCursor{})
+}
+
+// SyncCursor is where a sync stands, stored with the page that moved it.
+type SyncCursor struct{ Name, Value string }
+
+// AddPage is AddMessages that also moves a sync cursor (if named) in the
+// same transaction: a crash leaves the page and its cursor, or neither.
+func (s *Store) AddPage(ctx context.Context, dialogs []Dialog, msgs []Message, cur SyncCursor) error {
+	if len(msgs) == 0 && len(dialogs) == 0 && cur.Name == "" {
 		return nil
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := upsertDialogs(ctx, tx, dialogs); err != nil {
 			return err
 		}
-		return addMessages(ctx, tx, msgs)
+		if err := addMessages(ctx, tx, msgs); err != nil {
+			return err
+		}
+		if cur.Name == "" {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, setCursorSQL, cur.Name, cur.Value, s.now().Unix())
+		return err
 	})
 }
 
@@ -297,15 +354,19 @@ func chatsQuery(v Viewer, f ChatFilter) (string, []any) {
 		where = append(where, `d.state = 'open'`)
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
-		like := "%" + escapeLike(strings.ToLower(q)) + "%"
-		digits := onlyDigits(q)
-		args = append(args, like)
-		cond := `(c2d_fold(c.name) LIKE ?3 ESCAPE '\' OR EXISTS (SELECT 1 FROM messages m WHERE m.dialog_id = d.id AND c2d_fold(m.text) LIKE ?3 ESCAPE '\')`
-		if digits != "" {
-			args = append(args, "%"+digits+"%")
-			cond += ` OR replace(replace(replace(replace(c.phone, '+', ''), ' ', ''), '-', ''), '(', '') LIKE ?4`
+		// Names match anywhere ("ова" finds "Петрова"); message text
+		// matches words by their beginning through the full-text index.
+		args = append(args, "%"+escapeLike(strings.ToLower(q))+"%")
+		cond := `c2d_fold(COALESCE(c.name, '')) LIKE ?3 ESCAPE '\'`
+		if words := wordsQuery(q); words != "" {
+			args = append(args, words)
+			cond += ` OR d.id IN (SELECT dialog_id FROM message_words WHERE message_words MATCH ?` + itoa(len(args)) + `)`
 		}
-		where = append(where, cond+`)`)
+		if digits := onlyDigits(q); digits != "" {
+			args = append(args, "%"+digits+"%")
+			cond += ` OR replace(replace(replace(replace(c.phone, '+', ''), ' ', ''), '-', ''), '(', '') LIKE ?` + itoa(len(args))
+		}
+		where = append(where, `(`+cond+`)`)
 	}
 	args = append(args, f.Limit, f.Offset)
 	n := len(args)
@@ -386,10 +447,12 @@ func (s *Store) Cursor(ctx context.Context, name string) (string, error) {
 
 // SetCursor stores a sync cursor.
 func (s *Store) SetCursor(ctx context.Context, name, value string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO sync_cursors (name, value, updated_at) VALUES (?, ?, ?)
-		ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, name, value, s.now().Unix())
+	_, err := s.db.ExecContext(ctx, setCursorSQL, name, value, s.now().Unix())
 	return wrap(err)
 }
+
+const setCursorSQL = `INSERT INTO sync_cursors (name, value, updated_at) VALUES (?, ?, ?)
+	ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`
 
 // Draft returns a person's unsent text for a dialog.
 func (s *Store) Draft(ctx context.Context, dialogID, staffID int64) (string, error) {
@@ -417,6 +480,18 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// wordsQuery turns what the user typed into an FTS5 query: every word must
+// begin a word of the message, in any case, "е" standing for "ё" as in the
+// index. Words are quoted, so nothing typed is read as FTS5 syntax.
+func wordsQuery(typed string) string {
+	typed = strings.NewReplacer("ё", "е", "Ё", "Е").Replace(typed)
+	words := strings.FieldsFunc(typed, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+	for i, w := range words {
+		words[i] = `"` + w + `"*`
+	}
+	return strings.Join(words, " AND ")
 }
 
 func onlyDigits(s string) string {

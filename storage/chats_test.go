@@ -170,3 +170,85 @@ func TestDraftsAndCursors(t *testing.T) {
 		t.Fatal(v)
 	}
 }
+
+// TestSearchFindsWordsByTheirBeginning covers the full-text search: any
+// case in any script, "е" for "ё", several words in any order, edits
+// re-indexed, and whatever is typed read as words, never as FTS5 syntax.
+func TestSearchFindsWordsByTheirBeginning(t *testing.T) {
+	s, admin, _, _ := chatFixture(t)
+	at := time.Unix(1700005000, 0).UTC()
+	s.AddMessages(ctx, nil, []Message{
+		{ID: 100, DialogID: 1, ClientID: 501, Type: "from_client", Text: "Хочу ИПОТЕКУ на ёлочной улице", CreatedAt: at},
+		{ID: 200, DialogID: 2, ClientID: 502, Type: "from_client", Text: "Apartment near the park, 3 rooms? \"quoted\" AND-or", CreatedAt: at},
+	})
+	cases := []struct {
+		search string
+		want   []int64
+	}{
+		{"ипотек", []int64{1}},
+		{"Ипотека", nil}, // a word must begin the message's word, not differ from it
+		{"ипо", []int64{1}},
+		{"ЕЛОЧН", []int64{1}},
+		{"ёлочн", []int64{1}},
+		{"улиц ипот", []int64{1}},
+		{"apart", []int64{2}},
+		{"APARTMENT park", []int64{2}},
+		{"park apartment rooms", []int64{2}},
+		{"partment", nil}, // words match from their beginning
+		{`"quoted`, []int64{2}},
+		{"AND", []int64{2}},
+		{"NEAR(", []int64{2}},
+		{"*", nil},
+		{"ипотека квартира", nil},
+	}
+	for _, c := range cases {
+		chats, err := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: c.search})
+		if err != nil {
+			t.Fatalf("%q: %v", c.search, err)
+		}
+		if got := dialogIDs(chats); !equalIDs(got, c.want) {
+			t.Errorf("%q: got %v, want %v", c.search, got, c.want)
+		}
+	}
+	// An edit upstream replaces the words; re-reading an unchanged message
+	// keeps them.
+	s.AddMessages(ctx, nil, []Message{{ID: 100, DialogID: 1, ClientID: 501, Type: "from_client", Text: "Передумал, снимаю", CreatedAt: at}})
+	s.AddMessages(ctx, nil, []Message{{ID: 200, DialogID: 2, ClientID: 502, Type: "from_client", Text: "Apartment near the park, 3 rooms? \"quoted\" AND-or", CreatedAt: at, Read: true}})
+	for search, want := range map[string][]int64{"ипотек": nil, "передум": {1}, "apartment": {2}} {
+		chats, _ := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: search})
+		if got := dialogIDs(chats); !equalIDs(got, want) {
+			t.Errorf("after the edit, %q: got %v, want %v", search, got, want)
+		}
+	}
+}
+
+// TestSearchIndexesEarlierHistory: a database from before the search index
+// gets its messages indexed by the migration.
+func TestSearchIndexesEarlierHistory(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := seedAdmin(t, s)
+	s.UpsertDialog(ctx, Dialog{ID: 1, ClientID: 501, State: "open"})
+	s.AddMessages(ctx, nil, []Message{{ID: 10, DialogID: 1, ClientID: 501, Type: "from_client", Text: "Сколько стоит ремонт?", CreatedAt: time.Unix(1700000000, 0)}})
+	for _, q := range []string{"DROP TRIGGER message_words_insert", "DROP TRIGGER message_words_delete", "DROP TRIGGER message_words_update",
+		// SQLite 3.54 leaves the _content shadow table of a contentless_unindexed
+		// table behind on DROP; a later migration that drops the index must too.
+		"DROP TABLE message_words", "DROP TABLE IF EXISTS message_words_content", "DROP INDEX messages_unread", "PRAGMA user_version = 3"} {
+		if _, err := s.db.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	s, err = Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	chats, err := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "ремонт"})
+	if got := dialogIDs(chats); err != nil || !equalIDs(got, []int64{1}) {
+		t.Fatalf("got %v, %v", got, err)
+	}
+}

@@ -87,11 +87,31 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	s := &Store{db: db, path: path, now: time.Now}
+	if err := s.requireFullTextSearch(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// ErrNoFullTextSearch means this binary's SQLite lacks FTS5, which search
+// needs: go-sqlite3 compiles it in only with the sqlite_fts5 build tag,
+// which the scripts and the Makefile set through GOFLAGS.
+var ErrNoFullTextSearch = errors.New("this C2Desk was built without SQLite full-text search; build it with -tags sqlite_fts5 (scripts/ and make do)")
+
+func (s *Store) requireFullTextSearch(ctx context.Context) error {
+	var on bool
+	if err := s.db.QueryRowContext(ctx, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`).Scan(&on); err != nil {
+		return fmt.Errorf("open database: %w", wrap(err))
+	}
+	if !on {
+		return ErrNoFullTextSearch
+	}
+	return nil
 }
 
 // Close closes the database.
