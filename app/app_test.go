@@ -36,10 +36,10 @@ type env struct {
 
 // newEnv wires an App to a fresh database, the mock keyring and a fake
 // Chat2Desk. Retries are cut short so fault tests stay fast.
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, opts ...c2dfake.Option) *env {
 	t.Helper()
 	keyring.MockInit()
-	fake := c2dfake.New()
+	fake := c2dfake.New(opts...)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()

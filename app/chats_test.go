@@ -112,6 +112,31 @@ func TestFirstPollLoadsHistoryThenOneCallWhenNothingIsNew(t *testing.T) {
 	}
 }
 
+// TestHistoryLoadCostsOnlyListCalls: the first load reads clients, dialogs
+// and messages page by page and nothing one by one, also for closed chats
+// whose messages span several pages.
+func TestHistoryLoadCostsOnlyListCalls(t *testing.T) {
+	sc := c2dfake.Scale{Clients: 300, Messages: 3000, BigDialog: 400}
+	e := newEnv(t, c2dfake.WithScale(sc))
+	admin, err := e.app.CreateFirstAdmin(ctx, "Ольга", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Connect(ctx, c2dfake.DemoToken); err != nil {
+		t.Fatal(err)
+	}
+	before := e.fake.RequestsThisMonth()
+	res, err := e.app.Poll(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := func(n int) int { return n/pollPageSize + 1 }
+	want := pages(sc.Messages) + pages(sc.Clients) + pages(sc.Clients)
+	if res.Stored != sc.Messages || res.Calls > want || e.fake.RequestsThisMonth()-before != res.Calls {
+		t.Fatalf("history load: %+v, %d requests, want at most %d", res, e.fake.RequestsThisMonth()-before, want)
+	}
+}
+
 func TestFirstPollReachesBackHistoryDays(t *testing.T) {
 	e, admin, _, _ := agency(t)
 	e.app.cfg.HistoryDays = 2

@@ -246,8 +246,11 @@ func (a *App) resolveDialog(ctx context.Context, client *c2dapi.Client, m c2dapi
 	id := int64(m.DialogID)
 	d := storage.Dialog{ID: id, ClientID: int64(m.ClientID), ChannelID: int64(m.ChannelID), Transport: string(m.Transport), State: c2dapi.DialogOpen}
 	calls := 0
+	// During the first load the preloaded list is as fresh as it gets; after
+	// it, a dialog closed here is read again, as a new message may have
+	// reopened it.
 	got, ok := preloaded[id]
-	if !ok || closedHere {
+	if !ok || (closedHere && preloaded == nil) {
 		fetched, err := client.Dialogs.Get(ctx, m.DialogID)
 		calls++
 		var nf *c2dapi.NotFoundError

@@ -54,9 +54,7 @@ type Message struct {
 
 // UpsertClient stores a client, replacing what was known.
 func (s *Store) UpsertClient(ctx context.Context, c Client) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO clients (id, name, phone, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, updated_at = excluded.updated_at`,
-		c.ID, c.Name, c.Phone, s.now().Unix())
+	_, err := s.db.ExecContext(ctx, upsertClientSQL, clientArgs(c, s.now().Unix())...)
 	return wrap(err)
 }
 
@@ -64,15 +62,28 @@ func (s *Store) UpsertClient(ctx context.Context, c Client) error {
 func (s *Store) UpsertClients(ctx context.Context, cs []Client) error {
 	now := s.now().Unix()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, upsertClientSQL)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
 		for _, c := range cs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO clients (id, name, phone, updated_at) VALUES (?, ?, ?, ?)
-				ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, updated_at = excluded.updated_at`,
-				c.ID, c.Name, c.Phone, now); err != nil {
+			if _, err := stmt.ExecContext(ctx, clientArgs(c, now)...); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// upsertClientSQL also keeps what search compares: the name folded to
+// lower case in any script, and the phone's digits.
+const upsertClientSQL = `INSERT INTO clients (id, name, phone, search_name, phone_digits, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+	ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, search_name = excluded.search_name,
+		phone_digits = excluded.phone_digits, updated_at = excluded.updated_at`
+
+func clientArgs(c Client, now int64) []any {
+	return []any{c.ID, c.Name, c.Phone, strings.ToLower(c.Name), onlyDigits(c.Phone), now}
 }
 
 // ClientByID returns one client, or ErrNotFound.
@@ -357,14 +368,14 @@ func chatsQuery(v Viewer, f ChatFilter) (string, []any) {
 		// Names match anywhere ("ова" finds "Петрова"); message text
 		// matches words by their beginning through the full-text index.
 		args = append(args, "%"+escapeLike(strings.ToLower(q))+"%")
-		cond := `c2d_fold(COALESCE(c.name, '')) LIKE ?3 ESCAPE '\'`
+		cond := `c.search_name LIKE ?3 ESCAPE '\'`
 		if words := wordsQuery(q); words != "" {
 			args = append(args, words)
 			cond += ` OR d.id IN (SELECT dialog_id FROM message_words WHERE message_words MATCH ?` + itoa(len(args)) + `)`
 		}
 		if digits := onlyDigits(q); digits != "" {
 			args = append(args, "%"+digits+"%")
-			cond += ` OR replace(replace(replace(replace(c.phone, '+', ''), ' ', ''), '-', ''), '(', '') LIKE ?` + itoa(len(args))
+			cond += ` OR c.phone_digits LIKE ?` + itoa(len(args))
 		}
 		where = append(where, `(`+cond+`)`)
 	}

@@ -1,6 +1,9 @@
 package storage
 
 import (
+	"database/sql"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -222,33 +225,44 @@ func TestSearchFindsWordsByTheirBeginning(t *testing.T) {
 	}
 }
 
-// TestSearchIndexesEarlierHistory: a database from before the search index
-// gets its messages indexed by the migration.
+// TestSearchIndexesEarlierHistory: a database from before search had its
+// indexes gets its clients and messages indexed by the migrations.
 func TestSearchIndexesEarlierHistory(t *testing.T) {
 	dir := t.TempDir()
 	s, err := Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	admin, _ := seedAdmin(t, s)
-	s.UpsertDialog(ctx, Dialog{ID: 1, ClientID: 501, State: "open"})
-	s.AddMessages(ctx, nil, []Message{{ID: 10, DialogID: 1, ClientID: 501, Type: "from_client", Text: "Сколько стоит ремонт?", CreatedAt: time.Unix(1700000000, 0)}})
-	for _, q := range []string{"DROP TRIGGER message_words_insert", "DROP TRIGGER message_words_delete", "DROP TRIGGER message_words_update",
-		// SQLite 3.54 leaves the _content shadow table of a contentless_unindexed
-		// table behind on DROP; a later migration that drops the index must too.
-		"DROP TABLE message_words", "DROP TABLE IF EXISTS message_words_content", "DROP INDEX messages_unread", "PRAGMA user_version = 3"} {
-		if _, err := s.db.ExecContext(ctx, q); err != nil {
+	s.Close()
+	os.Remove(filepath.Join(dir, FileName))
+	db, err := sql.Open(driverName, "file:"+filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &Store{db: db, now: time.Now}
+	if err := old.migrateTo(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := seedAdmin(t, old)
+	for _, q := range []string{
+		`INSERT INTO clients (id, name, phone, updated_at) VALUES (501, 'Мария Петрова', '+7 (905) 123-45-67', 0)`,
+		`INSERT INTO dialogs (id, client_id, state, last_message_at) VALUES (1, 501, 'open', 1700000000)`,
+		`INSERT INTO messages (id, dialog_id, client_id, type, text, created_at) VALUES (10, 1, 501, 'from_client', 'Сколько стоит ремонт?', 1700000000)`,
+	} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}
 	}
-	s.Close()
+	db.Close()
 	s, err = Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	chats, err := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "ремонт"})
-	if got := dialogIDs(chats); err != nil || !equalIDs(got, []int64{1}) {
-		t.Fatalf("got %v, %v", got, err)
+	for _, search := range []string{"ремонт", "петров", "9051234567"} {
+		chats, err := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: search})
+		if got := dialogIDs(chats); err != nil || !equalIDs(got, []int64{1}) {
+			t.Errorf("%q: got %v, %v", search, got, err)
+		}
 	}
 }

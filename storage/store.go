@@ -165,10 +165,17 @@ func LatestVersion() int {
 // migrate applies the pending migrations and the installation id in one
 // transaction: a crash leaves the old schema or the new, never half.
 func (s *Store) migrate(ctx context.Context) error {
+	return s.migrateTo(ctx, LatestVersion())
+}
+
+// migrateTo applies the migrations up to version; tests build older
+// databases with it.
+func (s *Store) migrateTo(ctx context.Context, version int) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
 	}
+	ms = ms[:version]
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", wrap(err))

@@ -26,7 +26,7 @@ import (
 
 type harness struct {
 	ui    *UI
-	t     *testing.T
+	t     testing.TB
 	queue chan func()
 	fake  *c2dfake.Server
 	core  *app.App
@@ -40,7 +40,6 @@ type harness struct {
 func start(t *testing.T, demo bool, prepare func(core *app.App)) *harness {
 	t.Helper()
 	keyring.MockInit()
-	fa := test.NewTempApp(t)
 	fake := c2dfake.New()
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
@@ -58,6 +57,13 @@ func start(t *testing.T, demo bool, prepare func(core *app.App)) *harness {
 	if prepare != nil {
 		prepare(core)
 	}
+	return startOn(t, core, fake, demo)
+}
+
+// startOn builds the UI on the test driver over an app already set up.
+func startOn(t testing.TB, core *app.App, fake *c2dfake.Server, demo bool) *harness {
+	t.Helper()
+	fa := test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1024, 768))
 	h := &harness{t: t, fake: fake, core: core, win: w, queue: make(chan func(), 256)}

@@ -32,6 +32,7 @@ type Server struct {
 	monthlyQuota    int
 	writeFirst      bool
 	limiter         *rate.Limiter
+	rateLimited     int // requests refused by limiter
 	channels        []c2dapi.Channel
 	operators       []c2dapi.Operator
 	clients         []c2dapi.Customer
@@ -124,6 +125,9 @@ func (s *Server) RequestsTo(methodPath string) int {
 	defer s.mu.Unlock()
 	return s.requestsByPath[methodPath]
 }
+
+// RateLimited is how many requests were refused by SetRateLimit's limit.
+func (s *Server) RateLimited() int { s.mu.Lock(); defer s.mu.Unlock(); return s.rateLimited }
 
 // RequestsThisMonth is how many authenticated requests the account made.
 func (s *Server) RequestsThisMonth() int { s.mu.Lock(); defer s.mu.Unlock(); return s.requests }
@@ -260,6 +264,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s.limiter != nil && !s.limiter.Allow() {
+		s.rateLimited++
 		w.Header().Set("Retry-After", "1")
 		writeError(w, http.StatusTooManyRequests, "Number of API requests exceeded", nil)
 		return

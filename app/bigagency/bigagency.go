@@ -1,0 +1,132 @@
+// Package bigagency builds, for benchmarks, the database of a large agency
+// the way an office really gets one: C2Desk's own first sync from a
+// generated Chat2Desk (c2dfake at a Scale). It uses the mock keyring.
+package bigagency
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"time"
+
+	"c2desk/app"
+	"c2desk/c2dapi/c2dfake"
+	"c2desk/storage"
+
+	"github.com/zalando/go-keyring"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Agency is a connected office over a generated account: Ольга, the
+// administrator, and Марина, an agent who sees channel 101 (open to
+// everyone) and 102 (listed), not 103.
+type Agency struct {
+	Dir   string // the data folder
+	Fake  *c2dfake.Server
+	URL   string // the fake's API address
+	Store *storage.Store
+	App   *app.App
+	Admin *app.Session
+	Agent *app.Session
+	// FirstSync is how long the history load took, RequestsPerSecond
+	// permitting.
+	FirstSync time.Duration
+	// FirstSyncCalls is how many API requests it made.
+	FirstSyncCalls int
+
+	srv *httptest.Server
+}
+
+// Config tunes Build.
+type Config struct {
+	Scale c2dfake.Scale
+	// RequestsPerSecond is the client's own limit (negative: none); when
+	// positive the fake also answers 429 above it.
+	RequestsPerSecond float64
+}
+
+// Build generates the account, connects a new data folder to it, sets up
+// the office and runs the first sync.
+func Build(ctx context.Context, cfg Config) (*Agency, error) {
+	keyring.MockInit()
+	a := &Agency{Fake: c2dfake.New(c2dfake.WithScale(cfg.Scale))}
+	if cfg.RequestsPerSecond > 0 {
+		// A burst of 2 absorbs network jitter: requests sent 50 ms apart can
+		// arrive 49 ms apart.
+		a.Fake.SetRateLimit(cfg.RequestsPerSecond, 2)
+	}
+	a.srv = httptest.NewServer(a.Fake)
+	a.URL = a.srv.URL + "/v1"
+	var err error
+	if a.Dir, err = os.MkdirTemp("", "c2desk-agency-"); err != nil {
+		a.Close()
+		return nil, err
+	}
+	if err := a.build(ctx, cfg); err != nil {
+		a.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *Agency) build(ctx context.Context, cfg Config) error {
+	var err error
+	if a.Store, err = storage.Open(ctx, a.Dir); err != nil {
+		return err
+	}
+	rate := cfg.RequestsPerSecond
+	if rate <= 0 {
+		rate = -1
+	}
+	a.App = app.New(a.Store, app.Keyring{}, app.Config{APIURL: a.URL, RequestsPerSecond: rate,
+		HTTPClient: &http.Client{Timeout: time.Minute}, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost})
+	if a.Admin, err = a.App.CreateFirstAdmin(ctx, "Ольга Смирнова", ""); err != nil {
+		return err
+	}
+	if _, err = a.Admin.Connect(ctx, c2dfake.DemoToken); err != nil {
+		return err
+	}
+	if _, err = a.Admin.Sync(ctx); err != nil {
+		return err
+	}
+	agent, err := a.Admin.AddStaff(ctx, app.StaffInput{Name: "Марина Орлова", Role: storage.RoleAgent})
+	if err != nil {
+		return err
+	}
+	if err := a.Admin.SaveMapping(ctx, storage.Mapping{Owners: map[int64]int64{7: a.Admin.Staff().ID}, Default: 8}); err != nil {
+		return err
+	}
+	for _, r := range []storage.ChannelRule{
+		{ChannelID: 101, Visibility: storage.VisibleToEveryone},
+		{ChannelID: 102, Visibility: storage.VisibleToListed, Staff: []int64{agent.ID}},
+	} {
+		if err := a.Admin.SetChannelRule(ctx, r); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	res, err := a.App.Poll(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("first sync: %w", err)
+	}
+	a.FirstSync, a.FirstSyncCalls = time.Since(start), res.Calls
+	// Signing in also makes her the one the sign-in screen preselects.
+	a.Agent, err = a.App.SignIn(ctx, agent.ID, "")
+	return err
+}
+
+// Close stops the fake and removes the data folder.
+func (a *Agency) Close() {
+	if a.srv != nil {
+		a.srv.Close()
+	}
+	if a.Store != nil {
+		a.Store.Close()
+	}
+	if a.Dir != "" {
+		os.RemoveAll(a.Dir)
+	}
+}

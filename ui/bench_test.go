@@ -1,0 +1,232 @@
+package ui
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"c2desk/app"
+	"c2desk/app/bigagency"
+	"c2desk/c2dapi/c2dfake"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/zalando/go-keyring"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Speed of the window at agency scale: `make bench` prints these against
+// their goals. The big database is built once per test binary.
+var big struct {
+	once sync.Once
+	*bigagency.Agency
+	err error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if big.Agency != nil {
+		big.Close()
+	}
+	os.Exit(code)
+}
+
+func bigAgency(b *testing.B) *bigagency.Agency {
+	b.Helper()
+	big.once.Do(func() {
+		big.Agency, big.err = bigagency.Build(context.Background(), bigagency.Config{Scale: c2dfake.AgencyScale})
+	})
+	if big.err != nil {
+		b.Fatal(big.err)
+	}
+	return big.Agency
+}
+
+// signedInAgent builds the whole UI over the big database and signs in
+// Марина (preselected), up to her chat list's first page on screen.
+func signedInAgent(b *testing.B, a *bigagency.Agency) *harness {
+	h := startOn(b, a.App, a.Fake, false)
+	h.signIn()
+	h.eventually("the first page of chats", func() bool {
+		return h.ui.chats != nil && len(h.ui.chats.chats) == 100 && h.ui.chats.list.Length() == 100
+	})
+	return h
+}
+
+// BenchmarkCreate: from nothing to an agent's chat list on screen — the
+// window, the sign-in screen, signing in, the tabs and the first page of
+// 10,000 chats (after Rymdport's BenchmarkCreate).
+func BenchmarkCreate(b *testing.B) {
+	a := bigAgency(b)
+	for b.Loop() {
+		h := signedInAgent(b, a)
+		b.StopTimer()
+		h.ui.Stop()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkSentMessageAppears: from Enter in the composer to the message
+// on screen in the chat of 5,000, before any disk or network work.
+func BenchmarkSentMessageAppears(b *testing.B) {
+	a := bigAgency(b)
+	h := signedInAgent(b, a)
+	h.openChat(9001)
+	conv := h.ui.chats.conv
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		text := "Подтверждаю просмотр, " + strconv.Itoa(i)
+		conv.composer.SetText(text)
+		shown := len(conv.msgs.Objects)
+		b.StartTimer()
+		pressEnter(conv.composer, false)
+		b.StopTimer()
+		if len(conv.msgs.Objects) != shown+1 || conv.composer.Text != "" || !bubbleShows(conv.msgs.Objects[shown], text) {
+			b.Fatalf("the message did not appear at once: %d rows, composer %q", len(conv.msgs.Objects), conv.composer.Text)
+		}
+		// Let the send finish before the next, outside the measurement.
+		h.eventually("the send to finish", func() bool { return len(a.Fake.MessagesWithText(text)) == 1 && !conv.loading })
+		b.StartTimer()
+	}
+}
+
+func bubbleShows(row fyne.CanvasObject, text string) bool {
+	var found bool
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch c := o.(type) {
+		case *widget.Label:
+			found = found || c.Text == text
+		case *widget.RichText:
+			found = found || c.String() == text
+		case fyne.Widget:
+			for _, child := range test.WidgetRenderer(c).Objects() {
+				walk(child)
+			}
+		case *fyne.Container:
+			for _, child := range c.Objects {
+				walk(child)
+			}
+		}
+	}
+	walk(row)
+	return found
+}
+
+// BenchmarkMemory compares two fresh processes of this test binary: a bare
+// Fyne window with a label, and C2Desk over the big database with the
+// agent's chat list and 20 chats browsed. Both run on Fyne's test driver,
+// so the GPU driver's share, the same for both, is left out.
+func BenchmarkMemory(b *testing.B) {
+	a := bigAgency(b)
+	// Two processes are measured once, whatever b.N.
+	bare := probeMemory(b, "bare", a)
+	full := probeMemory(b, "app", a)
+	for b.Loop() {
+	}
+	b.ReportMetric(float64(full)/float64(bare), "x-bare")
+	b.ReportMetric(float64(bare)/1024, "MB-bare")
+	b.ReportMetric(float64(full)/1024, "MB-app")
+}
+
+// probeMemory runs TestMemoryProbe in a child process and returns its
+// resident memory in KiB.
+func probeMemory(b *testing.B, kind string, a *bigagency.Agency) int {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMemoryProbe$", "-test.v")
+	cmd.Env = append(os.Environ(), "C2DESK_MEMORY_PROBE="+kind, "C2DESK_PROBE_DIR="+a.Dir, "C2DESK_PROBE_URL="+a.URL)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		b.Fatalf("%s probe: %v\n%s", kind, err, out)
+	}
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		if kib, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "RSS-KiB "); ok {
+			n, err := strconv.Atoi(kib)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return n
+		}
+	}
+	b.Fatalf("%s probe printed no RSS:\n%s", kind, out)
+	return 0
+}
+
+// TestMemoryProbe is BenchmarkMemory's child; it does nothing in a normal
+// test run.
+func TestMemoryProbe(t *testing.T) {
+	kind := os.Getenv("C2DESK_MEMORY_PROBE")
+	switch kind {
+	case "":
+		t.Skip("run by BenchmarkMemory")
+	case "bare":
+		test.NewTempApp(t)
+		w := test.NewTempWindow(t, widget.NewLabel("C2Desk"))
+		w.Resize(fyne.NewSize(1024, 768))
+		w.Canvas().Refresh(w.Content())
+	case "app":
+		browseBigAgency(t, os.Getenv("C2DESK_PROBE_DIR"), os.Getenv("C2DESK_PROBE_URL"))
+	}
+	runtime.GC()
+	debug.FreeOSMemory()
+	fmt.Printf("RSS-KiB %d\n", residentKiB(t))
+}
+
+// browseBigAgency opens the big database as a second C2Desk on the same
+// account would, signs in the agent and opens 20 chats.
+func browseBigAgency(t *testing.T, dir, url string) {
+	ctx := context.Background()
+	keyring.MockInit()
+	store, err := storage.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	id, err := store.InstallationID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := keyring.Set(app.KeyringService, "token-"+id, c2dfake.DemoToken); err != nil {
+		t.Fatal(err)
+	}
+	core := app.New(store, app.Keyring{}, app.Config{APIURL: url, RequestsPerSecond: -1,
+		HTTPClient: &http.Client{Timeout: time.Minute}, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost})
+	h := startOn(t, core, nil, false)
+	h.signIn()
+	h.eventually("the chat list", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) >= 20 })
+	for i := range 20 {
+		h.openChat(h.ui.chats.chats[i].ID)
+	}
+}
+
+// residentKiB reads this process's resident set from /proc.
+func residentKiB(t *testing.T) int {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+	}
+	t.Fatal("no VmRSS in /proc/self/status")
+	return 0
+}
