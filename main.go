@@ -28,7 +28,7 @@ import (
 
 const appID = "com.c2desk.desktop"
 
-const usage = `Usage: c2desk [--data-dir DIR] [--api-url URL] [--history-days N] [--demo] [command]
+const usage = `Usage: c2desk [--data-dir DIR] [--api-url URL] [--history-days N] [--demo | --demo-agency] [command]
 
 Without a command, C2Desk opens its window.
 
@@ -50,6 +50,9 @@ type options struct {
 	dataDir string
 	apiURL  string
 	demo    bool
+	// demoAgency is the demo with a generated agency of 10,000 chats and
+	// 200,000 messages, to see C2Desk at scale.
+	demoAgency bool
 
 	historyDays int
 }
@@ -67,6 +70,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.apiURL, "api-url", c2dapi.DefaultBaseURL, "Chat2Desk API address, version included")
 	fs.IntVar(&o.historyDays, "history-days", app.DefaultHistoryDays, "how many days of chats the first load after connecting brings")
 	fs.BoolVar(&o.demo, "demo", false, "use the built-in demo Chat2Desk with sample data and a scratch database")
+	fs.BoolVar(&o.demoAgency, "demo-agency", false, "like --demo, with a big agency: 10,000 chats, 200,000 messages (the first load takes a minute)")
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -98,6 +102,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
+
+	o.demo = o.demo || o.demoAgency
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -158,7 +164,12 @@ func setup(ctx context.Context, o options) (*environment, error) {
 		}
 		env.cleanup = append(env.cleanup, func() { os.RemoveAll(scratch) })
 		dir = scratch
-		fake := c2dfake.New()
+		var fake *c2dfake.Server
+		if o.demoAgency {
+			fake = c2dfake.New(c2dfake.WithScale(c2dfake.AgencyScale))
+		} else {
+			fake = c2dfake.New()
+		}
 		fake.SetRequestsThisMonth(1834) // a believable month, not a fresh account
 		demoCtx, cancel := context.WithCancel(context.Background())
 		env.cleanup = append(env.cleanup, cancel)
@@ -194,7 +205,11 @@ func setup(ctx context.Context, o options) (*environment, error) {
 	}
 	env.cleanup = append(env.cleanup, func() { logFile.Close() })
 	logger := slog.New(slog.NewTextHandler(redactor.Writer(logFile), nil))
-	env.core = app.New(store, secrets, app.Config{APIURL: o.apiURL, Logger: logger, Redactor: redactor, HistoryDays: o.historyDays})
+	cfg := app.Config{APIURL: o.apiURL, Logger: logger, Redactor: redactor, HistoryDays: o.historyDays}
+	if o.demo {
+		cfg.RequestsPerSecond = -1 // the fake runs in this process: no tariff to spare
+	}
+	env.core = app.New(store, secrets, cfg)
 
 	if o.demo {
 		if _, err := env.core.Console().Connect(ctx, c2dfake.DemoToken); err != nil {

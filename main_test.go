@@ -140,6 +140,23 @@ func TestDemoNeedsNoToken(t *testing.T) {
 	}
 }
 
+// TestDemoAgencyIsBig: --demo-agency serves the generated agency; one day
+// of its history is already thousands of messages (the small demo has a
+// few hundred in all).
+func TestDemoAgencyIsBig(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run([]string{"--demo-agency", "--history-days", "1", "sync"}, strings.NewReader(""), &out, &errOut)
+	var n int
+	for line := range strings.SplitSeq(out.String(), "\n") {
+		if rest, ok := strings.CutPrefix(line, "Messages: "); ok {
+			fmt.Sscanf(rest, "%d", &n)
+		}
+	}
+	if code != 0 || n < 3000 {
+		t.Fatalf("%d, %d messages: %q %q", code, n, out.String(), errOut.String())
+	}
+}
+
 func TestExportImportConfig(t *testing.T) {
 	dir := t.TempDir()
 	demoFile := filepath.Join(dir, "office.json")
