@@ -86,6 +86,23 @@ func BenchmarkSearchText(b *testing.B) {
 	}
 }
 
+// BenchmarkSearchPreviews: the second step of a search, which the list
+// shows once the chats are on screen: each listed chat's newest matching
+// message, for the common word.
+func BenchmarkSearchPreviews(b *testing.B) {
+	a := bigAgency(b)
+	chats, err := a.Agent.Chats(ctx, storage.ChatFilter{Search: "ипотек", Limit: 100})
+	if err != nil || len(chats) != 100 {
+		b.Fatalf("%d chats, %v", len(chats), err)
+	}
+	for b.Loop() {
+		found, err := a.Agent.FoundMessages(ctx, chats, "ипотек")
+		if err != nil || len(found) == 0 {
+			b.Fatalf("%d found, %v", len(found), err)
+		}
+	}
+}
+
 // BenchmarkPollNothingNew: a poll when nothing is new, against the big
 // account; cpu-ms/op is this process's CPU time, the fake's included.
 func BenchmarkPollNothingNew(b *testing.B) {

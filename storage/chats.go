@@ -317,6 +317,10 @@ type Chat struct {
 	LastOperator int64
 	LastAt       time.Time
 	Unread       int
+	// Found is, in a search by words, the chat's newest message that
+	// matched, so the list can show why the chat is there (see
+	// FoundMessages); Chats leaves it empty.
+	Found string
 }
 
 // accessClause restricts dialogs (alias d) to what the viewer may see. The
@@ -349,6 +353,67 @@ func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, erro
 		out = append(out, c)
 	}
 	return out, wrap(rows.Err())
+}
+
+// foundReadLimit bounds how many matches FoundMessages reads: a common
+// word is in thousands of messages, and a chat whose newest match is older
+// than that shows its last message instead.
+const foundReadLimit = 1000
+
+// FoundMessages returns, for a search by words, the newest matching message
+// of each of the chats (dialog id -> text) that the viewer may see. It
+// reads matches newest first and stops once every chat has one: the chat
+// list is ordered by recent activity too, so that is usually soon. The
+// list shows these once it is on screen, so they do not slow the search.
+func (s *Store) FoundMessages(ctx context.Context, v Viewer, dialogIDs []int64, search string) (map[int64]string, error) {
+	words := wordsQuery(search)
+	if words == "" || len(dialogIDs) == 0 {
+		return nil, nil
+	}
+	want := make(map[int64]bool, len(dialogIDs))
+	for _, id := range dialogIDs {
+		want[id] = true
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid, dialog_id FROM message_words WHERE message_words MATCH ? ORDER BY rowid DESC LIMIT ?`,
+		words, foundReadLimit)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	var ids []int64
+	for len(want) > 0 && rows.Next() {
+		var msg, dialog int64
+		if err := rows.Scan(&msg, &dialog); err != nil {
+			rows.Close()
+			return nil, wrap(err)
+		}
+		if want[dialog] {
+			ids = append(ids, msg)
+			delete(want, dialog)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return nil, wrap(err)
+	}
+	out := make(map[int64]string, len(ids))
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	texts, err := s.db.QueryContext(ctx, `SELECT m.dialog_id, m.text FROM messages m JOIN dialogs d ON d.id = m.dialog_id
+		WHERE m.id IN (SELECT value FROM json_each(?3)) AND `+accessClause, v.Console, v.StaffID, string(list))
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer texts.Close()
+	for texts.Next() {
+		var dialog int64
+		var text string
+		if err := texts.Scan(&dialog, &text); err != nil {
+			return nil, wrap(err)
+		}
+		out[dialog] = text
+	}
+	return out, wrap(texts.Err())
 }
 
 // chatsQuery builds the chat list's query; the plan test reads it too.

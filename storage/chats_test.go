@@ -178,7 +178,7 @@ func TestDraftsAndCursors(t *testing.T) {
 // case in any script, "е" for "ё", several words in any order, edits
 // re-indexed, and whatever is typed read as words, never as FTS5 syntax.
 func TestSearchFindsWordsByTheirBeginning(t *testing.T) {
-	s, admin, _, _ := chatFixture(t)
+	s, admin, _, other := chatFixture(t)
 	at := time.Unix(1700005000, 0).UTC()
 	s.AddMessages(ctx, nil, []Message{
 		{ID: 100, DialogID: 1, ClientID: 501, Type: "from_client", Text: "Хочу ИПОТЕКУ на ёлочной улице", CreatedAt: at},
@@ -213,11 +213,37 @@ func TestSearchFindsWordsByTheirBeginning(t *testing.T) {
 			t.Errorf("%q: got %v, want %v", c.search, got, c.want)
 		}
 	}
+	found := func(v Viewer, search string, ids ...int64) map[int64]string {
+		t.Helper()
+		got, err := s.FoundMessages(ctx, v, ids, search)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := found(Viewer{StaffID: admin}, "ипот", 1); got[1] != "Хочу ИПОТЕКУ на ёлочной улице" {
+		t.Fatalf("found: %v", got)
+	}
+	// The newest matching message is shown, not the chat's last one.
+	s.AddMessages(ctx, nil, []Message{
+		{ID: 101, DialogID: 1, ClientID: 501, Type: "from_client", Text: "а ипотека под какой процент?", CreatedAt: at.Add(time.Minute)},
+		{ID: 102, DialogID: 1, ClientID: 501, Type: "from_client", Text: "жду ответа", CreatedAt: at.Add(2 * time.Minute)},
+	})
+	if got := found(Viewer{StaffID: admin}, "ипот", 1, 2); len(got) != 1 || got[1] != "а ипотека под какой процент?" {
+		t.Fatalf("found: %v", got)
+	}
+	if got := found(Viewer{StaffID: admin}, "Иван", 1); len(got) != 0 {
+		t.Fatalf("a name match shows no message: %v", got)
+	}
+	// Asking for chats one may not see gives nothing.
+	if got := found(Viewer{StaffID: other}, "apart", 2); len(got) != 0 {
+		t.Fatalf("a hidden chat's message: %v", got)
+	}
 	// An edit upstream replaces the words; re-reading an unchanged message
 	// keeps them.
 	s.AddMessages(ctx, nil, []Message{{ID: 100, DialogID: 1, ClientID: 501, Type: "from_client", Text: "Передумал, снимаю", CreatedAt: at}})
 	s.AddMessages(ctx, nil, []Message{{ID: 200, DialogID: 2, ClientID: 502, Type: "from_client", Text: "Apartment near the park, 3 rooms? \"quoted\" AND-or", CreatedAt: at, Read: true}})
-	for search, want := range map[string][]int64{"ипотек": nil, "передум": {1}, "apartment": {2}} {
+	for search, want := range map[string][]int64{"ёлочн": nil, "передум": {1}, "apartment": {2}} {
 		chats, _ := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: search})
 		if got := dialogIDs(chats); !equalIDs(got, want) {
 			t.Errorf("after the edit, %q: got %v, want %v", search, got, want)

@@ -308,3 +308,19 @@ func TestDraftStaysWithItsWriterAcrossSwitchProfile(t *testing.T) {
 		t.Fatalf("Ivan got Olga's draft %q", d)
 	}
 }
+
+// TestSearchShowsTheMatchingMessage: typing a word lists the chats where a
+// message has it, with that message as the preview, not the last one.
+func TestSearchShowsTheMatchingMessage(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.fake.ClientWrites(5001, "Нужна дача с баней у озера")
+	h.fake.ClientWrites(5001, "Жду ответа")
+	h.signIn()
+	h.eventually("the chat list", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 })
+	test.Type(h.ui.chats.search, "БАНЕ")
+	h.eventually("one found chat", func() bool { return len(h.ui.chats.chats) == 1 })
+	if c := h.ui.chats.chats[0]; c.ID != 9001 || c.LastText != "Жду ответа" {
+		t.Fatalf("found %+v", c)
+	}
+	h.eventually("the matching message as the preview", func() bool { return h.shows("Found: Нужна дача с баней у озера") })
+}
