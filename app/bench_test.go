@@ -68,8 +68,8 @@ func BenchmarkOpenChat(b *testing.B) {
 }
 
 // BenchmarkSearchText: an agent searches 200,000 messages. A rare word (a
-// street named in about 30 messages), a common one (in about 16,000), and
-// the start of a word as typed so far.
+// street named in about 30 messages), a common one (in about 16,000), the
+// start of a word as typed so far, and two words.
 func BenchmarkSearchText(b *testing.B) {
 	a := bigAgency(b)
 	for _, bc := range []struct{ name, words string }{
@@ -83,23 +83,6 @@ func BenchmarkSearchText(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-// BenchmarkSearchPreviews: the second step of a search, which the list
-// shows once the chats are on screen: each listed chat's newest matching
-// message, for the common word.
-func BenchmarkSearchPreviews(b *testing.B) {
-	a := bigAgency(b)
-	chats, err := a.Agent.Chats(ctx, storage.ChatFilter{Search: "ипотек", Limit: 100})
-	if err != nil || len(chats) != 100 {
-		b.Fatalf("%d chats, %v", len(chats), err)
-	}
-	for b.Loop() {
-		found, err := a.Agent.FoundMessages(ctx, chats, "ипотек")
-		if err != nil || len(found) == 0 {
-			b.Fatalf("%d found, %v", len(found), err)
-		}
 	}
 }
 

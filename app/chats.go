@@ -14,17 +14,6 @@ func (s *Session) Chats(ctx context.Context, f storage.ChatFilter) ([]storage.Ch
 	return s.app.store.Chats(ctx, s.viewer(), f)
 }
 
-// FoundMessages is, for chats listed by a search, each one's newest message
-// that matched the search's words (dialog id -> text), among the chats this
-// person may see.
-func (s *Session) FoundMessages(ctx context.Context, chats []storage.Chat, search string) (map[int64]string, error) {
-	ids := make([]int64, len(chats))
-	for i, c := range chats {
-		ids[i] = c.ID
-	}
-	return s.app.store.FoundMessages(ctx, s.viewer(), ids, search)
-}
-
 // Conversation is one screen of a chat: stored messages (oldest first) and
 // what is still in the outbox.
 type Conversation struct {

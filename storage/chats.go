@@ -132,11 +132,7 @@ func (s *Store) eachID(ctx context.Context, q string, ids []int64, fn func(id in
 	if len(ids) == 0 {
 		return nil
 	}
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return err
-	}
-	rows, err := s.db.QueryContext(ctx, q, string(list))
+	rows, err := s.db.QueryContext(ctx, q, idList(ids))
 	if err != nil {
 		return wrap(err)
 	}
@@ -301,8 +297,10 @@ type ChatFilter struct {
 	Mine     bool   // only chats assigned to the viewer
 	OpenOnly bool   // only open dialogs
 	Search   string // name, phone or message text
-	Limit    int
-	Offset   int
+	// IDs, when set, keeps only these dialogs.
+	IDs    []int64
+	Limit  int
+	Offset int
 }
 
 // Chat is one row of the chat list.
@@ -317,9 +315,8 @@ type Chat struct {
 	LastOperator int64
 	LastAt       time.Time
 	Unread       int
-	// Found is, in a search by words, the chat's newest message that
-	// matched, so the list can show why the chat is there (see
-	// FoundMessages); Chats leaves it empty.
+	// Found is, when the chat is listed for a message with the searched
+	// words, that message, so the list can show why the chat is there.
 	Found string
 }
 
@@ -335,7 +332,14 @@ const accessClause = `(?1 = 1 OR EXISTS (SELECT 1 FROM staff v WHERE v.id = ?2 A
 
 // Chats returns the viewer's chats, newest first.
 func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, error) {
+	if strings.TrimSpace(f.Search) != "" {
+		return s.searchChats(ctx, v, f)
+	}
 	q, args := chatsQuery(v, f)
+	return s.queryChats(ctx, q, args)
+}
+
+func (s *Store) queryChats(ctx context.Context, q string, args []any) ([]Chat, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, wrap(err)
@@ -355,94 +359,29 @@ func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, erro
 	return out, wrap(rows.Err())
 }
 
-// foundReadLimit bounds how many matches FoundMessages reads: a common
-// word is in thousands of messages, and a chat whose newest match is older
-// than that shows its last message instead.
-const foundReadLimit = 1000
-
-// FoundMessages returns, for a search by words, the newest matching message
-// of each of the chats (dialog id -> text) that the viewer may see. It
-// reads matches newest first and stops once every chat has one: the chat
-// list is ordered by recent activity too, so that is usually soon. The
-// list shows these once it is on screen, so they do not slow the search.
-func (s *Store) FoundMessages(ctx context.Context, v Viewer, dialogIDs []int64, search string) (map[int64]string, error) {
-	words := wordsQuery(search)
-	if words == "" || len(dialogIDs) == 0 {
-		return nil, nil
-	}
-	want := make(map[int64]bool, len(dialogIDs))
-	for _, id := range dialogIDs {
-		want[id] = true
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid, dialog_id FROM message_words WHERE message_words MATCH ? ORDER BY rowid DESC LIMIT ?`,
-		words, foundReadLimit)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	var ids []int64
-	for len(want) > 0 && rows.Next() {
-		var msg, dialog int64
-		if err := rows.Scan(&msg, &dialog); err != nil {
-			rows.Close()
-			return nil, wrap(err)
-		}
-		if want[dialog] {
-			ids = append(ids, msg)
-			delete(want, dialog)
-		}
-	}
-	if err := rows.Close(); err != nil {
-		return nil, wrap(err)
-	}
-	out := make(map[int64]string, len(ids))
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return nil, err
-	}
-	texts, err := s.db.QueryContext(ctx, `SELECT m.dialog_id, m.text FROM messages m JOIN dialogs d ON d.id = m.dialog_id
-		WHERE m.id IN (SELECT value FROM json_each(?3)) AND `+accessClause, v.Console, v.StaffID, string(list))
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer texts.Close()
-	for texts.Next() {
-		var dialog int64
-		var text string
-		if err := texts.Scan(&dialog, &text); err != nil {
-			return nil, wrap(err)
-		}
-		out[dialog] = text
-	}
-	return out, wrap(texts.Err())
-}
-
-// chatsQuery builds the chat list's query; the plan test reads it too.
-func chatsQuery(v Viewer, f ChatFilter) (string, []any) {
-	if f.Limit <= 0 {
-		f.Limit = 100
-	}
+// chatWhere is the conditions every chat list shares: access, and the
+// Mine and Open filters. Its arguments are ?1 and ?2.
+func chatWhere(v Viewer, f ChatFilter) ([]string, []any) {
 	where := []string{accessClause}
-	args := []any{v.Console, v.StaffID}
 	if f.Mine {
 		where = append(where, `d.assignee_staff_id = ?2`)
 	}
 	if f.OpenOnly {
 		where = append(where, `d.state = 'open'`)
 	}
-	if q := strings.TrimSpace(f.Search); q != "" {
-		// Names match anywhere ("ова" finds "Петрова"); message text
-		// matches words by their beginning through the full-text index.
-		args = append(args, "%"+escapeLike(strings.ToLower(q))+"%")
-		cond := `c.search_name LIKE ?3 ESCAPE '\'`
-		if words := wordsQuery(q); words != "" {
-			args = append(args, words)
-			cond += ` OR d.id IN (SELECT dialog_id FROM message_words WHERE message_words MATCH ?` + itoa(len(args)) + `)`
-		}
-		if digits := onlyDigits(q); digits != "" {
-			args = append(args, "%"+digits+"%")
-			cond += ` OR c.phone_digits LIKE ?` + itoa(len(args))
-		}
-		where = append(where, `(`+cond+`)`)
+	return where, []any{v.Console, v.StaffID}
+}
+
+// chatsQuery builds the chat list's query (searches build theirs in
+// search.go); the plan test reads it too.
+func chatsQuery(v Viewer, f ChatFilter) (string, []any) {
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	where, args := chatWhere(v, f)
+	if f.IDs != nil {
+		args = append(args, idList(f.IDs))
+		where = append(where, `d.id IN (SELECT value FROM json_each(?`+itoa(len(args))+`))`)
 	}
 	args = append(args, f.Limit, f.Offset)
 	n := len(args)
@@ -458,6 +397,12 @@ func chatsQuery(v Viewer, f ChatFilter) (string, []any) {
 		WHERE ` + strings.Join(where, " AND ") + `
 		ORDER BY d.last_message_at DESC, d.id DESC
 		LIMIT ?` + itoa(n-1) + ` OFFSET ?` + itoa(n), args
+}
+
+// idList is ids as the JSON array json_each reads.
+func idList(ids []int64) string {
+	b, _ := json.Marshal(ids) // a slice of integers always encodes
+	return string(b)
 }
 
 // MayView reports whether the viewer may see a dialog, by the same rule as Chats.

@@ -213,31 +213,47 @@ func TestSearchFindsWordsByTheirBeginning(t *testing.T) {
 			t.Errorf("%q: got %v, want %v", c.search, got, c.want)
 		}
 	}
-	found := func(v Viewer, search string, ids ...int64) map[int64]string {
+	first := func(v Viewer, search string) Chat {
 		t.Helper()
-		got, err := s.FoundMessages(ctx, v, ids, search)
-		if err != nil {
-			t.Fatal(err)
+		chats, err := s.Chats(ctx, v, ChatFilter{Search: search})
+		if err != nil || len(chats) == 0 {
+			t.Fatalf("%q: %v %v", search, chats, err)
 		}
-		return got
+		return chats[0]
 	}
-	if got := found(Viewer{StaffID: admin}, "ипот", 1); got[1] != "Хочу ИПОТЕКУ на ёлочной улице" {
-		t.Fatalf("found: %v", got)
+	if c := first(Viewer{StaffID: admin}, "ипот"); c.ID != 1 || c.Found != "Хочу ИПОТЕКУ на ёлочной улице" {
+		t.Fatalf("found: %+v", c)
 	}
-	// The newest matching message is shown, not the chat's last one.
+	// The newest matching message is shown, not the chat's last one, and
+	// chats come in the order of their newest match.
 	s.AddMessages(ctx, nil, []Message{
 		{ID: 101, DialogID: 1, ClientID: 501, Type: "from_client", Text: "а ипотека под какой процент?", CreatedAt: at.Add(time.Minute)},
 		{ID: 102, DialogID: 1, ClientID: 501, Type: "from_client", Text: "жду ответа", CreatedAt: at.Add(2 * time.Minute)},
+		{ID: 103, DialogID: 2, ClientID: 502, Type: "to_client", Text: "Про ипотеку расскажу завтра", CreatedAt: at.Add(time.Minute)},
 	})
-	if got := found(Viewer{StaffID: admin}, "ипот", 1, 2); len(got) != 1 || got[1] != "а ипотека под какой процент?" {
-		t.Fatalf("found: %v", got)
+	chats, _ := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "ипот"})
+	if len(chats) != 2 || chats[0].ID != 2 || chats[0].Found != "Про ипотеку расскажу завтра" ||
+		chats[1].ID != 1 || chats[1].Found != "а ипотека под какой процент?" || chats[1].LastText != "жду ответа" {
+		t.Fatalf("found: %+v", chats)
 	}
-	if got := found(Viewer{StaffID: admin}, "Иван", 1); len(got) != 0 {
-		t.Fatalf("a name match shows no message: %v", got)
+	// Name matches come first and show no message.
+	s.AddMessages(ctx, nil, []Message{{ID: 104, DialogID: 3, ClientID: 503, Type: "from_client", Text: "John is here", CreatedAt: at.Add(3 * time.Minute)}})
+	chats, _ = s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "Иван"})
+	if len(chats) != 1 || chats[0].ID != 1 || chats[0].Found != "" {
+		t.Fatalf("a name match: %+v", chats)
 	}
-	// Asking for chats one may not see gives nothing.
-	if got := found(Viewer{StaffID: other}, "apart", 2); len(got) != 0 {
-		t.Fatalf("a hidden chat's message: %v", got)
+	chats, _ = s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "john"})
+	if len(chats) != 1 || chats[0].ID != 3 || chats[0].Found != "" {
+		t.Fatalf("a name and a message match in one chat: %+v", chats)
+	}
+	// Paging goes on through the word matches.
+	chats, _ = s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "ипот", Limit: 1, Offset: 1})
+	if len(chats) != 1 || chats[0].ID != 1 {
+		t.Fatalf("second page: %+v", chats)
+	}
+	// Hidden chats stay hidden, also when found by words.
+	if chats, _ := s.Chats(ctx, Viewer{StaffID: other}, ChatFilter{Search: "ипот"}); len(chats) != 1 || chats[0].ID != 1 {
+		t.Fatalf("other agent: %+v", chats)
 	}
 	// An edit upstream replaces the words; re-reading an unchanged message
 	// keeps them.

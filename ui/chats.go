@@ -192,27 +192,6 @@ func (t *chatsTab) query(f storage.ChatFilter, appending bool) {
 		t.list.Refresh()
 		t.updateEmpty(f)
 		t.updateUnread()
-		if f.Search != "" && len(chats) > 0 {
-			t.showFound(chats, f.Search)
-		}
-	})
-}
-
-// showFound puts, once the search's chats are listed, the message that
-// matched in place of each one's last message.
-func (t *chatsTab) showFound(chats []storage.Chat, search string) {
-	background(t.u, func(ctx context.Context) (map[int64]string, error) {
-		return t.session.FoundMessages(ctx, chats, search)
-	}, func(found map[int64]string, err error) {
-		if err != nil || len(found) == 0 || strings.TrimSpace(t.search.Text) != search {
-			return
-		}
-		for i := range t.chats {
-			if text, ok := found[t.chats[i].ID]; ok {
-				t.chats[i].Found = text
-			}
-		}
-		t.list.Refresh()
 	})
 }
 

@@ -1,0 +1,190 @@
+package storage
+
+import (
+	"context"
+	"strings"
+)
+
+// searchBatch is how many chats found by words are checked for access at a
+// time while the matches are read.
+const searchBatch = 200
+
+// searchChats lists the chats a search finds, as a messenger does: first
+// the chats whose client's name or phone matches, most recently active
+// first; then the chats with a message that has the words, the newest such
+// message first, shown as the chat's Found text. Matches are read newest
+// first from the full-text index and reading stops once the page is full,
+// so a common word costs no more than a rare one.
+func (s *Store) searchChats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, error) {
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	need := f.Offset + f.Limit
+	typed := strings.TrimSpace(f.Search)
+	order, err := s.chatsByClient(ctx, v, f, typed, need)
+	if err != nil {
+		return nil, err
+	}
+	var foundIn map[int64]int64 // dialog -> the message that matched
+	if words := wordsQuery(typed); words != "" && len(order) < need {
+		if order, foundIn, err = s.appendWordMatches(ctx, v, f, words, order, need); err != nil {
+			return nil, err
+		}
+	}
+	if f.Offset >= len(order) {
+		return nil, nil
+	}
+	page := order[f.Offset:min(need, len(order))]
+	q, args := chatsQuery(v, ChatFilter{IDs: page, Limit: len(page)})
+	rows, err := s.queryChats(ctx, q, args)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]Chat, len(rows))
+	var found []int64
+	for _, c := range rows {
+		byID[c.ID] = c
+		if m, ok := foundIn[c.ID]; ok {
+			found = append(found, m)
+		}
+	}
+	err = s.eachID(ctx, `SELECT dialog_id, text FROM messages WHERE id IN (SELECT value FROM json_each(?))`, found, func(dialog int64, text string) {
+		c := byID[dialog]
+		c.Found = text
+		byID[dialog] = c
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Chat, 0, len(page))
+	for _, id := range page {
+		if c, ok := byID[id]; ok {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// chatsByClient is the viewer's chats whose client's name contains what
+// was typed (in any case) or whose phone contains its digits, up to limit.
+func (s *Store) chatsByClient(ctx context.Context, v Viewer, f ChatFilter, typed string, limit int) ([]int64, error) {
+	q, args := clientSearchQuery(v, f, typed, limit)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrap(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, wrap(rows.Err())
+}
+
+// clientSearchQuery is chatsByClient's query; the plan test reads it too.
+func clientSearchQuery(v Viewer, f ChatFilter, typed string, limit int) (string, []any) {
+	where, args := chatWhere(v, f)
+	args = append(args, "%"+escapeLike(strings.ToLower(typed))+"%")
+	cond := `c.search_name LIKE ?` + itoa(len(args)) + ` ESCAPE '\'`
+	if digits := onlyDigits(typed); digits != "" {
+		args = append(args, "%"+digits+"%")
+		cond += ` OR c.phone_digits LIKE ?` + itoa(len(args))
+	}
+	args = append(args, limit)
+	// Clients are read first (CROSS JOIN keeps that order): a name is
+	// matched anywhere in it, which no index serves, and the few chats of
+	// the clients that match are then checked for access and sorted.
+	// Reading the chats first checked access on every chat in the account.
+	return `SELECT d.id FROM clients c CROSS JOIN dialogs d ON d.client_id = c.id
+		WHERE (` + cond + `) AND ` + strings.Join(where, " AND ") + `
+		ORDER BY d.last_message_at DESC, d.id DESC LIMIT ?` + itoa(len(args)), args
+}
+
+// appendWordMatches reads the messages with the words, newest first, and
+// appends their chats that are not listed yet and that the viewer may see
+// (with the filters), until there are need chats or no more matches.
+func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, words string, order []int64, need int) ([]int64, map[int64]int64, error) {
+	listed := make(map[int64]bool, len(order))
+	for _, id := range order {
+		listed[id] = true
+	}
+	foundIn := map[int64]int64{}
+	rows, err := s.db.QueryContext(ctx, `SELECT rowid, dialog_id FROM message_words WHERE message_words MATCH ? ORDER BY rowid DESC`, words)
+	if err != nil {
+		return nil, nil, wrap(err)
+	}
+	defer rows.Close()
+	var batch []int64 // new chats in the order found, not checked yet
+	flush := func() error {
+		visible, err := s.visibleChats(ctx, v, f, batch)
+		if err != nil {
+			return err
+		}
+		for _, id := range batch {
+			if visible[id] && len(order) < need {
+				order = append(order, id)
+			} else {
+				delete(foundIn, id)
+			}
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for len(order) < need && rows.Next() {
+		var msg, dialog int64
+		if err := rows.Scan(&msg, &dialog); err != nil {
+			return nil, nil, wrap(err)
+		}
+		if listed[dialog] {
+			continue
+		}
+		listed[dialog] = true
+		foundIn[dialog] = msg
+		if batch = append(batch, dialog); len(batch) == searchBatch {
+			if err := flush(); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, wrap(err)
+	}
+	if len(batch) > 0 {
+		if err := flush(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return order, foundIn, nil
+}
+
+// visibleChats returns which of the dialogs the viewer may see, with the
+// Mine and Open filters.
+func (s *Store) visibleChats(ctx context.Context, v Viewer, f ChatFilter, ids []int64) (map[int64]bool, error) {
+	q, args := visibleQuery(v, f, ids)
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	out := make(map[int64]bool, len(ids))
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrap(err)
+		}
+		out[id] = true
+	}
+	return out, wrap(rows.Err())
+}
+
+// visibleQuery is visibleChats' query; the plan test reads it too.
+func visibleQuery(v Viewer, f ChatFilter, ids []int64) (string, []any) {
+	where, args := chatWhere(v, f)
+	args = append(args, idList(ids))
+	return `SELECT d.id FROM dialogs d WHERE d.id IN (SELECT value FROM json_each(?` + itoa(len(args)) + `)) AND ` +
+		strings.Join(where, " AND "), args
+}
