@@ -57,6 +57,7 @@ func TestChatAccess(t *testing.T) {
 		{"search by text", Viewer{StaffID: agent}, ChatFilter{Search: "квартира 2"}, nil}, // dialog 3 is hidden from him
 		{"search does not widen access", Viewer{StaffID: other}, ChatFilter{Search: "квартира"}, []int64{1}},
 		{"paging", Viewer{StaffID: admin}, ChatFilter{Limit: 2, Offset: 1}, []int64{3, 2}},
+		{"chosen chats, within access", Viewer{StaffID: other}, ChatFilter{IDs: []int64{1, 2, 3}}, []int64{1}},
 	}
 	for _, c := range cases {
 		chats, err := s.Chats(ctx, c.v, c.f)

@@ -227,13 +227,11 @@ func (t *chatsTab) open(c storage.Chat) {
 // openByID opens a chat that may not be in the loaded part of the list.
 func (t *chatsTab) openByID(id int64) {
 	background(t.u, func(ctx context.Context) (storage.Chat, error) {
-		chats, err := t.session.Chats(ctx, storage.ChatFilter{Mine: true, Limit: listPage})
-		for _, c := range chats {
-			if c.ID == id {
-				return c, err
-			}
+		chats, err := t.session.Chats(ctx, storage.ChatFilter{IDs: []int64{id}, Limit: 1})
+		if err != nil || len(chats) == 0 {
+			return storage.Chat{}, err
 		}
-		return storage.Chat{}, err
+		return chats[0], nil
 	}, func(c storage.Chat, err error) {
 		if err == nil && c.ID != 0 {
 			t.open(c)
