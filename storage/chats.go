@@ -316,8 +316,10 @@ type Chat struct {
 	LastAt       time.Time
 	Unread       int
 	// Found is, when the chat is listed for a message with the searched
-	// words, that message, so the list can show why the chat is there.
-	Found string
+	// words, that message and its time, so the list can show why the chat
+	// is there and in what order.
+	Found   string
+	FoundAt time.Time
 }
 
 // accessClause restricts dialogs (alias d) to what the viewer may see. The

@@ -234,7 +234,8 @@ func TestSearchFindsWordsByTheirBeginning(t *testing.T) {
 	})
 	chats, _ := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "ипот"})
 	if len(chats) != 2 || chats[0].ID != 2 || chats[0].Found != "Про ипотеку расскажу завтра" ||
-		chats[1].ID != 1 || chats[1].Found != "а ипотека под какой процент?" || chats[1].LastText != "жду ответа" {
+		chats[1].ID != 1 || chats[1].Found != "а ипотека под какой процент?" || chats[1].LastText != "жду ответа" ||
+		!chats[1].FoundAt.Equal(at.Add(time.Minute)) || !chats[1].LastAt.Equal(at.Add(2*time.Minute)) {
 		t.Fatalf("found: %+v", chats)
 	}
 	// Name matches come first and show no message.

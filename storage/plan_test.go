@@ -55,7 +55,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 	hot["search: found messages' texts"] = struct {
 		q    string
 		args []any
-	}{`SELECT dialog_id, text FROM messages WHERE id IN (SELECT value FROM json_each(?))`, []any{"[10, 20]"}}
+	}{`SELECT dialog_id, text, created_at FROM messages WHERE id IN (SELECT value FROM json_each(?))`, []any{"[10, 20]"}}
 	for name, h := range hot {
 		rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+h.q, h.args...)
 		if err != nil {

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"slices"
 	"strings"
 )
 
@@ -48,12 +50,7 @@ func (s *Store) searchChats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat
 			found = append(found, m)
 		}
 	}
-	err = s.eachID(ctx, `SELECT dialog_id, text FROM messages WHERE id IN (SELECT value FROM json_each(?))`, found, func(dialog int64, text string) {
-		c := byID[dialog]
-		c.Found = text
-		byID[dialog] = c
-	})
-	if err != nil {
+	if err := s.fillFound(ctx, byID, found); err != nil {
 		return nil, err
 	}
 	out := make([]Chat, 0, len(page))
@@ -62,7 +59,38 @@ func (s *Store) searchChats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat
 			out = append(out, c)
 		}
 	}
+	// Chat2Desk's message ids follow time, so the index's order is the
+	// matches' order; where they do not (imported history), the page at
+	// least is in time order.
+	first := slices.IndexFunc(out, func(c Chat) bool { return c.Found != "" })
+	if first >= 0 {
+		slices.SortStableFunc(out[first:], func(a, b Chat) int { return b.FoundAt.Compare(a.FoundAt) })
+	}
 	return out, nil
+}
+
+// fillFound sets Found and FoundAt of the chats from the matched messages.
+func (s *Store) fillFound(ctx context.Context, byID map[int64]Chat, messageIDs []int64) error {
+	if len(messageIDs) == 0 {
+		return nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT dialog_id, text, created_at FROM messages WHERE id IN (SELECT value FROM json_each(?))`, idList(messageIDs))
+	if err != nil {
+		return wrap(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var dialog int64
+		var text string
+		var at sql.NullInt64
+		if err := rows.Scan(&dialog, &text, &at); err != nil {
+			return wrap(err)
+		}
+		c := byID[dialog]
+		c.Found, c.FoundAt = text, fromUnix(at)
+		byID[dialog] = c
+	}
+	return wrap(rows.Err())
 }
 
 // chatsByClient is the viewer's chats whose client's name contains what

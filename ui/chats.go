@@ -396,7 +396,11 @@ func (t *chatsTab) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.avatar.Refresh()
 	r.initial.Refresh()
 	r.name.SetText(title)
-	r.when.SetText(shortTime(c.LastAt, time.Now()))
+	when := c.LastAt
+	if c.Found != "" {
+		when = c.FoundAt // found chats are in the order of their matching message
+	}
+	r.when.SetText(shortTime(when, time.Now()))
 	preview := strings.Join(strings.Fields(c.LastText), " ")
 	switch {
 	case c.Found != "":
