@@ -27,6 +27,11 @@ go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 step "unit tests (race detector)"
 go test -race -count=1 ./app/... ./c2dapi/... ./storage/...
 
+step "fuzzing the API decoders (a few seconds each; make fuzz runs longer)"
+for target in FuzzParseTime FuzzDecodeResponse; do
+	go test -run '^$' -fuzz "^$target\$" -fuzztime 5s ./c2dapi/
+done
+
 step "UI and command-line tests (race detector)"
 go test -race -count=1 . ./ui/...
 
