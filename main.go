@@ -164,12 +164,11 @@ func setup(ctx context.Context, o options) (*environment, error) {
 		}
 		env.cleanup = append(env.cleanup, func() { os.RemoveAll(scratch) })
 		dir = scratch
-		var fake *c2dfake.Server
+		var seed []c2dfake.Option
 		if o.demoAgency {
-			fake = c2dfake.New(c2dfake.WithScale(c2dfake.AgencyScale))
-		} else {
-			fake = c2dfake.New()
+			seed = append(seed, c2dfake.WithScale(c2dfake.AgencyScale))
 		}
+		fake := c2dfake.New(seed...)
 		fake.SetRequestsThisMonth(1834) // a believable month, not a fresh account
 		demoCtx, cancel := context.WithCancel(context.Background())
 		env.cleanup = append(env.cleanup, cancel)

@@ -3,7 +3,6 @@ package app_test
 import (
 	"context"
 	"os"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,36 +17,18 @@ import (
 
 var ctx = context.Background()
 
-// big is built once per test binary: 10,000 chats, 200,000 messages.
-var big struct {
-	once sync.Once
-	*bigagency.Agency
-	err error
-}
-
+// The big agency (bigagency.Shared: 10,000 chats, 200,000 messages) is
+// built once per test binary and removed here.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if big.Agency != nil {
-		big.Close()
-	}
+	bigagency.CloseShared()
 	os.Exit(code)
-}
-
-func bigAgency(b *testing.B) *bigagency.Agency {
-	b.Helper()
-	big.once.Do(func() {
-		big.Agency, big.err = bigagency.Build(ctx, bigagency.Config{Scale: c2dfake.AgencyScale})
-	})
-	if big.err != nil {
-		b.Fatal(big.err)
-	}
-	return big.Agency
 }
 
 // BenchmarkChatListFirstPage: the first 100 chats of an agent whose access
 // comes from channel rules, over 10,000 chats.
 func BenchmarkChatListFirstPage(b *testing.B) {
-	a := bigAgency(b)
+	a := bigagency.Shared(b)
 	for b.Loop() {
 		chats, err := a.Agent.Chats(ctx, storage.ChatFilter{Limit: 100})
 		if err != nil || len(chats) != 100 {
@@ -58,7 +39,7 @@ func BenchmarkChatListFirstPage(b *testing.B) {
 
 // BenchmarkOpenChat: the first screen (50 messages) of a chat of 5,000.
 func BenchmarkOpenChat(b *testing.B) {
-	a := bigAgency(b)
+	a := bigagency.Shared(b)
 	for b.Loop() {
 		c, err := a.Agent.Conversation(ctx, 9001, 0, 50)
 		if err != nil || len(c.Messages) != 50 {
@@ -71,7 +52,7 @@ func BenchmarkOpenChat(b *testing.B) {
 // street named in about 30 messages), a common one (in about 16,000), the
 // start of a word as typed so far, and two words.
 func BenchmarkSearchText(b *testing.B) {
-	a := bigAgency(b)
+	a := bigagency.Shared(b)
 	for _, bc := range []struct{ name, words string }{
 		{"rare", "Ботаническ"}, {"common", "ипотек"}, {"prefix", "пла"}, {"two-words", "ул садов"},
 	} {
@@ -89,7 +70,7 @@ func BenchmarkSearchText(b *testing.B) {
 // BenchmarkPollNothingNew: a poll when nothing is new, against the big
 // account; cpu-ms/op is this process's CPU time, the fake's included.
 func BenchmarkPollNothingNew(b *testing.B) {
-	a := bigAgency(b)
+	a := bigagency.Shared(b)
 	before := a.Fake.RequestsThisMonth()
 	cpu := cpuTime()
 	b.ResetTimer()
@@ -108,7 +89,7 @@ func BenchmarkPollNothingNew(b *testing.B) {
 // account took without a rate limit, against the in-process fake: what
 // the client side costs.
 func BenchmarkFirstSyncUnlimited(b *testing.B) {
-	a := bigAgency(b)
+	a := bigagency.Shared(b)
 	for b.Loop() {
 	}
 	b.ReportMetric(a.FirstSync.Seconds(), "s")

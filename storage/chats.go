@@ -112,40 +112,54 @@ func (s *Store) HasDialog(ctx context.Context, id int64) (bool, error) {
 // a page of history names up to two hundred.
 func (s *Store) KnownClients(ctx context.Context, ids []int64) (map[int64]bool, error) {
 	out := make(map[int64]bool, len(ids))
-	err := s.eachID(ctx, `SELECT id, '' FROM clients WHERE id IN (SELECT value FROM json_each(?))`, ids, func(id int64, _ string) {
+	if len(ids) == 0 {
+		return out, nil
+	}
+	known, err := s.queryIDs(ctx, `SELECT id FROM clients WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
+	for _, id := range known {
 		out[id] = true
-	})
+	}
 	return out, err
 }
 
 // DialogStates returns the state of each of the ids that is a stored dialog.
 func (s *Store) DialogStates(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := make(map[int64]string, len(ids))
-	err := s.eachID(ctx, `SELECT id, state FROM dialogs WHERE id IN (SELECT value FROM json_each(?))`, ids, func(id int64, state string) {
-		out[id] = state
-	})
-	return out, err
-}
-
-// eachID runs q with the ids as one JSON array parameter, calling fn per row.
-func (s *Store) eachID(ctx context.Context, q string, ids []int64, fn func(id int64, value string)) error {
 	if len(ids) == 0 {
-		return nil
+		return out, nil
 	}
-	rows, err := s.db.QueryContext(ctx, q, idList(ids))
+	rows, err := s.db.QueryContext(ctx, `SELECT id, state FROM dialogs WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
 	if err != nil {
-		return wrap(err)
+		return nil, wrap(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var v string
-		if err := rows.Scan(&id, &v); err != nil {
-			return wrap(err)
+		var state string
+		if err := rows.Scan(&id, &state); err != nil {
+			return nil, wrap(err)
 		}
-		fn(id, v)
+		out[id] = state
 	}
-	return wrap(rows.Err())
+	return out, wrap(rows.Err())
+}
+
+// queryIDs runs a query whose one column is an id.
+func (s *Store) queryIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrap(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, wrap(rows.Err())
 }
 
 func (s *Store) exists(ctx context.Context, q string, args ...any) (bool, error) {

@@ -97,20 +97,7 @@ func (s *Store) fillFound(ctx context.Context, byID map[int64]Chat, messageIDs [
 // was typed (in any case) or whose phone contains its digits, up to limit.
 func (s *Store) chatsByClient(ctx context.Context, v Viewer, f ChatFilter, typed string, limit int) ([]int64, error) {
 	q, args := clientSearchQuery(v, f, typed, limit)
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, wrap(err)
-		}
-		ids = append(ids, id)
-	}
-	return ids, wrap(rows.Err())
+	return s.queryIDs(ctx, q, args...)
 }
 
 // clientSearchQuery is chatsByClient's query; the plan test reads it too.
@@ -146,33 +133,36 @@ func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, w
 		return nil, nil, wrap(err)
 	}
 	defer rows.Close()
-	var batch []int64 // new chats in the order found, not checked yet
+	type match struct{ dialog, msg int64 }
+	var batch []match // new chats in the order found, not checked yet
 	flush := func() error {
-		visible, err := s.visibleChats(ctx, v, f, batch)
+		ids := make([]int64, len(batch))
+		for i, m := range batch {
+			ids[i] = m.dialog
+		}
+		visible, err := s.visibleChats(ctx, v, f, ids)
 		if err != nil {
 			return err
 		}
-		for _, id := range batch {
-			if visible[id] && len(order) < need {
-				order = append(order, id)
-			} else {
-				delete(foundIn, id)
+		for _, m := range batch {
+			if visible[m.dialog] && len(order) < need {
+				order = append(order, m.dialog)
+				foundIn[m.dialog] = m.msg
 			}
 		}
 		batch = batch[:0]
 		return nil
 	}
 	for len(order) < need && rows.Next() {
-		var msg, dialog int64
-		if err := rows.Scan(&msg, &dialog); err != nil {
+		var m match
+		if err := rows.Scan(&m.msg, &m.dialog); err != nil {
 			return nil, nil, wrap(err)
 		}
-		if listed[dialog] {
+		if listed[m.dialog] {
 			continue
 		}
-		listed[dialog] = true
-		foundIn[dialog] = msg
-		if batch = append(batch, dialog); len(batch) == searchBatch {
+		listed[m.dialog] = true
+		if batch = append(batch, m); len(batch) == searchBatch {
 			if err := flush(); err != nil {
 				return nil, nil, err
 			}
@@ -193,20 +183,12 @@ func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, w
 // Mine and Open filters.
 func (s *Store) visibleChats(ctx context.Context, v Viewer, f ChatFilter, ids []int64) (map[int64]bool, error) {
 	q, args := visibleQuery(v, f, ids)
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	out := make(map[int64]bool, len(ids))
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, wrap(err)
-		}
+	visible, err := s.queryIDs(ctx, q, args...)
+	out := make(map[int64]bool, len(visible))
+	for _, id := range visible {
 		out[id] = true
 	}
-	return out, wrap(rows.Err())
+	return out, err
 }
 
 // visibleQuery is visibleChats' query; the plan test reads it too.

@@ -13,7 +13,6 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,30 +30,12 @@ import (
 )
 
 // Speed of the window at agency scale: `make bench` prints these against
-// their goals. The big database is built once per test binary.
-var big struct {
-	once sync.Once
-	*bigagency.Agency
-	err error
-}
-
+// their goals. The big agency (bigagency.Shared) is built once per test
+// binary and removed here.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if big.Agency != nil {
-		big.Close()
-	}
+	bigagency.CloseShared()
 	os.Exit(code)
-}
-
-func bigAgency(b *testing.B) *bigagency.Agency {
-	b.Helper()
-	big.once.Do(func() {
-		big.Agency, big.err = bigagency.Build(context.Background(), bigagency.Config{Scale: c2dfake.AgencyScale})
-	})
-	if big.err != nil {
-		b.Fatal(big.err)
-	}
-	return big.Agency
 }
 
 // signedInAgent builds the whole UI over the big database and signs in
@@ -72,7 +53,7 @@ func signedInAgent(b *testing.B, a *bigagency.Agency) *harness {
 // window, the sign-in screen, signing in, the tabs and the first page of
 // 10,000 chats (after Rymdport's BenchmarkCreate).
 func BenchmarkCreate(b *testing.B) {
-	a := bigAgency(b)
+	a := bigagency.Shared(b)
 	for b.Loop() {
 		h := signedInAgent(b, a)
 		b.StopTimer()
@@ -84,7 +65,7 @@ func BenchmarkCreate(b *testing.B) {
 // BenchmarkSentMessageAppears: from Enter in the composer to the message
 // on screen in the chat of 5,000, before any disk or network work.
 func BenchmarkSentMessageAppears(b *testing.B) {
-	a := bigAgency(b)
+	a := bigagency.Shared(b)
 	h := signedInAgent(b, a)
 	h.openChat(9001)
 	conv := h.ui.chats.conv
@@ -137,7 +118,7 @@ func bubbleShows(row fyne.CanvasObject, text string) bool {
 // like-for-like window the goal is judged against. All run on Fyne's test
 // driver, so the GPU driver's share, the same for all, is left out.
 func BenchmarkMemory(b *testing.B) {
-	a := bigAgency(b)
+	a := bigagency.Shared(b)
 	// The processes are measured once, whatever b.N.
 	bare := probeMemory(b, "bare", a)
 	bareText := probeMemory(b, "bare-text", a)

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sync"
+	"testing"
 	"time"
 
 	"c2desk/app"
@@ -128,5 +130,33 @@ func (a *Agency) Close() {
 	}
 	if a.Dir != "" {
 		os.RemoveAll(a.Dir)
+	}
+}
+
+// shared is the agency at AgencyScale that Shared builds once per test
+// binary: a minute's first sync is not repeated per benchmark.
+var shared struct {
+	once sync.Once
+	*Agency
+	err error
+}
+
+// Shared returns the agency at c2dfake.AgencyScale, unthrottled, building
+// it on first use. The test binary's TestMain calls CloseShared.
+func Shared(tb testing.TB) *Agency {
+	tb.Helper()
+	shared.once.Do(func() {
+		shared.Agency, shared.err = Build(context.Background(), Config{Scale: c2dfake.AgencyScale})
+	})
+	if shared.err != nil {
+		tb.Fatal(shared.err)
+	}
+	return shared.Agency
+}
+
+// CloseShared removes the shared agency, if one was built.
+func CloseShared() {
+	if shared.Agency != nil {
+		shared.Close()
 	}
 }
