@@ -416,6 +416,37 @@ func TestOutboxRecoversAfterCrash(t *testing.T) {
 	}
 }
 
+func TestSameTextTwiceIsNotTakenForDelivered(t *testing.T) {
+	o := chatsOffice(t)
+	first, err := o.ivan.Queue(ctx, chatOn101, "Да", KindReply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.app.Deliver(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	// The second "Да" crashed after being marked sending, before its
+	// request left: the first one in the dialog must not be taken for it.
+	second, err := o.ivan.Queue(ctx, chatOn101, "Да", KindReply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.store.MarkOutbox(ctx, second.ID, storage.OutboxSending, ""); err != nil {
+		t.Fatal(err)
+	}
+	got, err := o.reopen().Deliver(ctx, second.ID)
+	if err != nil || got.State != storage.OutboxSent {
+		t.Fatalf("%+v %v", got, err)
+	}
+	if n := len(o.fake.MessagesWithText("Да")); n != 2 {
+		t.Fatalf("Chat2Desk has %d of the two messages", n)
+	}
+	again, _ := o.store.OutboxItemByID(ctx, first.ID)
+	if again.MessageID == got.MessageID {
+		t.Fatalf("both items confirmed as message %d", got.MessageID)
+	}
+}
+
 // sendDirect sends an outbox item to the fake outside the app, as the
 // crashed process did before it died.
 func sendDirect(t *testing.T, o chatOffice, it storage.OutboxItem) {

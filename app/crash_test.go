@@ -1,0 +1,469 @@
+package app
+
+import (
+	"bufio"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"c2desk/c2dapi"
+	"c2desk/c2dapi/c2dfake"
+	"c2desk/storage"
+)
+
+// The crash test: a child process (this test binary, running
+// TestCrashChild) sends messages through the app layer against a fake
+// Chat2Desk that lives in the parent, and is killed with SIGKILL at a chosen
+// or random moment. After every kill the database must pass SQLite's
+// integrity check, every message the child had queued must still be in the
+// outbox, and Chat2Desk must hold no message twice. A last child without a
+// kill sends what waits; then every queued message is in Chat2Desk exactly
+// once.
+
+const crashChildEnv = "C2DESK_CRASH_CHILD"
+
+// crashPlan is what one child does; the parent writes it to the child's
+// standard input.
+type crashPlan struct {
+	Dir      string
+	APIURL   string
+	Token    string
+	Staff    int64
+	Dialogs  []int64
+	Round    int
+	Messages int
+	StopAt   string // a crashPoint name, or "" for none
+	StopAtK  int    // at which message of the round (1-based)
+	// History makes the child load the message history instead of sending.
+	History bool
+}
+
+// repeatedText is sent now and then by every round, so that a message with
+// the same text as an earlier one is never taken for it.
+const repeatedText = "Спасибо, записал!"
+
+func crashText(round, k int) string {
+	if k%4 == 0 {
+		return repeatedText
+	}
+	return fmt.Sprintf("Раунд %d, сообщение %d", round, k)
+}
+
+// The moments a round's kill aims at. The two "request" ones are taken in
+// the parent's HTTP server: the child is killed before Chat2Desk acts on
+// the request, or after it acted but before the answer leaves.
+var crashModes = []string{
+	"before-outbox-write", "after-outbox-write", "before-request",
+	"request-lost", "answer-lost", "before-commit", "random", "random",
+}
+
+func TestCrashChild(t *testing.T) {
+	if os.Getenv(crashChildEnv) == "" {
+		t.Skip("run by TestKillNineNeverLosesOrDuplicates")
+	}
+	var p crashPlan
+	if err := json.NewDecoder(os.Stdin).Decode(&p); err != nil {
+		t.Fatal(err)
+	}
+	say := func(format string, args ...any) { fmt.Fprintf(os.Stdout, format+"\n", args...) }
+	current := 0
+	crashPoint = func(name string) {
+		if name == p.StopAt && current == p.StopAtK {
+			say("at %s", name)
+			time.Sleep(time.Hour) // the parent kills the process now
+		}
+	}
+	store, err := storage.Open(ctx, p.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := &Memory{}
+	a := New(store, secrets, Config{APIURL: p.APIURL, RequestsPerSecond: -1, HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	acc, err := a.account(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets.Set(acc, p.Token)
+	say("started")
+	if p.History {
+		res, err := a.Poll(ctx, nil)
+		if err != nil {
+			t.Fatalf("history: %v", err)
+		}
+		say("loaded %d", res.Stored)
+		return
+	}
+	if _, err := a.DeliverPending(ctx); err != nil {
+		t.Fatalf("recovery: %v", err)
+	}
+	s, err := a.SignIn(ctx, p.Staff, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 1; k <= p.Messages; k++ {
+		current = k
+		text := crashText(p.Round, k)
+		it, err := s.Queue(ctx, p.Dialogs[k%len(p.Dialogs)], text, KindReply)
+		if err != nil {
+			t.Fatalf("queue: %v", err)
+		}
+		say("queued %d %s", it.ID, text)
+		if _, err := a.Deliver(ctx, it.ID); err != nil {
+			t.Fatalf("deliver: %v", err)
+		}
+		if k%2 == 0 {
+			if _, err := a.Poll(ctx, nil); err != nil {
+				t.Fatalf("poll: %v", err)
+			}
+		}
+	}
+	say("done")
+}
+
+// crashParent runs the children and kills them.
+type crashParent struct {
+	t     *testing.T
+	o     chatOffice
+	url   string
+	mu    sync.Mutex
+	child *exec.Cmd
+	// In the "request" modes, the n-th message sent in the round kills it.
+	requestMode string
+	requestsTo  int
+	killed      bool
+}
+
+// ServeHTTP passes requests to the fake, killing the child around the
+// chosen message send.
+func (c *crashParent) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/messages") {
+		c.o.fake.ServeHTTP(w, r)
+		return
+	}
+	c.mu.Lock()
+	mode := ""
+	if c.requestMode != "" && !c.killed {
+		if c.requestsTo--; c.requestsTo == 0 {
+			mode, c.killed = c.requestMode, true
+		}
+	}
+	c.mu.Unlock()
+	switch mode {
+	case "request-lost":
+		c.kill()
+	case "answer-lost":
+		c.o.fake.ServeHTTP(httptest.NewRecorder(), r)
+		c.kill()
+	default:
+		c.o.fake.ServeHTTP(w, r)
+	}
+}
+
+func (c *crashParent) kill() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.killed = true
+	if c.child != nil && c.child.Process != nil {
+		c.child.Process.Kill() // SIGKILL: nothing runs in the child after it
+	}
+}
+
+// round runs one child and returns the outbox ids and texts it reported as
+// queued, and whether it was killed.
+func (c *crashParent) round(p crashPlan, randomKill time.Duration) (queued map[int64]string, killed bool) {
+	t := c.t
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), crashChildEnv+"=1")
+	plan, _ := json.Marshal(p)
+	cmd.Stdin = strings.NewReader(string(plan))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	c.mu.Lock()
+	c.child, c.killed = cmd, false
+	c.mu.Unlock()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if randomKill > 0 {
+		timer := time.AfterFunc(randomKill, c.kill)
+		defer timer.Stop()
+	}
+	guard := time.AfterFunc(60*time.Second, c.kill)
+	defer guard.Stop()
+	queued = map[int64]string{}
+	var transcript []string
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		line := lines.Text()
+		transcript = append(transcript, line)
+		switch {
+		case strings.HasPrefix(line, "at "):
+			c.kill()
+		case strings.HasPrefix(line, "queued "):
+			f := strings.SplitN(line, " ", 3)
+			id, _ := strconv.ParseInt(f[1], 10, 64)
+			queued[id] = f[2]
+		}
+	}
+	io.Copy(io.Discard, out)
+	err = cmd.Wait()
+	c.mu.Lock()
+	killed = c.killed
+	c.child = nil
+	c.mu.Unlock()
+	if !killed && err != nil {
+		t.Fatalf("round %d: the child failed on its own: %v\n%s\n%s", p.Round, err, strings.Join(transcript, "\n"), stderr.String())
+	}
+	if p.StopAt != "" && !killed {
+		t.Fatalf("round %d: the child never reached %s\n%s", p.Round, p.StopAt, strings.Join(transcript, "\n"))
+	}
+	return queued, killed
+}
+
+type outboxRow struct {
+	id, messageID int64
+	text, state   string
+}
+
+// checkDatabase runs SQLite's integrity check on the file the child left
+// and returns its outbox.
+func checkDatabase(t *testing.T, path string) []outboxRow {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var res string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil || res != "ok" {
+		t.Fatalf("integrity check: %q %v", res, err)
+	}
+	var migrated bool
+	if err := db.QueryRow(`SELECT count(*) > 0 FROM sqlite_master WHERE name = 'outbox'`).Scan(&migrated); err != nil {
+		t.Fatal(err)
+	}
+	if !migrated {
+		return nil // killed before the first migration committed: an empty file
+	}
+	rows, err := db.Query(`SELECT id, COALESCE(message_id, 0), text, state FROM outbox ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []outboxRow
+	for rows.Next() {
+		var r outboxRow
+		if err := rows.Scan(&r.id, &r.messageID, &r.text, &r.state); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
+	}
+	// The full-text index is whole too.
+	if _, err := db.Exec(`INSERT INTO message_words (message_words) VALUES ('integrity-check')`); err != nil {
+		t.Fatalf("search index: %v", err)
+	}
+	var badKeys int
+	if err := db.QueryRow(`SELECT count(*) FROM pragma_foreign_key_check`).Scan(&badKeys); err != nil || badKeys != 0 {
+		t.Fatalf("%d broken references (%v)", badKeys, err)
+	}
+	// A confirmed item's message is stored with it.
+	var orphans int
+	if err := db.QueryRow(`SELECT count(*) FROM outbox o WHERE o.state = 'sent'
+		AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = o.message_id AND m.text = o.text)`).Scan(&orphans); err != nil || orphans != 0 {
+		t.Fatalf("%d sent items without their message (%v)", orphans, err)
+	}
+	return out
+}
+
+// checkNoneTwice compares Chat2Desk with the outbox: no text more often
+// than it was queued, every confirmed item its own message with its text.
+func checkNoneTwice(t *testing.T, fake *c2dfake.Server, outbox []outboxRow, round int) (inFake map[string]int) {
+	t.Helper()
+	byID := map[c2dapi.ID]string{}
+	inFake = map[string]int{}
+	for _, m := range fake.Messages() {
+		text := string(m.Text)
+		if strings.HasPrefix(text, "Раунд ") || text == repeatedText {
+			inFake[text]++
+			byID[m.ID] = text
+		}
+	}
+	queued := map[string]int{}
+	owner := map[int64]int64{}
+	for _, r := range outbox {
+		queued[r.text]++
+		if r.state != storage.OutboxSent {
+			continue
+		}
+		if byID[c2dapi.ID(r.messageID)] != r.text {
+			t.Fatalf("round %d: item %d confirmed as message %d, which Chat2Desk has as %q", round, r.id, r.messageID, byID[c2dapi.ID(r.messageID)])
+		}
+		if other, taken := owner[r.messageID]; taken {
+			t.Fatalf("round %d: items %d and %d both confirmed as message %d", round, other, r.id, r.messageID)
+		}
+		owner[r.messageID] = r.id
+	}
+	for text, n := range inFake {
+		if n > queued[text] {
+			t.Fatalf("round %d: Chat2Desk has %q %d times, queued %d times", round, text, n, queued[text])
+		}
+	}
+	return inFake
+}
+
+func TestKillNineNeverLosesOrDuplicates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("200 child processes")
+	}
+	rounds := 200
+	if n, err := strconv.Atoi(os.Getenv("C2DESK_CRASH_ROUNDS")); err == nil {
+		rounds = n
+	}
+	o := chatsOffice(t)
+	if len(o.fake.MessagesWithText(repeatedText)) != 0 {
+		t.Fatal("the seed already has the repeated text")
+	}
+	c := &crashParent{t: t, o: o}
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	o.store.Close() // the children own the database now
+	dbPath := filepath.Join(o.dir, storage.FileName)
+	plan := crashPlan{Dir: o.dir, APIURL: srv.URL + "/v1", Token: c2dfake.DemoToken, Staff: o.ivan.Staff().ID,
+		Dialogs: []int64{chatOn101, 9004, 9007}}
+
+	rng := rand.New(rand.NewPCG(6, uint64(rounds)))
+	everQueued := map[int64]string{}
+	kills := map[string]int{}
+	for r := 1; r <= rounds; r++ {
+		p := plan
+		p.Round, p.Messages = r, 4
+		mode := crashModes[r%len(crashModes)]
+		var randomKill time.Duration
+		c.mu.Lock()
+		c.requestMode, c.requestsTo = "", 0
+		switch mode {
+		case "random":
+			// A child lives a few tens of milliseconds: anywhere in it.
+			randomKill = time.Duration(500+rng.IntN(30000)) * time.Microsecond
+		case "request-lost", "answer-lost":
+			c.requestMode, c.requestsTo = mode, 1+rng.IntN(p.Messages)
+		default:
+			p.StopAt, p.StopAtK = mode, 1+rng.IntN(p.Messages)
+		}
+		c.mu.Unlock()
+		queued, killed := c.round(p, randomKill)
+		if killed {
+			kills[mode]++
+		}
+		for id, text := range queued {
+			everQueued[id] = text
+		}
+		outbox := checkDatabase(t, dbPath)
+		inOutbox := map[int64]string{}
+		for _, row := range outbox {
+			inOutbox[row.id] = row.text
+		}
+		for id, text := range everQueued {
+			if inOutbox[id] != text {
+				t.Fatalf("round %d (%s): queued item %d %q is gone from the outbox", r, mode, id, text)
+			}
+		}
+		checkNoneTwice(t, o.fake, outbox, r)
+	}
+	t.Logf("kills by moment: %v", kills)
+	for _, mode := range crashModes {
+		if kills[mode] == 0 {
+			t.Fatalf("no round was killed at %s: %v", mode, kills)
+		}
+	}
+
+	// A last start without a kill sends whatever waits.
+	p := plan
+	p.Round = rounds + 1
+	if _, killed := c.round(p, 0); killed {
+		t.Fatal("the last child was killed")
+	}
+	outbox := checkDatabase(t, dbPath)
+	inFake := checkNoneTwice(t, o.fake, outbox, rounds+1)
+	queued := map[string]int{}
+	for _, row := range outbox {
+		if row.state != storage.OutboxSent {
+			t.Fatalf("after the last start item %d %q is %s", row.id, row.text, row.state)
+		}
+		queued[row.text]++
+	}
+	for text, n := range queued {
+		if inFake[text] != n {
+			t.Fatalf("%q queued %d times, in Chat2Desk %d times", text, n, inFake[text])
+		}
+	}
+	t.Logf("%d rounds, %d messages queued, all in Chat2Desk once", rounds, len(outbox))
+}
+
+// Power loss, as near as a test gets: the history load writes pages of
+// messages, their search index and the cursor, and is killed at random
+// moments. The database must pass the integrity checks after every kill,
+// and the next start must go on to the same result as an undisturbed load.
+func TestKillNineDuringHistoryLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("child processes")
+	}
+	fake := c2dfake.New(c2dfake.WithScale(c2dfake.Scale{Clients: 600, Messages: 12_000, BigDialog: 800}))
+	c := &crashParent{t: t, o: chatOffice{env: &env{fake: fake}}}
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	rng := rand.New(rand.NewPCG(6, 12))
+	kills := 0
+	// Five fresh databases, each killed three times while loading, then
+	// loaded to the end.
+	for group := 1; group <= 5; group++ {
+		dir := t.TempDir()
+		path := filepath.Join(dir, storage.FileName)
+		p := crashPlan{Dir: dir, APIURL: srv.URL + "/v1", Token: c2dfake.DemoToken, History: true}
+		for r := 1; r <= 3; r++ {
+			p.Round = r
+			if _, killed := c.round(p, time.Duration(10+rng.IntN(150*r))*time.Millisecond); killed {
+				kills++
+			}
+			checkDatabase(t, path)
+		}
+		p.Round = 4
+		if _, killed := c.round(p, 0); killed {
+			t.Fatal("the last load was killed")
+		}
+		checkDatabase(t, path)
+		db, err := sql.Open("sqlite3", "file:"+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int
+		err = db.QueryRow(`SELECT count(*) FROM messages`).Scan(&got)
+		db.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := len(fake.Messages()); got != want {
+			t.Fatalf("after %d kills the database has %d messages, Chat2Desk %d", kills, got, want)
+		}
+	}
+	t.Logf("%d of 15 loads killed", kills)
+	if kills < 10 {
+		t.Fatalf("only %d of 15 loads were killed", kills)
+	}
+}
