@@ -27,6 +27,8 @@ const (
 	MsgDiskFull     = "The disk is full. Free some space and try again; nothing was lost."
 	MsgTooNew       = "This data was written by a newer C2Desk. Install the newer version to open it."
 	MsgCancelled    = "Stopped."
+	MsgOperatorGone = "Chat2Desk no longer has the operator this message would go out under. An administrator should load the operators again in the Operators tab; then press Retry."
+	MsgClientGone   = "Chat2Desk no longer has this client: it may have been deleted there. The chat stays here for reference."
 	MsgUnknown      = "Something went wrong. Try again; if it repeats, contact support and attach the log file."
 )
 
@@ -61,6 +63,10 @@ func explainKey(err error) string {
 		return MsgAuth
 	case errors.As(err, &nf):
 		return MsgNotFound
+	case errors.As(err, &invalid) && invalid.Fields["operator_id"] != nil:
+		return MsgOperatorGone
+	case errors.As(err, &invalid) && invalid.Fields["client_id"] != nil:
+		return MsgClientGone
 	case errors.As(err, &invalid):
 		return MsgValidation
 	case errors.As(err, &server):
@@ -86,7 +92,7 @@ func explainKey(err error) string {
 // Messages lists every sentence Explain can return, for translation checks.
 func Messages() []string {
 	return []string{MsgEmptyToken, MsgTokenFormat, MsgAuth, MsgRateLimit, MsgQuota, MsgTimeout, MsgNetwork, MsgServer,
-		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown,
+		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone,
 		MsgNotAllowed, MsgWrongPIN, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,
 		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole,
 		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,

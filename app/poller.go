@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 	"time"
+
+	"c2desk/c2dapi"
 )
 
 // Poller keeps the database current in the background: it sends what
@@ -81,6 +84,13 @@ func (p *Poller) run(ctx context.Context) {
 		case <-wait:
 		}
 	}
+}
+
+// NeedsNewToken reports whether err means Chat2Desk refused the stored
+// token: nothing works until an admin enters a new one.
+func NeedsNewToken(err error) bool {
+	var auth *c2dapi.AuthError
+	return errors.As(err, &auth)
 }
 
 // round sends the outbox, then polls.

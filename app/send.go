@@ -58,11 +58,16 @@ func (s *Session) Queue(ctx context.Context, dialogID int64, text, kind string) 
 
 // operatorForSending resolves the operator now, not when the mapping was saved.
 func (s *Session) operatorForSending(ctx context.Context) (int64, error) {
-	ops, err := s.app.store.Operators(ctx)
+	return s.app.operatorFor(ctx, s.staff.ID)
+}
+
+// operatorFor is the operator a staff member's messages go out under now.
+func (a *App) operatorFor(ctx context.Context, staffID int64) (int64, error) {
+	ops, err := a.store.Operators(ctx)
 	if err != nil {
 		return 0, err
 	}
-	m, err := s.app.store.LoadMapping(ctx)
+	m, err := a.store.LoadMapping(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -70,7 +75,7 @@ func (s *Session) operatorForSending(ctx context.Context) (int64, error) {
 	for _, o := range ops {
 		byID[o.ID] = o
 	}
-	if op, _, ok := ResolveOperator(s.staff.ID, m, byID); ok {
+	if op, _, ok := ResolveOperator(staffID, m, byID); ok {
 		return op, nil
 	}
 	if len(ops) == 0 {
@@ -136,8 +141,14 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 	})
 	if err != nil {
 		state := storage.OutboxFailed
-		if unclear(err) {
+		var busy *c2dapi.RateLimitError
+		switch {
+		case unclear(err):
 			state = storage.OutboxUnclear
+		case errors.As(err, &busy):
+			// Not accepted, so safe to send again: the next round does,
+			// once the limit allows, without the user retrying.
+			state = storage.OutboxQueued
 		}
 		a.log.Warn("send failed", "outbox", it.ID, "state", state, "err", err)
 		if mErr := a.store.MarkOutbox(context.WithoutCancel(ctx), it.ID, state, Explain(err)); mErr != nil {
@@ -286,6 +297,20 @@ func (s *Session) Retry(ctx context.Context, outboxID int64) (storage.OutboxItem
 	}
 	if _, err := s.viewDialog(ctx, it.DialogID); err != nil {
 		return it, err
+	}
+	// A refused message goes out under whom its author sends as now: the
+	// refusal may have been an operator removed in Chat2Desk since. An
+	// unclear one keeps its operator, by which it is looked for.
+	if it.State == storage.OutboxFailed {
+		op, err := s.app.operatorFor(ctx, it.Author)
+		if err != nil {
+			return it, err
+		}
+		if op != it.OperatorID {
+			if err := s.app.store.SetOutboxOperator(ctx, it.ID, op); err != nil {
+				return it, err
+			}
+		}
 	}
 	return s.app.Deliver(ctx, outboxID)
 }

@@ -84,10 +84,10 @@ func (s *Session) Sync(ctx context.Context) (SyncResult, error) {
 		return res, err
 	}
 	res.Skipped = badC + badO
-	if res.Channels, err = s.app.store.SyncChannels(ctx, chans); err != nil {
+	if res.Channels, err = s.app.store.SyncChannels(ctx, chans, badC == 0); err != nil {
 		return res, fmt.Errorf("save channels: %w", err)
 	}
-	if res.Operators, err = s.app.store.SyncOperators(ctx, ops); err != nil {
+	if res.Operators, err = s.app.store.SyncOperators(ctx, ops, badO == 0); err != nil {
 		return res, fmt.Errorf("save operators: %w", err)
 	}
 	s.app.log.Info("sync done", "channels", res.Channels.Total(), "operators", res.Operators.Total(), "skipped", res.Skipped)
@@ -104,7 +104,7 @@ func (s *Session) LoadChannels(ctx context.Context) (storage.Changes, int, error
 	if err != nil {
 		return storage.Changes{}, 0, err
 	}
-	ch, err := s.app.store.SyncChannels(ctx, chans)
+	ch, err := s.app.store.SyncChannels(ctx, chans, bad == 0)
 	return ch, bad, err
 }
 
@@ -118,7 +118,7 @@ func (s *Session) LoadOperators(ctx context.Context) (storage.Changes, int, erro
 	if err != nil {
 		return storage.Changes{}, 0, err
 	}
-	ch, err := s.app.store.SyncOperators(ctx, ops)
+	ch, err := s.app.store.SyncOperators(ctx, ops, bad == 0)
 	return ch, bad, err
 }
 

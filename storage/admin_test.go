@@ -14,10 +14,10 @@ func seedAdmin(t *testing.T, s *Store) (admin, agent int64) {
 	if agent, err = s.CreateStaff(ctx, Staff{Name: "Ivan", Role: RoleAgent, Active: true}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SyncChannels(ctx, []Channel{{ID: 101, Name: "A"}, {ID: 102, Name: "B"}}); err != nil {
+	if _, err := s.SyncChannels(ctx, []Channel{{ID: 101, Name: "A"}, {ID: 102, Name: "B"}}, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SyncOperators(ctx, []Operator{{ID: 7, FirstName: "O"}, {ID: 8, FirstName: "Office"}}); err != nil {
+	if _, err := s.SyncOperators(ctx, []Operator{{ID: 7, FirstName: "O"}, {ID: 8, FirstName: "Office"}}, true); err != nil {
 		t.Fatal(err)
 	}
 	return admin, agent

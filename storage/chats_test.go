@@ -15,7 +15,7 @@ func chatFixture(t *testing.T) (*Store, int64, int64, int64) {
 	s := openTemp(t)
 	admin, agent := seedAdmin(t, s)
 	other, _ := s.CreateStaff(ctx, Staff{Name: "Other", Role: RoleAgent, Active: true})
-	s.SyncChannels(ctx, []Channel{{ID: 101, Name: "A"}, {ID: 102, Name: "B"}, {ID: 103, Name: "C"}})
+	s.SyncChannels(ctx, []Channel{{ID: 101, Name: "A"}, {ID: 102, Name: "B"}, {ID: 103, Name: "C"}}, true)
 	s.SetChannelRule(ctx, ChannelRule{ChannelID: 101, Visibility: VisibleToEveryone})
 	s.SetChannelRule(ctx, ChannelRule{ChannelID: 102, Visibility: VisibleToListed, Staff: []int64{agent}})
 	base := time.Unix(1700000000, 0).UTC()

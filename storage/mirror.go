@@ -61,7 +61,9 @@ type mirror[T any] struct {
 // syncMirror makes a table match what Chat2Desk returned, in one
 // transaction. Records gone upstream are kept and marked removed, with their
 // history, so nothing an admin set up silently disappears.
-func syncMirror[T any](ctx context.Context, s *Store, m mirror[T], upstream []T) (Changes, error) {
+// When the list is not complete (Chat2Desk sent records that could not be
+// read), nothing is marked removed: the unreadable one may be any of them.
+func syncMirror[T any](ctx context.Context, s *Store, m mirror[T], upstream []T, complete bool) (Changes, error) {
 	now := s.now().Unix()
 	var ch Changes
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -99,7 +101,7 @@ func syncMirror[T any](ctx context.Context, s *Store, m mirror[T], upstream []T)
 			}
 		}
 		for _, old := range before {
-			if !seen[m.id(old)] && m.removedAt(old).IsZero() {
+			if complete && !seen[m.id(old)] && m.removedAt(old).IsZero() {
 				ch.Gone++
 				if _, err := tx.ExecContext(ctx, m.markGone, now, m.id(old)); err != nil {
 					return err
@@ -156,9 +158,10 @@ func writeTransports(ctx context.Context, tx *sql.Tx, c Channel) error {
 }
 
 // SyncChannels makes the channel mirror match Chat2Desk. New channels get
-// the "admins only" rule until an admin sets one.
-func (s *Store) SyncChannels(ctx context.Context, upstream []Channel) (Changes, error) {
-	return syncMirror(ctx, s, channelMirror, upstream)
+// the "admins only" rule until an admin sets one. complete says upstream is
+// the whole list, so channels missing from it are gone.
+func (s *Store) SyncChannels(ctx context.Context, upstream []Channel, complete bool) (Changes, error) {
+	return syncMirror(ctx, s, channelMirror, upstream, complete)
 }
 
 // Channels returns every mirrored channel, removed ones included, by name.
@@ -240,9 +243,10 @@ var operatorMirror = mirror[Operator]{
 }
 
 // SyncOperators makes the operator mirror match Chat2Desk; operators gone
-// upstream are kept and marked removed so their mapping stays explainable.
-func (s *Store) SyncOperators(ctx context.Context, upstream []Operator) (Changes, error) {
-	return syncMirror(ctx, s, operatorMirror, upstream)
+// upstream are kept and marked removed so their mapping stays explainable;
+// complete says as for SyncChannels.
+func (s *Store) SyncOperators(ctx context.Context, upstream []Operator, complete bool) (Changes, error) {
+	return syncMirror(ctx, s, operatorMirror, upstream, complete)
 }
 
 // Operators returns every mirrored operator, removed ones included.

@@ -59,6 +59,13 @@ func (s *Store) MarkOutbox(ctx context.Context, id int64, state, lastError strin
 	return wrap(err)
 }
 
+// SetOutboxOperator changes the operator an unsent item goes out under.
+func (s *Store) SetOutboxOperator(ctx context.Context, id, operatorID int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET operator_id = ?, updated_at = ? WHERE id = ? AND state != 'sent'`,
+		nullID(operatorID), s.now().Unix(), id)
+	return wrap(err)
+}
+
 // ConfirmSent records Chat2Desk's confirmation: the outbox item becomes
 // sent and the message is stored with its author, in one transaction.
 func (s *Store) ConfirmSent(ctx context.Context, outboxID int64, m Message) error {

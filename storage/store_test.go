@@ -129,7 +129,7 @@ func TestSyncChannels(t *testing.T) {
 		{ID: 101, Name: "Новостройки", Phone: "73222233223", Transports: []string{"telegram", "whatsapp"}},
 		{ID: 102, Name: "Аренда", Transports: []string{"vk"}},
 	}
-	ch, err := s.SyncChannels(ctx, first)
+	ch, err := s.SyncChannels(ctx, first, true)
 	if err != nil || ch != (Changes{New: 2}) {
 		t.Fatalf("first: %+v %v", ch, err)
 	}
@@ -138,7 +138,7 @@ func TestSyncChannels(t *testing.T) {
 		{ID: 101, Name: "Новостройки", Phone: "73222233223", Transports: []string{"telegram", "whatsapp", "viber"}},
 		{ID: 103, Name: "Коммерция", Transports: []string{"email"}},
 	}
-	ch, err = s.SyncChannels(ctx, second)
+	ch, err = s.SyncChannels(ctx, second, true)
 	if err != nil || ch != (Changes{New: 1, Updated: 1, Gone: 1}) {
 		t.Fatalf("second: %+v %v", ch, err)
 	}
@@ -165,7 +165,7 @@ func TestSyncChannels(t *testing.T) {
 		t.Errorf("new channel rule %q, want admins only", vis)
 	}
 	// The channel comes back upstream: no longer removed.
-	ch, _ = s.SyncChannels(ctx, append(second, first[1]))
+	ch, _ = s.SyncChannels(ctx, append(second, first[1]), true)
 	if ch != (Changes{Updated: 1, Unchanged: 2}) {
 		t.Fatalf("third: %+v", ch)
 	}
@@ -177,11 +177,11 @@ func TestSyncOperators(t *testing.T) {
 		{ID: 7, FirstName: "Ольга", LastName: "Смирнова", Role: "admin", Online: true, LastVisit: time.Unix(1700000000, 0).UTC()},
 		{ID: 10, FirstName: "Пётр", Role: "disabled"},
 	}
-	if ch, err := s.SyncOperators(ctx, ops); err != nil || ch.New != 2 {
+	if ch, err := s.SyncOperators(ctx, ops, true); err != nil || ch.New != 2 {
 		t.Fatalf("%+v %v", ch, err)
 	}
 	ops[0].Online = false // online flips do not count as an update
-	ch, err := s.SyncOperators(ctx, ops[:1])
+	ch, err := s.SyncOperators(ctx, ops[:1], true)
 	if err != nil || ch != (Changes{Unchanged: 1, Gone: 1}) {
 		t.Fatalf("%+v %v", ch, err)
 	}
@@ -203,7 +203,7 @@ func TestDiskFullIsReported(t *testing.T) {
 	for i := range big {
 		big[i] = Channel{ID: int64(i + 1), Name: strings.Repeat("канал ", 50), Transports: []string{"telegram"}}
 	}
-	_, err := s.SyncChannels(ctx, big)
+	_, err := s.SyncChannels(ctx, big, true)
 	if !errors.Is(err, ErrDiskFull) {
 		t.Fatalf("got %v", err)
 	}

@@ -46,6 +46,7 @@ type chatsTab struct {
 	empty       *widget.Label
 	banner      *fyne.Container
 	bannerText  *widget.Label
+	newToken    *widget.Button
 	history     *fyne.Container
 	historyText *widget.Label
 	searchWait  *time.Timer
@@ -90,7 +91,11 @@ func newChatsTab(u *UI) *chatsTab {
 			u.poller.Wake()
 		}
 	})
-	t.banner = container.NewVBox(t.bannerText, container.NewHBox(retry))
+	// A refused token stops everything until an admin enters a new one.
+	t.newToken = widget.NewButtonWithIcon(lang.L("Enter a new token…"), theme.DocumentCreateIcon(), func() { u.showConnect(true) })
+	t.newToken.Importance = widget.HighImportance
+	t.newToken.Hide()
+	t.banner = container.NewVBox(t.bannerText, container.NewHBox(t.newToken, retry))
 	t.banner.Hide()
 	bar := widget.NewProgressBarInfinite()
 	t.historyText = paragraph(lang.L("Loading the chats of the last {{.Days}} days…", map[string]any{"Days": u.core.HistoryDays()}), widget.MediumImportance)
@@ -281,7 +286,16 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 	if err != nil {
 		t.history.Hide()
 		if app.PollStops(err) {
-			t.showBanner(sentence(err), true)
+			text := sentence(err)
+			t.newToken.Hide()
+			if app.NeedsNewToken(err) {
+				if t.session.IsAdmin() {
+					t.newToken.Show()
+				} else {
+					text = lang.L("Chat2Desk no longer accepts this computer's token. Ask an administrator to enter a new one; your chats stay here.")
+				}
+			}
+			t.showBanner(text, true)
 			return
 		}
 		t.showBanner(lang.L("{{.Problem}} C2Desk keeps trying.", map[string]any{"Problem": sentence(err)}), false)

@@ -324,3 +324,47 @@ func TestSearchShowsTheMatchingMessage(t *testing.T) {
 	}
 	h.eventually("the matching message as the preview", func() bool { return h.shows("Found: Нужна дача с баней у озера") })
 }
+
+// A token revoked in Chat2Desk: the admin is asked for a new one and gets
+// it in, an agent is told to ask, and the chats stay throughout.
+func TestRevokedTokenAsksForANewOneAndKeepsTheChats(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	h.openChat(9001)
+	before := len(h.ui.chats.chats)
+	h.fake.RevokeToken(c2dfake.DemoToken)
+	h.ui.poller.Wake()
+	h.eventually("the refused-token banner", func() bool { return h.shows(app.MsgAuth) })
+	button := h.button("Enter a new token…")
+	if button == nil || !button.Visible() {
+		t.Fatalf("the admin is not offered a new token: %q", h.texts())
+	}
+	if len(h.ui.chats.chats) < before {
+		t.Fatalf("chats went from %d to %d", before, len(h.ui.chats.chats))
+	}
+	test.Tap(button)
+	h.eventually("the connect screen", func() bool { return h.tokenEntry() != nil })
+	h.fake.AddToken("new-token-2026")
+	test.Type(h.tokenEntry(), "new-token-2026")
+	test.Tap(h.button("Add integration"))
+	h.eventually("the chats again", func() bool {
+		return h.ui.chats != nil && len(h.ui.chats.chats) >= min(before, 30) && !h.shows(app.MsgAuth)
+	})
+	h.fake.ClientWrites(5004, "Вы меня слышите?")
+	h.ui.poller.Wake()
+	h.eventually("a new message with the new token", func() bool {
+		return len(h.ui.chats.chats) > 0 && h.ui.chats.chats[0].ID == 9004
+	})
+}
+
+func TestRevokedTokenTellsAnAgentToAsk(t *testing.T) {
+	h := start(t, false, office(t, "Ivan Petrov"))
+	h.signIn()
+	h.eventually("the chat list", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 })
+	h.fake.RevokeToken(c2dfake.DemoToken)
+	h.ui.poller.Wake()
+	h.eventually("the ask-an-administrator banner", func() bool { return h.shows("Ask an administrator to enter a new one") })
+	if b := h.button("Enter a new token…"); b != nil && b.Visible() {
+		t.Fatal("an agent is offered to enter a token")
+	}
+}

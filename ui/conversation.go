@@ -293,6 +293,11 @@ func (v *conversationView) outboxRow(it storage.OutboxItem) fyne.CanvasObject {
 		state, importance = translate(app.MsgUnclearSend, nil), widget.WarningImportance
 	case storage.OutboxSending:
 		state = lang.L("Sending…")
+	case storage.OutboxQueued:
+		state = lang.L("Queued")
+		if it.LastError != "" { // refused for now (rate limit): the next round sends it
+			state = lang.L("Queued, C2Desk will send it again: {{.Reason}}", map[string]any{"Reason": translate(it.LastError, nil)})
+		}
 	default:
 		state = lang.L("Queued")
 	}

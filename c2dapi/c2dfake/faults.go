@@ -18,6 +18,9 @@ type Fault struct {
 	RetryAfter   string // Retry-After header to send with Status
 	Truncate     bool   // send only the first half of the real answer
 	LoseAnswer   bool   // carry the request out, then never answer (the client times out)
+	// Stall sends the first half of the real answer, then waits this long
+	// before the rest: a body that trickles in.
+	Stall time.Duration
 }
 
 // Ready-made faults for the cases the app must survive.
@@ -93,6 +96,22 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 	case f.LoseAnswer:
 		s.serve(httptest.NewRecorder(), r)
 		<-r.Context().Done()
+		return true
+	case f.Stall > 0:
+		rec := httptest.NewRecorder()
+		s.serve(rec, r)
+		body := rec.Body.Bytes()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rec.Code)
+		w.Write(body[:len(body)/2])
+		if fl, ok := w.(http.Flusher); ok {
+			fl.Flush()
+		}
+		select {
+		case <-time.After(f.Stall):
+			w.Write(body[len(body)/2:])
+		case <-r.Context().Done():
+		}
 		return true
 	case f.Truncate:
 		rec := httptest.NewRecorder()

@@ -207,6 +207,14 @@ func (s *Server) RemoveChannel(id c2dapi.ID) {
 	s.channels = slices.DeleteFunc(s.channels, func(c c2dapi.Channel) bool { return c.ID == id })
 }
 
+// RemoveClient deletes a client, as when it is deleted in Chat2Desk; its
+// dialogs and messages stay.
+func (s *Server) RemoveClient(id c2dapi.ID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clients = slices.DeleteFunc(s.clients, func(c c2dapi.Customer) bool { return c.ID == id })
+}
+
 // PutOperator adds or replaces an operator.
 func (s *Server) PutOperator(o c2dapi.Operator) {
 	s.mu.Lock()
