@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -62,7 +63,7 @@ func main() {
 }
 
 // run is main without the exit, so tests can call it.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	var o options
 	fs := flag.NewFlagSet("c2desk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -118,6 +119,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer env.close()
+	defer func() {
+		if r := recover(); r != nil {
+			code = env.crashed(r, debug.Stack(), stderr)
+		}
+	}()
 
 	switch cmd {
 	case "":
@@ -139,9 +145,34 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // environment is everything a command needs, and how to release it.
 type environment struct {
-	core    *app.App
-	store   *storage.Store
-	cleanup []func()
+	core     *app.App
+	store    *storage.Store
+	dir      string
+	redactor *app.Redactor
+	cleanup  []func()
+}
+
+// CrashFile is the crash report's name in the data folder.
+const CrashFile = "crash.txt"
+
+// crashed writes a panic that reached run to the crash report, with every
+// known secret removed, and says where it is. Panics in other goroutines
+// are written there by the runtime (see setup); no error C2Desk makes
+// holds the token, as c2dapi scrubs what Chat2Desk echoes.
+func (e *environment) crashed(value any, stack []byte, stderr io.Writer) int {
+	path := filepath.Join(e.dir, CrashFile)
+	report := fmt.Sprintf("C2Desk crashed at %s\npanic: %v\n\n%s\n", time.Now().Format(time.RFC3339), value, stack)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err == nil {
+		_, err = f.Write(e.redactor.Redact([]byte(report)))
+		f.Close()
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk: C2Desk stopped because of an error in the program, and the report could not be saved.")
+		return 3
+	}
+	fmt.Fprintf(stderr, "c2desk: C2Desk stopped because of an error in the program. A report was saved to %s; please send it to support.\n", path)
+	return 3
 }
 
 func (e *environment) close() {
@@ -193,10 +224,28 @@ func setup(ctx context.Context, o options) (*environment, error) {
 		env.close()
 		return nil, err
 	}
-	env.store = store
+	env.store, env.dir = store, dir
 	env.cleanup = append(env.cleanup, func() { store.Close() })
 
+	// A panic outside run's goroutine ends the process without a deferred
+	// function: the runtime writes it to the crash report instead.
+	crashOut, err := os.OpenFile(filepath.Join(dir, CrashFile), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		env.close()
+		return nil, fmt.Errorf("open crash report: %w", err)
+	}
+	if err := debug.SetCrashOutput(crashOut, debug.CrashOptions{}); err != nil {
+		crashOut.Close()
+		env.close()
+		return nil, fmt.Errorf("open crash report: %w", err)
+	}
+	env.cleanup = append(env.cleanup, func() {
+		debug.SetCrashOutput(nil, debug.CrashOptions{})
+		crashOut.Close()
+	})
+
 	redactor := &app.Redactor{}
+	env.redactor = redactor
 	logFile, err := os.OpenFile(filepath.Join(dir, "c2desk.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		env.close()

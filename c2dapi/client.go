@@ -223,7 +223,10 @@ func (c *Client) parse(method, path string, resp *http.Response, raw []byte) (*e
 	if len(env.Errors) > 0 {
 		er.Fields = make(map[string][]string, len(env.Errors))
 		for k, v := range env.Errors {
-			er.Fields[k] = v
+			for i := range v {
+				v[i] = c.scrub(v[i])
+			}
+			er.Fields[c.scrub(k)] = v
 		}
 		if er.Message == "" {
 			er.Message = "validation failed"
