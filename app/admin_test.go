@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"c2desk/c2dapi"
 	"c2desk/c2dapi/c2dfake"
@@ -250,5 +251,60 @@ func TestTransportName(t *testing.T) {
 		if got := TransportName(raw); got != want {
 			t.Errorf("%q: %q", raw, got)
 		}
+	}
+}
+
+func TestWrongPINsPauseSignIn(t *testing.T) {
+	e, admin, _, marina := agency(t)
+	now := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	e.app.cfg.Now = func() time.Time { return now }
+	wantWait := func(pin string, seconds int) {
+		t.Helper()
+		_, err := e.app.SignIn(ctx, marina.ID, pin)
+		var p *Problem
+		if !errors.As(err, &p) || p.Msg != MsgPINWait || p.Data["Seconds"] != seconds {
+			t.Fatalf("PIN %s: got %v, want a pause of %d s", pin, err, seconds)
+		}
+	}
+	for range 2 {
+		if _, err := e.app.SignIn(ctx, marina.ID, "1111"); !errors.Is(err, ErrWrongPIN) {
+			t.Fatalf("%v", err)
+		}
+	}
+	wantWait("2222", 30) // the third wrong one
+	wantWait("0000", 30) // during the pause even the right PIN is not compared
+	now = now.Add(29 * time.Second)
+	wantWait("0000", 1)
+	// Restarting C2Desk does not lift it.
+	reopened := New(e.store, Keyring{}, e.app.cfg)
+	if _, err := reopened.SignIn(ctx, marina.ID, "0000"); err == nil {
+		t.Fatal("a restart lifted the pause")
+	}
+	// Others sign in meanwhile.
+	if _, err := e.app.SignIn(ctx, admin.Staff().ID, "1234"); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Second)
+	wantWait("3333", 60) // the fourth: the pause doubles
+	now = now.Add(time.Minute)
+	if _, err := e.app.SignIn(ctx, marina.ID, "0000"); err != nil {
+		t.Fatalf("after the pause: %v", err)
+	}
+	// The right PIN starts the count again.
+	if _, err := e.app.SignIn(ctx, marina.ID, "1111"); !errors.Is(err, ErrWrongPIN) {
+		t.Fatalf("%v", err)
+	}
+	// An admin's new PIN lifts a pause at once.
+	for range 5 {
+		e.app.SignIn(ctx, marina.ID, "1111")
+	}
+	if _, err := admin.UpdateStaff(ctx, marina.ID, StaffInput{Name: "Марина", Role: storage.RoleAgent, PIN: pin("4321")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.SignIn(ctx, marina.ID, "4321"); err != nil {
+		t.Fatalf("after a new PIN: %v", err)
+	}
+	if PINWait(2) != 0 || PINWait(3) != 30*time.Second || PINWait(7) != 8*time.Minute || PINWait(8) != maxPINWait || PINWait(200) != maxPINWait {
+		t.Fatal("the pause schedule changed")
 	}
 }

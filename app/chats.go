@@ -64,11 +64,17 @@ func (s *Session) MarkRead(ctx context.Context, dialogID int64) error {
 
 // Draft returns the session's unsent text for a chat.
 func (s *Session) Draft(ctx context.Context, dialogID int64) (string, error) {
+	if _, err := s.viewDialog(ctx, dialogID); err != nil {
+		return "", err
+	}
 	return s.app.store.Draft(ctx, dialogID, s.staff.ID)
 }
 
 // SaveDraft keeps the session's unsent text for a chat across restarts.
 func (s *Session) SaveDraft(ctx context.Context, dialogID int64, text string) error {
+	if _, err := s.viewDialog(ctx, dialogID); err != nil {
+		return err
+	}
 	return s.app.store.SaveDraft(ctx, dialogID, s.staff.ID, text)
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"c2desk/storage"
@@ -17,6 +18,7 @@ import (
 const (
 	MsgNotAllowed    = "Only an administrator can do this."
 	MsgWrongPIN      = "Wrong PIN. Try again."
+	MsgPINWait       = "Wrong PIN, several times. Sign-in is paused for {{.Seconds}} seconds; an administrator can set a new PIN in the Staff tab."
 	MsgPINFormat     = "A PIN is 4 to 12 digits."
 	MsgNameEmpty     = "Enter the staff member's name."
 	MsgNameTooLong   = "The name is too long: 80 characters at most."
@@ -130,11 +132,57 @@ func (a *App) SignIn(ctx context.Context, staffID int64, pin string) (*Session, 
 	if !st.Active {
 		return nil, problem(MsgStaffInactive, "Name", st.Name)
 	}
-	if st.PINHash != "" && bcrypt.CompareHashAndPassword([]byte(st.PINHash), []byte(pin)) != nil {
-		a.log.Warn("sign-in: wrong PIN", "staff", st.ID)
-		return nil, ErrWrongPIN
+	if st.PINHash != "" {
+		if err := a.checkPIN(ctx, st, pin); err != nil {
+			return nil, err
+		}
 	}
 	return a.startSession(ctx, st)
+}
+
+// Wrong PINs: the first freeTries cost nothing; after that each try waits
+// longer after the last wrong one, up to maxPINWait. The count is in the
+// database, so restarting C2Desk does not reset it.
+const (
+	freeTries  = 3
+	maxPINWait = 15 * time.Minute
+)
+
+// PINWait is how long sign-in waits after the given number of wrong PINs.
+func PINWait(failures int) time.Duration {
+	if failures < freeTries {
+		return 0
+	}
+	wait := 30 * time.Second << (failures - freeTries)
+	if wait > maxPINWait || wait <= 0 {
+		return maxPINWait
+	}
+	return wait
+}
+
+// checkPIN compares the PIN unless the wait after wrong ones is still on;
+// then it is not even compared.
+func (a *App) checkPIN(ctx context.Context, st storage.Staff, pin string) error {
+	failures, last, err := a.store.PINFailures(ctx, st.ID)
+	if err != nil {
+		return err
+	}
+	now := a.cfg.Now()
+	if left := last.Add(PINWait(failures)).Sub(now); failures >= freeTries && left > 0 {
+		return problem(MsgPINWait, "Seconds", int((left+time.Second-1)/time.Second))
+	}
+	if bcrypt.CompareHashAndPassword([]byte(st.PINHash), []byte(pin)) != nil {
+		n, err := a.store.RecordPINFailure(ctx, st.ID, now)
+		if err != nil {
+			return err
+		}
+		a.log.Warn("sign-in: wrong PIN", "staff", st.ID, "wrong_in_a_row", n)
+		if wait := PINWait(n); wait > 0 {
+			return problem(MsgPINWait, "Seconds", int(wait/time.Second))
+		}
+		return ErrWrongPIN
+	}
+	return a.store.ClearPINFailures(ctx, st.ID)
 }
 
 func (a *App) startSession(ctx context.Context, st storage.Staff) (*Session, error) {
@@ -239,6 +287,11 @@ func (s *Session) UpdateStaff(ctx context.Context, id int64, in StaffInput) (sto
 	}
 	if err := s.app.store.UpdateStaff(ctx, st); err != nil {
 		return storage.Staff{}, err
+	}
+	if in.PIN != nil { // a new PIN starts with a clean slate
+		if err := s.app.store.ClearPINFailures(ctx, id); err != nil {
+			return storage.Staff{}, err
+		}
 	}
 	return st, nil
 }

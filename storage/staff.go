@@ -89,3 +89,30 @@ func (s *Store) StaffByID(ctx context.Context, id int64) (Staff, error) {
 }
 
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// PINFailures is how many wrong PINs were entered for a staff member since
+// the last right one, and when the last of them was.
+func (s *Store) PINFailures(ctx context.Context, staffID int64) (int, time.Time, error) {
+	var n int
+	var at sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `SELECT pin_failures, pin_failed_at FROM staff WHERE id = ?`, staffID).Scan(&n, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, time.Time{}, ErrNotFound
+	}
+	return n, fromUnix(at), wrap(err)
+}
+
+// RecordPINFailure counts a wrong PIN entered at a time and returns the new
+// count.
+func (s *Store) RecordPINFailure(ctx context.Context, staffID int64, at time.Time) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `UPDATE staff SET pin_failures = pin_failures + 1, pin_failed_at = ? WHERE id = ? RETURNING pin_failures`,
+		at.Unix(), staffID).Scan(&n)
+	return n, wrap(err)
+}
+
+// ClearPINFailures forgets the wrong PINs: after a right one, or a new PIN.
+func (s *Store) ClearPINFailures(ctx context.Context, staffID int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE staff SET pin_failures = 0, pin_failed_at = NULL WHERE id = ? AND pin_failures != 0`, staffID)
+	return wrap(err)
+}

@@ -68,7 +68,19 @@ func startOn(t testing.TB, core *app.App, fake *c2dfake.Server, demo bool) *harn
 	w.Resize(fyne.NewSize(1024, 768))
 	h := &harness{t: t, fake: fake, core: core, win: w, queue: make(chan func(), 256)}
 	h.ui = Create(fa, w, core, h.options(demo))
-	t.Cleanup(h.ui.Stop)
+	t.Cleanup(func() {
+		// Wait for the poller, so that it is not writing the database while
+		// the test's folder is removed.
+		p := h.ui.poller
+		h.ui.Stop()
+		if p != nil {
+			select {
+			case <-p.Done():
+			case <-time.After(10 * time.Second):
+				t.Error("the poller did not stop")
+			}
+		}
+	})
 	return h
 }
 
