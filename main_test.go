@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"c2desk/app"
 	"c2desk/c2dapi/c2dfake"
+	"c2desk/storage"
 
 	"github.com/zalando/go-keyring"
 )
@@ -224,5 +226,38 @@ func TestSyncHistoryDays(t *testing.T) {
 	}
 	if short, long := messages("2"), messages("30"); short == 0 || short >= long {
 		t.Fatalf("2 days brought %d messages, 30 days %d", short, long)
+	}
+}
+
+// A database from a later C2Desk is refused with a sentence and left
+// exactly as it was.
+func TestNewerDatabaseIsRefusedUntouched(t *testing.T) {
+	c := newCLI(t)
+	if code, _, errOut := c.run(c2dfake.DemoToken+"\n", "connect"); code != 0 {
+		t.Fatal(errOut)
+	}
+	path := filepath.Join(c.dir, storage.FileName)
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`PRAGMA user_version = 99`); err != nil {
+		t.Fatal(err)
+	}
+	db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+	db.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cmd := range []string{"doctor", "sync"} {
+		code, out, errOut := c.run("", cmd)
+		if code != 1 || out != "" || errOut != "c2desk: "+app.MsgTooNew+"\n" {
+			t.Fatalf("%s: %d %q %q", cmd, code, out, errOut)
+		}
+	}
+	after, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(before, after) {
+		t.Fatalf("the newer database was changed (%d bytes before, %d after, %v)", len(before), len(after), err)
 	}
 }

@@ -136,7 +136,6 @@ func TestCrashChild(t *testing.T) {
 type crashParent struct {
 	t     *testing.T
 	o     chatOffice
-	url   string
 	mu    sync.Mutex
 	child *exec.Cmd
 	// In the "request" modes, the n-th message sent in the round kills it.

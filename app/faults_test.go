@@ -390,3 +390,34 @@ func TestVanishedUpstream(t *testing.T) {
 	}
 	dbSnapshot(t, o.dir)
 }
+
+// A full disk: polling and sending say so in a sentence, nothing is half
+// written, and once there is room everything arrives.
+func TestFullDisk(t *testing.T) {
+	o := chatsOffice(t)
+	for i := range 40 {
+		o.fake.ClientWrites(5001+c2dapi.ID(i%10), strings.Repeat("Сколько стоит квартира на Лесной? ", 30))
+	}
+	before := dbSnapshot(t, o.dir)
+	if err := o.store.LimitPages(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	_, err := o.app.Poll(ctx, nil)
+	if Explain(err) != MsgDiskFull {
+		t.Fatalf("poll on a full disk: %v", err)
+	}
+	_, err = o.ivan.Queue(ctx, chatOn101, strings.Repeat("Ответ ", 200_000), KindReply)
+	if Explain(err) != MsgDiskFull {
+		t.Fatalf("queue on a full disk: %v", err)
+	}
+	if diff := snapshotDiff(before, dbSnapshot(t, o.dir)); len(diff) > 0 {
+		t.Fatalf("a full disk left half-written %v", diff)
+	}
+	if err := o.store.LimitPages(ctx, 1_000_000); err != nil {
+		t.Fatal(err)
+	}
+	res, err := o.app.Poll(ctx, nil)
+	if err != nil || res.Stored != 40 {
+		t.Fatalf("after freeing space: %+v %v", res, err)
+	}
+}

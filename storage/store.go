@@ -268,3 +268,17 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	return wrap(tx.Commit())
 }
+
+// LimitPages makes the database refuse to grow past its current size plus
+// extra pages, as a full disk does (SQLite fails the write with SQLITE_FULL).
+// Tests of a full disk use it: filling a real disk needs root. It keeps the
+// pool to one connection, which the limit belongs to.
+func (s *Store) LimitPages(ctx context.Context, extra int) error {
+	s.db.SetMaxOpenConns(1)
+	var pages int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
+		return wrap(err)
+	}
+	_, err := s.db.ExecContext(ctx, "PRAGMA max_page_count = "+strconv.Itoa(pages+extra))
+	return wrap(err)
+}
