@@ -421,3 +421,39 @@ func TestFullDisk(t *testing.T) {
 		t.Fatalf("after freeing space: %+v %v", res, err)
 	}
 }
+
+// The token is revoked in the middle of the first history load: the pages
+// already stored stay, the load stops with the sentence that asks for a new
+// token, and with it the load goes on from where it stopped.
+func TestTokenRevokedMidHistoryLoad(t *testing.T) {
+	e := newEnv(t, c2dfake.WithScale(c2dfake.Scale{Clients: 150, Messages: 3000, BigDialog: 200}))
+	if _, err := e.app.Console().Connect(ctx, c2dfake.DemoToken); err != nil {
+		t.Fatal(err)
+	}
+	pages := 0
+	_, err := e.app.Poll(ctx, func(int) {
+		if pages++; pages == 3 {
+			e.fake.RevokeToken(c2dfake.DemoToken)
+		}
+	})
+	if !NeedsNewToken(err) || !PollStops(err) || Explain(err) != MsgAuth {
+		t.Fatalf("revoked mid-load: %v", err)
+	}
+	kept := dbSnapshot(t, e.dir)["messages"]
+	if len(kept) == 0 || len(kept) >= 3000 {
+		t.Fatalf("%d messages kept of the pages loaded", len(kept))
+	}
+	e.fake.AddToken("new-token-2026")
+	if _, err := e.app.Console().Connect(ctx, "new-token-2026"); err != nil {
+		t.Fatal(err)
+	}
+	if after := dbSnapshot(t, e.dir)["messages"]; !slices.Equal(after, kept) {
+		t.Fatal("connecting with the new token changed the stored messages")
+	}
+	if _, err := e.app.Poll(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(dbSnapshot(t, e.dir)["messages"]); n != len(e.fake.Messages()) {
+		t.Fatalf("after the new token %d messages, Chat2Desk has %d", n, len(e.fake.Messages()))
+	}
+}

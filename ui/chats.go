@@ -46,6 +46,7 @@ type chatsTab struct {
 	empty       *widget.Label
 	banner      *fyne.Container
 	bannerText  *widget.Label
+	left        *fyne.Container // the list column
 	newToken    *widget.Button
 	history     *fyne.Container
 	historyText *widget.Label
@@ -86,7 +87,7 @@ func newChatsTab(u *UI) *chatsTab {
 
 	t.bannerText = paragraph("", widget.WarningImportance)
 	retry := widget.NewButton(lang.L("Try again"), func() {
-		t.banner.Hide()
+		t.hideBanner()
 		if u.poller != nil {
 			u.poller.Wake()
 		}
@@ -102,14 +103,14 @@ func newChatsTab(u *UI) *chatsTab {
 	t.history = container.NewVBox(t.historyText, bar)
 	t.history.Hide()
 
-	left := container.NewBorder(
+	t.left = container.NewBorder(
 		container.NewVBox(t.banner, t.history, container.NewBorder(nil, nil, nil, newChat, t.search), t.scope),
 		nil, nil, nil, container.NewStack(t.list, container.NewPadded(t.empty)))
 
 	hint := widget.NewLabel(lang.L("Choose a chat on the left to read and answer it."))
 	hint.Importance = widget.LowImportance
 	t.right = container.NewStack(container.NewCenter(hint))
-	split := container.NewHSplit(left, t.right)
+	split := container.NewHSplit(t.left, t.right)
 	split.Offset = 0.34
 	t.content = split
 
@@ -272,11 +273,22 @@ func (t *chatsTab) updateUnread() {
 	})
 }
 
+func (t *chatsTab) hideBanner() {
+	if t.banner.Visible() {
+		t.banner.Hide()
+		t.left.Refresh() // the list moves up into its place
+	}
+}
+
 func (t *chatsTab) showBanner(text string, withRetry bool) {
 	t.bannerText.SetText(text)
 	t.banner.Objects[1].(*fyne.Container).Hidden = !withRetry
 	t.banner.Show()
-	t.banner.Refresh()
+	// The column above the list grows by the banner's height: lay the tab
+	// out again, or the banner is drawn over the search field. The wrapped
+	// text knows its height only once it has its width, hence the second.
+	t.content.Refresh()
+	t.left.Refresh()
 }
 
 // polled takes a poll's outcome: new messages refresh the list and the
@@ -301,7 +313,7 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 		t.showBanner(lang.L("{{.Problem}} C2Desk keeps trying.", map[string]any{"Problem": sentence(err)}), false)
 		return
 	}
-	t.banner.Hide()
+	t.hideBanner()
 	t.history.Hide()
 	if res.Stored == 0 {
 		return

@@ -339,6 +339,7 @@ func TestRevokedTokenAsksForANewOneAndKeepsTheChats(t *testing.T) {
 	if button == nil || !button.Visible() {
 		t.Fatalf("the admin is not offered a new token: %q", h.texts())
 	}
+	h.capture("token-revoked")
 	if len(h.ui.chats.chats) < before {
 		t.Fatalf("chats went from %d to %d", before, len(h.ui.chats.chats))
 	}
@@ -367,4 +368,5 @@ func TestRevokedTokenTellsAnAgentToAsk(t *testing.T) {
 	if b := h.button("Enter a new token…"); b != nil && b.Visible() {
 		t.Fatal("an agent is offered to enter a token")
 	}
+	h.capture("token-revoked-agent")
 }
