@@ -235,6 +235,22 @@ func (c *crashParent) round(p crashPlan, randomKill time.Duration) (queued map[i
 	return queued, killed
 }
 
+// openChecked opens a database file directly and runs SQLite's integrity
+// check on it.
+func openChecked(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil || res != "ok" {
+		db.Close()
+		t.Fatalf("integrity check: %q %v", res, err)
+	}
+	return db
+}
+
 type outboxRow struct {
 	id, messageID int64
 	text, state   string
@@ -244,15 +260,8 @@ type outboxRow struct {
 // and returns its outbox.
 func checkDatabase(t *testing.T, path string) []outboxRow {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openChecked(t, path)
 	defer db.Close()
-	var res string
-	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil || res != "ok" {
-		t.Fatalf("integrity check: %q %v", res, err)
-	}
 	var migrated bool
 	if err := db.QueryRow(`SELECT count(*) > 0 FROM sqlite_master WHERE name = 'outbox'`).Scan(&migrated); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"database/sql"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -25,15 +24,8 @@ import (
 // checked separately (it is contentless: its rows cannot be read back).
 func dbSnapshot(t *testing.T, dir string) map[string][]string {
 	t.Helper()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, storage.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openChecked(t, filepath.Join(dir, storage.FileName))
 	defer db.Close()
-	var res string
-	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&res); err != nil || res != "ok" {
-		t.Fatalf("integrity check: %q %v", res, err)
-	}
 	if _, err := db.Exec(`INSERT INTO message_words (message_words) VALUES ('integrity-check')`); err != nil {
 		t.Fatalf("search index: %v", err)
 	}
