@@ -147,8 +147,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 type environment struct {
 	core     *app.App
 	store    *storage.Store
-	dir      string
 	redactor *app.Redactor
+	crashOut *os.File // CrashFile in the data folder, open for appending
 	cleanup  []func()
 }
 
@@ -160,18 +160,12 @@ const CrashFile = "crash.txt"
 // are written there by the runtime (see setup); no error C2Desk makes
 // holds the token, as c2dapi scrubs what Chat2Desk echoes.
 func (e *environment) crashed(value any, stack []byte, stderr io.Writer) int {
-	path := filepath.Join(e.dir, CrashFile)
 	report := fmt.Sprintf("C2Desk crashed at %s\npanic: %v\n\n%s\n", time.Now().Format(time.RFC3339), value, stack)
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err == nil {
-		_, err = f.Write(e.redactor.Redact([]byte(report)))
-		f.Close()
-	}
-	if err != nil {
+	if _, err := e.crashOut.Write(e.redactor.Redact([]byte(report))); err != nil {
 		fmt.Fprintln(stderr, "c2desk: C2Desk stopped because of an error in the program, and the report could not be saved.")
 		return 3
 	}
-	fmt.Fprintf(stderr, "c2desk: C2Desk stopped because of an error in the program. A report was saved to %s; please send it to support.\n", path)
+	fmt.Fprintf(stderr, "c2desk: C2Desk stopped because of an error in the program. A report was saved to %s; please send it to support.\n", e.crashOut.Name())
 	return 3
 }
 
@@ -224,7 +218,7 @@ func setup(ctx context.Context, o options) (*environment, error) {
 		env.close()
 		return nil, err
 	}
-	env.store, env.dir = store, dir
+	env.store = store
 	env.cleanup = append(env.cleanup, func() { store.Close() })
 
 	// A panic outside run's goroutine ends the process without a deferred
@@ -239,6 +233,7 @@ func setup(ctx context.Context, o options) (*environment, error) {
 		env.close()
 		return nil, fmt.Errorf("open crash report: %w", err)
 	}
+	env.crashOut = crashOut
 	env.cleanup = append(env.cleanup, func() {
 		debug.SetCrashOutput(nil, debug.CrashOptions{})
 		crashOut.Close()

@@ -111,15 +111,10 @@ func (s *Store) HasDialog(ctx context.Context, id int64) (bool, error) {
 // KnownClients returns which of the ids are stored clients, in one query:
 // a page of history names up to two hundred.
 func (s *Store) KnownClients(ctx context.Context, ids []int64) (map[int64]bool, error) {
-	out := make(map[int64]bool, len(ids))
 	if len(ids) == 0 {
-		return out, nil
+		return map[int64]bool{}, nil
 	}
-	known, err := s.queryIDs(ctx, `SELECT id FROM clients WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
-	for _, id := range known {
-		out[id] = true
-	}
-	return out, err
+	return s.queryIDSet(ctx, `SELECT id FROM clients WHERE id IN (SELECT value FROM json_each(?))`, idList(ids))
 }
 
 // DialogStates returns the state of each of the ids that is a stored dialog.
@@ -160,6 +155,16 @@ func (s *Store) queryIDs(ctx context.Context, q string, args ...any) ([]int64, e
 		ids = append(ids, id)
 	}
 	return ids, wrap(rows.Err())
+}
+
+// queryIDSet is queryIDs as a set, for "which of these" questions.
+func (s *Store) queryIDSet(ctx context.Context, q string, args ...any) (map[int64]bool, error) {
+	ids, err := s.queryIDs(ctx, q, args...)
+	set := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set, err
 }
 
 func (s *Store) exists(ctx context.Context, q string, args ...any) (bool, error) {

@@ -82,16 +82,8 @@ func (s *Store) ConfirmSent(ctx context.Context, outboxID int64, m Message) erro
 // confirmed as, so that looking for a delivered message never takes one
 // that an earlier item with the same text already owns.
 func (s *Store) ClaimedMessages(ctx context.Context, outboxID int64, messageIDs []int64) (map[int64]bool, error) {
-	ids, err := s.queryIDs(ctx, `SELECT message_id FROM outbox WHERE id != ? AND state = 'sent'
+	return s.queryIDSet(ctx, `SELECT message_id FROM outbox WHERE id != ? AND state = 'sent'
 		AND message_id IN (SELECT value FROM json_each(?))`, outboxID, idList(messageIDs))
-	if err != nil {
-		return nil, err
-	}
-	claimed := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		claimed[id] = true
-	}
-	return claimed, nil
 }
 
 // Discard removes an unsent message the user gave up on.

@@ -183,12 +183,7 @@ func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, w
 // Mine and Open filters.
 func (s *Store) visibleChats(ctx context.Context, v Viewer, f ChatFilter, ids []int64) (map[int64]bool, error) {
 	q, args := visibleQuery(v, f, ids)
-	visible, err := s.queryIDs(ctx, q, args...)
-	out := make(map[int64]bool, len(visible))
-	for _, id := range visible {
-		out[id] = true
-	}
-	return out, err
+	return s.queryIDSet(ctx, q, args...)
 }
 
 // visibleQuery is visibleChats' query; the plan test reads it too.

@@ -1,7 +1,6 @@
 package c2dfake
 
 import (
-	"bytes"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -97,13 +96,17 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 		s.serve(httptest.NewRecorder(), r)
 		<-r.Context().Done()
 		return true
-	case f.Stall > 0:
+	case f.Truncate, f.Stall > 0:
+		// The first half of the real answer; the rest never, or late.
 		rec := httptest.NewRecorder()
 		s.serve(rec, r)
 		body := rec.Body.Bytes()
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(rec.Code)
 		w.Write(body[:len(body)/2])
+		if f.Truncate {
+			return true
+		}
 		if fl, ok := w.(http.Flusher); ok {
 			fl.Flush()
 		}
@@ -112,14 +115,6 @@ func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
 			w.Write(body[len(body)/2:])
 		case <-r.Context().Done():
 		}
-		return true
-	case f.Truncate:
-		rec := httptest.NewRecorder()
-		s.serve(rec, r)
-		body := rec.Body.Bytes()
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(rec.Code)
-		w.Write(bytes.Clone(body[:len(body)/2]))
 		return true
 	}
 	return false // a pure delay: answer normally
