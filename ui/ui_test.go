@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,7 +49,7 @@ func start(t *testing.T, demo bool, prepare func(core *app.App)) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	core := app.New(store, app.Keyring{}, app.Config{
+	core := app.New(store, &lockedKeyring{}, app.Config{
 		APIURL: srv.URL + "/v1", RequestsPerSecond: -1,
 		HTTPClient:  &http.Client{Timeout: 3 * time.Second},
 		Logger:      slog.New(slog.DiscardHandler),
@@ -58,6 +59,32 @@ func start(t *testing.T, demo bool, prepare func(core *app.App)) *harness {
 		prepare(core)
 	}
 	return startOn(t, core, fake, demo)
+}
+
+// lockedKeyring is the keyring with go-keyring's mock behind a lock: the
+// mock is a bare map, and the poller reads the token while a new one is
+// being connected. The OS keyrings it stands for are safe to share.
+type lockedKeyring struct {
+	mu sync.Mutex
+	app.Keyring
+}
+
+func (k *lockedKeyring) Get(account string) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.Keyring.Get(account)
+}
+
+func (k *lockedKeyring) Set(account, secret string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.Keyring.Set(account, secret)
+}
+
+func (k *lockedKeyring) Delete(account string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.Keyring.Delete(account)
 }
 
 // startOn builds the UI on the test driver over an app already set up.
