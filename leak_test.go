@@ -142,10 +142,10 @@ func TestTokenNeverLeaks(t *testing.T) {
 	// A panic that reaches run, its value holding the token.
 	code, _, errOut := c.runWithStdout(panickingWriter{token}, "", "doctor")
 	printed = append(printed, errOut)
-	if code != 3 || !strings.Contains(errOut, CrashFile) {
+	if code != 3 || !strings.Contains(errOut, app.CrashFileName) {
 		t.Fatalf("crash: %d %q", code, errOut)
 	}
-	report, err := os.ReadFile(filepath.Join(c.dir, CrashFile))
+	report, err := os.ReadFile(filepath.Join(c.dir, app.CrashFileName))
 	if err != nil || !bytes.Contains(report, []byte("panic: write to a closed terminal: [redacted]")) {
 		t.Fatalf("crash report: %q %v", report, err)
 	}
@@ -162,7 +162,7 @@ func TestTokenNeverLeaks(t *testing.T) {
 	if b, _ := os.ReadFile("/proc/self/environ"); bytes.Contains(b, []byte(token)) {
 		t.Error("the token is in this process's environment")
 	}
-	logged, _ := os.ReadFile(filepath.Join(c.dir, "c2desk.log"))
+	logged, _ := os.ReadFile(filepath.Join(c.dir, app.LogFileName))
 	if !bytes.Contains(logged, []byte("[redacted]")) {
 		t.Fatalf("the echoed token should show as [redacted] in the log:\n%s", logged)
 	}
@@ -252,7 +252,7 @@ func leakChild(t *testing.T, c *cli, token string) {
 	if err == nil {
 		t.Fatal("the child did not crash")
 	}
-	report, _ := os.ReadFile(filepath.Join(c.dir, CrashFile))
+	report, _ := os.ReadFile(filepath.Join(c.dir, app.CrashFileName))
 	if !bytes.Contains(report, []byte("goroutine")) || !bytes.Contains(report, []byte("[redacted]")) {
 		t.Fatalf("the goroutine's crash is not in the report:\n%s\nstderr: %s", report, errOut.String())
 	}

@@ -27,7 +27,13 @@ import (
 	"golang.org/x/term"
 )
 
-const appID = "com.c2desk.desktop"
+// The release; FyneApp.toml says the same (a test holds them together), and
+// fyne package stamps it into the Windows executable and Linux metadata.
+const (
+	appID   = "com.c2desk.desktop"
+	version = "0.1.0"
+	build   = "1"
+)
 
 const usage = `Usage: c2desk [--data-dir DIR] [--api-url URL] [--history-days N] [--demo | --demo-agency] [command]
 
@@ -148,19 +154,16 @@ type environment struct {
 	core     *app.App
 	store    *storage.Store
 	redactor *app.Redactor
-	crashOut *os.File // CrashFile in the data folder, open for appending
+	crashOut *os.File // app.CrashFileName in the data folder, open for appending
 	cleanup  []func()
 }
-
-// CrashFile is the crash report's name in the data folder.
-const CrashFile = "crash.txt"
 
 // crashed writes a panic that reached run to the crash report, with every
 // known secret removed, and says where it is. Panics in other goroutines
 // are written there by the runtime (see setup); no error C2Desk makes
 // holds the token, as c2dapi scrubs what Chat2Desk echoes.
 func (e *environment) crashed(value any, stack []byte, stderr io.Writer) int {
-	report := fmt.Sprintf("C2Desk crashed at %s\npanic: %v\n\n%s\n", time.Now().Format(time.RFC3339), value, stack)
+	report := fmt.Sprintf("C2Desk crashed at %s\n%s\npanic: %v\n\n%s\n", time.Now().Format(time.RFC3339), e.core.About(), value, stack)
 	if _, err := e.crashOut.Write(e.redactor.Redact([]byte(report))); err != nil {
 		fmt.Fprintln(stderr, "c2desk: C2Desk stopped because of an error in the program, and the report could not be saved.")
 		return 3
@@ -223,7 +226,7 @@ func setup(ctx context.Context, o options) (*environment, error) {
 
 	// A panic outside run's goroutine ends the process without a deferred
 	// function: the runtime writes it to the crash report instead.
-	crashOut, err := os.OpenFile(filepath.Join(dir, CrashFile), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	crashOut, err := openCrashReport(dir)
 	if err != nil {
 		env.close()
 		return nil, fmt.Errorf("open crash report: %w", err)
@@ -237,18 +240,24 @@ func setup(ctx context.Context, o options) (*environment, error) {
 	env.cleanup = append(env.cleanup, func() {
 		debug.SetCrashOutput(nil, debug.CrashOptions{})
 		crashOut.Close()
+		// A run that did not crash leaves no report behind, so a report
+		// on disk always means something happened.
+		if fi, err := os.Stat(crashOut.Name()); err == nil && fi.Size() == 0 {
+			os.Remove(crashOut.Name())
+		}
 	})
 
 	redactor := &app.Redactor{}
 	env.redactor = redactor
-	logFile, err := os.OpenFile(filepath.Join(dir, "c2desk.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	logFile, err := os.OpenFile(filepath.Join(dir, app.LogFileName), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
 		env.close()
 		return nil, fmt.Errorf("open log: %w", err)
 	}
 	env.cleanup = append(env.cleanup, func() { logFile.Close() })
 	logger := slog.New(slog.NewTextHandler(redactor.Writer(logFile), nil))
-	cfg := app.Config{APIURL: o.apiURL, Logger: logger, Redactor: redactor, HistoryDays: o.historyDays}
+	cfg := app.Config{APIURL: o.apiURL, Logger: logger, Redactor: redactor, HistoryDays: o.historyDays,
+		Version: version, Build: build}
 	if o.demo {
 		cfg.RequestsPerSecond = -1 // the fake runs in this process: no tariff to spare
 	}
@@ -271,10 +280,23 @@ func setup(ctx context.Context, o options) (*environment, error) {
 	return env, nil
 }
 
+// openCrashReport opens the crash report for appending. Past
+// CrashFileLimit the old reports move aside, so the file stays small
+// enough to attach to an e-mail.
+func openCrashReport(dir string) (*os.File, error) {
+	name := filepath.Join(dir, app.CrashFileName)
+	if fi, err := os.Stat(name); err == nil && fi.Size() > app.CrashFileLimit {
+		if err := os.Rename(name, filepath.Join(dir, app.OldCrashFileName)); err != nil {
+			return nil, err
+		}
+	}
+	return os.OpenFile(name, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+}
+
 func newFyneApp() fyne.App {
 	fa := fyneapp.NewWithID(appID)
 	fa.SetIcon(ui.Icon)
-	if err := ui.LoadTranslations(); err != nil {
+	if err := ui.SetUpLanguage(fa); err != nil {
 		slog.Warn("translations", "err", err)
 	}
 	return fa
@@ -284,7 +306,6 @@ func runGUI(env *environment, o options) int {
 	fa := newFyneApp()
 	w := fa.NewWindow("C2Desk")
 	ui.Create(fa, w, env.core, ui.Options{Demo: o.demo})
-	w.Resize(fyne.NewSize(1024, 720))
 	w.CenterOnScreen()
 	w.ShowAndRun()
 	return 0

@@ -56,7 +56,7 @@ func TestConnectSyncDoctorDisconnect(t *testing.T) {
 		t.Fatalf("second sync should find nothing new: %d %q", code, out)
 	}
 	code, out, _ = c.run("", "doctor")
-	if code != 0 || strings.Count(out, "ok  ") != 4 {
+	if code != 0 || strings.Count(out, "ok  ") != 9 {
 		t.Fatalf("doctor: %d %q", code, out)
 	}
 	code, out, _ = c.run("", "disconnect")

@@ -27,8 +27,10 @@ type Config struct {
 	Logger            *slog.Logger // nil: discard
 	Redactor          *Redactor    // told about the token so logs can hide it
 	Now               func() time.Time
-	PINHashCost       int // bcrypt cost; 0 means the default of 12
-	HistoryDays       int // how far back the first message sync reaches; 0: DefaultHistoryDays
+	PINHashCost       int    // bcrypt cost; 0 means the default of 12
+	HistoryDays       int    // how far back the first message sync reaches; 0: DefaultHistoryDays
+	Version           string // the release, for About and doctor
+	Build             string // the build number
 }
 
 // App is one C2Desk installation: a database, a keyring entry and an API.

@@ -283,26 +283,77 @@ func TestSyncFailureKeepsData(t *testing.T) {
 	}
 }
 
+// doctorLine is the doctor's line of that name.
+func doctorLine(t *testing.T, checks []Check, name string) Check {
+	t.Helper()
+	for _, c := range checks {
+		if c.Name == name {
+			return c
+		}
+	}
+	t.Fatalf("no %s line: %+v", name, checks)
+	return Check{}
+}
+
 func TestDoctor(t *testing.T) {
 	e := newEnv(t)
 	checks := e.app.Doctor(ctx)
-	if len(checks) != 2 || !checks[0].OK || checks[1].OK || !strings.Contains(checks[1].Detail, "connect") {
+	if kr := doctorLine(t, checks, "keyring"); kr.OK || !strings.Contains(kr.Detail, "connect") {
 		t.Fatalf("not connected: %+v", checks)
 	}
 	e.app.Console().Connect(ctx, c2dfake.DemoToken)
 	checks = e.app.Doctor(ctx)
+	var names []string
 	for _, c := range checks {
+		names = append(names, c.Name)
 		if !c.OK {
 			t.Fatalf("connected: %+v", checks)
 		}
 	}
-	if len(checks) != 4 {
-		t.Fatalf("want database, keyring, api, quota: %+v", checks)
+	// What support asks, in the order it asks.
+	if got := strings.Join(names, " "); got != "version folder database log crashes outbox keyring api quota" {
+		t.Fatalf("lines: %s", got)
+	}
+	if db := doctorLine(t, checks, "database"); !strings.Contains(db.Detail, "schema 7") {
+		t.Fatalf("database line: %+v", db)
 	}
 	e.fake.Inject(c2dfake.FaultQuota)
 	checks = e.app.Doctor(ctx)
 	if last := checks[len(checks)-1]; last.OK || !strings.Contains(last.Detail, MsgQuota) {
 		t.Fatalf("quota: %+v", checks)
+	}
+}
+
+// TestDoctorNamesCrashesAndUnsentMessages: a crash report and a message
+// Chat2Desk refused are what support needs to hear about first.
+func TestDoctorNamesCrashesAndUnsentMessages(t *testing.T) {
+	o := chatsOffice(t)
+	if c := doctorLine(t, o.app.Doctor(ctx), "crashes"); !c.OK {
+		t.Fatalf("no crash yet: %+v", c)
+	}
+	if err := os.WriteFile(filepath.Join(o.dir, CrashFileName), []byte("C2Desk crashed at …\npanic: boom\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := doctorLine(t, o.app.Doctor(ctx), "crashes")
+	if c.OK || !strings.Contains(c.Detail, filepath.Join(o.dir, CrashFileName)) || !strings.Contains(c.Detail, "support") {
+		t.Fatalf("crash line: %+v", c)
+	}
+	if about := o.app.About(); about.CrashReportSize == 0 || !strings.Contains(about.String(), CrashFileName) {
+		t.Fatalf("about: %+v", about)
+	}
+
+	it, err := o.ivan.Queue(ctx, chatOn101, "Повторите, пожалуйста", KindReply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.fake.Inject(c2dfake.Fault{Status: 400, Body: `{"status":"error","message":"Validation failed","errors":{"text":["is too long"]}}`, Times: 1})
+	o.app.Deliver(ctx, it.ID)
+	if _, err := o.ivan.Queue(ctx, chatOn101, "И ещё", KindReply); err != nil {
+		t.Fatal(err)
+	}
+	ob := doctorLine(t, o.app.Doctor(ctx), "outbox")
+	if ob.OK || !strings.Contains(ob.Detail, "waiting to be sent: 1; not sent: 1") {
+		t.Fatalf("outbox line: %+v", ob)
 	}
 }
 

@@ -14,15 +14,11 @@ type Check struct {
 	Detail string
 }
 
-// Doctor checks the keyring, the database, the API and the monthly quota.
+// Doctor checks the version, the data folder, the database, the log, crash
+// reports, the outbox, the keyring, the API and the monthly quota.
 // It never stops at the first problem: support wants every line.
 func (a *App) Doctor(ctx context.Context) []Check {
-	var out []Check
-	dbCheck := Check{Name: "database", OK: true, Detail: a.store.Path()}
-	if err := a.store.Check(ctx); err != nil {
-		dbCheck = Check{Name: "database", Detail: Explain(err) + " (" + a.store.Path() + ")"}
-	}
-	out = append(out, dbCheck)
+	out := a.supportChecks(ctx)
 
 	acc, err := a.account(ctx)
 	if err != nil {

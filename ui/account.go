@@ -23,7 +23,8 @@ func newAccountTab(u *UI) *accountTab {
 	t := &accountTab{content: column(760,
 		heading(u.session.Staff().Name),
 		widget.NewCard(lang.L("Your messages"), "", sending),
-		widget.NewCard(lang.L("Chats you see"), "", channels))}
+		widget.NewCard(lang.L("Chats you see"), "", channels),
+		newDesktopCard(u))}
 	background(u, func(ctx context.Context) (app.Reach, error) {
 		return u.session.MyReach(ctx)
 	}, func(r app.Reach, err error) {

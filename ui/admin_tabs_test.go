@@ -165,7 +165,7 @@ func TestStaffTab(t *testing.T) {
 	h.eventually("the dialog", func() bool { return len(h.win.Canvas().Overlays().List()) > 0 })
 	var name *widget.Entry
 	for _, o := range h.objects() {
-		if e, ok := o.(*widget.Entry); ok && !e.Password {
+		if e := entryOf(o); e != nil && !e.Password {
 			name = e
 		}
 	}

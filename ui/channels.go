@@ -155,7 +155,7 @@ func (t *channelsTab) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		}
 		l.SetText(strings.Join(names, ", "))
 	case 4:
-		l.SetText(c.LoadedAt.Local().Format("02.01.2006 15:04"))
+		l.SetText(formatDateTime(c.LoadedAt))
 	case 5:
 		if !c.Rule.Set {
 			l.SetText(lang.L("Not chosen: administrators only"))
@@ -302,5 +302,5 @@ func (t *channelsTab) confirmRemove() {
 	d.SetConfirmText(lang.L("Remove"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	t.ui.showDialog(d)
 }

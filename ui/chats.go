@@ -329,7 +329,7 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 
 func (t *chatsTab) progress(stored int) {
 	t.historyText.SetText(lang.L("Loading the chats of the last {{.Days}} days… {{.Count}} messages so far.",
-		map[string]any{"Days": t.u.core.HistoryDays(), "Count": stored}))
+		map[string]any{"Days": t.u.core.HistoryDays(), "Count": formatCount(stored)}))
 	if !t.loading {
 		t.reload() // the chats loaded so far can be read and answered already
 	}
@@ -348,7 +348,7 @@ func (t *chatsTab) notify(incoming []storage.Message) {
 			if t.u.focused && n.DialogID == t.conv.chat.ID {
 				continue
 			}
-			t.u.opts.notify(fyne.NewNotification(n.Title, n.Text))
+			t.u.notifyUser(fyne.NewNotification(n.Title, n.Text))
 		}
 	})
 }

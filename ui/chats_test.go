@@ -197,6 +197,8 @@ func TestNewChatWritesFirstAndOpensTheChat(t *testing.T) {
 		switch w := o.(type) {
 		case *widget.Entry:
 			entries = append(entries, w)
+		case *escEntry:
+			entries = append(entries, &w.Entry)
 		case *widget.Select:
 			selects = append(selects, w)
 		}

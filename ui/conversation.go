@@ -477,7 +477,7 @@ func (v *conversationView) retry(id int64) {
 }
 
 func (v *conversationView) discard(id int64) {
-	dialog.ShowConfirm(lang.L("Discard this message?"), lang.L("It was not sent and will be deleted."), func(ok bool) {
+	v.tab.u.showDialog(dialog.NewConfirm(lang.L("Discard this message?"), lang.L("It was not sent and will be deleted."), func(ok bool) {
 		if !ok {
 			return
 		}
@@ -489,7 +489,7 @@ func (v *conversationView) discard(id int64) {
 			}
 			v.load(false)
 		})
-	}, v.tab.u.win)
+	}, v.tab.u.win))
 }
 
 func (v *conversationView) say(text string) { say(v.status, text, widget.DangerImportance) }
@@ -603,7 +603,7 @@ func (v *conversationView) showAssign() {
 				})
 			}, v.tab.u.win)
 		d.Resize(fyne.NewSize(480, 260))
-		d.Show()
+		v.tab.u.showDialog(d)
 	})
 }
 
@@ -629,19 +629,4 @@ func (v *conversationView) toggleOpen() {
 		}
 		v.tab.reload()
 	})
-}
-
-// shortTime is a message's time: the hour today, the date before.
-func shortTime(t, now time.Time) string {
-	t = t.Local()
-	now = now.Local()
-	switch {
-	case t.IsZero():
-		return ""
-	case t.YearDay() == now.YearDay() && t.Year() == now.Year():
-		return t.Format("15:04")
-	case t.Year() == now.Year():
-		return t.Format("02.01 15:04")
-	}
-	return t.Format("02.01.2006")
 }

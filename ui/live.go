@@ -5,10 +5,6 @@ import (
 	"fmt"
 
 	"c2desk/app"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/lang"
 )
 
 // startPolling keeps the chats current while someone is signed in: the
@@ -49,6 +45,7 @@ func (u *UI) setFocused(on bool) {
 func (u *UI) setTitle(title string) {
 	u.title = title
 	u.win.SetTitle(title)
+	u.unread = 0
 	u.setTray(0)
 }
 
@@ -60,21 +57,6 @@ func (u *UI) setUnread(chats int) {
 		title = fmt.Sprintf("(%d) %s", chats, u.title)
 	}
 	u.win.SetTitle(title)
+	u.unread = chats
 	u.setTray(chats)
-}
-
-func (u *UI) setTray(unread int) {
-	tray, ok := u.fyneApp.(desktop.App)
-	if !ok {
-		return
-	}
-	status := lang.L("No unread chats")
-	if unread > 0 {
-		status = lang.L("Unread chats: {{.Count}}", map[string]any{"Count": unread})
-	}
-	info := fyne.NewMenuItem(status, nil)
-	info.Disabled = true
-	show := fyne.NewMenuItem(lang.L("Show C2Desk"), func() { u.win.Show(); u.win.RequestFocus() })
-	tray.SetSystemTrayMenu(fyne.NewMenu("C2Desk", info, show))
-	tray.SetSystemTrayIcon(Icon)
 }

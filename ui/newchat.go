@@ -24,7 +24,7 @@ func showNewChat(t *chatsTab) {
 			t.showBanner(sentence(err), false)
 			return
 		}
-		phone := widget.NewEntry()
+		phone := newEscEntry(u, nil)
 		phone.SetPlaceHolder("+7 905 000-00-00")
 		transport := widget.NewSelect(nil, nil)
 		transport.PlaceHolder = lang.L("Choose the messenger")
@@ -53,7 +53,7 @@ func showNewChat(t *chatsTab) {
 		if len(chans) == 1 {
 			channel.SetSelectedIndex(0)
 		}
-		text := widget.NewMultiLineEntry()
+		text := newEscEntry(u, multiLine)
 		text.Wrapping = fyne.TextWrapWord
 		text.SetMinRowsVisible(4)
 		text.SetPlaceHolder(lang.L("First message"))
@@ -95,7 +95,7 @@ func showNewChat(t *chatsTab) {
 		body := container.NewVBox(form, problem, container.NewHBox(layout.NewSpacer(), cancel, start))
 		d = dialog.NewCustomWithoutButtons(lang.L("New chat"), body, u.win)
 		d.Resize(fyne.NewSize(540, 1)) // as tall as the form needs
-		d.Show()
+		u.showDialog(d)
 		u.win.Canvas().Focus(phone)
 	})
 }

@@ -29,7 +29,7 @@ func (t *settingsTab) chooseExport() {
 	}, t.ui.win)
 	d.SetFileName("c2desk-settings.json")
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	d.Show()
+	t.ui.showDialog(d)
 }
 
 // exportTo writes the settings file and closes w.
@@ -73,7 +73,7 @@ func (t *settingsTab) chooseImport() {
 		})
 	}, t.ui.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
-	d.Show()
+	t.ui.showDialog(d)
 }
 
 // importFrom plans an import and asks before applying it.
@@ -97,7 +97,7 @@ func (t *settingsTab) importFrom(data []byte) {
 				t.applyImport(plan)
 			}
 		}, t.ui.win)
-		d.Show()
+		t.ui.showDialog(d)
 	})
 }
 

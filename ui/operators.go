@@ -349,6 +349,6 @@ func (t *operatorsTab) guardLeaving(tabs *container.AppTabs, mine *container.Tab
 		stay := widget.NewButton(lang.L("Stay here"), func() { d.Hide() })
 		d = dialog.NewCustomWithoutButtons(lang.L("Save changes to operators?"),
 			container.NewVBox(widget.NewLabel(lang.L("The operator mapping has unsaved changes.")), container.NewHBox(layout.NewSpacer(), stay, discardButton, saveButton)), t.ui.win)
-		d.Show()
+		t.ui.showDialog(d)
 	}
 }

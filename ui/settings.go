@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"strconv"
 
 	"c2desk/app"
 	"c2desk/storage"
@@ -87,17 +86,18 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 	column.Add(connection)
 	column.Add(data)
 	column.Add(office)
+	column.Add(newDesktopCard(u))
 	t.content = container.NewVScroll(container.NewPadded(container.New(columnLayout{width: 760}, column)))
 	return t
 }
 
 func (t *settingsTab) showConnection(c storage.Connection) {
 	t.company.SetText(c.Company)
-	t.requests.SetText(strconv.Itoa(c.RequestsThisMonth))
+	t.requests.SetText(formatCount(c.RequestsThisMonth))
 	if c.CheckedAt.IsZero() {
 		t.checked.SetText("—")
 	} else {
-		t.checked.SetText(c.CheckedAt.Local().Format("02.01.2006 15:04"))
+		t.checked.SetText(formatDateTime(c.CheckedAt))
 	}
 }
 
@@ -134,7 +134,7 @@ func (t *settingsTab) confirmDisconnect() {
 	d.SetConfirmText(lang.L("Disconnect"))
 	d.SetDismissText(lang.L("Cancel"))
 	d.SetConfirmImportance(widget.DangerImportance)
-	d.Show()
+	t.ui.showDialog(d)
 }
 
 func (t *settingsTab) doDisconnect() {

@@ -151,13 +151,13 @@ func (t *staffTab) toggleActive() {
 // openEditor shows the add (st nil) or edit dialog. It stays open on a
 // refusal, so nothing typed is lost.
 func (t *staffTab) openEditor(st *storage.Staff) {
-	name := widget.NewEntry()
+	name := newEscEntry(t.ui, nil)
 	admin, agent := lang.L("Administrator"), lang.L("Agent")
 	role := widget.NewRadioGroup([]string{agent, admin}, nil)
 	role.Horizontal = true
 	role.Required = true
 	role.SetSelected(agent)
-	pin := widget.NewPasswordEntry()
+	pin := newEscEntry(t.ui, password)
 	pin.SetPlaceHolder(lang.L("Optional, 4 to 12 digits"))
 	removePIN := widget.NewCheck(lang.L("Remove the PIN"), func(on bool) {
 		if on {
@@ -227,6 +227,6 @@ func (t *staffTab) openEditor(st *storage.Staff) {
 	content := container.NewVBox(form, problemLabel, container.NewHBox(layout.NewSpacer(), cancel, save))
 	d = dialog.NewCustomWithoutButtons(title, content, t.ui.win)
 	d.Resize(fyne.NewSize(520, d.MinSize().Height))
-	d.Show()
+	t.ui.showDialog(d)
 	t.ui.win.Canvas().Focus(name)
 }

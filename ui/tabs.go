@@ -41,6 +41,11 @@ func newMainView(u *UI, st app.Status, notice string) fyne.CanvasObject {
 			container.NewTabItemWithIcon(lang.L("My account"), theme.AccountIcon(), newAccountTab(u).content),
 		)
 	}
+	if u.keepTab > 0 && u.keepTab < len(tabs.Items) {
+		tabs.SelectIndex(u.keepTab)
+	}
+	u.keepTab = 0
+	u.tabs = tabs
 	return container.NewBorder(u.topBar(), nil, nil, nil, tabs)
 }
 
@@ -50,10 +55,7 @@ func (u *UI) topBar() fyne.CanvasObject {
 	who := widget.NewLabelWithStyle(me.Name, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
 	role := widget.NewLabel(roleText(me.Role))
 	role.Importance = widget.LowImportance
-	switchButton := widget.NewButtonWithIcon(lang.L("Switch profile"), theme.LogoutIcon(), func() {
-		u.setTitle("C2Desk")
-		u.route()
-	})
+	switchButton := widget.NewButtonWithIcon(lang.L("Switch profile"), theme.LogoutIcon(), u.switchProfile)
 	switchButton.Importance = widget.LowImportance
 	return container.NewHBox(layout.NewSpacer(), widget.NewIcon(theme.AccountIcon()), who, role, switchButton)
 }

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
@@ -43,16 +44,17 @@ type UI struct {
 	stopPoll context.CancelFunc
 	focused  bool      // the window is in front
 	chats    *chatsTab // the chat window of the signed-in person
+	tabs     *container.AppTabs
+
+	unread    int           // chats waiting, as the tray shows them
+	trayShows string        // the badge on the tray icon now
+	muteCheck *widget.Check // in the "This computer" card, when shown
+	dialogs   []dialog.Dialog
+	keepTab   int // the tab to show again after the view is rebuilt
 }
 
 // Icon is the application icon as a Fyne resource.
 var Icon = fyne.NewStaticResource("icon.png", assets.IconPNG)
-
-// LoadTranslations registers the Russian and English catalogs with Fyne.
-// Call it before building any widget.
-func LoadTranslations() error {
-	return lang.AddTranslationsFS(assets.Translations, "translations")
-}
 
 // Create fills the window: first a short "starting" view, then, once the
 // keyring and database have answered, the connect screen or the main view.
@@ -70,13 +72,21 @@ func Create(fa fyne.App, w fyne.Window, core *app.App, opts Options) *UI {
 	}
 	u.setTitle(title)
 	w.SetIcon(Icon)
+	if size := windowSize(fa.Preferences()); size != DefaultWindowSize {
+		w.Resize(size)
+	}
+	w.SetCloseIntercept(u.closeWindow)
+	fa.Lifecycle().SetOnStopped(u.saveWindowSize)
 	u.focused = true
 	fa.Lifecycle().SetOnEnteredForeground(func() { u.setFocused(true) })
 	fa.Lifecycle().SetOnExitedForeground(func() { u.setFocused(false) })
 	// Enter outside a text field confirms the screen's main action; screens
 	// set onEnter, and setContent clears it when the screen changes.
 	w.Canvas().SetOnTypedKey(func(e *fyne.KeyEvent) {
-		if (e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter) && u.onEnter != nil {
+		switch {
+		case e.Name == fyne.KeyEscape:
+			u.closeTopDialog()
+		case (e.Name == fyne.KeyReturn || e.Name == fyne.KeyEnter) && u.onEnter != nil && len(u.dialogs) == 0:
 			u.onEnter()
 		}
 	})
@@ -88,6 +98,7 @@ func Create(fa fyne.App, w fyne.Window, core *app.App, opts Options) *UI {
 // setContent replaces the window's content and forgets the old screen's Enter.
 func (u *UI) setContent(o fyne.CanvasObject) {
 	u.onEnter = nil
+	u.closeDialogs()
 	// A widget of the old screen keeps the keyboard otherwise, and Enter
 	// would never reach the new screen.
 	u.win.Canvas().Unfocus()
@@ -101,6 +112,8 @@ func (u *UI) route() {
 	// The session stays set: work already started for it finishes against
 	// it; inSession says whether someone is signed in.
 	u.inSession = false
+	u.chats, u.tabs = nil, nil
+	u.setMenu()
 	background(u, u.loadStart, func(st startState, err error) {
 		switch {
 		case err != nil:
@@ -188,6 +201,20 @@ func (u *UI) showConnect(replacing bool) {
 
 func (u *UI) showMain(st app.Status, notice string) {
 	u.setContent(newMainView(u, st, notice))
+	u.setMenu()
+}
+
+// rebuild builds the screen again in the language just chosen, on the
+// same tab.
+func (u *UI) rebuild() {
+	if !u.inSession {
+		u.route()
+		return
+	}
+	if u.tabs != nil {
+		u.keepTab = u.tabs.SelectedIndex()
+	}
+	u.signedIn(u.session)
 }
 
 // requestTimeout bounds every call the UI starts, so a dead network ends in

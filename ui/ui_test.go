@@ -40,6 +40,12 @@ type harness struct {
 // connect); then the UI starts as on a real launch.
 func start(t *testing.T, demo bool, prepare func(core *app.App)) *harness {
 	t.Helper()
+	return startWith(t, test.NewTempApp(t), demo, prepare)
+}
+
+// startWith is start on a given Fyne app, such as one with a tray.
+func startWith(t *testing.T, fa fyne.App, demo bool, prepare func(core *app.App)) *harness {
+	t.Helper()
 	keyring.MockInit()
 	fake := c2dfake.New()
 	srv := httptest.NewServer(fake)
@@ -54,11 +60,12 @@ func start(t *testing.T, demo bool, prepare func(core *app.App)) *harness {
 		HTTPClient:  &http.Client{Timeout: 3 * time.Second},
 		Logger:      slog.New(slog.DiscardHandler),
 		PINHashCost: bcrypt.MinCost,
+		Version:     "9.8.7", Build: "65",
 	})
 	if prepare != nil {
 		prepare(core)
 	}
-	return startOn(t, core, fake, demo)
+	return startOnApp(t, fa, core, fake, demo)
 }
 
 // lockedKeyring is the keyring with go-keyring's mock behind a lock: the
@@ -90,7 +97,12 @@ func (k *lockedKeyring) Delete(account string) error {
 // startOn builds the UI on the test driver over an app already set up.
 func startOn(t testing.TB, core *app.App, fake *c2dfake.Server, demo bool) *harness {
 	t.Helper()
-	fa := test.NewTempApp(t)
+	return startOnApp(t, test.NewTempApp(t), core, fake, demo)
+}
+
+// startOnApp is startOn with a given Fyne app, such as one with a tray.
+func startOnApp(t testing.TB, fa fyne.App, core *app.App, fake *c2dfake.Server, demo bool) *harness {
+	t.Helper()
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1024, 768))
 	h := &harness{t: t, fake: fake, core: core, win: w, queue: make(chan func(), 256)}
@@ -283,9 +295,20 @@ func (h *harness) lastButton(text string) *widget.Button {
 	return last
 }
 
+// entryOf is the text field o is, whether plain or one of a dialog's.
+func entryOf(o fyne.CanvasObject) *widget.Entry {
+	switch e := o.(type) {
+	case *widget.Entry:
+		return e
+	case *escEntry:
+		return &e.Entry
+	}
+	return nil
+}
+
 func (h *harness) tokenEntry() *widget.Entry {
 	for _, o := range h.objects() {
-		if e, ok := o.(*widget.Entry); ok && e.Password {
+		if e := entryOf(o); e != nil && e.Password {
 			return e
 		}
 	}
@@ -316,7 +339,7 @@ func TestFirstStartCreatesTheAdmin(t *testing.T) {
 	h.eventually("the empty-name sentence", func() bool { return h.shows(app.MsgNameEmpty) })
 	var name *widget.Entry
 	for _, o := range h.objects() {
-		if e, ok := o.(*widget.Entry); ok && !e.Password {
+		if e := entryOf(o); e != nil && !e.Password {
 			name = e
 		}
 	}
@@ -354,7 +377,7 @@ func TestConnectScreen(t *testing.T) {
 	test.Type(e, c2dfake.DemoToken)
 	test.Tap(h.button("Add integration"))
 	h.eventually("the company name", func() bool { return h.shows(c2dfake.DemoCompany) })
-	if !h.shows("Connected to "+c2dfake.DemoCompany) || !h.shows("1234") {
+	if !h.shows("Connected to "+c2dfake.DemoCompany) || !h.shows("1,234") {
 		t.Fatalf("connected view lacks notice or request count: %q", h.texts())
 	}
 	h.capture("connected")

@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The desktop manners: the window's size across starts, closing to the
+// system tray when the user chose so, muted notifications, and the
+// language. Each is a choice of this PC's user, kept in Fyne's preferences.
+
+// DefaultWindowSize is the first start's window.
+var DefaultWindowSize = fyne.NewSize(1100, 740)
+
+// windowSize is the size the window had when C2Desk was last closed.
+func windowSize(p fyne.Preferences) fyne.Size {
+	w, h := p.Float(prefWidth), p.Float(prefHeight)
+	if w < 480 || h < 360 { // never saved, or unusably small
+		return DefaultWindowSize
+	}
+	return fyne.NewSize(float32(w), float32(h))
+}
+
+func (u *UI) saveWindowSize() {
+	s := u.win.Canvas().Size()
+	if s.Width <= 0 || s.Height <= 0 {
+		return
+	}
+	u.prefs().SetFloat(prefWidth, float64(s.Width))
+	u.prefs().SetFloat(prefHeight, float64(s.Height))
+}
+
+func (u *UI) prefs() fyne.Preferences { return u.fyneApp.Preferences() }
+
+// hasTray says whether this desktop can show C2Desk in the system tray.
+func (u *UI) hasTray() bool {
+	_, ok := u.fyneApp.(desktop.App)
+	return ok
+}
+
+// muted says whether desktop notifications are off.
+func (u *UI) muted() bool { return u.prefs().Bool(prefMuted) }
+
+func (u *UI) setMuted(on bool) {
+	u.prefs().SetBool(prefMuted, on)
+	if u.muteCheck != nil && u.muteCheck.Checked != on {
+		u.muteCheck.SetChecked(on)
+	}
+	u.setTray(u.unread)
+}
+
+// notifyUser shows a desktop notification unless the user muted them.
+func (u *UI) notifyUser(n *fyne.Notification) {
+	if u.muted() {
+		return
+	}
+	u.opts.notify(n)
+}
+
+// closeWindow is what the window's close button does: hide to the tray,
+// where polling goes on, if the user chose so; quit otherwise.
+func (u *UI) closeWindow() {
+	u.saveWindowSize()
+	if !u.prefs().Bool(prefKeepInTray) || !u.hasTray() {
+		u.fyneApp.Quit()
+		return
+	}
+	u.win.Hide()
+	u.setFocused(false)
+	if !u.prefs().Bool(prefTrayHintSeen) {
+		u.prefs().SetBool(prefTrayHintSeen, true)
+		u.opts.notify(fyne.NewNotification("C2Desk",
+			lang.L("C2Desk keeps running in the system tray and tells you about new messages. Quit it from the tray icon's menu.")))
+	}
+}
+
+// showWindow brings the window back from the tray.
+func (u *UI) showWindow() {
+	u.win.Show()
+	u.win.RequestFocus()
+	u.setFocused(true)
+}
+
+// newDesktopCard holds the choices about this PC's window, for everyone:
+// administrators find it in Settings, agents in My account.
+func newDesktopCard(u *UI) fyne.CanvasObject {
+	labels, codes := languageOptions()
+	language := widget.NewSelect(labels, nil)
+	current := u.prefs().String(prefLanguage)
+	for i, c := range codes {
+		if c == current {
+			language.SetSelectedIndex(i)
+		}
+	}
+	language.OnChanged = func(string) {
+		choice := codes[language.SelectedIndex()]
+		if choice == u.prefs().String(prefLanguage) {
+			return
+		}
+		u.prefs().SetString(prefLanguage, choice)
+		useLanguage(choice)
+		u.rebuild()
+	}
+
+	keep := widget.NewCheck(lang.L("Keep C2Desk in the system tray when the window is closed, and go on receiving messages"), func(on bool) {
+		u.prefs().SetBool(prefKeepInTray, on)
+	})
+	keep.SetChecked(u.prefs().Bool(prefKeepInTray))
+	if !u.hasTray() {
+		keep.Disable()
+	}
+
+	u.muteCheck = widget.NewCheck(lang.L("Mute desktop notifications"), u.setMuted)
+	u.muteCheck.SetChecked(u.muted())
+
+	form := widget.NewForm(widget.NewFormItem(lang.L("Language"), language))
+	return widget.NewCard(lang.L("This computer"), "", container.NewVBox(form, keep, u.muteCheck))
+}
