@@ -1,13 +1,46 @@
-# Developer shortcuts. The README's two commands (scripts/demo.sh and
-# scripts/test.sh) are what set a machine up; these assume it is.
+# Developer and packager shortcuts. The README's two commands
+# (scripts/demo.sh and scripts/test.sh) set a machine up; these assume it
+# is. PACKAGING.md explains the packages.
 
-.PHONY: test bench fuzz
+.PHONY: test bench fuzz release install uninstall package-linux package-windows
 
 # go-sqlite3 compiles SQLite's full-text search only with this tag.
 export GOFLAGS := -tags=sqlite_fts5
 
+NAME   := c2desk
+APPID  := com.c2desk.desktop
+PREFIX ?= /usr/local
 test:
 	sh scripts/test.sh
+
+# A stripped binary for this machine.
+release:
+	go build -trimpath -ldflags="-s -w" -o $(NAME) .
+
+# Installs the binary, the menu entry and the icons, like any desktop
+# program: sudo make install (or PREFIX=~/.local make install for one user).
+install: $(NAME)
+	install -Dm00755 $(NAME) $(DESTDIR)$(PREFIX)/bin/$(NAME)
+	install -Dm00644 assets/unix/$(APPID).desktop $(DESTDIR)$(PREFIX)/share/applications/$(APPID).desktop
+	install -Dm00644 assets/icon.png $(DESTDIR)$(PREFIX)/share/icons/hicolor/512x512/apps/$(APPID).png
+	install -Dm00644 assets/icon.svg $(DESTDIR)$(PREFIX)/share/icons/hicolor/scalable/apps/$(APPID).svg
+
+uninstall:
+	-rm $(DESTDIR)$(PREFIX)/bin/$(NAME)
+	-rm $(DESTDIR)$(PREFIX)/share/applications/$(APPID).desktop
+	-rm $(DESTDIR)$(PREFIX)/share/icons/hicolor/512x512/apps/$(APPID).png
+	-rm $(DESTDIR)$(PREFIX)/share/icons/hicolor/scalable/apps/$(APPID).svg
+
+$(NAME):
+	$(MAKE) release
+
+# dist/C2Desk.tar.xz (Linux) and dist/C2Desk.exe (Windows, cross-compiled
+# with MinGW), each checked after it is built; see PACKAGING.md.
+package-linux:
+	sh scripts/package.sh linux
+
+package-windows:
+	sh scripts/package.sh windows
 
 # Speed at agency scale: a big generated agency (10,000 chats, 200,000
 # messages) is loaded by the app's own first sync, once per package, then

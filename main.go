@@ -44,7 +44,8 @@ Commands:
   disconnect   remove the token from the keyring
   sync         load channels, operators, chats and new messages from Chat2Desk
                into the database, and send messages waiting in the outbox
-  doctor       check the keyring, the database, the API and the monthly quota
+  doctor       check what support asks: version, data folder, database, log, crash
+               report, unsent messages, keyring, API and the monthly quota
   export-config FILE
                write staff, operator mapping, default account and channel rules to FILE
   import-config FILE

@@ -261,3 +261,56 @@ func TestNewerDatabaseIsRefusedUntouched(t *testing.T) {
 		t.Fatalf("the newer database was changed (%d bytes before, %d after, %v)", len(before), len(after), err)
 	}
 }
+
+// TestVersionMatchesFyneApp keeps the version in the binary and the one
+// fyne package stamps into the packages the same.
+func TestVersionMatchesFyneApp(t *testing.T) {
+	raw, err := os.ReadFile("FyneApp.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	toml := string(raw)
+	for key, want := range map[string]string{"Version": `"` + version + `"`, "Build": build, "ID": `"` + appID + `"`} {
+		if !regexp.MustCompile(`(?m)^\s*` + key + `\s*=\s*` + regexp.QuoteMeta(want) + `\s*$`).MatchString(toml) {
+			t.Errorf("FyneApp.toml's %s is not %s", key, want)
+		}
+	}
+}
+
+// TestCrashReportIsKeptOnlyWhenWrittenAndRotated: a clean run leaves no
+// report behind, and a report past the limit moves aside.
+func TestCrashReportIsKeptOnlyWhenWrittenAndRotated(t *testing.T) {
+	c := newCLI(t)
+	report := filepath.Join(c.dir, app.CrashFileName)
+	if code, _, errOut := c.run("", "doctor"); code != 1 || errOut != "" {
+		t.Fatalf("doctor: %d %q", code, errOut)
+	}
+	if _, err := os.Stat(report); !os.IsNotExist(err) {
+		t.Fatalf("a clean run left a crash report: %v", err)
+	}
+	big := bytes.Repeat([]byte("panic: old\n"), app.CrashFileLimit/10)
+	if err := os.WriteFile(report, big, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The old report moves aside; the fresh one stays empty, and this
+	// clean run removes it again.
+	if _, out, _ := c.run("", "doctor"); strings.Contains(out, "FAIL crashes") {
+		t.Fatalf("doctor: %q", out)
+	}
+	old, err := os.ReadFile(filepath.Join(c.dir, app.OldCrashFileName))
+	if err != nil || !bytes.Equal(old, big) {
+		t.Fatalf("the big report was not moved aside: %v", err)
+	}
+	if _, err := os.Stat(report); !os.IsNotExist(err) {
+		t.Fatalf("after rotation the report should start empty and go: %v", err)
+	}
+	if err := os.WriteFile(report, []byte("panic: recent\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, out, _ := c.run("", "doctor"); !strings.Contains(out, "FAIL crashes") || !strings.Contains(out, report) {
+		t.Fatalf("doctor does not name the report: %q", out)
+	}
+	if got, _ := os.ReadFile(report); string(got) != "panic: recent\n" {
+		t.Fatalf("a small report must stay as it is: %q", got)
+	}
+}

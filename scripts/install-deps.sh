@@ -2,12 +2,15 @@
 # Installs the Debian packages C2Desk needs to build, test and run, if any
 # are missing. As root it installs them; otherwise it prints the command.
 #   scripts/install-deps.sh          build and run
-#   scripts/install-deps.sh --test   also Xvfb, screenshots and the keyring daemon
+#   scripts/install-deps.sh --test   also Xvfb, screenshots, the keyring daemon, and
+#                                    what builds and checks the packages (MinGW for
+#                                    the Windows build, desktop-file-utils, make, xz)
 set -eu
 
 packages="gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev"
 if [ "${1:-}" = "--test" ]; then
 	packages="$packages xvfb xauth x11-utils imagemagick xdotool gnome-keyring dbus-x11 libsecret-tools"
+	packages="$packages gcc-mingw-w64-x86-64 desktop-file-utils make xz-utils"
 fi
 
 missing=""

@@ -2,8 +2,9 @@
 # Installs what is missing and runs every test: static checks, unit tests
 # with the race detector, the UI tests (also with it: the UI hands work to
 # goroutines), the real
-# keyring test under dbus-run-session, and a smoke test of the real binary
-# in a window under Xvfb that saves a screenshot to out/.
+# keyring test under dbus-run-session, a smoke test of the real binary
+# in a window under Xvfb that saves a screenshot to out/, make install, and
+# the Linux and Windows packages, each checked.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh --test
@@ -25,7 +26,7 @@ step "staticcheck"
 go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 step "unit tests (race detector)"
-go test -race -count=1 ./app/... ./c2dapi/... ./storage/...
+go test -race -count=1 ./app/... ./c2dapi/... ./storage/... ./cmd/...
 
 step "fuzzing the API decoders (a few seconds each; make fuzz runs longer)"
 for target in FuzzParseTime FuzzDecodeResponse; do
@@ -50,6 +51,20 @@ rm -rf "$keyring_home"
 step "smoke test: the real binary under Xvfb"
 go build -o c2desk .
 sh scripts/smoke.sh ./c2desk out/smoke-demo.png
+
+step "make install (menu entry and icons)"
+root=$(mktemp -d)
+make -s install DESTDIR="$root" PREFIX=/usr
+desktop-file-validate "$root/usr/share/applications/com.c2desk.desktop.desktop"
+test -x "$root/usr/bin/c2desk"
+test -s "$root/usr/share/icons/hicolor/512x512/apps/com.c2desk.desktop.png"
+make -s uninstall DESTDIR="$root" PREFIX=/usr
+test ! -e "$root/usr/bin/c2desk"
+rm -rf "$root"
+
+step "packages: Linux (fyne package) and Windows (cross-compiled with MinGW)"
+sh scripts/package.sh linux
+sh scripts/package.sh windows
 
 echo
 echo "All checks passed."

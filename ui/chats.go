@@ -280,6 +280,14 @@ func (t *chatsTab) hideBanner() {
 	}
 }
 
+// hideHistory takes the first load's bar away once a poll has reported.
+func (t *chatsTab) hideHistory() {
+	if t.history.Visible() {
+		t.history.Hide()
+		t.left.Refresh() // the search field moves up into its place
+	}
+}
+
 func (t *chatsTab) showBanner(text string, withRetry bool) {
 	t.bannerText.SetText(text)
 	t.banner.Objects[1].(*fyne.Container).Hidden = !withRetry
@@ -295,8 +303,8 @@ func (t *chatsTab) showBanner(text string, withRetry bool) {
 // open chat and notify; failures say what is wrong.
 func (t *chatsTab) polled(res app.PollResult, err error) {
 	t.polledOnce = true
+	t.hideHistory()
 	if err != nil {
-		t.history.Hide()
 		if app.PollStops(err) {
 			text := sentence(err)
 			t.newToken.Hide()
@@ -314,7 +322,6 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 		return
 	}
 	t.hideBanner()
-	t.history.Hide()
 	if res.Stored == 0 {
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"c2desk/app"
 	"c2desk/assets"
@@ -143,5 +144,81 @@ func TestRussianCatalogIsChosen(t *testing.T) {
 	cmd.Env = append(os.Environ(), "C2DESK_LANG_CHILD=1", "LANG=ru_RU.UTF-8", "LC_ALL=", "LC_MESSAGES=", "LANGUAGE=")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%v\n%s", err, out)
+	}
+}
+
+// shownBy are the calls whose string arguments reach the screen.
+var shownBy = map[string]bool{
+	"NewLabel": true, "NewLabelWithStyle": true, "NewButton": true, "NewButtonWithIcon": true, "NewCheck": true,
+	"SetText": true, "SetPlaceHolder": true, "NewCard": true, "NewFormItem": true, "NewMenuItem": true,
+	"NewMenu": true, "NewNotification": true, "NewTabItem": true, "NewTabItemWithIcon": true, "NewConfirm": true,
+	"NewCustom": true, "NewCustomConfirm": true, "NewCustomWithoutButtons": true, "NewForm": true,
+	"SetConfirmText": true, "SetDismissText": true, "NewRichTextFromMarkdown": true, "NewRadioGroup": true,
+	"NewSelect": true, "SetTitle": true, "NewWindow": true, "paragraph": true, "heading": true, "say": true,
+	"showBanner": true, "setTitle": true,
+}
+
+// notWords may be shown as they are in every language: the product's
+// name, the languages named in themselves, a phone number's pattern, the
+// numbering of translated steps, and the texts of list row templates, which
+// size a row and are replaced before it shows.
+var notWords = map[string]bool{"C2Desk": true, "Русский": true, "English": true, "+7 905 000-00-00": true,
+	"1. %s\n2. %s\n3. %s\n4. %s\n": true,
+	"name": true, "role": true, "pin": true, "state": true, "two\nlines": true}
+
+// TestNoTextBypassesTheCatalogs fails on a string literal with letters
+// handed straight to a widget, a menu, a dialog or a notification: it would
+// show in English to a Russian reader.
+func TestNoTextBypassesTheCatalogs(t *testing.T) {
+	files, _ := filepath.Glob("*.go")
+	fset := token.NewFileSet()
+	checked := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			var name string
+			switch fn := call.Fun.(type) {
+			case *ast.SelectorExpr:
+				name = fn.Sel.Name
+			case *ast.Ident:
+				name = fn.Name
+			}
+			if !shownBy[name] {
+				return true
+			}
+			checked++
+			for _, arg := range call.Args {
+				ast.Inspect(arg, func(n ast.Node) bool {
+					if c, ok := n.(*ast.CallExpr); ok {
+						if sel, ok := c.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "L" || sel.Sel.Name == "X") {
+							return false // translated
+						}
+					}
+					lit, ok := n.(*ast.BasicLit)
+					if !ok || lit.Kind != token.STRING {
+						return true
+					}
+					s, _ := strconv.Unquote(lit.Value)
+					if strings.IndexFunc(s, unicode.IsLetter) >= 0 && !notWords[s] {
+						t.Errorf("%s: %q goes to the screen untranslated; use lang.L", fset.Position(lit.Pos()), s)
+					}
+					return true
+				})
+			}
+			return true
+		})
+	}
+	if checked < 100 {
+		t.Fatalf("checked only %d calls; is the scan broken?", checked)
 	}
 }

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Builds what an office admin installs (see PACKAGING.md) and checks it:
+#   scripts/package.sh linux     dist/C2Desk.tar.xz: binary, menu entry, icon, Makefile
+#   scripts/package.sh windows   dist/C2Desk.exe: one file with icon and version,
+#                                cross-compiled with MinGW
+set -eu
+cd "$(dirname "$0")/.."
+. scripts/goenv.sh
+
+target=${1:-}
+fyne="go run fyne.io/tools/cmd/fyne@v1.7.4"
+version=$(sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+build=$(sed -n 's/^ *Build *= *\([0-9]*\)/\1/p' FyneApp.toml)
+
+# fyne package raises the build number in FyneApp.toml after every run; a
+# release's number is chosen by hand, so the file is put back.
+cp FyneApp.toml FyneApp.toml.keep
+trap 'mv FyneApp.toml.keep FyneApp.toml' EXIT INT TERM
+mkdir -p dist
+
+case "$target" in
+linux)
+	# fyne passes the tag itself; GOFLAGS would name it twice.
+	GOFLAGS= $fyne package --os linux --tags sqlite_fts5 --release
+	mv C2Desk.tar.xz dist/
+	check=$(mktemp -d)
+	tar -xJf dist/C2Desk.tar.xz -C "$check"
+	desktop-file-validate "$check"/c2desk/usr/local/share/applications/com.c2desk.desktop.desktop
+	make -s -C "$check"/c2desk install DESTDIR="$check/root" PREFIX=/usr
+	test -x "$check/root/usr/bin/c2desk"
+	test -s "$check/root/usr/share/pixmaps/com.c2desk.desktop.png"
+	# The packaged binary carries the search index (the build tag) and
+	# its version.
+	"$check/root/usr/bin/c2desk" --data-dir "$check/data" doctor 2>/dev/null | grep -q "^ok   version   C2Desk $version (build $build"
+	"$check/root/usr/bin/c2desk" --data-dir "$check/data" doctor 2>/dev/null | grep -q "^ok   database"
+	rm -rf "$check"
+	echo "dist/C2Desk.tar.xz: installs with sudo make install; version $version (build $build)"
+	;;
+windows)
+	GOFLAGS= CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc $fyne package --os windows --tags sqlite_fts5 --release
+	mv C2Desk.exe dist/
+	go run ./cmd/pecheck -version "$version.$build" dist/C2Desk.exe
+	;;
+*)
+	echo "usage: scripts/package.sh linux|windows" >&2
+	exit 2
+	;;
+esac
