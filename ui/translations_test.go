@@ -164,7 +164,7 @@ var shownBy = map[string]bool{
 // size a row and are replaced before it shows.
 var notWords = map[string]bool{"C2Desk": true, "Русский": true, "English": true, "+7 905 000-00-00": true,
 	"1. %s\n2. %s\n3. %s\n4. %s\n": true,
-	"name": true, "role": true, "pin": true, "state": true, "two\nlines": true}
+	"name":                         true, "role": true, "pin": true, "state": true, "two\nlines": true}
 
 // TestNoTextBypassesTheCatalogs fails on a string literal with letters
 // handed straight to a widget, a menu, a dialog or a notification: it would
