@@ -306,7 +306,8 @@ func newFyneApp() fyne.App {
 func runGUI(env *environment, o options) int {
 	fa := newFyneApp()
 	w := fa.NewWindow("C2Desk")
-	ui.Create(fa, w, env.core, ui.Options{Demo: o.demo})
+	w.Resize(ui.DefaultWindowSize) // Create restores the size saved at the last close
+	ui.Create(fa, w, env.core, ui.Options{Demo: o.demo, NoTray: !ui.TrayHostAvailable()})
 	w.CenterOnScreen()
 	w.ShowAndRun()
 	return 0

@@ -63,30 +63,52 @@ shoot() { sleep "$2"; import -window root "$out/$1.png"; echo "saved $out/$1.png
 shoot demo-sign-in 2
 xdotool key --window "$win" Return
 sleep 2
-xdotool mousemove 150 300 click 1    # the second chat
+# The window's menu bar is 27 pixels tall; the tabs sit below it.
+xdotool mousemove 150 327 click 1    # the second chat
 shoot demo-chat-admin 1.5
 xdotool mousemove 600 690 click 1    # the composer: "/" offers the quick replies
 xdotool type --window "$win" --delay 20 "/"
 shoot demo-chat-quick-replies 1.5
 xdotool key --window "$win" Escape BackSpace
-xdotool mousemove 290 101 click 1    # New chat
+xdotool key --window "$win" ctrl+k   # search, wherever the keyboard is
+xdotool type --window "$win" --delay 20 "Smith"
+shoot demo-search 1.5
+xdotool key --window "$win" ctrl+a BackSpace
+xdotool key --window "$win" ctrl+n   # New chat
 shoot demo-new-chat 1.5
-xdotool mousemove 655 505 click 1    # Cancel (where it is in English and Russian)
-xdotool mousemove 150 62 click 1     # Channels
+xdotool key --window "$win" Escape   # Esc closes the dialog
+xdotool mousemove 150 89 click 1     # Channels
 sleep 1
-xdotool mousemove 57 282 click 1     # the second channel: its rule editor
+xdotool mousemove 57 309 click 1     # the second channel: its rule editor
 shoot demo-channel-rule 1
-xdotool mousemove 255 62 click 1     # Operators
+xdotool mousemove 255 89 click 1     # Operators
 shoot demo-operators 1
-xdotool mousemove 350 62 click 1     # Staff
+xdotool mousemove 350 89 click 1     # Staff
 shoot demo-staff 1
-xdotool mousemove 440 62 click 1     # Settings
+xdotool mousemove 440 89 click 1     # Settings
 shoot demo-settings 1
+xdotool mousemove 600 500
+for _ in 1 2 3 4 5 6 7 8 9 10; do xdotool click 5; done
+shoot demo-settings-this-computer 1
+# Help (its place depends on the language) → Keyboard shortcuts, About.
+case "${SHOT_LANG:-en}" in ru*) help_x=155 ;; *) help_x=130 ;; esac
+xdotool mousemove "$help_x" 13 click 1
+sleep 0.5
+xdotool mousemove 190 47 click 1
+shoot demo-shortcuts 1
+xdotool key --window "$win" Escape
+xdotool mousemove "$help_x" 13 click 1
+sleep 0.5
+xdotool mousemove 190 82 click 1
+shoot demo-about 1
+xdotool key --window "$win" Escape
 # An agent: switch profile to Марина Орлова (third in the list) and open a chat.
-xdotool mousemove 930 21 click 1
+xdotool key --window "$win" ctrl+l
 sleep 1.5
-xdotool mousemove 280 157 click 1
+xdotool mousemove 280 184 click 1
 xdotool key --window "$win" Return
 sleep 2
-xdotool mousemove 150 300 click 1
+xdotool mousemove 150 327 click 1
 shoot demo-chat-agent 1.5
+xdotool mousemove 322 89 click 1     # My account, with the language and tray choices
+shoot demo-agent-account 1

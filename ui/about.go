@@ -36,7 +36,7 @@ func (u *UI) showAbout() {
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("Version"), widget.NewLabel(ab.Version)),
 		widget.NewFormItem(lang.L("Build"), widget.NewLabel(ab.Build)),
-		widget.NewFormItem(lang.L("System"), widget.NewLabel(ab.OS+", "+ab.GoVersion)),
+		widget.NewFormItem(lang.L("Operating system"), widget.NewLabel(ab.OS+", "+ab.GoVersion)),
 		widget.NewFormItem(lang.L("Data folder"), path(ab.DataDir)),
 		widget.NewFormItem(lang.L("Log"), path(ab.LogFile)),
 		widget.NewFormItem(lang.L("Crash report"), crash),

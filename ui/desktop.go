@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -38,7 +39,7 @@ func (u *UI) prefs() fyne.Preferences { return u.fyneApp.Preferences() }
 // hasTray says whether this desktop can show C2Desk in the system tray.
 func (u *UI) hasTray() bool {
 	_, ok := u.fyneApp.(desktop.App)
-	return ok
+	return ok && !u.opts.NoTray
 }
 
 // muted says whether desktop notifications are off.
@@ -109,13 +110,15 @@ func newDesktopCard(u *UI) fyne.CanvasObject {
 		u.prefs().SetBool(prefKeepInTray, on)
 	})
 	keep.SetChecked(u.prefs().Bool(prefKeepInTray))
+	var noTray fyne.CanvasObject = layout.NewSpacer()
 	if !u.hasTray() {
 		keep.Disable()
+		noTray = paragraph(lang.L("This desktop shows no tray icons, so closing the window quits C2Desk."), widget.LowImportance)
 	}
 
 	u.muteCheck = widget.NewCheck(lang.L("Mute desktop notifications"), u.setMuted)
 	u.muteCheck.SetChecked(u.muted())
 
 	form := widget.NewForm(widget.NewFormItem(lang.L("Language"), language))
-	return widget.NewCard(lang.L("This computer"), "", container.NewVBox(form, keep, u.muteCheck))
+	return widget.NewCard(lang.L("This computer"), "", container.NewVBox(form, keep, noTray, u.muteCheck))
 }

@@ -380,3 +380,26 @@ func (h *harness) drain(d time.Duration) {
 		}
 	}
 }
+
+// TestWithoutATrayHostClosingQuits: on a desktop that shows no tray icons
+// the window is never hidden where nobody can bring it back.
+func TestWithoutATrayHostClosingQuits(t *testing.T) {
+	fa := newTrayApp(t)
+	fa.Preferences().SetBool(prefKeepInTray, true)
+	h := startWith(t, fa, false, office(t, "Ivan Petrov"))
+	h.ui.opts.NoTray = true
+	h.signIn()
+	h.tab("My account")
+	for _, o := range h.objects() {
+		if c, ok := o.(*widget.Check); ok && strings.HasPrefix(c.Text, "Keep C2Desk in the system tray") && !c.Disabled() {
+			t.Fatal("the tray choice is offered without a tray")
+		}
+	}
+	if !h.shows("This desktop shows no tray icons") {
+		t.Fatalf("no explanation: %q", h.texts())
+	}
+	h.ui.closeWindow()
+	if fa.quits != 1 {
+		t.Fatal("closing should quit without a tray")
+	}
+}

@@ -23,7 +23,7 @@ import (
 // menu: open the window, mute notifications, quit.
 func (u *UI) setTray(unread int) {
 	tray, ok := u.fyneApp.(desktop.App)
-	if !ok {
+	if !ok || !u.hasTray() {
 		return
 	}
 	status := lang.L("No unread chats")

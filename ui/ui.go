@@ -21,6 +21,9 @@ import (
 // Options changes how the UI presents itself.
 type Options struct {
 	Demo bool // connected to the built-in demo Chat2Desk
+	// NoTray: the desktop shows no tray icons (TrayHostAvailable), so the
+	// window never hides to the tray and no tray icon is set.
+	NoTray bool
 
 	// post hands a function to the UI goroutine; fyne.Do when nil. Tests
 	// set it to a queue they drain, as the test driver has no main loop.
