@@ -63,7 +63,14 @@ type options struct {
 	demoAgency bool
 
 	historyDays int
+
+	// exclusive: this command polls or sends, so no other C2Desk may work
+	// with the same data meanwhile (see lockDataDir).
+	exclusive bool
 }
+
+// lockFileName is held by the C2Desk process that polls and sends.
+const lockFileName = "c2desk.lock"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -112,6 +119,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 
 	o.demo = o.demo || o.demoAgency
+	o.exclusive = cmd == "" || cmd == "sync"
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -216,6 +224,18 @@ func setup(ctx context.Context, o options) (*environment, error) {
 			return nil, fmt.Errorf("find the config folder: %w", err)
 		}
 		dir = filepath.Join(cfg, "C2Desk")
+	}
+	if o.exclusive {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			env.close()
+			return nil, err
+		}
+		release, err := lockDataDir(dir)
+		if err != nil {
+			env.close()
+			return nil, err
+		}
+		env.cleanup = append(env.cleanup, release)
 	}
 	store, err := storage.Open(ctx, dir)
 	if err != nil {

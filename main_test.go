@@ -314,3 +314,28 @@ func TestCrashReportIsKeptOnlyWhenWrittenAndRotated(t *testing.T) {
 		t.Fatalf("a small report must stay as it is: %q", got)
 	}
 }
+
+// TestSecondInstanceIsRefused: two C2Desks on one data folder would both
+// poll and could both send one queued message. Only one polls and sends;
+// the other says so. doctor still answers.
+func TestSecondInstanceIsRefused(t *testing.T) {
+	c := newCLI(t)
+	if code, _, errOut := c.run(c2dfake.DemoToken, "connect"); code != 0 {
+		t.Fatalf("connect: %q", errOut)
+	}
+	release, err := lockDataDir(c.dir) // the C2Desk already open
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := c.run("", "sync")
+	if code != 1 || strings.TrimSpace(errOut) != "c2desk: "+app.MsgRunning {
+		t.Fatalf("sync beside a running C2Desk: %d %q", code, errOut)
+	}
+	if code, out, _ := c.run("", "doctor"); code != 0 || !strings.Contains(out, "ok   api") {
+		t.Fatalf("doctor beside a running C2Desk: %d %q", code, out)
+	}
+	release()
+	if code, _, errOut := c.run("", "sync"); code != 0 {
+		t.Fatalf("sync once the other closed: %d %q", code, errOut)
+	}
+}

@@ -29,8 +29,13 @@ const (
 	MsgCancelled    = "Stopped."
 	MsgOperatorGone = "Chat2Desk no longer has the operator this message would go out under. An administrator should load the operators again in the Operators tab; then press Retry."
 	MsgClientGone   = "Chat2Desk no longer has this client: it may have been deleted there. The chat stays here for reference."
+	MsgRunning      = "C2Desk is already open on this computer. Look for its window, or for its icon in the system tray."
 	MsgUnknown      = "Something went wrong. Try again; if it repeats, contact support and attach the log file."
 )
+
+// ErrAlreadyRunning: another C2Desk process works with the same data
+// folder. Two would both poll and could both send one queued message.
+var ErrAlreadyRunning = errors.New("another C2Desk works with this data folder")
 
 // explainKey finds the sentence for errors that are not a Problem.
 func explainKey(err error) string {
@@ -85,6 +90,8 @@ func explainKey(err error) string {
 		return MsgDiskFull
 	case errors.As(err, &tooNew):
 		return MsgTooNew
+	case errors.Is(err, ErrAlreadyRunning):
+		return MsgRunning
 	}
 	return MsgUnknown
 }
@@ -92,7 +99,7 @@ func explainKey(err error) string {
 // Messages lists every sentence Explain can return, for translation checks.
 func Messages() []string {
 	return []string{MsgEmptyToken, MsgTokenFormat, MsgAuth, MsgRateLimit, MsgQuota, MsgTimeout, MsgNetwork, MsgServer,
-		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone,
+		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone, MsgRunning,
 		MsgNotAllowed, MsgWrongPIN, MsgPINWait, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,
 		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole,
 		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,

@@ -77,15 +77,16 @@ xdotool key --window "$win" ctrl+a BackSpace
 xdotool key --window "$win" ctrl+n   # New chat
 shoot demo-new-chat 1.5
 xdotool key --window "$win" Escape   # Esc closes the dialog
-xdotool mousemove 150 89 click 1     # Channels
+# The tabs by Ctrl+Tab: their places depend on the language.
+xdotool key --window "$win" ctrl+Tab # Channels
 sleep 1
 xdotool mousemove 57 309 click 1     # the second channel: its rule editor
 shoot demo-channel-rule 1
-xdotool mousemove 255 89 click 1     # Operators
+xdotool key --window "$win" ctrl+Tab # Operators
 shoot demo-operators 1
-xdotool mousemove 350 89 click 1     # Staff
+xdotool key --window "$win" ctrl+Tab # Staff
 shoot demo-staff 1
-xdotool mousemove 440 89 click 1     # Settings
+xdotool key --window "$win" ctrl+Tab # Settings
 shoot demo-settings 1
 xdotool mousemove 600 500
 for _ in 1 2 3 4 5 6 7 8 9 10; do xdotool click 5; done
@@ -110,5 +111,5 @@ xdotool key --window "$win" Return
 sleep 2
 xdotool mousemove 150 327 click 1
 shoot demo-chat-agent 1.5
-xdotool mousemove 322 89 click 1     # My account, with the language and tray choices
+xdotool key --window "$win" ctrl+Tab # My account, with the language and tray choices
 shoot demo-agent-account 1
