@@ -80,7 +80,7 @@ xdotool key --window "$win" Escape   # Esc closes the dialog
 # The tabs by Ctrl+Tab: their places depend on the language.
 xdotool key --window "$win" ctrl+Tab # Channels
 sleep 1
-xdotool mousemove 57 309 click 1     # the second channel: its rule editor
+xdotool mousemove 57 325 click 1     # the second channel: its rule editor
 shoot demo-channel-rule 1
 xdotool key --window "$win" ctrl+Tab # Operators
 shoot demo-operators 1
