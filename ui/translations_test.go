@@ -26,23 +26,34 @@ import (
 // app.TransportLabels.
 var dynamicAllowed = map[string]bool{"translate": true, "updateCell": true}
 
+// packageSources parses the package's non-test files.
+func packageSources(t *testing.T) (*token.FileSet, []*ast.File) {
+	t.Helper()
+	names, _ := filepath.Glob("*.go")
+	fset := token.NewFileSet()
+	var files []*ast.File
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, file)
+	}
+	return fset, files
+}
+
 // usedKeys finds every lang.L("literal") and lang.X("key", …) in the
 // package's non-test files,
 // and fails on lang.L with a computed key anywhere else: such a string would
 // escape this check and show untranslated.
 func usedKeys(t *testing.T) []string {
 	t.Helper()
-	files, _ := filepath.Glob("*.go")
 	seen := map[string]bool{}
-	fset := token.NewFileSet()
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	fset, files := packageSources(t)
+	for _, file := range files {
 		var fn string
 		ast.Inspect(file, func(n ast.Node) bool {
 			if d, ok := n.(*ast.FuncDecl); ok {
@@ -162,25 +173,18 @@ var shownBy = map[string]bool{
 // name, the languages named in themselves, a phone number's pattern, the
 // numbering of translated steps, and the texts of list row templates, which
 // size a row and are replaced before it shows.
-var notWords = map[string]bool{"C2Desk": true, "Русский": true, "English": true, "+7 905 000-00-00": true,
-	"1. %s\n2. %s\n3. %s\n4. %s\n": true,
-	"name":                         true, "role": true, "pin": true, "state": true, "two\nlines": true}
+var notWords = map[string]bool{
+	"C2Desk": true, "Русский": true, "English": true, "+7 905 000-00-00": true, "1. %s\n2. %s\n3. %s\n4. %s\n": true,
+	"name": true, "role": true, "pin": true, "state": true, "two\nlines": true,
+}
 
 // TestNoTextBypassesTheCatalogs fails on a string literal with letters
 // handed straight to a widget, a menu, a dialog or a notification: it would
 // show in English to a Russian reader.
 func TestNoTextBypassesTheCatalogs(t *testing.T) {
-	files, _ := filepath.Glob("*.go")
-	fset := token.NewFileSet()
 	checked := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		file, err := parser.ParseFile(fset, f, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
+	fset, files := packageSources(t)
+	for _, file := range files {
 		ast.Inspect(file, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
