@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"context"
 	"net/url"
 	"path/filepath"
+
+	"c2desk/app"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -17,7 +20,12 @@ import (
 // it all for support in one click. A crash report, if any, is named here
 // so the user can attach it.
 func (u *UI) showAbout() {
-	ab := u.core.About()
+	// About looks at the crash report on disk: off the UI goroutine.
+	background(u, func(context.Context) (app.About, error) { return u.core.About(), nil },
+		func(ab app.About, _ error) { u.showAboutBox(ab) })
+}
+
+func (u *UI) showAboutBox(ab app.About) {
 	logo := canvas.NewImageFromResource(Icon)
 	logo.FillMode = canvas.ImageFillContain
 	logo.SetMinSize(fyne.NewSize(64, 64))
@@ -41,10 +49,9 @@ func (u *UI) showAbout() {
 		widget.NewFormItem(lang.L("Log"), path(ab.LogFile)),
 		widget.NewFormItem(lang.L("Crash report"), crash),
 	)
-	var note fyne.CanvasObject = widget.NewLabel("")
-	if ab.CrashReportSize > 0 {
-		l := paragraph(lang.L("C2Desk crashed on this computer. Please attach the crash report to an e-mail to your support; it never contains the token."), widget.WarningImportance)
-		note = l
+	note := paragraph(lang.L("C2Desk crashed on this computer. Please attach the crash report to an e-mail to your support; it never contains the token."), widget.WarningImportance)
+	if ab.CrashReportSize == 0 {
+		note.Hide()
 	}
 
 	copied := widget.NewLabel("")
