@@ -8,14 +8,18 @@ cd "$(dirname "$0")/.."
 . scripts/goenv.sh
 
 target=${1:-}
-fyne="go run fyne.io/tools/cmd/fyne@v1.7.4"
+# The packaging tool, pinned, built for this machine first: the MinGW
+# compiler set below for the Windows build must not build the tool itself.
+tools=$(mktemp -d)
+GOFLAGS= GOBIN="$tools" go install fyne.io/tools/cmd/fyne@v1.7.4
+fyne="$tools/fyne"
 version=$(sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 build=$(sed -n 's/^ *Build *= *\([0-9]*\)/\1/p' FyneApp.toml)
 
 # fyne package raises the build number in FyneApp.toml after every run; a
 # release's number is chosen by hand, so the file is put back.
 cp FyneApp.toml FyneApp.toml.keep
-trap 'mv FyneApp.toml.keep FyneApp.toml' EXIT INT TERM
+trap 'mv FyneApp.toml.keep FyneApp.toml; rm -rf "$tools"' EXIT INT TERM
 mkdir -p dist
 
 case "$target" in
