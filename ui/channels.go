@@ -47,9 +47,9 @@ func channelColumnTitles() []string {
 
 func newChannelsTab(u *UI) *channelsTab {
 	t := &channelsTab{ui: u, selected: -1}
-	t.load = newLoadBar(u, lang.L("Load channels from Chat2Desk"), func(ctx context.Context) (string, error) {
+	t.load = newLoadBar(u, lang.L("Load channels from Chat2Desk"), func(ctx context.Context) (func() string, error) {
 		ch, skipped, err := u.session.LoadChannels(ctx)
-		return changesSentence(ch, skipped), err
+		return func() string { return changesSentence(ch, skipped) }, err
 	}, t.reload)
 
 	t.table = newColumnTable(channelColumnTitles(), channelColumnWidths, func() int { return len(t.channels) },

@@ -21,9 +21,10 @@ type loadBar struct {
 	content  fyne.CanvasObject
 }
 
-// newLoadBar runs work in the background when pressed; work returns the
-// summary sentence. after runs on the UI goroutine when work succeeded.
-func newLoadBar(u *UI, label string, work func(ctx context.Context) (string, error), after func()) *loadBar {
+// newLoadBar runs work in the background when pressed; work returns what
+// writes the summary sentence, called on the UI goroutine, where the
+// language may change. after runs there too when work succeeded.
+func newLoadBar(u *UI, label string, work func(ctx context.Context) (func() string, error), after func()) *loadBar {
 	b := &loadBar{activity: widget.NewActivity(), note: paragraph("", widget.MediumImportance)}
 	b.activity.Hide()
 	b.note.Hide()
@@ -32,7 +33,7 @@ func newLoadBar(u *UI, label string, work func(ctx context.Context) (string, err
 		b.activity.Show()
 		b.activity.Start()
 		b.show(lang.L("Loading from Chat2Desk…"), widget.MediumImportance)
-		background(u, work, func(summary string, err error) {
+		background(u, work, func(summary func() string, err error) {
 			b.button.Enable()
 			b.activity.Stop()
 			b.activity.Hide()
@@ -40,7 +41,7 @@ func newLoadBar(u *UI, label string, work func(ctx context.Context) (string, err
 				b.show(sentence(err), widget.DangerImportance)
 				return
 			}
-			b.show(summary, widget.SuccessImportance)
+			b.show(summary(), widget.SuccessImportance)
 			if after != nil {
 				after()
 			}

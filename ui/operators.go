@@ -53,9 +53,9 @@ func operatorColumnTitles() []string {
 
 func newOperatorsTab(u *UI) *operatorsTab {
 	t := &operatorsTab{ui: u, draft: storage.Mapping{Owners: map[int64]int64{}}}
-	t.load = newLoadBar(u, lang.L("Load operators from Chat2Desk"), func(ctx context.Context) (string, error) {
+	t.load = newLoadBar(u, lang.L("Load operators from Chat2Desk"), func(ctx context.Context) (func() string, error) {
 		ch, skipped, err := u.session.LoadOperators(ctx)
-		return changesSentence(ch, skipped), err
+		return func() string { return changesSentence(ch, skipped) }, err
 	}, func() { t.reload(true) })
 
 	t.table = newColumnTable(operatorColumnTitles(), operatorColumnWidths, func() int { return len(t.view.Operators) },

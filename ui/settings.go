@@ -65,9 +65,9 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 
 	t.counts = paragraph("", widget.MediumImportance)
 	t.showCounts(st)
-	t.load = newLoadBar(u, lang.L("Load channels and operators from Chat2Desk"), func(ctx context.Context) (string, error) {
+	t.load = newLoadBar(u, lang.L("Load channels and operators from Chat2Desk"), func(ctx context.Context) (func() string, error) {
 		res, err := u.session.Sync(ctx)
-		return syncSummary(res), err
+		return func() string { return syncSummary(res) }, err
 	}, t.refreshCounts)
 	data := widget.NewCard(lang.L("Channels and operators"), "", container.NewVBox(t.counts, t.load.content))
 
