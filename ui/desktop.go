@@ -103,6 +103,7 @@ func newDesktopCard(u *UI) fyne.CanvasObject {
 		}
 		u.prefs().SetString(prefLanguage, choice)
 		useLanguage(choice)
+		u.languageChanged = true
 		u.rebuild()
 	}
 

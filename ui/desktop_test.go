@@ -13,6 +13,7 @@ import (
 	"c2desk/c2dapi/c2dfake"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -90,6 +91,10 @@ func TestLanguageSwitchRebuildsTheWindow(t *testing.T) {
 	}
 	if fa.Preferences().String(prefLanguage) != languageRussian {
 		t.Fatal("the choice was not kept")
+	}
+	scroll, ok := h.tabs().Selected().Content.(*container.Scroll)
+	if !ok || scroll.Offset.Y == 0 {
+		t.Fatal("Settings should open where the language was chosen, at its end")
 	}
 	h.capture("settings-ru")
 

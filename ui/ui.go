@@ -54,6 +54,9 @@ type UI struct {
 	muteCheck *widget.Check // in the "This computer" card, when shown
 	dialogs   []dialog.Dialog
 	keepTab   int // the tab to show again after the view is rebuilt
+	// languageChanged: the view is rebuilt for a new language; the tab
+	// opens scrolled to where it was chosen.
+	languageChanged bool
 }
 
 // Icon is the application icon as a Fyne resource.
@@ -205,6 +208,14 @@ func (u *UI) showConnect(replacing bool) {
 func (u *UI) showMain(st app.Status, notice string) {
 	u.setContent(newMainView(u, st, notice))
 	u.setMenu()
+	if u.languageChanged {
+		// Back where the language was chosen: the end of the tab, now that
+		// it is laid out and its length is known.
+		u.languageChanged = false
+		if scroll, ok := u.tabs.Selected().Content.(*container.Scroll); ok {
+			scroll.ScrollToBottom()
+		}
+	}
 }
 
 // rebuild builds the screen again in the language just chosen, on the
