@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func (a *trayApp) SetSystemTrayWindow(w fyne.Window) {}
 func (a *trayApp) Quit()                             { a.quits++ }
 func (a *trayApp) item(label string) *fyne.MenuItem  { return findItem(a.menu, label) }
 func newTrayApp(t *testing.T) *trayApp               { return &trayApp{App: test.NewTempApp(t)} }
-func (h *harness) menuLabels(m *fyne.Menu) (l []string) {
+func menuLabels(m *fyne.Menu) (l []string) {
 	for _, it := range m.Items {
 		l = append(l, it.Label)
 	}
@@ -128,10 +129,18 @@ func TestResolveLanguage(t *testing.T) {
 }
 
 func TestDatesAndNumbersFollowTheLanguageAndTimeZone(t *testing.T) {
-	inRussian(t, test.NewTempApp(t))
-	saved := time.Local
+	if os.Getenv("C2DESK_TZ_CHILD") != "1" {
+		// The time zone is changed in a process of its own: goroutines
+		// other tests leave behind read time.Local.
+		cmd := exec.Command(os.Args[0], "-test.run=^TestDatesAndNumbersFollowTheLanguageAndTimeZone$")
+		cmd.Env = append(os.Environ(), "C2DESK_TZ_CHILD=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		return
+	}
 	time.Local = time.FixedZone("Asia/Yekaterinburg", 5*3600)
-	t.Cleanup(func() { time.Local = saved })
+	inRussian(t, test.NewTempApp(t))
 	at := time.Date(2026, 3, 8, 7, 5, 0, 0, time.UTC) // 12:05 in Yekaterinburg
 	now := at.Add(2 * time.Hour)
 
@@ -168,7 +177,7 @@ func TestTrayShowsUnreadAndItsMenuWorks(t *testing.T) {
 	h.eventually("the chat list", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 })
 	h.ui.setUnread(3)
 	if fa.item("Unread chats: 3") == nil || fa.item("Open C2Desk") == nil || fa.item("Quit") == nil {
-		t.Fatalf("tray menu: %q", h.menuLabels(fa.menu))
+		t.Fatalf("tray menu: %q", menuLabels(fa.menu))
 	}
 	img, err := png.Decode(bytes.NewReader(fa.icon.Content()))
 	if err != nil {
@@ -180,7 +189,7 @@ func TestTrayShowsUnreadAndItsMenuWorks(t *testing.T) {
 	}
 	h.ui.setUnread(0)
 	if fa.icon != Icon || fa.item("No unread chats") == nil {
-		t.Fatalf("after reading: %q", h.menuLabels(fa.menu))
+		t.Fatalf("after reading: %q", menuLabels(fa.menu))
 	}
 
 	// Mute from the tray: the Settings tick follows, and no notification shows.
