@@ -50,7 +50,7 @@ func (u *UI) setMuted(on bool) {
 	if u.muteCheck != nil && u.muteCheck.Checked != on {
 		u.muteCheck.SetChecked(on)
 	}
-	u.setTray(u.unread)
+	u.setTray()
 }
 
 // notifyUser shows a desktop notification unless the user muted them.

@@ -46,7 +46,7 @@ func (u *UI) setTitle(title string) {
 	u.title = title
 	u.win.SetTitle(title)
 	u.unread = 0
-	u.setTray(0)
+	u.setTray()
 }
 
 // setUnread shows how many chats wait for an answer, in the window title
@@ -58,5 +58,5 @@ func (u *UI) setUnread(chats int) {
 	}
 	u.win.SetTitle(title)
 	u.unread = chats
-	u.setTray(chats)
+	u.setTray()
 }

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/png"
 	"strconv"
+	"sync"
 
 	"c2desk/assets"
 
@@ -21,11 +22,12 @@ import (
 
 // setTray shows the unread count on the tray icon and builds the tray's
 // menu: open the window, mute notifications, quit.
-func (u *UI) setTray(unread int) {
-	tray, ok := u.fyneApp.(desktop.App)
-	if !ok || !u.hasTray() {
+func (u *UI) setTray() {
+	if !u.hasTray() {
 		return
 	}
+	tray := u.fyneApp.(desktop.App)
+	unread := u.unread
 	status := lang.L("No unread chats")
 	if unread > 0 {
 		status = lang.L("Unread chats: {{.Count}}", map[string]any{"Count": unread})
@@ -38,7 +40,7 @@ func (u *UI) setTray(unread int) {
 	quit := fyne.NewMenuItem(lang.L("Quit"), u.quit)
 	quit.IsQuit = true
 	tray.SetSystemTrayMenu(fyne.NewMenu("C2Desk", info, open, mute, fyne.NewMenuItemSeparator(), quit))
-	if u.trayShows != badgeText(unread) || u.trayShows == "" {
+	if u.trayShows != badgeText(unread) {
 		tray.SetSystemTrayIcon(trayIcon(unread))
 		u.trayShows = badgeText(unread)
 	}
@@ -71,18 +73,32 @@ func trayIcon(unread int) fyne.Resource {
 	return fyne.NewStaticResource("tray-"+strconv.Itoa(unread)+".png", buf.Bytes())
 }
 
-func badgedIcon(text string) (*image.NRGBA, error) {
+// trayBase is the icon scaled down to the tray's size and the font of the
+// count, made once: the badge is redrawn whenever the count changes.
+var trayBase = sync.OnceValues(func() (trayParts, error) {
 	src, err := png.Decode(bytes.NewReader(assets.IconPNG))
 	if err != nil {
-		return nil, err
+		return trayParts{}, err
 	}
-	dst := image.NewNRGBA(image.Rect(0, 0, trayIconSize, trayIconSize))
-	draw.CatmullRom.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Over, nil)
-
+	icon := image.NewNRGBA(image.Rect(0, 0, trayIconSize, trayIconSize))
+	draw.CatmullRom.Scale(icon, icon.Bounds(), src, src.Bounds(), draw.Over, nil)
 	f, err := opentype.Parse(theme.DefaultTextBoldFont().Content())
+	return trayParts{icon: icon, font: f}, err
+})
+
+type trayParts struct {
+	icon *image.NRGBA
+	font *opentype.Font
+}
+
+func badgedIcon(text string) (*image.NRGBA, error) {
+	base, err := trayBase()
 	if err != nil {
 		return nil, err
 	}
+	dst := image.NewNRGBA(base.icon.Rect)
+	copy(dst.Pix, base.icon.Pix)
+	f := base.font
 	size := 30.0
 	if len(text) > 1 {
 		size = 24
