@@ -10,6 +10,7 @@ export GOFLAGS := -tags=sqlite_fts5
 NAME   := c2desk
 APPID  := com.c2desk.desktop
 PREFIX ?= /usr/local
+
 test:
 	sh scripts/test.sh
 
