@@ -56,6 +56,6 @@ bench:
 # commit it with the fix.
 FUZZTIME ?= 60s
 fuzz:
-	for target in FuzzParseTime FuzzDecodeResponse; do \
+	for target in FuzzParseTime FuzzDecodeResponse FuzzRecordKeepsItsFields; do \
 		go test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) ./c2dapi/ || exit 1; \
 	done

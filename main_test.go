@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"fmt"
 	"net/http/httptest"
@@ -171,11 +172,19 @@ func TestExportImportConfig(t *testing.T) {
 	}
 
 	// Another PC of the same account: connected and synced, no staff yet.
+	// The file would make its administrator one without a PIN here, whom
+	// anyone at this PC could sign in as: refused, until she has one.
 	c := newCLI(t)
 	c.run(c2dfake.DemoToken, "connect")
 	c.run("", "sync")
 	code, stdout, stderr := c.run("", "import-config", demoFile)
-	if code != 0 || !strings.Contains(stdout, "Add Ольга Смирнова (administrator), without a PIN") ||
+	if code != 1 || !strings.Contains(stderr, "The file makes Ольга Смирнова an administrator, but Ольга Смирнова has no PIN on this computer") ||
+		strings.Contains(stdout, "Settings imported.") {
+		t.Fatalf("import of a PIN-less admin: %d %q %q", code, stdout, stderr)
+	}
+	addAdminWithPIN(t, c, "Ольга Смирнова", "2468")
+	code, stdout, stderr = c.run("", "import-config", demoFile)
+	if code != 0 || strings.Contains(stdout, "Add Ольга Смирнова") || !strings.Contains(stdout, "Add Dmitry Ivanov (agent), without a PIN") ||
 		!strings.Contains(stdout, "Default account: none → Офис Общий") || !strings.Contains(stdout, "Settings imported.") {
 		t.Fatalf("import: %d %q %q", code, stdout, stderr)
 	}
@@ -200,6 +209,21 @@ func TestExportImportConfig(t *testing.T) {
 	}
 	if code, _, stderr := c.run("", "import-config"); code != 2 || !strings.Contains(stderr, "needs one file name") {
 		t.Fatalf("no file: %d %q", code, stderr)
+	}
+}
+
+// addAdminWithPIN does on c's PC what the Staff tab does for a new
+// administrator.
+func addAdminWithPIN(t *testing.T, c *cli, name, pin string) {
+	t.Helper()
+	store, err := storage.Open(context.Background(), c.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	core := app.New(store, app.Keyring{}, app.Config{APIURL: c.baseArg[3], PINHashCost: 4})
+	if _, err := core.Console().AddStaff(context.Background(), app.StaffInput{Name: name, Role: storage.RoleAdmin, PIN: &pin}); err != nil {
+		t.Fatal(err)
 	}
 }
 

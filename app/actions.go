@@ -19,6 +19,7 @@ const (
 	MsgWriteFirstOff   = "This Chat2Desk tariff does not allow writing to a client first. Ask Chat2Desk to turn on the option “write first”, or wait until the client writes."
 	MsgChannelNotOpen  = "This channel is not open to you, so you cannot start a chat on it."
 	MsgNewChatRejected = "Chat2Desk refused to start this chat: check the phone number and that the messenger is connected to the channel."
+	MsgClientNotYours  = "This number belongs to a client whose chat is not open to you. Ask an administrator to assign that chat to you."
 )
 
 // Assign gives a chat to a staff member (0: nobody). When that person has
@@ -42,7 +43,7 @@ func (s *Session) Assign(ctx context.Context, dialogID, staffID int64) error {
 			if err != nil {
 				return err
 			}
-			if _, err := client.Dialogs.Update(ctx, c2dapi.ID(dialogID), c2dapi.DialogUpdate{OperatorID: c2dapi.ID(op)}); err != nil {
+			if err := client.Dialogs.Update(ctx, c2dapi.ID(dialogID), c2dapi.DialogUpdate{OperatorID: c2dapi.ID(op)}); err != nil {
 				return fmt.Errorf("transfer the dialog: %w", err)
 			}
 			if err := s.app.store.SetDialogState(ctx, dialogID, d.State, op); err != nil {
@@ -105,7 +106,9 @@ func (s *Session) SetOpen(ctx context.Context, dialogID int64, open bool) error 
 	if err != nil {
 		return err
 	}
-	got, err := client.Dialogs.Update(ctx, c2dapi.ID(dialogID), c2dapi.DialogUpdate{State: state})
+	// Chat2Desk answers a bare status (and "already has state" when it was
+	// so already, which Update counts as done): the operator stays as known.
+	err = client.Dialogs.Update(ctx, c2dapi.ID(dialogID), c2dapi.DialogUpdate{State: state})
 	var nf *c2dapi.NotFoundError
 	if errors.As(err, &nf) && !open {
 		// Gone in Chat2Desk: closing it here is all that is left to do.
@@ -114,7 +117,7 @@ func (s *Session) SetOpen(ctx context.Context, dialogID int64, open bool) error 
 	if err != nil {
 		return fmt.Errorf("change the dialog: %w", err)
 	}
-	return s.app.store.SetDialogState(ctx, dialogID, state, int64(got.OperatorID))
+	return s.app.store.SetDialogState(ctx, dialogID, state, 0)
 }
 
 // NewChat is a first message to a client who has not written yet.
@@ -125,9 +128,10 @@ type NewChat struct {
 	Text      string
 }
 
-// StartChat writes first to a client: the client is created (or found) in
-// Chat2Desk on the chosen channel and messenger, the message goes through
-// the outbox like any other, and the chat is assigned to the writer.
+// StartChat writes first to a client: the client is created (or, when the
+// number is a client already, found) in Chat2Desk on the chosen channel and
+// messenger, the message goes through the outbox like any other, and a
+// chat nobody had is assigned to the writer.
 func (s *Session) StartChat(ctx context.Context, nc NewChat) (storage.OutboxItem, error) {
 	phone := onlyDigits(nc.Phone)
 	text := strings.TrimSpace(nc.Text)
@@ -154,30 +158,128 @@ func (s *Session) StartChat(ctx context.Context, nc NewChat) (storage.OutboxItem
 	if err != nil {
 		return storage.OutboxItem{}, err
 	}
-	cust, err := client.Clients.Create(ctx, c2dapi.NewCustomer{Phone: phone, Transport: nc.Transport, ChannelID: c2dapi.ID(nc.ChannelID)})
-	var invalid *c2dapi.ValidationError
-	switch {
-	case errors.As(err, &invalid) && strings.Contains(strings.ToLower(invalid.Message), "write first"):
-		return storage.OutboxItem{}, problem(MsgWriteFirstOff)
-	case errors.As(err, &invalid):
-		return storage.OutboxItem{}, problem(MsgNewChatRejected)
-	case err != nil:
-		return storage.OutboxItem{}, fmt.Errorf("create the client: %w", err)
-	}
-	if err := s.app.store.UpsertClient(ctx, storage.Client{ID: int64(cust.ID), Name: string(cust.Name), Phone: string(cust.Phone)}); err != nil {
+	clientID, err := s.app.clientToWrite(ctx, client, phone, nc)
+	if err != nil {
 		return storage.OutboxItem{}, err
 	}
-	it := storage.OutboxItem{ClientID: int64(cust.ID), ChannelID: nc.ChannelID, Transport: nc.Transport,
-		Type: KindReply, Text: text, Author: s.staff.ID, OperatorID: opID, State: storage.OutboxQueued}
-	if it.ID, err = s.app.store.Enqueue(ctx, it); err != nil {
+	// A number that is already a client may have chats this person may
+	// not see; writing would open them. Refused before anything is sent.
+	if hidden, err := s.app.store.HidesChatsOf(ctx, s.viewer(), clientID); err != nil {
+		return storage.OutboxItem{}, err
+	} else if hidden {
+		return storage.OutboxItem{}, problem(MsgClientNotYours)
+	}
+	// Pressing Write again after an unclear answer must not queue the
+	// message twice: the one waiting for this client goes out instead,
+	// checked first against what Chat2Desk has.
+	it, err := s.app.waitingFirstMessage(ctx, clientID, s.staff.ID, text)
+	if err != nil {
 		return it, err
+	}
+	if it.ID == 0 {
+		it = storage.OutboxItem{ClientID: clientID, ChannelID: nc.ChannelID, Transport: nc.Transport,
+			Type: KindReply, Text: text, Author: s.staff.ID, OperatorID: opID, State: storage.OutboxQueued}
+		if it.ID, err = s.app.store.Enqueue(ctx, it); err != nil {
+			return it, err
+		}
 	}
 	sent, err := s.app.Deliver(ctx, it.ID)
 	if err != nil {
 		return sent, err
 	}
-	// The new chat is its writer's.
+	// The new chat is its writer's; a client's existing chat keeps its own.
+	d, err := s.app.store.DialogByID(ctx, sent.DialogID)
+	if err != nil || d.Assignee != 0 {
+		return sent, err
+	}
 	return sent, s.app.store.SetAssignee(ctx, sent.DialogID, s.staff.ID)
+}
+
+// clientToWrite creates the client to write first to, or finds the one the
+// number already belongs to, and stores it.
+func (a *App) clientToWrite(ctx context.Context, client *c2dapi.Client, phone string, nc NewChat) (int64, error) {
+	cust, err := client.Clients.Create(ctx, c2dapi.NewCustomer{Phone: phone, Transport: nc.Transport, ChannelID: c2dapi.ID(nc.ChannelID)})
+	var (
+		exists   *c2dapi.ClientExistsError
+		invalid  *c2dapi.ValidationError
+		notFound *c2dapi.NotFoundError
+	)
+	switch {
+	case errors.As(err, &exists):
+		return a.existingClient(ctx, client, exists.ClientID, phone)
+	case c2dapi.Says(err, "write first"):
+		if serr := a.store.SetWriteFirst(ctx, storage.WriteFirstRefused); serr != nil {
+			return 0, serr
+		}
+		return 0, problem(MsgWriteFirstOff)
+	case errors.As(err, &invalid), errors.As(err, &notFound):
+		return 0, problem(MsgNewChatRejected)
+	case err != nil:
+		return 0, fmt.Errorf("create the client: %w", err)
+	}
+	if cust.ID <= 0 {
+		return 0, &c2dapi.DecodeError{Err: errors.New("the new client has no id")}
+	}
+	c := clientFromAPI(*cust)
+	if c.Phone == "" {
+		c.Phone = phone
+	}
+	return c.ID, a.store.UpsertClient(ctx, c)
+}
+
+// existingClient stores the client a number belongs to, read from
+// Chat2Desk unless already stored. Chat2Desk names it in its refusal; when
+// it does not, the client is looked up by the number.
+func (a *App) existingClient(ctx context.Context, client *c2dapi.Client, id c2dapi.ID, phone string) (int64, error) {
+	if id == 0 {
+		page, err := client.Clients.List(ctx, c2dapi.ClientListOptions{Phone: phone})
+		if err != nil {
+			return 0, fmt.Errorf("find the client: %w", err)
+		}
+		if len(page.Items) == 0 || page.Items[0].ID <= 0 {
+			return 0, problem(MsgNewChatRejected)
+		}
+		id = page.Items[0].ID
+	}
+	if known, err := a.store.KnownClients(ctx, []int64{int64(id)}); err != nil || known[int64(id)] {
+		return int64(id), err
+	}
+	if _, err := a.fetchClient(ctx, client, int64(id)); err != nil {
+		return 0, err
+	}
+	return int64(id), nil
+}
+
+// waitingFirstMessage is the author's unsent message with this text to the
+// client, if one waits in the outbox (its id is 0 otherwise).
+func (a *App) waitingFirstMessage(ctx context.Context, clientID, author int64, text string) (storage.OutboxItem, error) {
+	items, err := a.store.UnsentTo(ctx, clientID)
+	if err != nil {
+		return storage.OutboxItem{}, err
+	}
+	for _, it := range items {
+		if it.Author == author && it.Text == text && it.Type == KindReply && it.State != storage.OutboxFailed {
+			return it, nil
+		}
+	}
+	return storage.OutboxItem{}, nil
+}
+
+// WriteFirst says what Chat2Desk last said of writing to clients first on
+// this account's tariff.
+func (a *App) WriteFirst(ctx context.Context) (storage.WriteFirst, error) {
+	conn, ok, err := a.store.LoadConnection(ctx)
+	if err != nil || !ok {
+		return storage.WriteFirstUnknown, err
+	}
+	return conn.WriteFirst, nil
+}
+
+// CheckWriteFirst asks Chat2Desk again (one call), for New chat when the
+// tariff did not allow writing first: it may since.
+func (a *App) CheckWriteFirst(ctx context.Context) (storage.WriteFirst, error) {
+	conn, err := a.refresh(ctx)
+	return conn.WriteFirst, err
 }
 
 // Template is a quick reply from Chat2Desk.

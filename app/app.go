@@ -256,8 +256,16 @@ func (a *App) refresh(ctx context.Context) (storage.Connection, error) {
 }
 
 func (a *App) connectionFrom(info *c2dapi.APIInfo) storage.Connection {
-	return storage.Connection{
+	c := storage.Connection{
 		Company: string(info.CompanyName), APIURL: a.cfg.APIURL, Mode: string(info.Mode),
 		RequestsThisMonth: int(info.RequestsThisMonth), CheckedAt: a.cfg.Now().UTC().Truncate(time.Second),
 	}
+	switch {
+	case info.WriteFirstOption == nil:
+	case bool(*info.WriteFirstOption):
+		c.WriteFirst = storage.WriteFirstAllowed
+	default:
+		c.WriteFirst = storage.WriteFirstRefused
+	}
+	return c
 }

@@ -314,7 +314,7 @@ func TestDoctor(t *testing.T) {
 	if got := strings.Join(names, " "); got != "version folder database log crashes outbox keyring api quota" {
 		t.Fatalf("lines: %s", got)
 	}
-	if db := doctorLine(t, checks, "database"); !strings.Contains(db.Detail, "schema 7") {
+	if db := doctorLine(t, checks, "database"); !strings.Contains(db.Detail, "schema 8") {
 		t.Fatalf("database line: %+v", db)
 	}
 	e.fake.Inject(c2dfake.FaultQuota)

@@ -39,24 +39,21 @@ func (s *Session) Conversation(ctx context.Context, dialogID, beforeID int64, li
 	return c, err
 }
 
-// MarkRead marks a chat read here and, best effort, in Chat2Desk: answering
-// marks a dialog read there anyway.
+// MarkRead marks a chat read here and, best effort, in Chat2Desk: there
+// the newest client message that was unread is marked, not the chat's
+// newest message, which is often our own answer. With nothing unread
+// Chat2Desk is not called at all.
 func (s *Session) MarkRead(ctx context.Context, dialogID int64) error {
 	if _, err := s.viewDialog(ctx, dialogID); err != nil {
 		return err
 	}
-	msgs, err := s.app.store.DialogMessages(ctx, dialogID, 0, 1)
-	if err != nil {
+	newest, err := s.app.store.MarkDialogRead(ctx, dialogID)
+	if err != nil || newest == 0 {
 		return err
 	}
-	if err := s.app.store.MarkDialogRead(ctx, dialogID); err != nil {
-		return err
-	}
-	if len(msgs) > 0 {
-		if client, err := s.app.storedClient(ctx); err == nil {
-			if err := client.Messages.MarkRead(ctx, c2dapi.ID(msgs[0].ID)); err != nil {
-				s.app.log.Warn("mark read in Chat2Desk", "dialog", dialogID, "err", err)
-			}
+	if client, err := s.app.storedClient(ctx); err == nil {
+		if err := client.Messages.MarkRead(ctx, c2dapi.ID(newest)); err != nil {
+			s.app.log.Warn("mark read in Chat2Desk", "dialog", dialogID, "err", err)
 		}
 	}
 	return nil

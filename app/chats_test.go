@@ -325,7 +325,7 @@ func TestSendAsOwnOperatorOrDefaultOrRefuse(t *testing.T) {
 
 	// The operator is resolved when sending: Marina's operator is disabled
 	// in Chat2Desk now, and the default is gone, so she is refused too.
-	o.fake.PutOperator(c2dapi.Operator{ID: 9, FirstName: "Dmitry", Role: c2dapi.RoleDisabled})
+	o.fake.PutOperator(c2dapi.Operator{ID: 9, FirstName: "Dmitry", Status: c2dapi.StatusDisabled})
 	if _, err := o.admin.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -633,7 +633,7 @@ func TestStartChatWritesFirst(t *testing.T) {
 		t.Fatalf("%+v %v", it, err)
 	}
 	mine, err := o.ivan.Chats(ctx, storage.ChatFilter{Mine: true})
-	if err != nil || len(mine) != 1 || mine[0].ID != it.DialogID || mine[0].ClientPhone != "+79051112233" ||
+	if err != nil || len(mine) != 1 || mine[0].ID != it.DialogID || mine[0].ClientPhone != "79051112233" ||
 		mine[0].LastText != "Здравствуйте! Вы оставляли заявку на сайте." {
 		t.Fatalf("the new chat in ivan's list: %+v %v", mine, err)
 	}

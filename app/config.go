@@ -19,6 +19,7 @@ const (
 	MsgConfigBadStaff   = "The file lists a staff member without a name or with an unknown role."
 	MsgConfigDupStaff   = "The file lists {{.Name}} twice."
 	MsgConfigNoOwner    = "The file gives an operator to {{.Name}}, who is not in the file or on this computer."
+	MsgConfigAdminNoPIN = "The file makes {{.Name}} an administrator, but {{.Name}} has no PIN on this computer, so anyone could sign in as them. Give {{.Name}} a PIN in the Staff tab first (add them there if they are new), then import again."
 
 	PlanAddStaff    = "Add {{.Name}} ({{.Role}}), without a PIN"
 	PlanChangeRole  = "{{.Name}}: role {{.Old}} → {{.New}}"
@@ -218,7 +219,17 @@ func (s *Session) PlanImport(ctx context.Context, data []byte) (*ImportPlan, err
 		ch.UpdatedStaff = append(ch.UpdatedStaff, upd)
 		merged[slices.IndexFunc(merged, func(x storage.Staff) bool { return x.ID == old.ID })] = upd
 	}
-	if activeAdmins(merged) == 0 {
+	// The file carries no PINs. An administrator it would add, promote or
+	// reactivate without a PIN here could be signed in as by anyone at
+	// this computer, so such a file waits until they have one.
+	for _, st := range merged {
+		if st.Active && st.Role == storage.RoleAdmin && st.PINHash == "" && !activeAdminHere(cur.staff, st.ID) {
+			return nil, problem(MsgConfigAdminNoPIN, "Name", st.Name)
+		}
+	}
+	// Only an import that takes away the last administrator is refused: a
+	// computer without staff may take a file without any.
+	if activeAdmins(merged) == 0 && activeAdmins(cur.staff) > 0 {
 		return nil, problem(MsgLastAdmin)
 	}
 	mergedID := map[string]int64{}
@@ -243,7 +254,7 @@ func (s *Session) PlanImport(ctx context.Context, data []byte) (*ImportPlan, err
 		newMap.Owners[o.ID] = id
 		ch.Owners[o.ID] = names[id]
 	}
-	if err := checkMapping(cur.ops, merged, newMap, false); err != nil {
+	if err := checkMapping(cur.ops, merged, cur.mapping, newMap, false); err != nil {
 		return nil, err
 	}
 	opNames := map[int64]string{}
@@ -307,6 +318,13 @@ func (s *Session) PlanImport(ctx context.Context, data []byte) (*ImportPlan, err
 		plan.add(PlanNothing)
 	}
 	return plan, nil
+}
+
+// activeAdminHere reports whether a staff member is an active administrator
+// on this computer already.
+func activeAdminHere(staff []storage.Staff, id int64) bool {
+	i := slices.IndexFunc(staff, func(st storage.Staff) bool { return st.ID == id })
+	return i >= 0 && staff[i].Active && staff[i].Role == storage.RoleAdmin
 }
 
 // ApplyImport writes a planned import in one transaction.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"c2desk/c2dapi"
 	"c2desk/storage"
@@ -29,6 +30,7 @@ const (
 	MsgCancelled    = "Stopped."
 	MsgOperatorGone = "Chat2Desk no longer has the operator this message would go out under. An administrator should load the operators again in the Operators tab; then press Retry."
 	MsgClientGone   = "Chat2Desk no longer has this client: it may have been deleted there. The chat stays here for reference."
+	MsgChatGone     = "Chat2Desk no longer has this chat: it may have been deleted there. It stays here for reference."
 	MsgRunning      = "C2Desk is already open on this computer. Look for its window, or for its icon in the system tray."
 	MsgUnknown      = "Something went wrong. Try again; if it repeats, contact support and attach the log file."
 )
@@ -66,12 +68,14 @@ func explainKey(err error) string {
 		return MsgRateLimit
 	case errors.As(err, &auth):
 		return MsgAuth
+	case c2dapi.AboutField(err, "operator_id"):
+		return MsgOperatorGone
+	case c2dapi.AboutField(err, "client_id"), errors.As(err, &nf) && strings.HasPrefix(nf.Path, "/clients/"):
+		return MsgClientGone
+	case errors.As(err, &nf) && strings.HasPrefix(nf.Path, "/dialogs/"):
+		return MsgChatGone
 	case errors.As(err, &nf):
 		return MsgNotFound
-	case errors.As(err, &invalid) && invalid.Fields["operator_id"] != nil:
-		return MsgOperatorGone
-	case errors.As(err, &invalid) && invalid.Fields["client_id"] != nil:
-		return MsgClientGone
 	case errors.As(err, &invalid):
 		return MsgValidation
 	case errors.As(err, &server):
@@ -99,13 +103,13 @@ func explainKey(err error) string {
 // Messages lists every sentence Explain can return, for translation checks.
 func Messages() []string {
 	return []string{MsgEmptyToken, MsgTokenFormat, MsgAuth, MsgRateLimit, MsgQuota, MsgTimeout, MsgNetwork, MsgServer,
-		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone, MsgRunning,
+		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone, MsgChatGone, MsgRunning,
 		MsgNotAllowed, MsgWrongPIN, MsgPINWait, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,
 		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole,
-		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,
+		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,
 		MsgRuleNeedsStaff, MsgBadVisibility, MsgUnknownChannel, MsgChannelStillLive,
-		MsgConfigUnreadable, MsgConfigTooNew, MsgConfigForeign, MsgConfigBadStaff, MsgConfigDupStaff, MsgConfigNoOwner,
+		MsgConfigUnreadable, MsgConfigTooNew, MsgConfigForeign, MsgConfigBadStaff, MsgConfigDupStaff, MsgConfigNoOwner, MsgConfigAdminNoPIN,
 		PlanAddStaff, PlanChangeRole, PlanDeactivate, PlanActivate, PlanOwner, PlanDefault, PlanRule, PlanRuleChosen, PlanNothing, MsgNoOperator, MsgEmptyMessage, MsgNotYourChat, MsgUnclearSend,
-		MsgNoSuchStaff, MsgPhoneFormat, MsgPickChannel, MsgWriteFirstOff, MsgChannelNotOpen, MsgNewChatRejected,
+		MsgNoSuchStaff, MsgPhoneFormat, MsgPickChannel, MsgWriteFirstOff, MsgChannelNotOpen, MsgNewChatRejected, MsgClientNotYours,
 		LabelNobody, LabelNone, LabelAdmin, LabelAgent, LabelEveryone, LabelAdminsOnly}
 }

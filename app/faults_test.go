@@ -209,6 +209,10 @@ var faultCases = []faultCase{
 		sentence: map[string]string{"sync": "", "poll": "", "send": MsgRateLimit}, outbox: storage.OutboxQueued},
 	{name: "429 without Retry-After", fault: withTimes(c2dfake.Fault{Status: http.StatusTooManyRequests, Body: `{"status":"error","message":"Too Many Requests"}`}, 1),
 		sentence: map[string]string{"sync": "", "poll": "", "send": MsgRateLimit}, outbox: storage.OutboxQueued},
+	{name: "wrong token answered 200 and a text", fault: c2dfake.Fault{Status: http.StatusOK, Body: `{"status":"error","message":"Token is not correct"}`},
+		sentence: allActions(MsgAuth), outbox: storage.OutboxFailed, stops: true},
+	{name: "rate limit as a text with 200", fault: withTimes(c2dfake.Fault{Status: http.StatusOK, Body: `{"status":"error","message":"Number of API requests exceeded"}`}, 1),
+		sentence: map[string]string{"sync": "", "poll": "", "send": MsgRateLimit}, outbox: storage.OutboxQueued},
 	{name: "monthly quota", fault: c2dfake.FaultQuota, sentence: allActions(MsgQuota), outbox: storage.OutboxFailed, stops: true},
 	{name: "500", fault: c2dfake.FaultServer, sentence: allActions(MsgServer), outbox: storage.OutboxUnclear},
 	{name: "503 once", fault: withTimes(c2dfake.Fault{Status: http.StatusServiceUnavailable, Body: "Service Unavailable"}, 1),
@@ -221,6 +225,11 @@ var faultCases = []faultCase{
 	{name: "wrong types in every field", fault: c2dfake.Fault{Status: http.StatusOK,
 		Body: `{"status":"success","data":{"id":"x","message_id":[1],"dialog_id":{},"text":7,"type":false,"created":"вчера"},"meta":{"total":"many"}}`},
 		sentence: allActions(MsgMalformed), outbox: storage.OutboxUnclear},
+	// Messages without ids are skipped by the poll, which goes on from the
+	// same place; a send confirmed without the message's id is not a
+	// confirmation.
+	{name: "messages without their ids", fault: c2dfake.Fault{PathContains: "/messages", Status: http.StatusOK, Body: `{"status":"success","data":{"message_id":null}}`},
+		sentence: map[string]string{"sync": "", "poll": "", "send": MsgMalformed}, outbox: storage.OutboxUnclear},
 }
 
 func withTimes(f c2dfake.Fault, n int) c2dfake.Fault { f.Times = n; return f }

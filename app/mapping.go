@@ -12,6 +12,7 @@ import (
 const (
 	MsgNeedDefault       = "Choose the default account: the operator used by staff who have no operator of their own."
 	MsgDefaultNotUsable  = "{{.Operator}} cannot be the default account: it is disabled, deleted or gone from Chat2Desk."
+	MsgOwnerNotUsable    = "{{.Operator}} cannot be given to {{.Name}}: it is disabled, deleted or gone from Chat2Desk."
 	MsgOwnerTwice        = "{{.Name}} is the owner of two operators. A staff member can own one operator at most."
 	MsgUnknownOperator   = "An operator in this mapping is not loaded in C2Desk. Load the operators again and retry."
 	MsgOwnerInactive     = "{{.Name}} is deactivated and cannot own an operator."
@@ -67,7 +68,7 @@ func (s *Session) SaveMapping(ctx context.Context, m storage.Mapping) error {
 	if err != nil {
 		return err
 	}
-	if err := checkMapping(v.Operators, v.Staff, m, true); err != nil {
+	if err := checkMapping(v.Operators, v.Staff, v.Mapping, m, true); err != nil {
 		return err
 	}
 	if err := s.app.store.SaveMapping(ctx, m); err != nil {
@@ -77,10 +78,13 @@ func (s *Session) SaveMapping(ctx context.Context, m storage.Mapping) error {
 	return nil
 }
 
-// checkMapping applies the mapping rules. requireDefault is false for
-// imports: a file from a PC whose mapping is not finished is still a valid
-// file, and the Operators tab shows who cannot send yet.
-func checkMapping(ops []storage.Operator, staff []storage.Staff, m storage.Mapping, requireDefault bool) error {
+// checkMapping applies the mapping rules to m, replacing current.
+// requireDefault is false for imports: a file from a PC whose mapping is
+// not finished is still a valid file, and the Operators tab shows who
+// cannot send yet. An operator that cannot send (disabled, deleted or gone
+// upstream) gets no new owner; one it had before it was disabled may stay,
+// shown with a warning, as its owner sends through the default account.
+func checkMapping(ops []storage.Operator, staff []storage.Staff, current, m storage.Mapping, requireDefault bool) error {
 	opByID := make(map[int64]storage.Operator, len(ops))
 	anyUsable := false
 	for _, o := range ops {
@@ -100,6 +104,8 @@ func checkMapping(ops []storage.Operator, staff []storage.Staff, m storage.Mappi
 			return problem(MsgOwnerInactive, "Name", person.Name)
 		case owned[st]:
 			return problem(MsgOwnerTwice, "Name", person.Name)
+		case !OperatorUsable(opByID[op]) && current.Owners[op] != st:
+			return problem(MsgOwnerNotUsable, "Operator", OperatorName(opByID[op]), "Name", person.Name)
 		}
 		owned[st] = true
 	}

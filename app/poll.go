@@ -71,9 +71,14 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 		if f.err != nil {
 			return res, fmt.Errorf("load messages: %w", f.err)
 		}
-		res.Skipped += len(f.page.Skipped)
+		items, unplaced := placeable(f.page.Items)
+		res.Skipped += len(f.page.Skipped) + unplaced
 		a.logSkipped("messages", f.page.Skipped)
-		dialogs, msgs, calls, err := a.prepareMessages(ctx, client, f.page.Items, known)
+		logLost(a, "messages", f.page)
+		if unplaced > 0 {
+			a.log.Warn("sync: skipped messages without a readable chat or client", "count", unplaced)
+		}
+		dialogs, msgs, calls, err := a.prepareMessages(ctx, client, items, known)
 		res.Calls += calls
 		if err != nil {
 			return res, err
@@ -119,7 +124,7 @@ func (a *App) fetchPages(ctx context.Context, client *c2dapi.Client, start c2dap
 			case <-ctx.Done():
 				return
 			}
-			if err != nil || len(page.Items)+len(page.Skipped) < pollPageSize {
+			if err != nil || !page.Full(pollPageSize) {
 				return
 			}
 			next = after
@@ -138,9 +143,6 @@ func (a *App) prepareMessages(ctx context.Context, client *c2dapi.Client, items 
 	out := make([]storage.Message, 0, len(items))
 	firsts := make([]c2dapi.Message, 0, len(items)) // each dialog's first message here
 	for _, m := range items {
-		if m.ID <= 0 || m.DialogID <= 0 || m.ClientID <= 0 {
-			continue
-		}
 		if cid := int64(m.ClientID); !seenClient[cid] {
 			seenClient[cid] = true
 			clientIDs = append(clientIDs, cid)
@@ -150,7 +152,7 @@ func (a *App) prepareMessages(ctx context.Context, client *c2dapi.Client, items 
 			dialogIDs = append(dialogIDs, did)
 			firsts = append(firsts, m)
 		}
-		out = append(out, fromAPIMessage(m))
+		out = append(out, fromAPIMessage(m, a.cfg.Now()))
 	}
 	storedClients, err := a.store.KnownClients(ctx, clientIDs)
 	if err != nil {
@@ -187,6 +189,18 @@ func (a *App) prepareMessages(ctx context.Context, client *c2dapi.Client, items 
 	return dialogs, out, calls, nil
 }
 
+// placeable keeps the messages that say which chat and client they belong
+// to; the others cannot be shown anywhere and are counted.
+func placeable(items []c2dapi.Message) ([]c2dapi.Message, int) {
+	kept := items[:0:0]
+	for _, m := range items {
+		if m.ID > 0 && m.DialogID > 0 && m.ClientID > 0 {
+			kept = append(kept, m)
+		}
+	}
+	return kept, len(items) - len(kept)
+}
+
 // fetchClient reads a client not stored yet from Chat2Desk and stores it.
 func (a *App) fetchClient(ctx context.Context, client *c2dapi.Client, id int64) (int, error) {
 	c, err := client.Clients.Get(ctx, c2dapi.ID(id))
@@ -198,7 +212,14 @@ func (a *App) fetchClient(ctx context.Context, client *c2dapi.Client, id int64) 
 	case err != nil:
 		return 1, fmt.Errorf("load client: %w", err)
 	}
-	return 1, a.store.UpsertClient(ctx, storage.Client{ID: id, Name: string(c.Name), Phone: string(c.Phone)})
+	return 1, a.store.UpsertClient(ctx, clientFromAPI(*c))
+}
+
+// clientFromAPI is a Chat2Desk client as C2Desk keeps it: the name the
+// agency gave, else the client's own, and a phone number only when there
+// is one (a site-chat client's "phone" is a hash).
+func clientFromAPI(c c2dapi.Customer) storage.Client {
+	return storage.Client{ID: int64(c.ID), Name: c.DisplayName(), Phone: c.PhoneNumber()}
 }
 
 // preload reads every client and dialog page by page before the first
@@ -209,7 +230,9 @@ func (a *App) preload(ctx context.Context, client *c2dapi.Client) (map[int64]c2d
 	calls := 0
 	clients, skipped, err := c2dapi.All(ctx, pollPageSize, func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[c2dapi.Customer], error) {
 		calls++
-		return client.Clients.List(ctx, c2dapi.ClientListOptions{ListOptions: o})
+		page, err := client.Clients.List(ctx, c2dapi.ClientListOptions{ListOptions: o})
+		logLost(a, "clients", page)
+		return page, err
 	})
 	if err != nil {
 		return nil, calls, fmt.Errorf("load clients: %w", err)
@@ -218,7 +241,7 @@ func (a *App) preload(ctx context.Context, client *c2dapi.Client) (map[int64]c2d
 	rows := make([]storage.Client, 0, len(clients))
 	for _, c := range clients {
 		if c.ID > 0 {
-			rows = append(rows, storage.Client{ID: int64(c.ID), Name: string(c.Name), Phone: string(c.Phone)})
+			rows = append(rows, clientFromAPI(c))
 		}
 	}
 	if err := a.store.UpsertClients(ctx, rows); err != nil {
@@ -271,11 +294,16 @@ func (a *App) resolveDialog(ctx context.Context, client *c2dapi.Client, m c2dapi
 	return d, calls, nil
 }
 
-func fromAPIMessage(m c2dapi.Message) storage.Message {
+// fromAPIMessage is a message as stored. One whose time could not be read
+// is placed when it arrived (now), so that it sorts among the news.
+func fromAPIMessage(m c2dapi.Message, now time.Time) storage.Message {
 	out := storage.Message{
 		ID: int64(m.ID), DialogID: int64(m.DialogID), ClientID: int64(m.ClientID), ChannelID: int64(m.ChannelID),
 		Transport: string(m.Transport), Type: string(m.Type), Text: string(m.Text), Read: bool(m.Read),
 		CreatedAt: m.Created.Time, OperatorID: int64(m.OperatorID),
+	}
+	if out.CreatedAt.IsZero() {
+		out.CreatedAt = now.UTC().Truncate(time.Second)
 	}
 	if out.Type == "" {
 		out.Type = c2dapi.TypeFromClient
@@ -283,7 +311,7 @@ func fromAPIMessage(m c2dapi.Message) storage.Message {
 	for _, at := range m.Attachments {
 		out.Attachments = append(out.Attachments, storage.Attachment{Name: string(at.Name), Link: string(at.Link)})
 	}
-	for _, link := range []c2dapi.String{m.Photo, m.Video, m.Audio, m.PDF} {
+	for _, link := range []c2dapi.Link{m.Photo, m.Video, m.Audio, m.PDF} {
 		if link != "" {
 			out.Attachments = append(out.Attachments, storage.Attachment{Link: string(link)})
 		}

@@ -157,6 +157,17 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 		it.State = state
 		return it, err
 	}
+	if sent.MessageID <= 0 {
+		// Accepted, it seems, but without the id that proves it: checked
+		// against the dialog before any second try, like a lost answer.
+		err := &c2dapi.DecodeError{Err: errors.New("the answer to a send has no message id")}
+		a.log.Warn("send unclear", "outbox", it.ID, "err", err)
+		if mErr := a.store.MarkOutbox(context.WithoutCancel(ctx), it.ID, storage.OutboxUnclear, Explain(err)); mErr != nil {
+			return it, mErr
+		}
+		it.State = storage.OutboxUnclear
+		return it, err
+	}
 	return a.confirm(ctx, it, c2dapi.Message{ID: sent.MessageID, DialogID: sent.DialogID, ChannelID: sent.ChannelID,
 		OperatorID: sent.OperatorID, Transport: sent.Transport})
 }
@@ -196,13 +207,14 @@ func unclear(err error) bool {
 
 // findDelivered looks in the item's dialog for the message it would have
 // created: same text, same type, same operator, not older than the item.
+// A first message to a new client has no dialog yet: its client's
+// messages are looked in instead.
 func (a *App) findDelivered(ctx context.Context, client *c2dapi.Client, it storage.OutboxItem) (*c2dapi.Message, error) {
+	opts := c2dapi.MessageListOptions{DialogID: c2dapi.ID(it.DialogID), Order: "desc", ListOptions: c2dapi.ListOptions{Limit: 50}}
 	if it.DialogID == 0 {
-		return nil, nil
+		opts.ClientID = c2dapi.ID(it.ClientID)
 	}
-	page, err := client.Messages.List(ctx, c2dapi.MessageListOptions{
-		DialogID: c2dapi.ID(it.DialogID), Order: "desc", ListOptions: c2dapi.ListOptions{Limit: 50},
-	})
+	page, err := client.Messages.List(ctx, opts)
 	if err != nil {
 		return nil, fmt.Errorf("check for a delivered message: %w", err)
 	}

@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"c2desk/c2dapi"
 	"c2desk/storage"
@@ -15,12 +18,15 @@ type SyncResult struct {
 	Skipped   int // records Chat2Desk sent that could not be read
 }
 
-const syncPageSize = 100
+// syncPageSize is Chat2Desk's largest page: the fewest calls for a list.
+const syncPageSize = c2dapi.MaxPageSize
 
 // fetchChannels reads every channel of the account. Nothing is written.
 func (a *App) fetchChannels(ctx context.Context, client *c2dapi.Client) ([]storage.Channel, int, error) {
 	chans, skipped, err := c2dapi.All(ctx, syncPageSize, func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[c2dapi.Channel], error) {
-		return client.Channels.List(ctx, c2dapi.ChannelListOptions{ListOptions: o})
+		page, err := client.Channels.List(ctx, c2dapi.ChannelListOptions{ListOptions: o})
+		logLost(a, "channels", page)
+		return page, err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("load channels: %w", err)
@@ -40,7 +46,11 @@ func (a *App) fetchChannels(ctx context.Context, client *c2dapi.Client) ([]stora
 
 // fetchOperators reads every operator of the account. Nothing is written.
 func (a *App) fetchOperators(ctx context.Context, client *c2dapi.Client) ([]storage.Operator, int, error) {
-	ops, skipped, err := c2dapi.All(ctx, syncPageSize, client.Operators.List)
+	ops, skipped, err := c2dapi.All(ctx, syncPageSize, func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[c2dapi.Operator], error) {
+		page, err := client.Operators.List(ctx, o)
+		logLost(a, "operators", page)
+		return page, err
+	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("load operators: %w", err)
 	}
@@ -54,7 +64,7 @@ func (a *App) fetchOperators(ctx context.Context, client *c2dapi.Client) ([]stor
 		}
 		out = append(out, storage.Operator{
 			ID: int64(o.ID), Email: string(o.Email), Phone: string(o.Phone), FirstName: string(o.FirstName),
-			LastName: string(o.LastName), Role: string(o.Role), Online: bool(o.Online), LastVisit: o.LastVisit.Time,
+			LastName: string(o.LastName), Role: o.Role(), RoleName: o.RoleName(), Online: bool(o.Online), LastVisit: o.LastVisit.Time,
 		})
 	}
 	return out, bad, nil
@@ -64,6 +74,20 @@ func (a *App) logSkipped(what string, skipped []c2dapi.SkippedRecord) {
 	for _, s := range skipped {
 		a.log.Warn("sync: skipped a record Chat2Desk sent that could not be read", "list", what, "record", s.String())
 	}
+}
+
+// logLost notes, once a page, fields Chat2Desk sent in a form C2Desk does
+// not read: their records were kept without them.
+func logLost[T any](a *App, what string, page *c2dapi.Page[T]) {
+	if page == nil || len(page.Lost) == 0 {
+		return
+	}
+	fields := map[string]bool{}
+	for _, l := range page.Lost {
+		fields[l.Field] = true
+	}
+	a.log.Info("sync: kept records without fields of an unexpected form", "list", what, "records", len(page.Lost),
+		"fields", strings.Join(slices.Sorted(maps.Keys(fields)), ","), "first", page.Lost[0].String())
 }
 
 // Sync loads the account's channels and operators into the database. Both

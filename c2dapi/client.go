@@ -204,25 +204,37 @@ func (c *Client) once(ctx context.Context, method, path string, query url.Values
 
 func (c *Client) parse(method, path string, resp *http.Response, raw []byte) (*envelope, error) {
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	body := bytes.TrimSpace(raw)
+	if ok && len(body) > 0 && body[0] == '[' {
+		// A bare list, as /requests/{id}/messages and /operators/statuses
+		// answer: the list is the data.
+		if !json.Valid(body) {
+			return nil, &DecodeError{Err: fmt.Errorf("%s %s: the list is not valid JSON", method, path)}
+		}
+		return &envelope{Status: "success", Data: body}, nil
+	}
 	var env envelope
-	if err := json.Unmarshal(raw, &env); err != nil {
-		if ok {
+	if err := json.Unmarshal(body, &env); err != nil {
+		// Not an envelope: a proxy's HTML, plain text, a bare "not_found".
+		// A known error text still says what happened, whatever the status.
+		er := &ErrorResponse{StatusCode: resp.StatusCode, Method: method, Path: path, Message: c.scrub(excerpt(raw))}
+		typed := classify(er, resp.Header)
+		if _, plain := typed.(*ErrorResponse); ok && plain {
 			return nil, &DecodeError{Err: fmt.Errorf("%s %s: %w", method, path, err)}
 		}
-		// An error page that is not JSON (a proxy's HTML, plain text):
-		// keep a short excerpt so the error says something.
-		return nil, classify(&ErrorResponse{
-			StatusCode: resp.StatusCode, Method: method, Path: path,
-			Message: c.scrub(excerpt(raw)),
-		}, resp.Header)
+		return nil, typed
 	}
-	if ok && !strings.EqualFold(string(env.Status), "error") {
+	failed := env.failed()
+	if ok && failed == nil {
 		return &env, nil
 	}
-	er := &ErrorResponse{StatusCode: resp.StatusCode, Method: method, Path: path, Message: c.scrub(string(env.Message))}
-	if len(env.Errors) > 0 {
-		er.Fields = make(map[string][]string, len(env.Errors))
-		for k, v := range env.Errors {
+	if failed == nil {
+		failed = &env
+	}
+	er := &ErrorResponse{StatusCode: resp.StatusCode, Method: method, Path: path, Message: c.scrub(string(failed.Message))}
+	if fields := errorFields(failed.Errors); len(fields) > 0 {
+		er.Fields = make(map[string][]string, len(fields))
+		for k, v := range fields {
 			for i := range v {
 				v[i] = c.scrub(v[i])
 			}
@@ -233,6 +245,30 @@ func (c *Client) parse(method, path string, resp *http.Response, raw []byte) (*e
 		}
 	}
 	return nil, classify(er, resp.Header)
+}
+
+// failed returns the part of an answer that reports an error, or nil for
+// a success: a status of "error", an error nested in data (data.status is
+// "error"), or no status and no data but an error text. "success", "ok"
+// and an answer without status that carries data are successes.
+func (env *envelope) failed() *envelope {
+	status := strings.ToLower(strings.TrimSpace(string(env.Status)))
+	if status == "error" || strings.HasPrefix(status, "fail") {
+		return env
+	}
+	var inner envelope
+	if len(env.Data) > 0 && env.Data[0] == '{' && json.Unmarshal(env.Data, &inner) == nil {
+		// Records have a status of their own (a message's "failed"
+		// delivery), so only an "error" with its text is an error.
+		if strings.EqualFold(string(inner.Status), "error") && (inner.Message != "" || len(errorFields(inner.Errors)) > 0) {
+			return &inner
+		}
+	}
+	noData := len(env.Data) == 0 || string(env.Data) == "null"
+	if status == "" && noData && (env.Message != "" || len(errorFields(env.Errors)) > 0) {
+		return env
+	}
+	return nil
 }
 
 // stripURL drops the request URL from a transport error. The token is never

@@ -85,6 +85,52 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Link is the address of a media file. Chat2Desk sends a URL as text, but
+// some answers give media fields as objects or lists; the URL is taken
+// from those where one is plainly there, and otherwise the field is empty
+// rather than an error, so the message keeps its other fields.
+type Link string
+
+// UnmarshalJSON accepts "https://…", {"url"|"link"|"src"|"href": "…"},
+// a list of those (the first wins) and anything else as no link.
+func (l *Link) UnmarshalJSON(b []byte) error {
+	*l = ""
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0:
+	case b[0] == '"':
+		var s string
+		if json.Unmarshal(b, &s) == nil {
+			*l = Link(strings.TrimSpace(s))
+		}
+	case b[0] == '{':
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(b, &obj) != nil {
+			return nil
+		}
+		for _, key := range []string{"url", "link", "src", "href"} {
+			var s string
+			if json.Unmarshal(obj[key], &s) == nil && s != "" {
+				*l = Link(strings.TrimSpace(s))
+				return nil
+			}
+		}
+	case b[0] == '[':
+		var list []json.RawMessage
+		if json.Unmarshal(b, &list) != nil {
+			return nil
+		}
+		for _, item := range list {
+			var one Link
+			if one.UnmarshalJSON(item); one != "" {
+				*l = one
+				return nil
+			}
+		}
+	}
+	return nil
+}
+
 // Time is a Chat2Desk timestamp. The zero Time means absent.
 type Time struct{ time.Time }
 

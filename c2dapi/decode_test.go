@@ -96,14 +96,19 @@ func TestStrings(t *testing.T) {
 	}
 }
 
-func TestDecodeListSkipsBadRecords(t *testing.T) {
-	env := &envelope{Data: json.RawMessage(`[{"id":1,"name":"ok"},{"id":2,"name":{"bad":1}},{"id":"3","name":"ok too"}]`)}
+func TestDecodeListSkipsOnlyUnreadableRecords(t *testing.T) {
+	// A bad name loses the name; a bad id or a record that is not an
+	// object loses the record.
+	env := &envelope{Data: json.RawMessage(`[{"id":1,"name":"ok"},{"id":2,"name":{"bad":1}},{"id":"3","name":"ok too"},{"id":"x4","name":"no id"},"five"]`)}
 	page, err := decodeList[Channel](env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Items) != 2 || len(page.Skipped) != 1 || page.Skipped[0].ID != "2" || page.Skipped[0].Index != 1 {
+	if len(page.Items) != 3 || page.Items[1].ID != 2 || page.Items[1].Name != "" || len(page.Lost) != 1 || page.Lost[0].Field != "name" {
 		t.Fatalf("got %+v", page)
+	}
+	if len(page.Skipped) != 2 || page.Skipped[0].ID != "x4" || page.Skipped[0].Index != 3 || page.Skipped[1].Index != 4 {
+		t.Fatalf("skipped %+v", page.Skipped)
 	}
 	if _, err := decodeList[Channel](&envelope{Data: json.RawMessage(`"nope"`)}); err == nil {
 		t.Fatal("a string is not a list")

@@ -81,7 +81,7 @@ func TestOperatorsList(t *testing.T) {
 		t.Fatal(err)
 	}
 	a, b := page.Items[0], page.Items[1]
-	if a.FirstName != "Анна" || !bool(a.Online) || a.OpenedDialogs != 4 || a.LastVisit.Hour() != 8 || b.Role != RoleDisabled || bool(b.Online) {
+	if a.FirstName != "Анна" || !bool(a.Online) || a.OpenedDialogs != 4 || a.LastVisit.Hour() != 8 || b.Role() != RoleDisabled || bool(b.Online) {
 		t.Fatalf("got %+v", page.Items)
 	}
 }
@@ -119,8 +119,8 @@ func TestClientsEndpoints(t *testing.T) {
 	if err != nil || got.Name != "Иван" {
 		t.Fatalf("%+v %v", got, err)
 	}
-	if u, err := c.Clients.Update(ctx, 555, ClientUpdate{Comment: "звонить после 18"}); err != nil || u.Comment != "звонить после 18" {
-		t.Fatalf("%+v %v", u, err)
+	if err := c.Clients.Update(ctx, 555, ClientUpdate{Comment: "звонить после 18"}); err != nil {
+		t.Fatal(err)
 	}
 
 	handle(t, mux, "/v1/clients/555/transport", nil, 200, `{"status":"success","data":[{"channel_id":101,"transports":["whatsapp","telegram"]}]}`)
@@ -128,8 +128,10 @@ func TestClientsEndpoints(t *testing.T) {
 	if err != nil || len(tr) != 1 || tr[0].ChannelID != 101 || len(tr[0].Transports) != 2 {
 		t.Fatalf("%+v %v", tr, err)
 	}
-	handle(t, mux, "/v1/clients/555/dialogs", nil, 200, `{"status":"success","data":[{"id":9001,"state":"open","begin":"2024-01-10T09:00:00 UTC","end":null,"operator_id":7,"messages":12}]}`)
-	dl, err := c.Clients.Dialogs(ctx, 555)
+	handle(t, mux, "/v1/clients/555/dialogs", func(r *http.Request) {
+		wantQuery(t, r, map[string]string{"limit": "200"})
+	}, 200, `{"status":"success","data":[{"id":9001,"state":"open","begin":"2024-01-10T09:00:00 UTC","end":null,"operator_id":7,"messages":12}]}`)
+	dl, err := c.Clients.Dialogs(ctx, 555, ListOptions{Limit: 500})
 	if err != nil || dl.Items[0].ID != 9001 || dl.Items[0].State != DialogOpen || !dl.Items[0].End.IsZero() {
 		t.Fatalf("%+v %v", dl, err)
 	}
@@ -150,7 +152,7 @@ func TestMessagesList(t *testing.T) {
 	handle(t, mux, "/v1/messages", func(r *http.Request) {
 		wantQuery(t, r, map[string]string{
 			"transport": "telegram", "channel_id": "101", "client_id": "555", "dialog_id": "9001", "operator_id": "7",
-			"type": "from_client", "read": "0", "start_date": "2024-01-01T00:00:00Z", "finish_date": "2024-02-01T00:00:00Z",
+			"type": "from_client", "read": "0", "start_date": "01-01-2024", "finish_date": "01-02-2024",
 			"order": "desc", "limit": "50", "offset": "100",
 		})
 	}, 200, `{"status":"success","data":[
@@ -165,11 +167,13 @@ func TestMessagesList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Items) != 2 || len(page.Skipped) != 1 || page.Skipped[0].ID != "2" {
+	// A time that cannot be read loses the time, not the message.
+	if len(page.Items) != 3 || len(page.Skipped) != 0 || len(page.Lost) != 1 || page.Lost[0].ID != "2" || page.Lost[0].Field != "created" {
 		t.Fatalf("got %+v", page)
 	}
 	m := page.Items[0]
-	if m.Attachments[0].Name != "plan.pdf" || m.OperatorID != 0 || page.Items[1].Created.Hour() != 9 || !bool(page.Items[1].Read) {
+	if m.Attachments[0].Name != "plan.pdf" || m.OperatorID != 0 || page.Items[1].Text != "broken" || !page.Items[1].Created.IsZero() ||
+		page.Items[2].Created.Hour() != 9 || !bool(page.Items[2].Read) {
 		t.Fatalf("got %+v", page.Items)
 	}
 }
@@ -247,8 +251,8 @@ func TestDialogsEndpoints(t *testing.T) {
 	if d, err := c.Dialogs.Get(ctx, 9001); err != nil || d.ID != 9001 {
 		t.Fatalf("%+v %v", d, err)
 	}
-	if d, err := c.Dialogs.Update(ctx, 9001, DialogUpdate{OperatorID: 8, State: DialogClosed}); err != nil || d.State != DialogClosed {
-		t.Fatalf("%+v %v", d, err)
+	if err := c.Dialogs.Update(ctx, 9001, DialogUpdate{OperatorID: 8, State: DialogClosed}); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -2,6 +2,7 @@ package c2dapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -73,23 +74,76 @@ func (e *NetworkError) Timeout() bool {
 	return errors.Is(e.Err, context.DeadlineExceeded) || (errors.As(e.Err, &t) && t.Timeout())
 }
 
+// ClientExistsError answers "write first" to a number that is already a
+// client: ClientID is that client, to write to instead (0 when Chat2Desk
+// did not say which).
+type ClientExistsError struct {
+	ErrorResponse
+	ClientID ID
+}
+
+// texts is every text of the answer, message first, lower-cased.
+func (e *ErrorResponse) texts() []string {
+	out := []string{strings.ToLower(e.Message)}
+	for k, vs := range e.Fields {
+		for _, v := range vs {
+			out = append(out, strings.ToLower(k+" "+v))
+		}
+	}
+	return out
+}
+
+// Says reports whether any text of the answer contains substr (any case).
+func (e *ErrorResponse) Says(substr string) bool {
+	substr = strings.ToLower(substr)
+	for _, t := range e.texts() {
+		if strings.Contains(t, substr) {
+			return true
+		}
+	}
+	return false
+}
+
+// errorAnswer is implemented by every typed error that carries an answer.
+type errorAnswer interface{ answer() *ErrorResponse }
+
+func (e *ErrorResponse) answer() *ErrorResponse { return e }
+
+// Says reports whether err is an answer of Chat2Desk with a text containing
+// substr: the API's only reliable signal for some outcomes.
+func Says(err error, substr string) bool {
+	var a errorAnswer
+	return errors.As(err, &a) && a.answer().Says(substr)
+}
+
+// AboutField reports whether err is an answer of Chat2Desk complaining
+// about the request field named (such as "operator_id").
+func AboutField(err error, field string) bool {
+	var a errorAnswer
+	return errors.As(err, &a) && a.answer().Fields[field] != nil
+}
+
 // classify turns a non-success answer into its typed error. Chat2Desk
-// signals some errors by text more reliably than by status, so text wins.
+// signals errors by text far more reliably than by status (a wrong token
+// may come back as 200), so text wins; statuses decide only when no known
+// text is there.
 func classify(resp *ErrorResponse, header http.Header) error {
-	text := strings.ToLower(resp.Message)
 	switch {
-	case strings.Contains(text, "api calls exceeded api limit per month"),
-		strings.Contains(text, "limit per month"):
+	case resp.Says("api calls exceeded api limit per month"), resp.Says("limit per month"):
 		return &QuotaError{*resp}
-	case strings.Contains(text, "number of api requests exceeded"),
-		resp.StatusCode == http.StatusTooManyRequests:
+	case resp.Says("number of api requests exceeded"):
 		return &RateLimitError{ErrorResponse: *resp, RetryAfter: parseRetryAfter(header.Get("Retry-After"))}
-	case strings.Contains(text, "you need to auth"),
-		strings.Contains(text, "specify your token"),
-		resp.StatusCode == http.StatusUnauthorized:
+	case resp.Says("token is not correct"), resp.Says("you need to auth"), resp.Says("specify your token"):
 		return &AuthError{*resp}
-	case strings.Contains(text, "page not found"),
-		resp.StatusCode == http.StatusNotFound:
+	case resp.Says("client already exist"):
+		return &ClientExistsError{ErrorResponse: *resp, ClientID: existingClientID(resp)}
+	case resp.Says("not_found"), resp.Says("not found"):
+		return &NotFoundError{*resp}
+	case resp.StatusCode == http.StatusTooManyRequests:
+		return &RateLimitError{ErrorResponse: *resp, RetryAfter: parseRetryAfter(header.Get("Retry-After"))}
+	case resp.StatusCode == http.StatusUnauthorized:
+		return &AuthError{*resp}
+	case resp.StatusCode == http.StatusNotFound:
 		return &NotFoundError{*resp}
 	case len(resp.Fields) > 0,
 		resp.StatusCode == http.StatusUnprocessableEntity,
@@ -102,6 +156,27 @@ func classify(resp *ErrorResponse, header http.Header) error {
 		return &ServerError{*resp}
 	}
 	return resp
+}
+
+// existingClientID finds the client Chat2Desk names in "Client already
+// exist": a JSON text such as {"id": 123, …} among the error's texts
+// (errors.client[1] in the answers seen).
+func existingClientID(resp *ErrorResponse) ID {
+	for _, vs := range resp.Fields {
+		for _, v := range vs {
+			v = strings.TrimSpace(v)
+			if !strings.HasPrefix(v, "{") {
+				continue
+			}
+			var probe struct {
+				ID ID `json:"id"`
+			}
+			if json.Unmarshal([]byte(v), &probe) == nil && probe.ID > 0 {
+				return probe.ID
+			}
+		}
+	}
+	return 0
 }
 
 func parseRetryAfter(v string) time.Duration {

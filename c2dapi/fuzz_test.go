@@ -108,3 +108,51 @@ func checkList[T any](t *testing.T, env *envelope) {
 		t.Fatalf("%d records, %d read and %d skipped", len(raw), len(page.Items), len(page.Skipped))
 	}
 }
+
+// recordFields are the fields of a message record that FuzzRecordKeepsItsFields
+// replaces with a value of any kind.
+var recordFields = []string{"video", "audio", "coordinates", "recipient_status", "ai_tips", "photo", "pdf", "attachments",
+	"created", "read", "type", "transport", "operator_id", "channel_id", "client_id", "request_id", "is_new", "extra_data", "status", "remote_id", "text", "dialog_id"}
+
+// FuzzRecordKeepsItsFields: a record with a readable id is never dropped,
+// whatever kind of value one of its other fields holds, and its other
+// fields are read as they are.
+func FuzzRecordKeepsItsFields(f *testing.F) {
+	for i, v := range []string{`{"url":"https://x/v.mp4"}`, `{"lat":55.7}`, `[{"text":"tip"}]`, `12`, `true`, `null`, `"x"`, `[]`, `{}`, `[1,{"a":[]}]`, `-1.5e9`} {
+		f.Add(uint8(i), []byte(v))
+	}
+	f.Fuzz(func(t *testing.T, which uint8, value []byte) {
+		if !json.Valid(value) {
+			return
+		}
+		field := recordFields[int(which)%len(recordFields)]
+		record := map[string]json.RawMessage{
+			"id": json.RawMessage(`42`), "text": json.RawMessage(`"Квартира ещё продаётся?"`), "dialog_id": json.RawMessage(`9001`),
+			"client_id": json.RawMessage(`5001`), "type": json.RawMessage(`"from_client"`),
+		}
+		record[field] = value
+		raw, err := json.Marshal(record)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := decodeList[Message](&envelope{Data: json.RawMessage("[" + string(raw) + "]")})
+		if err != nil || len(page.Items) != 1 {
+			t.Fatalf("%s: record dropped: %+v %v", raw, page, err)
+		}
+		m := page.Items[0]
+		if m.ID != 42 || (field != "text" && m.Text != "Квартира ещё продаётся?") || (field != "dialog_id" && m.DialogID != 9001) ||
+			(field != "client_id" && m.ClientID != 5001) || (field != "type" && m.Type != TypeFromClient) {
+			t.Fatalf("%s: other fields not kept: %+v", raw, m)
+		}
+		for _, d := range []func() error{
+			func() error { _, err := decodeRecord(raw, new(Dialog)); return err },
+			func() error { _, err := decodeRecord(raw, new(Customer)); return err },
+			func() error { _, err := decodeRecord(raw, new(Operator)); return err },
+			func() error { _, err := decodeRecord(raw, new(Channel)); return err },
+		} {
+			if err := d(); err != nil {
+				t.Fatalf("%s: %v", raw, err)
+			}
+		}
+	})
+}

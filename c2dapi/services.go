@@ -12,14 +12,36 @@ import (
 // ListOptions is offset paging, the API's older and most common form.
 type ListOptions struct {
 	Offset int
-	Limit  int
+	Limit  int // at most MaxPageSize; Chat2Desk answers DefaultPageSize when unset
 }
+
+// Chat2Desk pages hold DefaultPageSize records unless asked for more, and
+// never more than MaxPageSize: a larger limit is capped.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 200
+)
 
 func (o ListOptions) query() url.Values {
 	q := url.Values{}
 	setInt(q, "offset", o.Offset)
-	setInt(q, "limit", o.Limit)
+	setInt(q, "limit", min(o.Limit, MaxPageSize))
 	return q
+}
+
+// pageFull reports whether a page that brought got records of a request
+// for asked was a full one, so that more may follow. The server caps the
+// limit at MaxPageSize and may echo a smaller one in meta.limit; a page is
+// short only against what could have come.
+func pageFull(got, asked int, meta Meta) bool {
+	if asked <= 0 {
+		asked = DefaultPageSize
+	}
+	could := min(asked, MaxPageSize)
+	if echoed := int(meta.Limit); echoed > 0 && echoed < could {
+		could = echoed
+	}
+	return got >= could
 }
 
 func setInt(q url.Values, key string, v int) {
@@ -126,21 +148,23 @@ func (s *ClientsService) Transports(ctx context.Context, id ID) ([]ClientTranspo
 	return page.Items, nil
 }
 
-// Dialogs returns the client's dialogs.
-func (s *ClientsService) Dialogs(ctx context.Context, id ID) (*Page[Dialog], error) {
-	return list[Dialog](ctx, s.c, "/clients/"+id.String()+"/dialogs", nil)
+// Dialogs returns one page of the client's dialogs. Without a limit
+// Chat2Desk answers only the first DefaultPageSize: page with All.
+func (s *ClientsService) Dialogs(ctx context.Context, id ID, opts ListOptions) (*Page[Dialog], error) {
+	return list[Dialog](ctx, s.c, "/clients/"+id.String()+"/dialogs", opts.query())
 }
 
 // NewCustomer is the body of "write first": create a client to message.
 type NewCustomer struct {
 	Phone     string `json:"phone"` // digits only, e.g. 79050000000
 	Transport string `json:"transport"`
-	ChannelID ID     `json:"channel_id"`
+	ChannelID ID     `json:"channel_id,omitempty"` // Chat2Desk refuses 0: omitted when unset
 	Nickname  string `json:"nickname,omitempty"`
 }
 
 // Create makes a client on a channel so the agency can write first. The
-// tariff option "write first" must be on, else a ValidationError returns.
+// tariff option "write first" must be on, else a ValidationError returns;
+// a number that is already a client gives a ClientExistsError with its id.
 func (s *ClientsService) Create(ctx context.Context, nc NewCustomer) (*Customer, error) {
 	return one[Customer](ctx, s.c, http.MethodPost, "/clients", nil, nc)
 }
@@ -151,9 +175,12 @@ type ClientUpdate struct {
 	Comment  string `json:"comment,omitempty"`
 }
 
-// Update changes a client's name or comment.
-func (s *ClientsService) Update(ctx context.Context, id ID, u ClientUpdate) (*Customer, error) {
-	return one[Customer](ctx, s.c, http.MethodPut, "/clients/"+id.String(), nil, u)
+// Update changes a client's name or comment. Chat2Desk's answer to a PUT
+// is a status, with or without a record of some shape: success is all
+// there is to read.
+func (s *ClientsService) Update(ctx context.Context, id ID, u ClientUpdate) error {
+	_, err := s.c.do(ctx, http.MethodPut, "/clients/"+id.String(), nil, u)
+	return err
 }
 
 // MessagesService reads and sends messages.
@@ -188,15 +215,23 @@ func (o MessageListOptions) query() url.Values {
 		q.Set("read", map[bool]string{true: "1", false: "0"}[*o.Read])
 	}
 	if !o.StartDate.IsZero() {
-		q.Set("start_date", o.StartDate.UTC().Format(time.RFC3339))
+		q.Set("start_date", FormatDate(o.StartDate))
 	}
 	if !o.FinishDate.IsZero() {
-		q.Set("finish_date", o.FinishDate.UTC().Format(time.RFC3339))
+		q.Set("finish_date", FormatDate(o.FinishDate))
 	}
 	setStr(q, "order", o.Order)
 	setID(q, "start_id", o.StartID)
 	return q
 }
+
+// DateLayout is how Chat2Desk reads dates in filters: DD-MM-YYYY. It
+// ignores other forms (an RFC 3339 time included) as if no filter were given.
+const DateLayout = "02-01-2006"
+
+// FormatDate writes the day of t (in UTC) for a date filter. Filters count
+// whole days, so a window starting at t also brings the rest of its day.
+func FormatDate(t time.Time) string { return t.UTC().Format(DateLayout) }
 
 // List returns one page of messages.
 func (s *MessagesService) List(ctx context.Context, opts MessageListOptions) (*Page[Message], error) {
@@ -205,7 +240,7 @@ func (s *MessagesService) List(ctx context.Context, opts MessageListOptions) (*P
 
 // Since returns messages with ids from startID on, oldest first, and the
 // start id for the next call. When nothing is new it costs one request and
-// returns the same start id.
+// returns the same start id. Page.Full says whether more may follow at once.
 func (s *MessagesService) Since(ctx context.Context, startID ID, limit int, opts MessageListOptions) (*Page[Message], ID, error) {
 	opts.StartID = startID
 	opts.Order = "asc"
@@ -292,9 +327,15 @@ type DialogUpdate struct {
 	State      string `json:"state,omitempty"`
 }
 
-// Update transfers the dialog to another operator or opens/closes it.
-func (s *DialogsService) Update(ctx context.Context, id ID, u DialogUpdate) (*Dialog, error) {
-	return one[Dialog](ctx, s.c, http.MethodPut, "/dialogs/"+id.String(), nil, u)
+// Update transfers the dialog to another operator or opens/closes it. The
+// answer is a bare status; a dialog that "already has state" asked for is
+// left as it is, which is a success, not a failure.
+func (s *DialogsService) Update(ctx context.Context, id ID, u DialogUpdate) error {
+	_, err := s.c.do(ctx, http.MethodPut, "/dialogs/"+id.String(), nil, u)
+	if err != nil && u.State != "" && Says(err, "already has state") {
+		return nil
+	}
+	return err
 }
 
 // TemplatesService reads quick replies.
@@ -310,11 +351,18 @@ func (s *TemplatesService) Get(ctx context.Context, id ID) (*Template, error) {
 	return one[Template](ctx, s.c, http.MethodGet, "/templates/"+id.String(), nil, nil)
 }
 
-// All walks offset pages of pageSize until a short page or the reported
-// total, collecting items and skipped records.
+// Full reports whether the page, the answer to a request for asked
+// records, was full, so that more may follow.
+func (p *Page[T]) Full(asked int) bool { return pageFull(len(p.Items)+len(p.Skipped), asked, p.Meta) }
+
+// All walks offset pages until the end, collecting items and skipped
+// records. It asks for pageSize records a page (at most MaxPageSize) and
+// stops on an empty page, on a short one (measured against what Chat2Desk
+// could have sent, see pageFull), or at the reported total, whichever says
+// the list is complete; a short page below a reported total goes on.
 func All[T any](ctx context.Context, pageSize int, fetch func(ctx context.Context, opts ListOptions) (*Page[T], error)) ([]T, []SkippedRecord, error) {
-	if pageSize <= 0 {
-		pageSize = 100
+	if pageSize <= 0 || pageSize > MaxPageSize {
+		pageSize = MaxPageSize
 	}
 	var items []T
 	var skipped []SkippedRecord
@@ -330,7 +378,15 @@ func All[T any](ctx context.Context, pageSize int, fetch func(ctx context.Contex
 		items = append(items, page.Items...)
 		got := len(page.Items) + len(page.Skipped)
 		offset += got
-		if got < pageSize || (page.Meta.Total > 0 && offset >= int(page.Meta.Total)) {
+		total := int(page.Meta.Total)
+		switch {
+		case got == 0:
+			return items, skipped, nil
+		case total > 0:
+			if offset >= total {
+				return items, skipped, nil
+			}
+		case !pageFull(got, pageSize, page.Meta):
 			return items, skipped, nil
 		}
 	}

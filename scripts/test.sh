@@ -29,7 +29,7 @@ step "unit tests (race detector)"
 go test -race -count=1 ./app/... ./c2dapi/... ./storage/... ./cmd/...
 
 step "fuzzing the API decoders (a few seconds each; make fuzz runs longer)"
-for target in FuzzParseTime FuzzDecodeResponse; do
+for target in FuzzParseTime FuzzDecodeResponse FuzzRecordKeepsItsFields; do
 	go test -run '^$' -fuzz "^$target\$" -fuzztime 5s ./c2dapi/
 done
 

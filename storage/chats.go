@@ -293,15 +293,22 @@ func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) error {
 	return nil
 }
 
-// MarkDialogRead marks a dialog's client messages read locally.
-func (s *Store) MarkDialogRead(ctx context.Context, dialogID int64) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+// MarkDialogRead marks a dialog's client messages read locally and returns
+// the newest of those that were unread (0: none was), the one to mark read
+// in Chat2Desk.
+func (s *Store) MarkDialogRead(ctx context.Context, dialogID int64) (newestUnread int64, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM messages
+			WHERE dialog_id = ? AND type = 'from_client' AND read = 0`, dialogID).Scan(&newestUnread); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE messages SET read = 1 WHERE dialog_id = ? AND read = 0`, dialogID); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE dialogs SET unread = 0 WHERE id = ?`, dialogID)
 		return err
 	})
+	return newestUnread, err
 }
 
 // Viewer is who asks for chats: access is decided in the query itself,
@@ -429,6 +436,12 @@ func idList(ids []int64) string {
 // MayView reports whether the viewer may see a dialog, by the same rule as Chats.
 func (s *Store) MayView(ctx context.Context, v Viewer, dialogID int64) (bool, error) {
 	return s.exists(ctx, `SELECT 1 FROM dialogs d WHERE `+accessClause+` AND d.id = ?3`, v.Console, v.StaffID, dialogID)
+}
+
+// HidesChatsOf reports whether a client has a stored chat the viewer may
+// not see: writing to them would show the viewer that chat.
+func (s *Store) HidesChatsOf(ctx context.Context, v Viewer, clientID int64) (bool, error) {
+	return s.exists(ctx, `SELECT 1 FROM dialogs d WHERE d.client_id = ?3 AND NOT `+accessClause, v.Console, v.StaffID, clientID)
 }
 
 // DialogByID returns one dialog, or ErrNotFound.

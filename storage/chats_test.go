@@ -77,7 +77,9 @@ func TestChatAccess(t *testing.T) {
 	if c := chats[3]; c.ClientName != "Иван" || c.ChannelName != "A" || c.LastText != "ответ" || c.Unread != 1 {
 		t.Fatalf("row %+v", c)
 	}
-	s.MarkDialogRead(ctx, 1)
+	if newest, err := s.MarkDialogRead(ctx, 1); err != nil || newest == 0 {
+		t.Fatalf("newest unread %d, %v", newest, err)
+	}
 	chats, _ = s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{})
 	if chats[3].Unread != 0 {
 		t.Fatal("still unread")
@@ -287,11 +289,17 @@ func TestSearchIndexesEarlierHistory(t *testing.T) {
 	if err := old.migrateTo(ctx, 3); err != nil {
 		t.Fatal(err)
 	}
-	admin, _ := seedAdmin(t, old)
+	admin, err := old.CreateStaff(ctx, Staff{Name: "Ольга", Role: RoleAdmin, Active: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, q := range []string{
 		`INSERT INTO clients (id, name, phone, updated_at) VALUES (501, 'Мария Петрова', '+7 (905) 123-45-67', 0)`,
 		`INSERT INTO dialogs (id, client_id, state, last_message_at) VALUES (1, 501, 'open', 1700000000)`,
 		`INSERT INTO messages (id, dialog_id, client_id, type, text, created_at) VALUES (10, 1, 501, 'from_client', 'Сколько стоит ремонт?', 1700000000)`,
+		// A site-chat client stored before C2Desk knew their "phone" is a hash.
+		`INSERT INTO clients (id, name, phone, updated_at) VALUES (502, 'Посетитель', '[chat] 5a1b2c3d4e5f6071', 0)`,
+		`INSERT INTO dialogs (id, client_id, state, last_message_at) VALUES (2, 502, 'open', 1700000100)`,
 	} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
@@ -308,5 +316,11 @@ func TestSearchIndexesEarlierHistory(t *testing.T) {
 		if got := dialogIDs(chats); err != nil || !equalIDs(got, []int64{1}) {
 			t.Errorf("%q: got %v, %v", search, got, err)
 		}
+	}
+	if c, err := s.ClientByID(ctx, 502); err != nil || c.Phone != "" {
+		t.Errorf("site-chat client kept its hash for a phone: %+v %v", c, err)
+	}
+	if chats, _ := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "5123456071"}); len(chats) != 0 {
+		t.Errorf("the hash's digits found a chat: %v", dialogIDs(chats))
 	}
 }

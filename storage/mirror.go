@@ -25,7 +25,8 @@ type Operator struct {
 	Phone     string
 	FirstName string
 	LastName  string
-	Role      string
+	Role      string // one of c2dapi's Role constants, or an unknown status as sent
+	RoleName  string // the account's own name of the role ("Супервайзер"), when Chat2Desk gives one
 	Online    bool
 	LastVisit time.Time
 	LoadedAt  time.Time
@@ -225,18 +226,18 @@ var operatorMirror = mirror[Operator]{
 	// Online state and last visit change all the time and are not an update.
 	same: func(a, b Operator) bool {
 		return a.Email == b.Email && a.Phone == b.Phone && a.FirstName == b.FirstName &&
-			a.LastName == b.LastName && a.Role == b.Role
+			a.LastName == b.LastName && a.Role == b.Role && a.RoleName == b.RoleName
 	},
 	insert: func(ctx context.Context, tx *sql.Tx, o Operator, now int64) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO operators (id, email, phone, first_name, last_name, role, online, last_visit, first_seen_at, loaded_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			o.ID, o.Email, o.Phone, o.FirstName, o.LastName, o.Role, o.Online, unix(o.LastVisit), now, now)
+		_, err := tx.ExecContext(ctx, `INSERT INTO operators (id, email, phone, first_name, last_name, role, role_name, online, last_visit, first_seen_at, loaded_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			o.ID, o.Email, o.Phone, o.FirstName, o.LastName, o.Role, o.RoleName, o.Online, unix(o.LastVisit), now, now)
 		return err
 	},
 	update: func(ctx context.Context, tx *sql.Tx, o Operator, now int64, _ bool) error {
-		_, err := tx.ExecContext(ctx, `UPDATE operators SET email = ?, phone = ?, first_name = ?, last_name = ?, role = ?,
+		_, err := tx.ExecContext(ctx, `UPDATE operators SET email = ?, phone = ?, first_name = ?, last_name = ?, role = ?, role_name = ?,
 			online = ?, last_visit = ?, loaded_at = ?, removed_at = NULL WHERE id = ?`,
-			o.Email, o.Phone, o.FirstName, o.LastName, o.Role, o.Online, unix(o.LastVisit), now, o.ID)
+			o.Email, o.Phone, o.FirstName, o.LastName, o.Role, o.RoleName, o.Online, unix(o.LastVisit), now, o.ID)
 		return err
 	},
 	markGone: `UPDATE operators SET removed_at = ?, online = 0 WHERE id = ?`,
@@ -256,7 +257,7 @@ func (s *Store) Operators(ctx context.Context) ([]Operator, error) {
 }
 
 func queryOperators(ctx context.Context, q querier) ([]Operator, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, email, phone, first_name, last_name, role, online, last_visit, loaded_at, removed_at
+	rows, err := q.QueryContext(ctx, `SELECT id, email, phone, first_name, last_name, role, role_name, online, last_visit, loaded_at, removed_at
 		FROM operators ORDER BY first_name COLLATE NOCASE, last_name COLLATE NOCASE, id`)
 	if err != nil {
 		return nil, err
@@ -267,7 +268,7 @@ func queryOperators(ctx context.Context, q querier) ([]Operator, error) {
 		var o Operator
 		var visit, removed sql.NullInt64
 		var loaded int64
-		if err := rows.Scan(&o.ID, &o.Email, &o.Phone, &o.FirstName, &o.LastName, &o.Role, &o.Online, &visit, &loaded, &removed); err != nil {
+		if err := rows.Scan(&o.ID, &o.Email, &o.Phone, &o.FirstName, &o.LastName, &o.Role, &o.RoleName, &o.Online, &visit, &loaded, &removed); err != nil {
 			return nil, err
 		}
 		o.LastVisit, o.LoadedAt, o.RemovedAt = fromUnix(visit), time.Unix(loaded, 0).UTC(), fromUnix(removed)

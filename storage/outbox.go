@@ -102,6 +102,12 @@ func (s *Store) OutboxFor(ctx context.Context, dialogID int64) ([]OutboxItem, er
 	return s.outbox(ctx, `WHERE state != 'sent' AND dialog_id = ? ORDER BY id`, dialogID)
 }
 
+// UnsentTo returns a client's unsent items, oldest first: a first message
+// to a new client has no dialog yet.
+func (s *Store) UnsentTo(ctx context.Context, clientID int64) ([]OutboxItem, error) {
+	return s.outbox(ctx, `WHERE state != 'sent' AND client_id = ? ORDER BY id`, clientID)
+}
+
 // OutboxItemByID returns one item, or ErrNotFound.
 func (s *Store) OutboxItemByID(ctx context.Context, id int64) (OutboxItem, error) {
 	items, err := s.outbox(ctx, `WHERE id = ?`, id)

@@ -105,13 +105,21 @@ func TestConnectionRoundTrip(t *testing.T) {
 	if _, ok, err := s.LoadConnection(ctx); ok || err != nil {
 		t.Fatalf("fresh: %v %v", ok, err)
 	}
-	c := Connection{Company: "Ключ", APIURL: "https://api.chat2desk.com/v1", Mode: "full", RequestsThisMonth: 1234, CheckedAt: time.Unix(1700000000, 0).UTC()}
+	c := Connection{Company: "Ключ", APIURL: "https://api.chat2desk.com/v1", Mode: "full", RequestsThisMonth: 1234, CheckedAt: time.Unix(1700000000, 0).UTC(),
+		WriteFirst: WriteFirstRefused}
 	if err := s.SaveConnection(ctx, c); err != nil {
 		t.Fatal(err)
 	}
 	got, ok, err := s.LoadConnection(ctx)
 	if err != nil || !ok || got != c {
 		t.Fatalf("got %+v %v %v", got, ok, err)
+	}
+	// Chat2Desk may refuse writing first later than it was checked.
+	if err := s.SetWriteFirst(ctx, WriteFirstAllowed); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := s.LoadConnection(ctx); got.WriteFirst != WriteFirstAllowed {
+		t.Fatalf("write first %q", got.WriteFirst)
 	}
 	if err := s.ClearConnection(ctx); err != nil {
 		t.Fatal(err)

@@ -140,7 +140,7 @@ func TestAgentSendsThroughTheDefaultAccountAndSeesOnlyHisChats(t *testing.T) {
 func TestRefusedMessageStaysInTheComposer(t *testing.T) {
 	h := start(t, false, office(t, "Ivan Petrov"))
 	// The default account was disabled in Chat2Desk since.
-	h.fake.PutOperator(c2dapi.Operator{ID: 8, FirstName: "Офис", LastName: "Общий", Role: c2dapi.RoleDisabled})
+	h.fake.PutOperator(c2dapi.Operator{ID: 8, FirstName: "Офис", LastName: "Общий", Status: c2dapi.StatusDisabled})
 	if _, err := h.core.Console().Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestNewChatWritesFirstAndOpensTheChat(t *testing.T) {
 	h.fake.SetWriteFirst(true)
 	test.Tap(h.lastButton("Write"))
 	h.eventually("the new chat open", func() bool {
-		return h.ui.chats.conv.chat.ClientPhone == "+79051112233" && h.shows("Здравствуйте! Вы оставляли заявку.")
+		return h.ui.chats.conv.chat.ClientPhone == "79051112233" && h.shows("Здравствуйте! Вы оставляли заявку.")
 	})
 	if got := h.fake.MessagesWithText("Здравствуйте! Вы оставляли заявку."); len(got) != 1 || got[0].OperatorID != 7 {
 		t.Fatalf("Chat2Desk got %+v", got)

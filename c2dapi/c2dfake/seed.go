@@ -2,6 +2,7 @@ package c2dfake
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math/rand/v2"
 	"time"
 
@@ -71,9 +72,13 @@ func (s *Server) seed(now time.Time) {
 		if i%7 == 3 {
 			name = "" // some clients are known only by phone
 		}
-		s.clients = append(s.clients, c2dapi.Customer{ID: id, Name: c2dapi.String(name), Phone: c2dapi.String("+" + phone), AssignedName: c2dapi.String(name)})
+		cust := c2dapi.Customer{ID: id, Name: c2dapi.String(name), Phone: c2dapi.String("+" + phone), AssignedName: c2dapi.String(name)}
 		ch := s.channels[i%len(s.channels)]
 		transport := string(ch.Transports[r.IntN(len(ch.Transports))])
+		if transport == "widget" {
+			siteChatClient(&cust, i)
+		}
+		s.clients = append(s.clients, cust)
 		s.clientTransport[id] = clientReach{channelID: ch.ID, transport: transport}
 
 		// Every client has one dialog; older ones are closed.
@@ -109,12 +114,48 @@ func (s *Server) seed(now time.Time) {
 			if i%9 == 0 && j == 2 {
 				m.Attachments = []c2dapi.Attachment{{Name: "planirovka.pdf", Link: "https://files.klyuch-realty.ru/planirovka.pdf"}}
 			}
-			s.addMessageLocked(m)
+			m = s.addMessageLocked(m)
+			if j == 0 {
+				s.oddMediaFields(m, i)
+			}
 		}
 		if i%4 == 1 {
 			d.State = c2dapi.DialogClosed
 			d.End = c2dapi.Time{Time: at.Add(time.Hour)}
 		}
+	}
+}
+
+// siteChatClient makes a client one who wrote from the site's chat widget:
+// Chat2Desk's "phone" is then a hash, and only some gave their number.
+func siteChatClient(c *c2dapi.Customer, i int) {
+	h := fnv.New64a()
+	fmt.Fprint(h, c.ID)
+	c.Phone = c2dapi.String(fmt.Sprintf("[chat] %x", h.Sum64()))
+	if i%2 == 0 {
+		c.ClientPhone = c2dapi.String(fmt.Sprintf("+7 916 %03d-%02d-%02d", 100+i, i%100, (i*7)%100))
+	}
+}
+
+// oddMediaFields gives some first messages fields in the shapes some
+// accounts get: media as objects or lists, coordinates, AI tips, a
+// delivery status as an object. A client must keep those messages.
+func (s *Server) oddMediaFields(m c2dapi.Message, i int) {
+	odd := map[string]any{}
+	switch i % 6 {
+	case 1:
+		odd["video"] = map[string]any{"url": fmt.Sprintf("https://files.klyuch-realty.ru/video/%d.mp4", m.ID), "duration": 14, "size": 2_400_000}
+	case 2:
+		odd["audio"] = map[string]any{"id": m.ID, "duration": 9}
+		odd["recipient_status"] = map[string]any{"code": 2, "name": "delivered"}
+	case 4:
+		odd["coordinates"] = map[string]any{"lat": 55.7512, "lon": 37.6184}
+		odd["ai_tips"] = []any{map[string]any{"text": "Предложите показ в выходные"}}
+	case 5:
+		odd["photo"] = []any{fmt.Sprintf("https://files.klyuch-realty.ru/photo/%d.jpg", m.ID)}
+	}
+	if len(odd) > 0 {
+		s.oddFields[m.ID] = odd
 	}
 }
 
@@ -126,11 +167,18 @@ func (s *Server) seedAccount(now time.Time) {
 		{ID: 103, Name: "Аренда", Phone: "74951234567", Transports: c2dapi.Strings{"telegram", "tg_user", "insta_direct", "sms"}},
 	}
 	visit := c2dapi.Time{Time: now.Add(-2 * time.Hour).Truncate(time.Second)}
+	// Operators as Chat2Desk describes them since 2026: the status and the
+	// account's access rights decide; the legacy role lags behind (Пётр
+	// is disabled, yet his old role still says operator).
 	s.operators = []c2dapi.Operator{
-		{ID: 7, Email: "olga@klyuch-realty.ru", Phone: "79161110007", FirstName: "Ольга", LastName: "Смирнова", Role: c2dapi.RoleAdmin, Online: true, LastVisit: visit, StatusID: 1},
-		{ID: 8, Email: "office@klyuch-realty.ru", FirstName: "Офис", LastName: "Общий", Role: c2dapi.RoleOperator, Online: true, LastVisit: visit, StatusID: 1},
-		{ID: 9, Email: "d.ivanov@klyuch-realty.ru", Phone: "79161110009", FirstName: "Dmitry", LastName: "Ivanov", Role: c2dapi.RoleSupervisor, Online: false, OfflineType: "manual", LastVisit: c2dapi.Time{Time: visit.Add(-26 * time.Hour)}, StatusID: 2},
-		{ID: 10, Email: "p.kuznetsov@klyuch-realty.ru", FirstName: "Пётр", LastName: "Кузнецов", Role: c2dapi.RoleDisabled, Online: false, LastVisit: c2dapi.Time{Time: visit.Add(-90 * 24 * time.Hour)}},
+		{ID: 7, Email: "olga@klyuch-realty.ru", Phone: "79161110007", FirstName: "Ольга", LastName: "Смирнова", LegacyRole: c2dapi.RoleAdmin,
+			Status: c2dapi.StatusAdmin, AccessRightID: 1, AccessRightName: "Администратор", Online: true, LastVisit: visit, StatusID: 1},
+		{ID: 8, Email: "office@klyuch-realty.ru", FirstName: "Офис", LastName: "Общий", LegacyRole: c2dapi.RoleOperator,
+			Status: c2dapi.StatusEnabled, AccessRightID: 3, AccessRightName: "Оператор", Online: true, LastVisit: visit, StatusID: 1},
+		{ID: 9, Email: "d.ivanov@klyuch-realty.ru", Phone: "79161110009", FirstName: "Dmitry", LastName: "Ivanov", LegacyRole: c2dapi.RoleOperator,
+			Status: c2dapi.StatusEnabled, AccessRightID: 2, AccessRightName: "Супервайзер", Online: false, OfflineType: "manual", LastVisit: c2dapi.Time{Time: visit.Add(-26 * time.Hour)}, StatusID: 2},
+		{ID: 10, Email: "p.kuznetsov@klyuch-realty.ru", FirstName: "Пётр", LastName: "Кузнецов", LegacyRole: c2dapi.RoleOperator,
+			Status: c2dapi.StatusDisabled, AccessRightID: 3, AccessRightName: "Оператор", Online: false, LastVisit: c2dapi.Time{Time: visit.Add(-90 * 24 * time.Hour)}},
 	}
 	s.templates = append([]c2dapi.Template(nil), templates...)
 	for i := range s.templates {

@@ -6,6 +6,9 @@ package c2dfake
 import (
 	"cmp"
 	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -40,11 +43,13 @@ type Server struct {
 	dialogs         []*dialog
 	messages        []c2dapi.Message
 	templates       []c2dapi.Template
+	oddFields       map[c2dapi.ID]map[string]any // message fields sent in a shape of their own
 	nextMessageID   c2dapi.ID
 	nextClientID    c2dapi.ID
 	nextDialogID    c2dapi.ID
 	faults          []*Fault
 	rnd             *rand.Rand
+	oldestSent      time.Time // the oldest message any message list answered with
 }
 
 type clientReach struct {
@@ -85,6 +90,7 @@ func New(opts ...Option) *Server {
 		company:         DemoCompany,
 		tokens:          map[string]bool{DemoToken: true},
 		clientTransport: map[c2dapi.ID]clientReach{},
+		oddFields:       map[c2dapi.ID]map[string]any{},
 		nextMessageID:   1,
 		nextClientID:    5001,
 		nextDialogID:    9001,
@@ -178,6 +184,26 @@ func (s *Server) MessagesWithText(text string) []c2dapi.Message {
 	return filter(s.messages, func(m c2dapi.Message) bool { return string(m.Text) == text })
 }
 
+// SetMessageField makes the server send a message's field as value, of any
+// JSON kind: media fields as objects, coordinates, AI tips, as some
+// accounts get them.
+func (s *Server) SetMessageField(id c2dapi.ID, field string, value any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.oddFields[id] == nil {
+		s.oddFields[id] = map[string]any{}
+	}
+	s.oddFields[id][field] = value
+}
+
+// OldestMessageSent reports the oldest message time any list of
+// messages has answered with so far (zero: none), to prove what a sync asked for.
+func (s *Server) OldestMessageSent() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.oldestSent
+}
+
 // Dialog returns a copy of one dialog.
 func (s *Server) Dialog(id c2dapi.ID) (c2dapi.Dialog, bool) {
 	s.mu.Lock()
@@ -268,7 +294,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.tokens[r.Header.Get("Authorization")] {
-		writeError(w, http.StatusUnauthorized, "You need to auth", nil)
+		// As Chat2Desk answers today: 200, and only the text says it.
+		writeError(w, http.StatusOK, "Token is not correct", nil)
 		return
 	}
 	if s.limiter != nil && !s.limiter.Allow() {
@@ -293,7 +320,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, seg []string) {
 	get, post, put := r.Method == http.MethodGet, r.Method == http.MethodPost, r.Method == http.MethodPut
 	switch {
 	case get && (match(seg, "companies", "api_info") || match(seg, "api_info")):
-		writeData(w, c2dapi.APIInfo{Mode: "full", CurrentVersion: "1.0", RequestsThisMonth: c2dapi.Int(s.requests), Channels: c2dapi.Int(len(s.channels)), CompanyName: c2dapi.String(s.company)})
+		writeFirst := c2dapi.Bool(s.writeFirst)
+		writeData(w, c2dapi.APIInfo{Mode: "full", CurrentVersion: "1.0", RequestsThisMonth: c2dapi.Int(s.requests), Channels: c2dapi.Int(len(s.channels)),
+			CompanyName: c2dapi.String(s.company), CompanyID: 4242, AdminEmail: "olga@klyuch-realty.ru", WriteFirstOption: &writeFirst})
 	case get && match(seg, "channels"):
 		phone := r.URL.Query().Get("phone")
 		writePage(w, r, filter(s.channels, func(c c2dapi.Channel) bool { return phone == "" || string(c.Phone) == phone }))
@@ -301,7 +330,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, seg []string) {
 		writePage(w, r, s.operators)
 	case get && match(seg, "clients"):
 		phone := digits(r.URL.Query().Get("phone"))
-		writePage(w, r, filter(s.clients, func(c c2dapi.Customer) bool { return phone == "" || digits(string(c.Phone)) == phone }))
+		writePage(w, r, filter(s.clients, func(c c2dapi.Customer) bool { return phone == "" || digits(c.PhoneNumber()) == phone }))
 	case post && match(seg, "clients"):
 		s.createClient(w, r)
 	case len(seg) >= 2 && seg[0] == "clients":
@@ -332,7 +361,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, seg []string) {
 			writeData(w, s.templates[i])
 			return
 		}
-		notFound(w)
+		writeError(w, http.StatusOK, "not_found", nil)
 	default:
 		notFound(w)
 	}
@@ -342,7 +371,8 @@ func (s *Server) clientRoutes(w http.ResponseWriter, r *http.Request, seg []stri
 	id := parseID(seg[1])
 	ci := slices.IndexFunc(s.clients, func(c c2dapi.Customer) bool { return c.ID == id })
 	if ci < 0 {
-		notFound(w)
+		// As Chat2Desk says it: inside errors, not by status.
+		writeError(w, http.StatusBadRequest, "", map[string][]string{"client": {"Client not found"}})
 		return
 	}
 	switch {
@@ -355,12 +385,13 @@ func (s *Server) clientRoutes(w http.ResponseWriter, r *http.Request, seg []stri
 			return
 		}
 		if u.Nickname != "" {
-			s.clients[ci].Name = c2dapi.String(u.Nickname)
+			s.clients[ci].AssignedName = c2dapi.String(u.Nickname)
 		}
 		if u.Comment != "" {
 			s.clients[ci].Comment = c2dapi.String(u.Comment)
 		}
-		writeData(w, s.clients[ci])
+		// A PUT answers a status and, here, an empty list for data.
+		writeJSON(w, http.StatusOK, map[string]any{"status": "success", "data": []any{}})
 	case r.Method == http.MethodGet && len(seg) == 3 && seg[2] == "transport":
 		reach := s.clientTransport[id]
 		writeData(w, []c2dapi.ClientTransport{{ChannelID: reach.channelID, Transports: c2dapi.Strings{reach.transport}}})
@@ -378,8 +409,10 @@ func (s *Server) clientRoutes(w http.ResponseWriter, r *http.Request, seg []stri
 }
 
 func (s *Server) createClient(w http.ResponseWriter, r *http.Request) {
+	var raw map[string]json.RawMessage
 	var nc c2dapi.NewCustomer
-	if json.NewDecoder(r.Body).Decode(&nc) != nil {
+	body, _ := io.ReadAll(r.Body)
+	if json.Unmarshal(body, &raw) != nil || json.Unmarshal(body, &nc) != nil {
 		writeError(w, http.StatusBadRequest, "Invalid JSON", nil)
 		return
 	}
@@ -393,24 +426,30 @@ func (s *Server) createClient(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ch := slices.IndexFunc(s.channels, func(c c2dapi.Channel) bool { return c.ID == nc.ChannelID })
+	if _, sent := raw["channel_id"]; !sent {
+		// Without a channel Chat2Desk takes the first that has the messenger.
+		ch = slices.IndexFunc(s.channels, func(c c2dapi.Channel) bool { return slices.Contains(c.Transports, nc.Transport) })
+	}
 	if ch < 0 {
-		writeError(w, http.StatusBadRequest, "Validation failed", map[string][]string{"channel_id": {"not found"}})
+		writeError(w, http.StatusBadRequest, "", map[string][]string{"channel": {"channel " + string(raw["channel_id"]) + " not found"}})
 		return
 	}
 	if !slices.Contains(s.channels[ch].Transports, nc.Transport) {
-		writeError(w, http.StatusBadRequest, "Validation failed", map[string][]string{"transport": {"is not connected to the channel"}})
+		writeError(w, http.StatusBadRequest, "", map[string][]string{"transport": {"transport " + nc.Transport + " is incorrect"}})
 		return
 	}
 	for _, c := range s.clients {
-		if digits(string(c.Phone)) == phone {
-			writeData(w, c)
+		if digits(c.PhoneNumber()) == phone {
+			// The existing client, as a JSON text inside errors.client[1].
+			existing, _ := json.Marshal(map[string]any{"id": c.ID, "phone": digits(string(c.Phone)), "name": c.Name})
+			writeError(w, http.StatusBadRequest, "", map[string][]string{"client": {"Client already exist", string(existing)}})
 			return
 		}
 	}
-	c := c2dapi.Customer{ID: s.nextClientID, Name: c2dapi.String(nc.Nickname), Phone: c2dapi.String("+" + phone)}
+	c := c2dapi.Customer{ID: s.nextClientID, Name: c2dapi.String(nc.Nickname), AssignedName: c2dapi.String(nc.Nickname), Phone: c2dapi.String(phone)}
 	s.nextClientID++
 	s.clients = append(s.clients, c)
-	s.clientTransport[c.ID] = clientReach{channelID: nc.ChannelID, transport: nc.Transport}
+	s.clientTransport[c.ID] = clientReach{channelID: s.channels[ch].ID, transport: nc.Transport}
 	writeData(w, c)
 }
 
@@ -422,8 +461,13 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 		readFilter = &b
 	}
 	startID := parseID(q.Get("start_id"))
-	startDate, _ := c2dapi.ParseTime(q.Get("start_date"))
-	finishDate, _ := c2dapi.ParseTime(q.Get("finish_date"))
+	// Dates count only as DD-MM-YYYY, whole days in UTC; any other form
+	// is ignored, as a lenient server would.
+	startDate, _ := time.Parse(c2dapi.DateLayout, q.Get("start_date"))
+	finishDate, _ := time.Parse(c2dapi.DateLayout, q.Get("finish_date"))
+	if !finishDate.IsZero() {
+		finishDate = finishDate.AddDate(0, 0, 1).Add(-time.Nanosecond)
+	}
 	// Filters are read once: a big account has hundreds of thousands of
 	// messages, and ids only grow, so start_id is a binary search.
 	idFilter := func(key string) func(c2dapi.ID) bool {
@@ -447,19 +491,39 @@ func (s *Server) listMessages(w http.ResponseWriter, r *http.Request) {
 	if q.Get("order") == "desc" {
 		slices.Reverse(out)
 	}
-	writePage(w, r, out)
+	page := pageOf(r, out)
+	for _, m := range page.items {
+		if s.oldestSent.IsZero() || m.Created.Before(s.oldestSent) {
+			s.oldestSent = m.Created.Time
+		}
+	}
+	writePageOf(w, page, s.messageWire)
+}
+
+// messageWire writes a message as sent, with the fields SetMessageField
+// gave a shape of their own.
+func (s *Server) messageWire(m c2dapi.Message) any {
+	odd := s.oddFields[m.ID]
+	if len(odd) == 0 {
+		return m
+	}
+	b, _ := json.Marshal(m)
+	var out map[string]any
+	json.Unmarshal(b, &out)
+	maps.Copy(out, odd)
+	return out
 }
 
 func (s *Server) messageRoutes(w http.ResponseWriter, seg []string) {
 	id := parseID(seg[1])
 	i := slices.IndexFunc(s.messages, func(m c2dapi.Message) bool { return m.ID == id })
 	if i < 0 {
-		notFound(w)
+		writeRaw(w, http.StatusOK, "not_found") // a bare text, no JSON
 		return
 	}
 	switch {
 	case len(seg) == 2:
-		writeData(w, s.messages[i])
+		writeData(w, s.messageWire(s.messages[i]))
 	case len(seg) == 3 && (seg[2] == "read" || seg[2] == "unread"):
 		s.messages[i].Read = seg[2] == "read"
 		writeData(w, map[string]any{})
@@ -476,7 +540,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	ci := slices.IndexFunc(s.clients, func(c c2dapi.Customer) bool { return c.ID == in.ClientID })
 	if ci < 0 {
-		writeError(w, http.StatusBadRequest, "Validation failed", map[string][]string{"client_id": {"not found"}})
+		writeError(w, http.StatusBadRequest, "", map[string][]string{"client_id": {"Client not found"}})
 		return
 	}
 	if strings.TrimSpace(in.Text) == "" && in.Attachment == "" && in.PDF == "" {
@@ -485,7 +549,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	if in.OperatorID != 0 {
 		oi := slices.IndexFunc(s.operators, func(o c2dapi.Operator) bool { return o.ID == in.OperatorID })
-		if oi < 0 || s.operators[oi].Role == c2dapi.RoleDisabled || s.operators[oi].Role == c2dapi.RoleDeleted {
+		if oi < 0 || s.operators[oi].Role() == c2dapi.RoleDisabled || s.operators[oi].Role() == c2dapi.RoleDeleted {
 			writeError(w, http.StatusBadRequest, "Validation failed", map[string][]string{"operator_id": {"not found"}})
 			return
 		}
@@ -530,38 +594,46 @@ func (s *Server) dialogRoute(w http.ResponseWriter, r *http.Request, idText stri
 	id := parseID(idText)
 	i := slices.IndexFunc(s.dialogs, func(d *dialog) bool { return d.ID == id })
 	if i < 0 {
-		notFound(w)
+		writeError(w, http.StatusOK, "not_found", nil)
 		return
 	}
 	d := s.dialogs[i]
-	if r.Method == http.MethodPut {
-		var u c2dapi.DialogUpdate
-		if json.NewDecoder(r.Body).Decode(&u) != nil {
-			writeError(w, http.StatusBadRequest, "Invalid JSON", nil)
+	if r.Method != http.MethodPut {
+		writeData(w, d.Dialog)
+		return
+	}
+	var u c2dapi.DialogUpdate
+	if json.NewDecoder(r.Body).Decode(&u) != nil {
+		writeError(w, http.StatusBadRequest, "Invalid JSON", nil)
+		return
+	}
+	if u.OperatorID != 0 && !slices.ContainsFunc(s.operators, func(o c2dapi.Operator) bool { return o.ID == u.OperatorID }) {
+		writeError(w, http.StatusBadRequest, "", map[string][]string{"operator_id": {"not found"}})
+		return
+	}
+	switch u.State {
+	case "":
+	case c2dapi.DialogOpen, c2dapi.DialogClosed:
+		if string(d.State) == u.State {
+			writeErrorText(w, http.StatusBadRequest, fmt.Sprintf("Dialog %d already has state %s", d.ID, u.State))
 			return
 		}
-		if u.OperatorID != 0 {
-			if !slices.ContainsFunc(s.operators, func(o c2dapi.Operator) bool { return o.ID == u.OperatorID }) {
-				writeError(w, http.StatusBadRequest, "Validation failed", map[string][]string{"operator_id": {"not found"}})
-				return
-			}
-			d.OperatorID = u.OperatorID
-		}
-		switch u.State {
-		case "":
-		case c2dapi.DialogOpen, c2dapi.DialogClosed:
-			d.State = c2dapi.String(u.State)
-			if u.State == c2dapi.DialogClosed {
-				d.End = c2dapi.Time{Time: s.now().UTC().Truncate(time.Second)}
-			} else {
-				d.End = c2dapi.Time{}
-			}
-		default:
-			writeError(w, http.StatusBadRequest, "Validation failed", map[string][]string{"state": {"is invalid"}})
-			return
+	default:
+		writeError(w, http.StatusBadRequest, "", map[string][]string{"state": {"is invalid"}})
+		return
+	}
+	if u.OperatorID != 0 {
+		d.OperatorID = u.OperatorID
+	}
+	if u.State != "" {
+		d.State = c2dapi.String(u.State)
+		d.End = c2dapi.Time{}
+		if u.State == c2dapi.DialogClosed {
+			d.End = c2dapi.Time{Time: s.now().UTC().Truncate(time.Second)}
 		}
 	}
-	writeData(w, d.Dialog)
+	// Chat2Desk answers a PUT with a bare status.
+	writeJSON(w, http.StatusOK, map[string]any{"status": "success"})
 }
 
 func match(seg []string, want ...string) bool { return slices.Equal(seg, want) }
@@ -591,13 +663,19 @@ func digits(s string) string {
 	return b.String()
 }
 
-// Lists answer 20 records unless asked otherwise, at most 200 [guess].
+// Lists answer 20 records unless asked otherwise, at most 200.
 const (
-	defaultLimit = 20
-	maxLimit     = 200
+	defaultLimit = c2dapi.DefaultPageSize
+	maxLimit     = c2dapi.MaxPageSize
 )
 
-func writePage[T any](w http.ResponseWriter, r *http.Request, all []T) {
+// page is one page of a list, with what meta says of it.
+type page[T any] struct {
+	items                []T
+	total, limit, offset int
+}
+
+func pageOf[T any](r *http.Request, all []T) page[T] {
 	q := r.URL.Query()
 	offset, _ := strconv.Atoi(q.Get("offset"))
 	limit, err := strconv.Atoi(q.Get("limit"))
@@ -606,14 +684,22 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, all []T) {
 	}
 	limit = min(limit, maxLimit)
 	offset = max(offset, 0)
-	page := all[min(offset, len(all)):min(offset+limit, len(all))]
-	if page == nil {
-		page = []T{}
+	return page[T]{items: all[min(offset, len(all)):min(offset+limit, len(all))], total: len(all), limit: limit, offset: offset}
+}
+
+func writePage[T any](w http.ResponseWriter, r *http.Request, all []T) {
+	writePageOf(w, pageOf(r, all), func(v T) any { return v })
+}
+
+func writePageOf[T any](w http.ResponseWriter, p page[T], wire func(T) any) {
+	data := make([]any, len(p.items))
+	for i, v := range p.items {
+		data[i] = wire(v)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"status": "success",
-		"data":   page,
-		"meta":   map[string]int{"total": len(all), "limit": limit, "offset": offset},
+		"data":   data,
+		"meta":   map[string]int{"total": p.total, "limit": p.limit, "offset": p.offset},
 	})
 }
 
@@ -622,11 +708,25 @@ func writeData(w http.ResponseWriter, data any) {
 }
 
 func writeError(w http.ResponseWriter, status int, msg string, fields map[string][]string) {
-	body := map[string]any{"status": "error", "message": msg}
+	body := map[string]any{"status": "error"}
+	if msg != "" {
+		body["message"] = msg
+	}
 	if fields != nil {
 		body["errors"] = fields
 	}
 	writeJSON(w, status, body)
+}
+
+// writeErrorText answers an error whose errors field is a plain string.
+func writeErrorText(w http.ResponseWriter, status int, text string) {
+	writeJSON(w, status, map[string]any{"status": "error", "errors": text})
+}
+
+func writeRaw(w http.ResponseWriter, status int, text string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	io.WriteString(w, text)
 }
 
 func notFound(w http.ResponseWriter) { writeError(w, http.StatusNotFound, "Page not found", nil) }

@@ -2,8 +2,11 @@ package c2dfake
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,7 +54,7 @@ func TestSeededAgency(t *testing.T) {
 	}
 	roles := map[string]bool{}
 	for _, o := range ops {
-		roles[string(o.Role)] = true
+		roles[o.Role()] = true
 	}
 	if !roles[c2dapi.RoleDisabled] || len(roles) < 3 {
 		t.Errorf("roles %v", roles)
@@ -92,7 +95,7 @@ func TestSendAndPoll(t *testing.T) {
 		t.Fatalf("%+v %v %v", page, next, err)
 	}
 	// A disabled operator cannot send.
-	if _, err := c.Messages.Send(ctx, c2dapi.OutgoingMessage{ClientID: 5001, Text: "x", OperatorID: 10}); !isType[*c2dapi.ValidationError](err) {
+	if _, err := c.Messages.Send(ctx, c2dapi.OutgoingMessage{ClientID: 5001, Text: "x", OperatorID: 10}); !isType[*c2dapi.NotFoundError](err) {
 		t.Fatalf("disabled operator: %v", err)
 	}
 }
@@ -116,10 +119,13 @@ func TestWriteFirst(t *testing.T) {
 }
 
 func TestDialogUpdate(t *testing.T) {
-	_, c := start(t)
-	d, err := c.Dialogs.Update(ctx, 9001, c2dapi.DialogUpdate{OperatorID: 9, State: c2dapi.DialogClosed})
-	if err != nil || d.OperatorID != 9 || d.State != c2dapi.DialogClosed || d.End.IsZero() {
+	s, c := start(t)
+	err := c.Dialogs.Update(ctx, 9001, c2dapi.DialogUpdate{OperatorID: 9, State: c2dapi.DialogClosed})
+	if d, _ := s.Dialog(9001); err != nil || d.OperatorID != 9 || d.State != c2dapi.DialogClosed || d.End.IsZero() {
 		t.Fatalf("%+v %v", d, err)
+	}
+	if s.RequestsTo("PUT /dialogs/9001") != 1 {
+		t.Fatal("no PUT")
 	}
 	if _, err := c.Dialogs.Get(ctx, 1); !isType[*c2dapi.NotFoundError](err) {
 		t.Fatalf("unknown dialog: %v", err)
@@ -244,5 +250,139 @@ func TestLostAnswerStillActs(t *testing.T) {
 	}
 	if len(s.Messages()) != before+1 {
 		t.Fatal("the request was not carried out")
+	}
+}
+
+// The fake answers as Chat2Desk does today (c2d-api.md, revision 2).
+func TestSpeaksRevision2(t *testing.T) {
+	s, c := start(t)
+
+	// A wrong token: 200 and a text.
+	bad, _ := c2dapi.NewClient(c.BaseURL(), "wrong-token-123", c2dapi.WithRateLimit(0, 0))
+	if _, err := bad.Info.Get(ctx); !isType[*c2dapi.AuthError](err) {
+		t.Fatalf("wrong token: %T %v", err, err)
+	}
+
+	// api_info tells whether writing first is allowed.
+	info, err := c.Info.Get(ctx)
+	if err != nil || info.WriteFirstOption == nil || !bool(*info.WriteFirstOption) {
+		t.Fatalf("%+v %v", info, err)
+	}
+	s.SetWriteFirst(false)
+	if info, _ := c.Info.Get(ctx); info.WriteFirstOption == nil || bool(*info.WriteFirstOption) {
+		t.Fatal("write first off not reported")
+	}
+	s.SetWriteFirst(true)
+
+	// Operators in the 2026 model: the status wins over a stale role.
+	ops, _, _ := c2dapi.All(ctx, 0, c.Operators.List)
+	for _, o := range ops {
+		if o.Status == "" || (o.ID == 10 && (o.Role() != c2dapi.RoleDisabled || o.LegacyRole != c2dapi.RoleOperator)) ||
+			(o.ID == 9 && o.Role() != c2dapi.RoleSupervisor) {
+			t.Errorf("operator %+v", o)
+		}
+	}
+
+	// Writing first to a number that is already a client names that client.
+	known := s.clients[0]
+	_, err = c.Clients.Create(ctx, c2dapi.NewCustomer{Phone: digits(known.PhoneNumber()), Transport: "telegram"})
+	var exists *c2dapi.ClientExistsError
+	if !errors.As(err, &exists) || exists.ClientID != known.ID {
+		t.Fatalf("existing client: %T %v", err, err)
+	}
+	// Without channel_id the messenger's channel is taken; channel_id 0 is refused.
+	if cl, err := c.Clients.Create(ctx, c2dapi.NewCustomer{Phone: "79990001122", Transport: "vk"}); err != nil || s.clientTransport[cl.ID].channelID != 102 {
+		t.Fatalf("no channel: %+v %v", cl, err)
+	}
+
+	// PUTs answer a bare status; closing a closed dialog says so.
+	if err := c.Dialogs.Update(ctx, 9001, c2dapi.DialogUpdate{State: c2dapi.DialogClosed}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Dialogs.Update(ctx, 9001, c2dapi.DialogUpdate{State: c2dapi.DialogClosed}); err != nil {
+		t.Fatalf("closing again: %v", err)
+	}
+	if err := c.Clients.Update(ctx, 5001, c2dapi.ClientUpdate{Comment: "звонить после 18"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Not found in its several forms.
+	if _, err := c.Dialogs.Get(ctx, 1); !isType[*c2dapi.NotFoundError](err) {
+		t.Errorf("dialog: %v", err)
+	}
+	if _, err := c.Clients.Get(ctx, 1); !isType[*c2dapi.NotFoundError](err) {
+		t.Errorf("client: %v", err)
+	}
+	if _, err := c.Messages.Get(ctx, 999999); !isType[*c2dapi.NotFoundError](err) {
+		t.Errorf("message: %v", err)
+	}
+
+	// Site-chat clients have a hash for a phone.
+	siteChat := 0
+	for _, cl := range s.clients {
+		if strings.HasPrefix(string(cl.Phone), "[chat]") {
+			siteChat++
+			if strings.HasPrefix(cl.PhoneNumber(), "[chat]") {
+				t.Errorf("%+v", cl)
+			}
+		}
+	}
+	if siteChat == 0 {
+		t.Error("no site-chat clients in the demo")
+	}
+}
+
+func TestDateFilterIsDayMonthYearOnly(t *testing.T) {
+	now := time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC)
+	s, c := start(t, Empty(), WithClock(func() time.Time { return now }))
+	s.PutChannel(c2dapi.Channel{ID: 101, Name: "A", Transports: c2dapi.Strings{"telegram"}})
+	s.mu.Lock()
+	s.clients = append(s.clients, c2dapi.Customer{ID: 5001})
+	s.clientTransport[5001] = clientReach{channelID: 101, transport: "telegram"}
+	s.mu.Unlock()
+	for _, age := range []time.Duration{90 * 24 * time.Hour, 31 * 24 * time.Hour, 29 * 24 * time.Hour, time.Hour} {
+		s.mu.Lock()
+		s.addMessageLocked(c2dapi.Message{ClientID: 5001, DialogID: 9001, Type: c2dapi.TypeFromClient, Text: "x", Created: c2dapi.Time{Time: now.Add(-age)}})
+		s.mu.Unlock()
+	}
+	count := func(q string) int {
+		req, _ := http.NewRequest("GET", c.BaseURL()+"/messages?limit=200&"+q, nil)
+		req.Header.Set("Authorization", DemoToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var body struct{ Data []json.RawMessage }
+		json.NewDecoder(resp.Body).Decode(&body)
+		return len(body.Data)
+	}
+	for q, want := range map[string]int{
+		"start_date=01-11-2026":                        2, // 30 days back: the day counts whole
+		"start_date=2026-11-01T12:00:00Z":              4, // not a date it reads: ignored
+		"start_date=01-09-2026&finish_date=01-11-2026": 2,
+		"finish_date=2026-11-30":                       4,
+		"start_date=" + c2dapi.FormatDate(now):         1,
+	} {
+		if got := count(q); got != want {
+			t.Errorf("%s: %d messages, want %d", q, got, want)
+		}
+	}
+	if old := s.OldestMessageSent(); !old.Equal(now.Add(-90 * 24 * time.Hour)) {
+		t.Errorf("oldest sent %v", old)
+	}
+}
+
+func TestOddFieldsAreSentAsThey(t *testing.T) {
+	s, c := start(t)
+	s.SetMessageField(3, "video", map[string]any{"url": "https://x/v.mp4"})
+	s.SetMessageField(3, "coordinates", map[string]any{"lat": 1.5})
+	m, err := c.Messages.Get(ctx, 3)
+	if err != nil || m.Video != "https://x/v.mp4" || m.Text == "" {
+		t.Fatalf("%+v %v", m, err)
+	}
+	page, err := c.Messages.List(ctx, c2dapi.MessageListOptions{ListOptions: c2dapi.ListOptions{Limit: 200}})
+	if err != nil || len(page.Skipped) != 0 || len(page.Items) != 200 {
+		t.Fatalf("%d read, %v skipped, %v", len(page.Items), page.Skipped, err)
 	}
 }
