@@ -180,3 +180,128 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		})
 	}
 }
+
+// The file carries no PINs, and an administrator without a PIN here could
+// be signed in as by anyone at this computer: an import that would make
+// one is refused until they have a PIN on this PC.
+func TestImportMakesNoAdministratorWithoutAPIN(t *testing.T) {
+	e, admin := office(t)
+	if _, err := admin.AddStaff(ctx, StaffInput{Name: "Дмитрий Волков", Role: storage.RoleAdmin, PIN: pin("5555")}); err != nil {
+		t.Fatal(err)
+	}
+	file, err := admin.ExportConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := secondPC(t, e.fake)
+	_, err = other.PlanImport(ctx, file)
+	wantProblem(t, err, MsgConfigAdminNoPIN)
+	if !strings.Contains(Explain(err), "Дмитрий Волков") {
+		t.Fatalf("the sentence does not name him: %s", Explain(err))
+	}
+	if staff, _ := other.App().StaffList(ctx); len(staff) != 1 {
+		t.Fatalf("a refused import changed the staff: %+v", staff)
+	}
+	// With a PIN given here, the same file imports.
+	if _, err := other.AddStaff(ctx, StaffInput{Name: "Дмитрий Волков", Role: storage.RoleAdmin, PIN: pin("7777")}); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := other.PlanImport(ctx, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.ApplyImport(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.App().SignIn(ctx, staffNamed(t, other, "Дмитрий Волков").ID, ""); err == nil {
+		t.Fatal("an imported administrator signed in without his PIN")
+	}
+
+	// Promoting a PIN-less agent of this PC to administrator is the same.
+	ivan := staffNamed(t, other, "Ivan Petrov")
+	var f ConfigFile
+	json.Unmarshal(file, &f)
+	for i := range f.Staff {
+		if f.Staff[i].Name == "Ivan Petrov" {
+			f.Staff[i].Role = storage.RoleAdmin
+		}
+	}
+	promoted, _ := json.Marshal(f)
+	_, err = other.PlanImport(ctx, promoted)
+	wantProblem(t, err, MsgConfigAdminNoPIN)
+	if st, _ := other.App().store.StaffByID(ctx, ivan.ID); st.Role != storage.RoleAgent {
+		t.Fatal("promoted anyway")
+	}
+	// This PC's own first administrator chose to have no PIN: a file that
+	// keeps her as she is, is fine (secondPC made her so).
+	if st := staffNamed(t, other, "Ольга Смирнова"); st.PINHash != "" {
+		t.Fatal("the second PC's admin was expected without a PIN")
+	}
+}
+
+func staffNamed(t *testing.T, s *Session, name string) storage.Staff {
+	t.Helper()
+	all, err := s.App().StaffList(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range all {
+		if st.Name == name {
+			return st
+		}
+	}
+	t.Fatalf("no %s among %+v", name, all)
+	return storage.Staff{}
+}
+
+// A computer with no staff at all takes a file with none: no administrator
+// is taken away.
+func TestImportWithoutStaffIntoAComputerWithout(t *testing.T) {
+	e, admin := office(t)
+	file, err := admin.ExportConfig(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f ConfigFile
+	json.Unmarshal(file, &f)
+	f.Staff, f.Owners = nil, nil
+	for i := range f.Channels {
+		f.Channels[i].Staff = nil
+		if f.Channels[i].Visibility == storage.VisibleToListed {
+			f.Channels[i].Visibility = storage.VisibleToAdmins
+		}
+	}
+	noStaff, _ := json.Marshal(f)
+
+	srv := httptest.NewServer(e.fake)
+	t.Cleanup(srv.Close)
+	store, err := storage.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	fresh := New(store, &Memory{}, Config{APIURL: srv.URL + "/v1", RequestsPerSecond: -1, PINHashCost: 4})
+	console := fresh.Console()
+	if _, err := console.Connect(ctx, c2dfake.DemoToken); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := console.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := console.PlanImport(ctx, noStaff)
+	if err != nil {
+		t.Fatalf("import without staff into a computer without: %v", err)
+	}
+	if err := console.ApplyImport(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := store.LoadMapping(ctx); m.Default != 8 {
+		t.Fatalf("the default account was not imported: %+v", m)
+	}
+	// Taking away the last administrator is still refused.
+	f.Staff = []ConfigStaff{{Name: "Ольга Смирнова", Role: storage.RoleAdmin, Active: false}}
+	demote, _ := json.Marshal(f)
+	other := secondPC(t, e.fake)
+	_, err = other.PlanImport(ctx, demote)
+	wantProblem(t, err, MsgLastAdmin)
+}

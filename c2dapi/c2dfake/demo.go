@@ -18,6 +18,18 @@ func (s *Server) ClientWrites(clientID c2dapi.ID, text string) (c2dapi.Message, 
 }
 
 func (s *Server) clientWritesLocked(clientID c2dapi.ID, text string) (c2dapi.Message, bool) {
+	return s.clientWroteLocked(clientID, text, s.now())
+}
+
+// ClientWrote adds a message from a client written at a time of the past,
+// as an account's older history has.
+func (s *Server) ClientWrote(clientID c2dapi.ID, text string, at time.Time) (c2dapi.Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.clientWroteLocked(clientID, text, at)
+}
+
+func (s *Server) clientWroteLocked(clientID c2dapi.ID, text string, at time.Time) (c2dapi.Message, bool) {
 	reach, ok := s.clientTransport[clientID]
 	if !ok {
 		return c2dapi.Message{}, false
@@ -25,7 +37,7 @@ func (s *Server) clientWritesLocked(clientID c2dapi.ID, text string) (c2dapi.Mes
 	d := s.openDialogLocked(clientID, reach, 0)
 	return s.addMessageLocked(c2dapi.Message{
 		Text: c2dapi.String(text), Type: c2dapi.TypeFromClient, Transport: c2dapi.String(reach.transport),
-		Created: c2dapi.Time{Time: s.now().UTC().Truncate(time.Second)}, ClientID: clientID,
+		Created: c2dapi.Time{Time: at.UTC().Truncate(time.Second)}, ClientID: clientID,
 		DialogID: d.ID, ChannelID: reach.channelID,
 	}), true
 }

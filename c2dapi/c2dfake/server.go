@@ -169,6 +169,13 @@ func (s *Server) Operators() []c2dapi.Operator {
 	return slices.Clone(s.operators)
 }
 
+// Clients returns a copy of the account's clients.
+func (s *Server) Clients() []c2dapi.Customer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.clients)
+}
+
 // Messages returns a copy of every message, oldest first.
 func (s *Server) Messages() []c2dapi.Message {
 	s.mu.Lock()
