@@ -19,6 +19,7 @@ import (
 	"c2desk/app"
 	"c2desk/c2dapi"
 	"c2desk/c2dapi/c2dfake"
+	"c2desk/internal/startlog"
 	"c2desk/storage"
 	"c2desk/ui"
 
@@ -67,6 +68,10 @@ type options struct {
 	// exclusive: this command polls or sends, so no other C2Desk may work
 	// with the same data meanwhile (see lockDataDir).
 	exclusive bool
+
+	// startupLog is what libraries logged before main ran (Fyne's locale
+	// complaints under LANG=C): it goes to C2Desk's log, not to stderr.
+	startupLog string
 }
 
 // lockFileName is held by the C2Desk process that polls and sends.
@@ -78,7 +83,7 @@ func main() {
 
 // run is main without the exit, so tests can call it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	var o options
+	o := options{startupLog: startlog.Release(os.Stderr)}
 	fs := flag.NewFlagSet("c2desk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.dataDir, "data-dir", "", "folder for the database and log (default: the user's config folder)")
@@ -277,6 +282,9 @@ func setup(ctx context.Context, o options) (*environment, error) {
 	}
 	env.cleanup = append(env.cleanup, func() { logFile.Close() })
 	logger := slog.New(slog.NewTextHandler(redactor.Writer(logFile), nil))
+	if o.startupLog != "" {
+		logger.Info("logged by libraries while starting", "text", o.startupLog)
+	}
 	cfg := app.Config{APIURL: o.apiURL, Logger: logger, Redactor: redactor, HistoryDays: o.historyDays,
 		Version: version, Build: build}
 	if o.demo {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -361,5 +362,32 @@ func TestSecondInstanceIsRefused(t *testing.T) {
 	release()
 	if code, _, errOut := c.run("", "sync"); code != 0 {
 		t.Fatalf("sync once the other closed: %d %q", code, errOut)
+	}
+}
+
+// quietChildEnv makes this test binary run one command as c2desk would.
+const quietChildEnv = "C2DESK_QUIET_CHILD"
+
+// Under the C locale Fyne complains at start-up, before main runs; a
+// command's stderr is for its one sentence, so those lines go to the log.
+func TestCommandsAreQuietUnderTheCLocale(t *testing.T) {
+	if args := os.Getenv(quietChildEnv); args != "" {
+		os.Exit(run(strings.Fields(args), os.Stdin, os.Stdout, os.Stderr))
+	}
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "LANG=") && !strings.HasPrefix(kv, "LC_") && !strings.HasPrefix(kv, "LANGUAGE=") {
+			env = append(env, kv)
+		}
+	}
+	for _, locale := range []string{"C", "C.UTF-8", "POSIX"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCommandsAreQuietUnderTheCLocale$", "-test.count=1")
+		cmd.Env = append(env, "LANG="+locale, quietChildEnv+"=--demo doctor")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil || stderr.Len() != 0 || !strings.Contains(string(out), c2dfake.DemoCompany) {
+			t.Fatalf("LANG=%s: %v\nstderr: %q\nstdout: %s", locale, err, stderr.String(), out)
+		}
 	}
 }

@@ -18,14 +18,12 @@ set -eu
 out=$1
 echo -n c2desk | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 work=$(mktemp -d)
-display=:$((120 + $$ % 50))
-Xvfb $display -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-./out/c2dfake --addr 127.0.0.1:0 --traffic 0 >"$work/url" &
+. scripts/xvfb.sh
+trap "kill \${app:-} \${fake:-} \${xvfb:-} 2>/dev/null; rm -rf $work" EXIT
+start_xvfb 1280x800x24 "$work/xvfb.log"
+./out/c2dfake --addr 127.0.0.1:0 --traffic 0 --write-first=false >"$work/url" &
 fake=$!
-trap "kill \$app \$fake \$xvfb 2>/dev/null; rm -rf $work" EXIT
-export DISPLAY=$display
-sleep 1
+wait_for_line "$work/url" "The demo Chat2Desk (out/c2dfake)"
 url=$(head -n1 "$work/url")
 shoot() { sleep "$2"; import -window root "$out/$1.png"; echo "saved $out/$1.png"; }
 LANG=${SHOT_LANG:-en_US.UTF-8} ./c2desk --data-dir "$work/data" --api-url "$url" >"$work/app.log" 2>&1 &
@@ -48,13 +46,9 @@ shoot connected 2
 ' sh "$out"
 
 # The demo: sign in as the preselected admin and visit each admin tab.
-display=:$((170 + $$ % 20))
-Xvfb $display -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-trap 'kill ${app:-} $xvfb 2>/dev/null; rm -rf "$keyring_home"' EXIT
-export DISPLAY=$display
-i=0
-until xdpyinfo >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+. scripts/xvfb.sh
+trap 'kill ${app:-} ${xvfb:-} 2>/dev/null; rm -rf "$keyring_home"' EXIT
+start_xvfb 1024x768x24 "$keyring_home/xvfb.log"
 LANG=${SHOT_LANG:-en_US.UTF-8} ./c2desk --demo >/dev/null 2>&1 &
 app=$!
 win=$(xdotool search --sync --name C2Desk | head -n1)

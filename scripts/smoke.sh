@@ -6,19 +6,17 @@ set -eu
 bin=$1 shot=$2
 shift 2
 mkdir -p "$(dirname "$shot")"
-display=:$((90 + $$ % 100))
+. "$(dirname "$0")/xvfb.sh"
 work=$(mktemp -d)
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-xvfb=$!
 cleanup() {
 	[ -n "${app:-}" ] && kill "$app" 2>/dev/null || true
-	kill "$xvfb" 2>/dev/null || true
+	[ -n "${xvfb:-}" ] && kill "$xvfb" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
-export DISPLAY="$display"
-i=0
-until xdpyinfo >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+# C2Desk starts only once the display answers: a cold machine's Xvfb takes
+# longer than any fixed wait ("X11: Failed to open display" otherwise).
+start_xvfb 1280x800x24 "$work/xvfb.log"
 
 # LANG=C on purpose: the app must start cleanly without a real locale.
 LANG=C "$bin" --demo "$@" >"$work/app.log" 2>&1 &

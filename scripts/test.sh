@@ -50,6 +50,15 @@ rm -rf "$keyring_home"
 
 step "smoke test: the real binary under Xvfb"
 go build -o c2desk .
+# Under the C locale a command's stderr still holds nothing but its sentence.
+quiet=$(mktemp)
+LANG=C LC_ALL= ./c2desk --demo doctor >/dev/null 2>"$quiet"
+if [ -s "$quiet" ]; then
+	echo "c2desk --demo doctor wrote to stderr under LANG=C:" >&2
+	cat "$quiet" >&2
+	exit 1
+fi
+rm -f "$quiet"
 sh scripts/smoke.sh ./c2desk out/smoke-demo.png
 
 step "make install (menu entry and icons)"

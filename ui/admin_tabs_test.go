@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"c2desk/app"
+	"c2desk/c2dapi"
 	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
@@ -99,7 +100,8 @@ func TestOperatorsTab(t *testing.T) {
 	h.tab("Operators")
 	test.Tap(h.button("Load operators from Chat2Desk"))
 	h.eventually("the rows", func() bool { return h.shows("Офис Общий · office@klyuch-realty.ru") })
-	if !h.shows("Nobody can send yet") || !h.shows("disabled") {
+	// Roles as the account names them (Chat2Desk's 2026 access rights).
+	if !h.shows("Nobody can send yet") || !h.shows("disabled") || !h.shows("Супервайзер") || !h.shows("Администратор") {
 		t.Fatalf("%q", h.texts())
 	}
 	// Rows by name: Dmitry Ivanov, Ольга Смирнова, Офис Общий, Пётр Кузнецов.
@@ -107,19 +109,21 @@ func TestOperatorsTab(t *testing.T) {
 	if len(owners) != 4 {
 		t.Fatalf("%d owner pickers", len(owners))
 	}
+	// Пётр is disabled in Chat2Desk: nobody can be given his account.
+	if !owners[3].Disabled() || owners[0].Disabled() {
+		t.Fatal("the disabled operator's owner picker must be the only one disabled")
+	}
 	owners[1].SetSelected("Ольга Смирнова")
 	owners[0].SetSelected("Ivan Petrov")
 	h.eventually("unsaved changes", func() bool { return h.shows("Unsaved changes") })
 	// Giving Ivan another operator moves him there.
-	owners[3].SetSelected("Ivan Petrov")
-	h.eventually("the move", func() bool {
-		return h.shows(app.OperatorName(storage.Operator{FirstName: "Пётр", LastName: "Кузнецов"}) + " is disabled but still given to Ivan Petrov")
-	})
+	owners[2].SetSelected("Ivan Petrov")
+	h.eventually("the move", func() bool { return h.selects()[0].Selected == "— nobody —" })
 	owners = h.selects()
-	if owners[0].Selected != "— nobody —" {
-		t.Fatalf("Ivan owns two operators: %q", owners[0].Selected)
-	}
 	owners[0].SetSelected("Ivan Petrov")
+	if owners[2].Selected != "— nobody —" {
+		t.Fatalf("Ivan owns two operators: %q", owners[2].Selected)
+	}
 
 	// Saving without a default account is refused with a sentence.
 	test.Tap(h.button("Save"))
@@ -154,6 +158,17 @@ func TestOperatorsTab(t *testing.T) {
 	})
 	if h.shows("Unsaved changes") {
 		t.Fatal("a reloaded mapping shows as unsaved")
+	}
+
+	// Chat2Desk disables Dmitry's account: Ivan keeps it, with a warning,
+	// and it can only be taken from him.
+	h.fake.PutOperator(c2dapi.Operator{ID: 9, Email: "d.ivanov@klyuch-realty.ru", FirstName: "Dmitry", LastName: "Ivanov", Status: c2dapi.StatusDisabled})
+	test.Tap(h.button("Load operators from Chat2Desk"))
+	h.eventually("the warning", func() bool {
+		return h.shows("⚠ Dmitry Ivanov is disabled but still given to Ivan Petrov; they will send through the default account.")
+	})
+	if o := h.selects()[0]; o.Disabled() || len(o.Options) != 2 || o.Selected != "Ivan Petrov" {
+		t.Fatalf("Dmitry's picker: disabled %v, options %q", o.Disabled(), o.Options)
 	}
 }
 

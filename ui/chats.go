@@ -39,6 +39,12 @@ type chatsTab struct {
 	filter  storage.ChatFilter
 	more    bool
 	loading bool
+	// queries counts the list's queries: only the newest one's answer is
+	// shown, as an older one (typing fast, switching filters) may come
+	// back after it.
+	queries int
+	// chatsSource reads a page of the list; the session's, but for tests.
+	chatsSource func(ctx context.Context, f storage.ChatFilter) ([]storage.Chat, error)
 
 	list        *widget.List
 	search      *widget.Entry
@@ -59,6 +65,7 @@ type chatsTab struct {
 
 func newChatsTab(u *UI) *chatsTab {
 	t := &chatsTab{u: u, session: u.session}
+	t.chatsSource = t.session.Chats
 	t.conv = newConversationView(t)
 
 	t.search = widget.NewEntry()
@@ -168,9 +175,14 @@ func (t *chatsTab) loadMore() {
 
 func (t *chatsTab) query(f storage.ChatFilter, appending bool) {
 	t.loading = true
+	t.queries++
+	query, fetch := t.queries, t.chatsSource
 	background(t.u, func(ctx context.Context) ([]storage.Chat, error) {
-		return t.session.Chats(ctx, f)
+		return fetch(ctx, f)
 	}, func(chats []storage.Chat, err error) {
+		if query != t.queries {
+			return // a newer query is on its way; this answer is out of date
+		}
 		t.loading = false
 		if err != nil {
 			t.showBanner(sentence(err), false)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -183,6 +184,18 @@ func TestDraftSurvivesSwitchingChats(t *testing.T) {
 	h.eventually("an empty composer", func() bool { return h.composer().Text == "" })
 	h.openChat(9001)
 	h.eventually("the draft back", func() bool { return h.composer().Text == "Черновик ответа" })
+
+	// Away from the chat for longer than the draft takes to be saved:
+	// leaving it must not have saved an empty draft over it.
+	h.openChat(9004)
+	h.eventually("an empty composer", func() bool { return h.composer().Text == "" })
+	time.Sleep(2 * draftSaveDelay)
+	h.eventually("the queue drained", func() bool { return true })
+	if d, err := h.ui.session.Draft(context.Background(), 9001); err != nil || d != "Черновик ответа" {
+		t.Fatalf("after a while in another chat the draft is %q (%v)", d, err)
+	}
+	h.openChat(9001)
+	h.eventually("the draft back again", func() bool { return h.composer().Text == "Черновик ответа" })
 }
 
 func TestNewChatWritesFirstAndOpensTheChat(t *testing.T) {
@@ -371,4 +384,90 @@ func TestRevokedTokenTellsAnAgentToAsk(t *testing.T) {
 		t.Fatal("an agent is offered to enter a token")
 	}
 	h.capture("token-revoked-agent")
+}
+
+// An older query's answer that comes back after a newer one's (typing fast
+// in search, switching filters) is not shown over it.
+func TestStaleChatListAnswersAreNotShown(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	h.eventually("the whole chat list", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) == 60 })
+	tab := h.ui.chats
+	release := make(chan struct{})
+	var answered atomic.Int32
+	source := tab.chatsSource
+	tab.chatsSource = func(ctx context.Context, f storage.ChatFilter) ([]storage.Chat, error) {
+		if f.Search == "Иван" {
+			<-release // the search is slow...
+		}
+		defer answered.Add(1)
+		return source(ctx, f)
+	}
+	before := tab.queries
+	tab.search.SetText("Иван")
+	h.eventually("the search asked", func() bool { return tab.queries > before })
+	tab.search.SetText("") // ...and the user already cleared it
+	h.eventually("the list for no search", func() bool { return answered.Load() >= 1 && !tab.loading })
+	close(release)
+	h.eventually("the slow search answered", func() bool { return answered.Load() >= 2 })
+	h.eventually("its answer handled", func() bool { return len(h.queue) == 0 })
+	if len(tab.chats) != 60 || tab.search.Text != "" {
+		t.Fatalf("the list shows %d chats for the search %q: a stale answer won", len(tab.chats), tab.search.Text)
+	}
+}
+
+// New chat says before anyone types that the tariff does not allow writing
+// first, with the form off; once Chat2Desk allows it, the form is on again.
+func TestNewChatSaysWhenTheTariffDoesNotAllowWritingFirst(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.fake.SetWriteFirst(false)
+	if w, err := h.core.CheckWriteFirst(context.Background()); err != nil || w != storage.WriteFirstRefused {
+		t.Fatalf("%q %v", w, err)
+	}
+	h.signIn()
+	h.eventually("the chat list", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 })
+	test.Tap(h.button("New chat"))
+	h.eventually("the tariff sentence", func() bool { return h.shows(app.MsgWriteFirstOff) && h.lastButton("Write") != nil })
+	if !h.lastButton("Write").Disabled() {
+		t.Fatal("Write can be pressed although the tariff does not allow writing first")
+	}
+	for _, o := range h.objects() {
+		if e, ok := o.(*escEntry); ok && !e.Disabled() {
+			t.Fatal("the form can be typed in although nothing can be sent")
+		}
+	}
+	h.capture("new-chat-write-first-off")
+	test.Tap(h.lastButton("Cancel"))
+
+	h.fake.SetWriteFirst(true) // the agency got the option
+	test.Tap(h.button("New chat"))
+	h.eventually("the form on again", func() bool {
+		b := h.lastButton("Write")
+		return b != nil && !b.Disabled() && !h.shows(app.MsgWriteFirstOff)
+	})
+}
+
+// A site-chat client is shown by the number they gave, or their name; the
+// hash Chat2Desk keeps as their "phone" is shown nowhere.
+func TestSiteChatClientIsShownWithoutTheHash(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	var client c2dapi.Customer
+	for _, c := range h.fake.Clients() {
+		if strings.HasPrefix(string(c.Phone), "[chat]") && c.ClientPhone != "" {
+			client = c
+			break
+		}
+	}
+	if client.ID == 0 {
+		t.Fatal("the demo has no site-chat client with a number")
+	}
+	h.signIn()
+	h.openChat(9001 + int64(client.ID) - 5001)
+	h.eventually("the client's number in the header", func() bool { return h.shows(string(client.ClientPhone)) })
+	for _, s := range h.texts() {
+		if strings.Contains(s, "[chat]") {
+			t.Fatalf("the hash is shown: %q", s)
+		}
+	}
+	h.capture("site-chat-client")
 }

@@ -22,6 +22,9 @@ import (
 // pageSize is how many messages one step of history loads.
 const pageSize = 50
 
+// draftSaveDelay is how long after the last keystroke a draft is saved.
+const draftSaveDelay = 700 * time.Millisecond
+
 // names lets a conversation say who wrote what.
 type names struct {
 	staff     map[int64]string // staff id → name
@@ -55,6 +58,8 @@ type conversationView struct {
 	templates *widget.Button
 	status    *widget.Label
 	draftSave *time.Timer
+	// settingText is set while C2Desk itself changes the composer's text.
+	settingText bool
 }
 
 func newConversationView(t *chatsTab) *conversationView {
@@ -106,7 +111,7 @@ func (v *conversationView) notePlaceholder() {
 func (v *conversationView) show(c storage.Chat) {
 	if v.chat.ID != c.ID {
 		v.flushDraft()
-		v.composer.SetText("")
+		v.setComposer("")
 		v.note.SetChecked(false)
 		v.status.Hide()
 		v.msgs.RemoveAll()
@@ -120,10 +125,20 @@ func (v *conversationView) show(c storage.Chat) {
 		return v.tab.session.Draft(ctx, id)
 	}, func(d string, err error) {
 		if err == nil && v.chat.ID == id && v.composer.Text == "" && d != "" {
-			v.composer.SetText(d)
+			v.setComposer(d)
 		}
 	})
 	v.tab.u.win.Canvas().Focus(v.composer)
+}
+
+// setComposer puts text in the composer as C2Desk's own doing (a chat
+// opened, its draft read back), not as typing: no draft is saved for it.
+// Clearing the composer when leaving a chat used to save "" as that chat's
+// draft 700 ms later, deleting it.
+func (v *conversationView) setComposer(text string) {
+	v.settingText = true
+	defer func() { v.settingText = false }()
+	v.composer.SetText(text)
 }
 
 // updateHeader shows the chat's client, channel, messenger and state.
@@ -497,6 +512,9 @@ func (v *conversationView) say(text string) { say(v.status, text, widget.DangerI
 // composerChanged saves the draft shortly after typing stops, so it
 // survives a crash or a restart, and offers quick replies after "/".
 func (v *conversationView) composerChanged(text string) {
+	if v.settingText {
+		return
+	}
 	if strings.HasPrefix(text, "/") && !strings.ContainsAny(text, " \n") {
 		v.showTemplates(text)
 	}
@@ -507,7 +525,7 @@ func (v *conversationView) composerChanged(text string) {
 	if id == 0 {
 		return
 	}
-	v.draftSave = time.AfterFunc(700*time.Millisecond, func() {
+	v.draftSave = time.AfterFunc(draftSaveDelay, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		if err := v.tab.session.SaveDraft(ctx, id, text); err != nil {

@@ -19,11 +19,23 @@ import (
 // refusal, with the reason, so nothing typed is lost.
 func showNewChat(t *chatsTab) {
 	u := t.u
-	background(u, t.session.WritableChannels, func(chans []storage.Channel, err error) {
+	type setup struct {
+		chans      []storage.Channel
+		writeFirst storage.WriteFirst
+	}
+	background(u, func(ctx context.Context) (setup, error) {
+		chans, err := t.session.WritableChannels(ctx)
+		if err != nil {
+			return setup{}, err
+		}
+		w, err := u.core.WriteFirst(ctx)
+		return setup{chans: chans, writeFirst: w}, err
+	}, func(st setup, err error) {
 		if err != nil {
 			t.showBanner(sentence(err), false)
 			return
 		}
+		chans := st.chans
 		phone := newEscEntry(u, nil)
 		phone.SetPlaceHolder("+7 905 000-00-00")
 		transport := widget.NewSelect(nil, nil)
@@ -92,10 +104,38 @@ func showNewChat(t *chatsTab) {
 				t.openByID(it.DialogID)
 			})
 		}
-		body := container.NewVBox(form, problem, container.NewHBox(layout.NewSpacer(), cancel, start))
+		// The tariff may not allow writing first: said before anyone types,
+		// with the form off. Chat2Desk is asked again meanwhile, as the
+		// option may have been turned on since.
+		tariff := paragraph(translate(app.MsgWriteFirstOff, nil), widget.WarningImportance)
+		fields := []fyne.Disableable{phone, channel, transport, text, start}
+		allow := func(on bool) {
+			tariff.Hidden = on
+			for _, f := range fields {
+				if on {
+					f.Enable()
+				} else {
+					f.Disable()
+				}
+			}
+		}
+		body := container.NewVBox(tariff, form, problem, container.NewHBox(layout.NewSpacer(), cancel, start))
 		d = dialog.NewCustomWithoutButtons(lang.L("New chat"), body, u.win)
 		d.Resize(fyne.NewSize(540, 1)) // as tall as the form needs
+		allow(st.writeFirst != storage.WriteFirstRefused)
+		if st.writeFirst == storage.WriteFirstRefused {
+			background(u, u.core.CheckWriteFirst, func(w storage.WriteFirst, err error) {
+				if err == nil && w != storage.WriteFirstRefused {
+					allow(true)
+					body.Refresh()
+					d.Resize(fyne.NewSize(540, 1))
+					u.win.Canvas().Focus(phone)
+				}
+			})
+		}
 		u.showDialog(d)
-		u.win.Canvas().Focus(phone)
+		if st.writeFirst != storage.WriteFirstRefused {
+			u.win.Canvas().Focus(phone)
+		}
 	})
 }

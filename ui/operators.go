@@ -154,10 +154,20 @@ func (t *operatorsTab) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 }
 
-// operatorState is the operator's Chat2Desk role, or why it cannot send.
+// operatorState is the operator's Chat2Desk role, as the account names it
+// when Chat2Desk says ("Супервайзер", a custom right), or why it cannot send.
 func operatorState(op storage.Operator) string {
 	if !op.RemovedAt.IsZero() {
 		return lang.L("gone from Chat2Desk")
+	}
+	switch op.Role {
+	case c2dapi.RoleDisabled:
+		return lang.L("disabled")
+	case c2dapi.RoleDeleted:
+		return lang.L("deleted")
+	}
+	if op.RoleName != "" {
+		return op.RoleName // the account's own name, in its own language
 	}
 	switch op.Role {
 	case c2dapi.RoleAdmin:
@@ -168,30 +178,36 @@ func operatorState(op storage.Operator) string {
 		return lang.L("operator")
 	case c2dapi.RoleUnconfirmed:
 		return lang.L("unconfirmed")
-	case c2dapi.RoleDisabled:
-		return lang.L("disabled")
-	case c2dapi.RoleDeleted:
-		return lang.L("deleted")
 	}
 	return op.Role
 }
 
 func nobody() string { return lang.L("— nobody —") }
 
+// fillOwner offers the active staff as the operator's owner. An operator
+// that cannot send (disabled, deleted, gone) can be given to nobody; an
+// owner it had from before can only be taken away.
 func (t *operatorsTab) fillOwner(sel *widget.Select, op storage.Operator) {
 	sel.OnChanged = nil // set below; SetSelected must not count as an edit
+	usable := app.OperatorUsable(op)
 	options := []string{nobody()}
 	current := nobody()
 	for _, st := range t.view.Staff {
-		if st.Active {
-			options = append(options, st.Name)
-		}
-		if t.draft.Owners[op.ID] == st.ID {
+		owner := t.draft.Owners[op.ID] == st.ID
+		if owner {
 			current = st.Name
+		}
+		if st.Active && (usable || owner) {
+			options = append(options, st.Name)
 		}
 	}
 	sel.Options = options
 	sel.SetSelected(current)
+	if usable || current != nobody() {
+		sel.Enable()
+	} else {
+		sel.Disable()
+	}
 	opID := op.ID
 	sel.OnChanged = func(name string) { t.setOwner(opID, name) }
 }

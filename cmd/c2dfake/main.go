@@ -20,6 +20,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8765", "address to listen on")
 	requests := flag.Int("requests", 1834, "API requests already used this month")
 	traffic := flag.Duration("traffic", 20*time.Second, "how often a demo client writes (0: never)")
+	writeFirst := flag.Bool("write-first", true, "whether the tariff allows writing to a client first")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "Usage: c2dfake [flags]\nAccepts the token %q.\n", c2dfake.DemoToken)
 		flag.PrintDefaults()
@@ -29,6 +30,7 @@ func main() {
 	defer stop()
 	fake := c2dfake.New()
 	fake.SetRequestsThisMonth(*requests)
+	fake.SetWriteFirst(*writeFirst)
 	url, err := fake.Listen(ctx, *addr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "c2dfake:", err)
