@@ -43,6 +43,10 @@ xdotool key --window "$win" ctrl+a BackSpace
 xdotool type --window "$win" --delay 5 "demo-token-c2desk"
 xdotool key --window "$win" Return
 shoot connected 2
+# The tariff of this fake does not allow writing first: New chat says so at once.
+xdotool key --window "$win" ctrl+n
+shoot new-chat-write-first-off 2
+xdotool key --window "$win" Escape
 ' sh "$out"
 
 # The demo: sign in as the preselected admin and visit each admin tab.
@@ -67,7 +71,14 @@ xdotool key --window "$win" Escape BackSpace
 xdotool key --window "$win" ctrl+k   # search, wherever the keyboard is
 xdotool type --window "$win" --delay 20 "Smith"
 shoot demo-search 1.5
+# A site-chat client, found by the number she gave: Chat2Desk's "phone"
+# for her is a hash, shown nowhere.
 xdotool key --window "$win" ctrl+a BackSpace
+xdotool type --window "$win" --delay 20 "916 104"
+sleep 1.5
+xdotool mousemove 150 230 click 1    # the chat found
+shoot demo-site-chat 1.5
+xdotool key --window "$win" ctrl+k ctrl+a BackSpace
 xdotool key --window "$win" ctrl+n   # New chat
 shoot demo-new-chat 1.5
 xdotool key --window "$win" Escape   # Esc closes the dialog

@@ -470,19 +470,24 @@ func (t *chatsTab) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	} else {
 		r.badge.Hide()
 	}
-	where := c.ChannelName
+	// A chat whose channel is not loaded yet has no channel name: the line
+	// then starts with the messenger, not with a separator.
+	var where []string
+	if c.ChannelName != "" {
+		where = append(where, c.ChannelName)
+	}
 	if c.Transport != "" {
-		where += " · " + translate(app.TransportName(c.Transport), nil)
+		where = append(where, translate(app.TransportName(c.Transport), nil))
 	}
 	if c.State == c2dapi.DialogClosed {
-		where += " · " + lang.L("closed")
+		where = append(where, lang.L("closed"))
 	}
 	if c.Assignee != 0 {
 		if n, ok := t.names.staff[c.Assignee]; ok {
-			where += " · " + lang.L("assigned to {{.Name}}", map[string]any{"Name": n})
+			where = append(where, lang.L("assigned to {{.Name}}", map[string]any{"Name": n}))
 		}
 	}
-	r.channel.SetText(where)
+	r.channel.SetText(strings.Join(where, " · "))
 	if id >= len(t.chats)-20 {
 		t.loadMore()
 	}

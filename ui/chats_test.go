@@ -471,3 +471,17 @@ func TestSiteChatClientIsShownWithoutTheHash(t *testing.T) {
 	}
 	h.capture("site-chat-client")
 }
+
+// Chats whose channel is not loaded yet (right after connecting) say their
+// messenger without a stray separator before it.
+func TestChatRowWithoutItsChannelYet(t *testing.T) {
+	h := start(t, false, connectedAdmin(t, false))
+	h.signIn()
+	h.eventually("the chats of the first load", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 })
+	h.eventually("the rows drawn", func() bool { return h.shows("Telegram") })
+	for _, s := range h.texts() {
+		if strings.HasPrefix(strings.TrimSpace(s), "·") {
+			t.Fatalf("a row starts with a separator: %q", s)
+		}
+	}
+}
