@@ -22,7 +22,7 @@ start_xvfb 1280x800x24 "$work/xvfb.log"
 LANG=C "$bin" --demo "$@" >"$work/app.log" 2>&1 &
 app=$!
 i=0
-until xdotool search --name "C2Desk" >/dev/null 2>&1 || [ $i -ge 300 ]; do
+until xdotool search --name "C2Desk" >/dev/null 2>&1 || [ $i -ge 600 ]; do
 	if ! kill -0 "$app" 2>/dev/null; then
 		echo "smoke: c2desk exited before its window appeared:" >&2
 		cat "$work/app.log" >&2
@@ -32,19 +32,25 @@ until xdotool search --name "C2Desk" >/dev/null 2>&1 || [ $i -ge 300 ]; do
 	i=$((i + 1))
 done
 if ! xdotool search --name "C2Desk" >/dev/null 2>&1; then
-	echo "smoke: no C2Desk window after 30 s" >&2
+	echo "smoke: no C2Desk window after 60 s" >&2
 	cat "$work/app.log" >&2
 	exit 1
 fi
-sleep 3 # let the first frames and the background start-up settle
-# Enter signs in the preselected demo admin; the title then names her.
-xdotool key --window "$(xdotool search --name C2Desk | head -n1)" Return
+# Enter signs in the preselected demo admin; the title then names her. The
+# sign-in screen is ready only once the demo's start-up is done, which on a
+# cold machine takes a while: Enter is pressed until it works, for 60 s.
+win=$(xdotool search --name C2Desk | head -n1)
 i=0
-until xdotool search --name "Ольга Смирнова" >/dev/null 2>&1 || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
-if ! xdotool search --name "Ольга Смирнова" >/dev/null 2>&1; then
-	echo "smoke: Enter on the sign-in screen did not open the admin's main window" >&2
-	exit 1
-fi
+until xdotool search --name "Ольга Смирнова" >/dev/null 2>&1; do
+	if [ $i -ge 120 ]; then
+		echo "smoke: Enter on the sign-in screen did not open the admin's main window within 60 s" >&2
+		cat "$work/app.log" >&2
+		exit 1
+	fi
+	xdotool key --window "$win" Return
+	sleep 0.5
+	i=$((i + 1))
+done
 sleep 1
 import -window root "$shot"
 if ! kill -0 "$app" 2>/dev/null; then
