@@ -176,6 +176,12 @@ func (s *Session) StartChat(ctx context.Context, nc NewChat) (storage.OutboxItem
 	if err != nil {
 		return it, err
 	}
+	if it.State == storage.OutboxFailed && it.OperatorID != opID {
+		// Refused before, perhaps for its operator: it goes as Retry sends it.
+		if err := s.app.store.SetOutboxOperator(ctx, it.ID, opID); err != nil {
+			return it, err
+		}
+	}
 	if it.ID == 0 {
 		it = storage.OutboxItem{ClientID: clientID, ChannelID: nc.ChannelID, Transport: nc.Transport,
 			Type: KindReply, Text: text, Author: s.staff.ID, OperatorID: opID, State: storage.OutboxQueued}
@@ -251,14 +257,15 @@ func (a *App) existingClient(ctx context.Context, client *c2dapi.Client, id c2da
 }
 
 // waitingFirstMessage is the author's unsent message with this text to the
-// client, if one waits in the outbox (its id is 0 otherwise).
+// client, if one waits in the outbox (its id is 0 otherwise); a refused one
+// counts, so that it does not stay behind beside its second try.
 func (a *App) waitingFirstMessage(ctx context.Context, clientID, author int64, text string) (storage.OutboxItem, error) {
 	items, err := a.store.UnsentTo(ctx, clientID)
 	if err != nil {
 		return storage.OutboxItem{}, err
 	}
 	for _, it := range items {
-		if it.Author == author && it.Text == text && it.Type == KindReply && it.State != storage.OutboxFailed {
+		if it.Author == author && it.Text == text && it.Type == KindReply {
 			return it, nil
 		}
 	}

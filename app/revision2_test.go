@@ -372,3 +372,26 @@ func TestMarkReadMarksTheClientsMessage(t *testing.T) {
 		t.Fatal("a chat with nothing unread cost a request")
 	}
 }
+
+// A first message Chat2Desk refused is the one sent when Write is pressed
+// again: it does not stay behind, unseen, beside its second try.
+func TestRefusedFirstMessageIsSentOnTheSecondTry(t *testing.T) {
+	o := chatsOffice(t)
+	o.fake.Inject(c2dfake.Fault{PathContains: "/messages", Status: http.StatusBadRequest, Times: 1,
+		Body: `{"status":"error","errors":{"text":["can't be blank"]}}`})
+	nc := NewChat{Phone: "79051113344", ChannelID: 101, Transport: "whatsapp", Text: "Добрый вечер"}
+	it, err := o.ivan.StartChat(ctx, nc)
+	if err == nil || it.State != storage.OutboxFailed {
+		t.Fatalf("%+v %v", it, err)
+	}
+	again, err := o.ivan.StartChat(ctx, nc)
+	if err != nil || again.ID != it.ID || again.State != storage.OutboxSent {
+		t.Fatalf("%+v %v", again, err)
+	}
+	if pending, _ := o.store.Pending(ctx); len(pending) != 0 {
+		t.Fatalf("left in the outbox: %+v", pending)
+	}
+	if n := len(o.fake.MessagesWithText("Добрый вечер")); n != 1 {
+		t.Fatalf("sent %d times", n)
+	}
+}

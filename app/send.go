@@ -139,6 +139,11 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 		ClientID: c2dapi.ID(it.ClientID), Text: it.Text, Type: it.Type, Transport: it.Transport,
 		ChannelID: c2dapi.ID(it.ChannelID), OperatorID: c2dapi.ID(it.OperatorID),
 	})
+	if err == nil && sent.MessageID <= 0 {
+		// Accepted, it seems, but without the id that proves it: unclear,
+		// so looked for before any second try, like a lost answer.
+		err = &c2dapi.DecodeError{Err: errors.New("the answer to a send has no message id")}
+	}
 	if err != nil {
 		state := storage.OutboxFailed
 		var busy *c2dapi.RateLimitError
@@ -155,17 +160,6 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 			return it, mErr
 		}
 		it.State = state
-		return it, err
-	}
-	if sent.MessageID <= 0 {
-		// Accepted, it seems, but without the id that proves it: checked
-		// against the dialog before any second try, like a lost answer.
-		err := &c2dapi.DecodeError{Err: errors.New("the answer to a send has no message id")}
-		a.log.Warn("send unclear", "outbox", it.ID, "err", err)
-		if mErr := a.store.MarkOutbox(context.WithoutCancel(ctx), it.ID, storage.OutboxUnclear, Explain(err)); mErr != nil {
-			return it, mErr
-		}
-		it.State = storage.OutboxUnclear
 		return it, err
 	}
 	return a.confirm(ctx, it, c2dapi.Message{ID: sent.MessageID, DialogID: sent.DialogID, ChannelID: sent.ChannelID,
