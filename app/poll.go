@@ -142,6 +142,7 @@ func (a *App) prepareMessages(ctx context.Context, client *c2dapi.Client, items 
 	seenDialog := map[int64]bool{}
 	out := make([]storage.Message, 0, len(items))
 	firsts := make([]c2dapi.Message, 0, len(items)) // each dialog's first message here
+	now := a.cfg.Now()
 	for _, m := range items {
 		if cid := int64(m.ClientID); !seenClient[cid] {
 			seenClient[cid] = true
@@ -152,7 +153,7 @@ func (a *App) prepareMessages(ctx context.Context, client *c2dapi.Client, items 
 			dialogIDs = append(dialogIDs, did)
 			firsts = append(firsts, m)
 		}
-		out = append(out, fromAPIMessage(m, a.cfg.Now()))
+		out = append(out, fromAPIMessage(m, now))
 	}
 	storedClients, err := a.store.KnownClients(ctx, clientIDs)
 	if err != nil {
@@ -228,12 +229,10 @@ func clientFromAPI(c c2dapi.Customer) storage.Client {
 // message, which says their client and channel.
 func (a *App) preload(ctx context.Context, client *c2dapi.Client) (map[int64]c2dapi.Dialog, int, error) {
 	calls := 0
-	clients, skipped, err := c2dapi.All(ctx, pollPageSize, func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[c2dapi.Customer], error) {
+	clients, skipped, err := c2dapi.All(ctx, pollPageSize, lostLogged(a, "clients", func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[c2dapi.Customer], error) {
 		calls++
-		page, err := client.Clients.List(ctx, c2dapi.ClientListOptions{ListOptions: o})
-		logLost(a, "clients", page)
-		return page, err
-	})
+		return client.Clients.List(ctx, c2dapi.ClientListOptions{ListOptions: o})
+	}))
 	if err != nil {
 		return nil, calls, fmt.Errorf("load clients: %w", err)
 	}

@@ -23,11 +23,9 @@ const syncPageSize = c2dapi.MaxPageSize
 
 // fetchChannels reads every channel of the account. Nothing is written.
 func (a *App) fetchChannels(ctx context.Context, client *c2dapi.Client) ([]storage.Channel, int, error) {
-	chans, skipped, err := c2dapi.All(ctx, syncPageSize, func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[c2dapi.Channel], error) {
-		page, err := client.Channels.List(ctx, c2dapi.ChannelListOptions{ListOptions: o})
-		logLost(a, "channels", page)
-		return page, err
-	})
+	chans, skipped, err := c2dapi.All(ctx, syncPageSize, lostLogged(a, "channels", func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[c2dapi.Channel], error) {
+		return client.Channels.List(ctx, c2dapi.ChannelListOptions{ListOptions: o})
+	}))
 	if err != nil {
 		return nil, 0, fmt.Errorf("load channels: %w", err)
 	}
@@ -46,11 +44,7 @@ func (a *App) fetchChannels(ctx context.Context, client *c2dapi.Client) ([]stora
 
 // fetchOperators reads every operator of the account. Nothing is written.
 func (a *App) fetchOperators(ctx context.Context, client *c2dapi.Client) ([]storage.Operator, int, error) {
-	ops, skipped, err := c2dapi.All(ctx, syncPageSize, func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[c2dapi.Operator], error) {
-		page, err := client.Operators.List(ctx, o)
-		logLost(a, "operators", page)
-		return page, err
-	})
+	ops, skipped, err := c2dapi.All(ctx, syncPageSize, lostLogged(a, "operators", client.Operators.List))
 	if err != nil {
 		return nil, 0, fmt.Errorf("load operators: %w", err)
 	}
@@ -73,6 +67,18 @@ func (a *App) fetchOperators(ctx context.Context, client *c2dapi.Client) ([]stor
 func (a *App) logSkipped(what string, skipped []c2dapi.SkippedRecord) {
 	for _, s := range skipped {
 		a.log.Warn("sync: skipped a record Chat2Desk sent that could not be read", "list", what, "record", s.String())
+	}
+}
+
+// pageFetch reads one page of a list, as c2dapi.All asks for it.
+type pageFetch[T any] func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[T], error)
+
+// lostLogged is fetch with the fields each page lost noted in the log.
+func lostLogged[T any](a *App, what string, fetch pageFetch[T]) pageFetch[T] {
+	return func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[T], error) {
+		page, err := fetch(ctx, o)
+		logLost(a, what, page)
+		return page, err
 	}
 }
 

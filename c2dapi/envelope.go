@@ -136,8 +136,11 @@ func decodeList[T any](env *envelope) (*Page[T], error) {
 			page.Skipped = append(page.Skipped, SkippedRecord{Index: i, ID: peekID(r), Err: err})
 			continue
 		}
-		for _, f := range lost {
-			page.Lost = append(page.Lost, LostField{Index: i, ID: peekID(r), Field: f})
+		if len(lost) > 0 {
+			id := peekID(r)
+			for _, f := range lost {
+				page.Lost = append(page.Lost, LostField{Index: i, ID: id, Field: f})
+			}
 		}
 		page.Items = append(page.Items, item)
 	}
