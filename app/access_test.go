@@ -370,7 +370,7 @@ func TestEveryAdminActionRefusesOthers(t *testing.T) {
 	if err := admin.SetStaffActive(ctx, third.ID, false); err != nil {
 		t.Fatal(err)
 	}
-	before := dbSnapshot(t, e.dir)
+	before := dbSnapshot(t, e)
 	typ := reflect.TypeOf(agent)
 	admins := 0
 	for i := range typ.NumMethod() {
@@ -400,7 +400,7 @@ func TestEveryAdminActionRefusesOthers(t *testing.T) {
 	if admins < 15 {
 		t.Fatalf("only %d admin actions found", admins)
 	}
-	if diff := snapshotDiff(before, dbSnapshot(t, e.dir)); len(diff) > 0 {
+	if diff := snapshotDiff(before, dbSnapshot(t, e)); len(diff) > 0 {
 		t.Fatalf("refused actions changed %v", diff)
 	}
 	_ = marina

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +32,10 @@ type Config struct {
 	HistoryDays       int    // how far back the first message sync reaches; 0: DefaultHistoryDays
 	Version           string // the release, for About and doctor
 	Build             string // the build number
+	// DataDir is this PC's folder (log, crash report, lock): the SQLite
+	// file's folder when empty. An office database has no folder, so
+	// main sets it then.
+	DataDir string
 }
 
 // App is one C2Desk installation: a database, a keyring entry and an API.
@@ -78,8 +83,20 @@ func (a *App) APIHost() string {
 	return a.cfg.APIURL
 }
 
-// DataPath is the database file.
+// DataPath is the database file, or the office database's address
+// without its password.
 func (a *App) DataPath() string { return a.store.Path() }
+
+// Office reports whether this PC works in an office database.
+func (a *App) Office() bool { return a.store.Office() }
+
+// dataDir is this PC's own folder.
+func (a *App) dataDir() string {
+	if a.cfg.DataDir != "" || a.store.Office() {
+		return a.cfg.DataDir
+	}
+	return filepath.Dir(a.store.Path())
+}
 
 // account is the keyring entry's name: one per database, so separate data
 // folders can hold separate accounts.

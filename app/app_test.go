@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 
 	"c2desk/c2dapi"
 	"c2desk/c2dapi/c2dfake"
+	"c2desk/internal/testdb"
 	"c2desk/storage"
 
 	_ "github.com/mattn/go-sqlite3"
@@ -43,11 +45,7 @@ func newEnv(t *testing.T, opts ...c2dfake.Option) *env {
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
-	store, err := storage.Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := testdb.Open(t, dir)
 	logs := &bytes.Buffer{}
 	red := &Redactor{}
 	a := New(store, Keyring{}, Config{
@@ -57,6 +55,7 @@ func newEnv(t *testing.T, opts ...c2dfake.Option) *env {
 		Logger:            slog.New(slog.NewTextHandler(red.Writer(logs), nil)),
 		Redactor:          red,
 		PINHashCost:       bcrypt.MinCost,
+		DataDir:           dir,
 	})
 	return &env{fake: fake, srv: srv, store: store, app: a, logs: logs, dir: dir}
 }
@@ -208,13 +207,21 @@ func TestFailedSaveOnConnectRestoresKeyring(t *testing.T) {
 	e.fake.AddToken("new-token-1")
 	// A second connection makes every settings write fail after the token
 	// check and the keyring write have succeeded.
-	db, err := sql.Open("sqlite3", e.store.Path())
+	refuse := []string{`CREATE TRIGGER refuse_INSERT BEFORE INSERT ON settings BEGIN SELECT RAISE(FAIL, 'refused'); END`,
+		`CREATE TRIGGER refuse_UPDATE BEFORE UPDATE ON settings BEGIN SELECT RAISE(FAIL, 'refused'); END`}
+	driver := "sqlite3"
+	if e.store.Office() {
+		driver = "pgx" // the address has no password: the test server trusts its superuser
+		refuse = []string{`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`,
+			`CREATE TRIGGER refuse BEFORE INSERT OR UPDATE ON settings FOR EACH ROW EXECUTE FUNCTION refuse()`}
+	}
+	db, err := sql.Open(driver, e.store.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, ev := range []string{"INSERT", "UPDATE"} {
-		if _, err := db.Exec(`CREATE TRIGGER refuse_` + ev + ` BEFORE ` + ev + ` ON settings BEGIN SELECT RAISE(FAIL, 'refused'); END`); err != nil {
+	for _, q := range refuse {
+		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -314,7 +321,7 @@ func TestDoctor(t *testing.T) {
 	if got := strings.Join(names, " "); got != "version folder database log crashes outbox keyring api quota" {
 		t.Fatalf("lines: %s", got)
 	}
-	if db := doctorLine(t, checks, "database"); !strings.Contains(db.Detail, "schema 8") {
+	if db := doctorLine(t, checks, "database"); !strings.Contains(db.Detail, fmt.Sprintf("schema %d", e.store.LatestVersion())) {
 		t.Fatalf("database line: %+v", db)
 	}
 	e.fake.Inject(c2dfake.FaultQuota)

@@ -9,6 +9,7 @@ import (
 
 	"c2desk/app/bigagency"
 	"c2desk/c2dapi/c2dfake"
+	"c2desk/internal/pgtest"
 	"c2desk/storage"
 )
 
@@ -22,6 +23,7 @@ var ctx = context.Background()
 func TestMain(m *testing.M) {
 	code := m.Run()
 	bigagency.CloseShared()
+	pgtest.StopShared()
 	os.Exit(code)
 }
 

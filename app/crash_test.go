@@ -20,6 +20,7 @@ import (
 
 	"c2desk/c2dapi"
 	"c2desk/c2dapi/c2dfake"
+	"c2desk/internal/pgtest"
 	"c2desk/storage"
 )
 
@@ -38,6 +39,7 @@ const crashChildEnv = "C2DESK_CRASH_CHILD"
 // standard input.
 type crashPlan struct {
 	Dir      string
+	Database string // an office database's address; "" for the file in Dir
 	APIURL   string
 	Token    string
 	Staff    int64
@@ -85,7 +87,13 @@ func TestCrashChild(t *testing.T) {
 			time.Sleep(time.Hour) // the parent kills the process now
 		}
 	}
-	store, err := storage.Open(ctx, p.Dir)
+	var store *storage.Store
+	var err error
+	if p.Database != "" {
+		store, err = storage.OpenOffice(ctx, p.Database)
+	} else {
+		store, err = storage.Open(ctx, p.Dir)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,19 +282,37 @@ type outboxRow struct {
 	text, state   string
 }
 
-// checkDatabase checks the file the child left (openChecked) and returns
-// its outbox.
-func checkDatabase(t *testing.T, path string) []outboxRow {
+// openLeft opens the database the children left: the office database at
+// address, or the file in dir after openChecked's checks.
+func openLeft(t *testing.T, dir, address string) *sql.DB {
 	t.Helper()
-	db := openChecked(t, path)
-	defer db.Close()
+	if address == "" {
+		return openChecked(t, filepath.Join(dir, storage.FileName))
+	}
+	db, err := sql.Open("pgx", address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// checkDatabase checks the database the child left and returns its outbox.
+func checkDatabase(t *testing.T, dir, address string) []outboxRow {
+	t.Helper()
+	db := openLeft(t, dir, address)
+	exists := `SELECT count(*) > 0 FROM sqlite_master WHERE name = 'outbox'`
+	if address != "" {
+		exists = `SELECT to_regclass('outbox') IS NOT NULL`
+	}
 	var migrated bool
-	if err := db.QueryRow(`SELECT count(*) > 0 FROM sqlite_master WHERE name = 'outbox'`).Scan(&migrated); err != nil {
+	if err := db.QueryRow(exists).Scan(&migrated); err != nil {
 		t.Fatal(err)
 	}
 	if !migrated {
-		return nil // killed before the first migration committed: an empty file
+		db.Close()
+		return nil // killed before the first migration committed: an empty database
 	}
+	defer db.Close()
 	rows, err := db.Query(`SELECT id, COALESCE(message_id, 0), text, state FROM outbox ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
@@ -361,9 +387,11 @@ func TestKillNineNeverLosesOrDuplicates(t *testing.T) {
 	srv := httptest.NewServer(c)
 	defer srv.Close()
 	o.store.Close() // the children own the database now
-	dbPath := filepath.Join(o.dir, storage.FileName)
 	plan := crashPlan{Dir: o.dir, APIURL: srv.URL + "/v1", Token: c2dfake.DemoToken, Staff: o.ivan.Staff().ID,
 		Dialogs: []int64{chatOn101, 9004, 9007}}
+	if o.store.Office() {
+		plan.Database = o.store.Path()
+	}
 
 	rng := rand.New(rand.NewPCG(6, uint64(rounds)))
 	everQueued := map[int64]string{}
@@ -392,7 +420,7 @@ func TestKillNineNeverLosesOrDuplicates(t *testing.T) {
 		for id, text := range queued {
 			everQueued[id] = text
 		}
-		outbox := checkDatabase(t, dbPath)
+		outbox := checkDatabase(t, o.dir, plan.Database)
 		inOutbox := map[int64]string{}
 		for _, row := range outbox {
 			inOutbox[row.id] = row.text
@@ -417,7 +445,7 @@ func TestKillNineNeverLosesOrDuplicates(t *testing.T) {
 	if _, killed := c.round(p, 0); killed {
 		t.Fatal("the last child was killed")
 	}
-	outbox := checkDatabase(t, dbPath)
+	outbox := checkDatabase(t, o.dir, plan.Database)
 	inFake := checkNoneTwice(t, o.fake, outbox, rounds+1)
 	queued := map[string]int{}
 	for _, row := range outbox {
@@ -452,26 +480,25 @@ func TestKillNineDuringHistoryLoad(t *testing.T) {
 	// loaded to the end.
 	for group := 1; group <= 5; group++ {
 		dir := t.TempDir()
-		path := filepath.Join(dir, storage.FileName)
 		p := crashPlan{Dir: dir, APIURL: srv.URL + "/v1", Token: c2dfake.DemoToken, History: true}
+		if pgtest.OnPostgres() {
+			p.Database = pgtest.Database(t)
+		}
 		for r := 1; r <= 3; r++ {
 			p.Round = r
 			if _, killed := c.round(p, time.Duration(10+rng.IntN(150*r))*time.Millisecond); killed {
 				kills++
 			}
-			checkDatabase(t, path)
+			checkDatabase(t, dir, p.Database)
 		}
 		p.Round = 4
 		if _, killed := c.round(p, 0); killed {
 			t.Fatal("the last load was killed")
 		}
-		checkDatabase(t, path)
-		db, err := sql.Open("sqlite3", "file:"+path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		checkDatabase(t, dir, p.Database)
+		db := openLeft(t, dir, p.Database)
 		var got int
-		err = db.QueryRow(`SELECT count(*) FROM messages`).Scan(&got)
+		err := db.QueryRow(`SELECT count(*) FROM messages`).Scan(&got)
 		db.Close()
 		if err != nil {
 			t.Fatal(err)

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -20,56 +19,18 @@ import (
 // unchanged (or, for a message, its outbox state), the integrity check, and
 // once the fault clears, the same action bringing everything in, once.
 
-// dbSnapshot is every row of every table, as text, after openChecked's
-// checks; the search index is only checked (it is contentless: its rows
-// cannot be read back).
-func dbSnapshot(t *testing.T, dir string) map[string][]string {
+// dbSnapshot is every row of every table, as text; a SQLite file passes
+// openChecked's checks first (PostgreSQL checks its own pages and keys).
+func dbSnapshot(t *testing.T, e *env) map[string][]string {
 	t.Helper()
-	db := openChecked(t, filepath.Join(dir, storage.FileName))
-	defer db.Close()
-	names, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'message_words%'`)
+	if !e.store.Office() {
+		openChecked(t, filepath.Join(e.dir, storage.FileName)).Close()
+	}
+	snap, err := e.store.Snapshot(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tables []string
-	for names.Next() {
-		var n string
-		names.Scan(&n)
-		tables = append(tables, n)
-	}
-	names.Close()
-	out := map[string][]string{}
-	for _, table := range tables {
-		rows, err := db.Query(`SELECT * FROM ` + table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			var b strings.Builder
-			for i, v := range vals {
-				if b.Len() > 0 {
-					b.WriteString(" ")
-				}
-				if s, ok := v.([]byte); ok {
-					v = string(s)
-				}
-				fmt.Fprintf(&b, "%s=%v", cols[i], v)
-			}
-			out[table] = append(out[table], b.String())
-		}
-		rows.Close()
-		slices.Sort(out[table])
-	}
-	return out
+	return snap
 }
 
 // snapshotDiff names the tables whose rows differ, ignoring some.
@@ -243,14 +204,14 @@ func TestFaultMatrix(t *testing.T) {
 				o.app.cfg.HTTPClient = &http.Client{Timeout: 500 * time.Millisecond}
 				o.app.client = nil
 				act, recovered := action.prepare(t, o)
-				before := dbSnapshot(t, o.dir)
+				before := dbSnapshot(t, o.env)
 				o.fake.Inject(fc.fault)
 				err := act()
 				want := fc.sentence[action.name]
 				if got := explainOrEmpty(err); got != want {
 					t.Fatalf("the user is told %q (%v), want %q", got, err, want)
 				}
-				after := dbSnapshot(t, o.dir)
+				after := dbSnapshot(t, o.env)
 				if want != "" {
 					if diff := snapshotDiff(before, after, action.changes...); len(diff) > 0 {
 						t.Fatalf("a failed %s changed %v", action.name, diff)
@@ -275,7 +236,7 @@ func TestFaultMatrix(t *testing.T) {
 					}
 				}
 				recovered(t)
-				dbSnapshot(t, o.dir) // integrity once more
+				dbSnapshot(t, o.env) // integrity once more
 			})
 		}
 	}
@@ -308,7 +269,7 @@ func checkOutboxState(t *testing.T, o chatOffice, state, sentence string) {
 // marked removed because of it, and the rest is loaded.
 func TestUnreadableRecordRemovesNothing(t *testing.T) {
 	o := chatsOffice(t)
-	before := dbSnapshot(t, o.dir)
+	before := dbSnapshot(t, o.env)
 	o.fake.Inject(c2dfake.Fault{PathContains: "/channels", Status: http.StatusOK,
 		Body: `{"status":"success","data":[{"id":101,"name":"Продажа","transports":["whatsapp"]},{"id":{"oops":1},"name":["?"]}],"meta":{"total":2,"limit":100,"offset":0}}`})
 	res, err := o.admin.Sync(ctx)
@@ -321,7 +282,7 @@ func TestUnreadableRecordRemovesNothing(t *testing.T) {
 			t.Fatalf("channel %d marked removed because another record was unreadable", c.ID)
 		}
 	}
-	if diff := snapshotDiff(before, dbSnapshot(t, o.dir), "channels", "channel_transports", "operators"); len(diff) > 0 {
+	if diff := snapshotDiff(before, dbSnapshot(t, o.env), "channels", "channel_transports", "operators"); len(diff) > 0 {
 		t.Fatalf("changed %v", diff)
 	}
 	// The same list without the bad record is whole: the missing ones are gone.
@@ -387,17 +348,22 @@ func TestVanishedUpstream(t *testing.T) {
 	if _, err := o.app.Poll(ctx, nil); err != nil {
 		t.Fatalf("poll after the client went: %v", err)
 	}
-	dbSnapshot(t, o.dir)
+	dbSnapshot(t, o.env)
 }
 
 // A full disk: polling and sending say so in a sentence, nothing is half
 // written, and once there is room everything arrives.
 func TestFullDisk(t *testing.T) {
 	o := chatsOffice(t)
+	if o.store.Office() {
+		// Filling the server's disk needs a tablespace on a small
+		// filesystem, which this test does not set up yet.
+		t.Skip("fills a SQLite file; the office server's disk is not filled here")
+	}
 	for i := range 40 {
 		o.fake.ClientWrites(5001+c2dapi.ID(i%10), strings.Repeat("Сколько стоит квартира на Лесной? ", 30))
 	}
-	before := dbSnapshot(t, o.dir)
+	before := dbSnapshot(t, o.env)
 	if err := o.store.LimitPages(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
@@ -409,7 +375,7 @@ func TestFullDisk(t *testing.T) {
 	if Explain(err) != MsgDiskFull {
 		t.Fatalf("queue on a full disk: %v", err)
 	}
-	if diff := snapshotDiff(before, dbSnapshot(t, o.dir)); len(diff) > 0 {
+	if diff := snapshotDiff(before, dbSnapshot(t, o.env)); len(diff) > 0 {
 		t.Fatalf("a full disk left half-written %v", diff)
 	}
 	if err := o.store.LimitPages(ctx, 1_000_000); err != nil {
@@ -438,7 +404,7 @@ func TestTokenRevokedMidHistoryLoad(t *testing.T) {
 	if !NeedsNewToken(err) || !PollStops(err) || Explain(err) != MsgAuth {
 		t.Fatalf("revoked mid-load: %v", err)
 	}
-	kept := dbSnapshot(t, e.dir)["messages"]
+	kept := dbSnapshot(t, e)["messages"]
 	if len(kept) == 0 || len(kept) >= 3000 {
 		t.Fatalf("%d messages kept of the pages loaded", len(kept))
 	}
@@ -446,13 +412,13 @@ func TestTokenRevokedMidHistoryLoad(t *testing.T) {
 	if _, err := e.app.Console().Connect(ctx, "new-token-2026"); err != nil {
 		t.Fatal(err)
 	}
-	if after := dbSnapshot(t, e.dir)["messages"]; !slices.Equal(after, kept) {
+	if after := dbSnapshot(t, e)["messages"]; !slices.Equal(after, kept) {
 		t.Fatal("connecting with the new token changed the stored messages")
 	}
 	if _, err := e.app.Poll(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(dbSnapshot(t, e.dir)["messages"]); n != len(e.fake.Messages()) {
+	if n := len(dbSnapshot(t, e)["messages"]); n != len(e.fake.Messages()) {
 		t.Fatalf("after the new token %d messages, Chat2Desk has %d", n, len(e.fake.Messages()))
 	}
 }

@@ -42,7 +42,7 @@ type About struct {
 
 // About describes this installation.
 func (a *App) About() About {
-	dir := filepath.Dir(a.store.Path())
+	dir := a.dataDir()
 	ab := About{
 		Version:   a.cfg.Version,
 		Build:     describeBuild(a.cfg.Build),
@@ -127,11 +127,15 @@ func (a *App) supportChecks(ctx context.Context) []Check {
 	if err != nil {
 		db.OK, db.Detail = false, Explain(err)+" ("+ab.Database+")"
 	} else {
-		size := int64(0)
-		if fi, err := os.Stat(ab.Database); err == nil {
-			size = fi.Size()
+		if a.store.Office() {
+			db.Detail = fmt.Sprintf("office database %s (%s, schema %d)", ab.Database, a.store.Engine(), v)
+		} else {
+			size := int64(0)
+			if fi, err := os.Stat(ab.Database); err == nil {
+				size = fi.Size()
+			}
+			db.Detail = fmt.Sprintf("%s (schema %d, %s)", ab.Database, v, byteSize(size))
 		}
-		db.Detail = fmt.Sprintf("%s (schema %d, %s)", ab.Database, v, byteSize(size))
 	}
 	out = append(out, db, Check{Name: "log", OK: true, Detail: ab.LogFile})
 

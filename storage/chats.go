@@ -7,7 +7,6 @@ import (
 	"errors"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // Client is the local copy of a Chat2Desk client.
@@ -61,7 +60,7 @@ func (s *Store) UpsertClient(ctx context.Context, c Client) error {
 // UpsertClients stores many clients in one transaction.
 func (s *Store) UpsertClients(ctx context.Context, cs []Client) error {
 	now := s.now().Unix()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *sqlTx) error {
 		stmt, err := tx.PrepareContext(ctx, upsertClientSQL)
 		if err != nil {
 			return err
@@ -211,7 +210,7 @@ func (s *Store) AddPage(ctx context.Context, dialogs []Dialog, msgs []Message, c
 	if len(msgs) == 0 && len(dialogs) == 0 && cur.Name == "" {
 		return nil
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *sqlTx) error {
 		if err := upsertDialogs(ctx, tx, dialogs); err != nil {
 			return err
 		}
@@ -233,7 +232,7 @@ const upsertDialogSQL = `INSERT INTO dialogs (id, client_id, channel_id, transpo
 		transport = CASE WHEN excluded.transport = '' THEN dialogs.transport ELSE excluded.transport END,
 		state = excluded.state, operator_id = excluded.operator_id, begin_at = excluded.begin_at, end_at = excluded.end_at`
 
-func upsertDialogs(ctx context.Context, tx *sql.Tx, dialogs []Dialog) error {
+func upsertDialogs(ctx context.Context, tx *sqlTx, dialogs []Dialog) error {
 	if len(dialogs) == 0 {
 		return nil
 	}
@@ -252,7 +251,7 @@ func upsertDialogs(ctx context.Context, tx *sql.Tx, dialogs []Dialog) error {
 
 // addMessages writes a batch with statements prepared once: a page of
 // history is hundreds of rows.
-func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) error {
+func addMessages(ctx context.Context, tx *sqlTx, msgs []Message) error {
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -297,7 +296,7 @@ func addMessages(ctx context.Context, tx *sql.Tx, msgs []Message) error {
 // the newest of those that were unread (0: none was), the one to mark read
 // in Chat2Desk.
 func (s *Store) MarkDialogRead(ctx context.Context, dialogID int64) (newestUnread int64, err error) {
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sqlTx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM messages
 			WHERE dialog_id = ? AND type = 'from_client' AND read = 0`, dialogID).Scan(&newestUnread); err != nil {
 			return err
@@ -535,18 +534,6 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
-// wordsQuery turns what the user typed into an FTS5 query: every word must
-// begin a word of the message, in any case, "е" standing for "ё" as in the
-// index. Words are quoted, so nothing typed is read as FTS5 syntax.
-func wordsQuery(typed string) string {
-	typed = strings.NewReplacer("ё", "е", "Ё", "Е").Replace(typed)
-	words := strings.FieldsFunc(typed, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-	for i, w := range words {
-		words[i] = `"` + w + `"*`
-	}
-	return strings.Join(words, " AND ")
 }
 
 func onlyDigits(s string) string {

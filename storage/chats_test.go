@@ -274,6 +274,7 @@ func TestSearchFindsWordsByTheirBeginning(t *testing.T) {
 // TestSearchIndexesEarlierHistory: a database from before search had its
 // indexes gets its clients and messages indexed by the migrations.
 func TestSearchIndexesEarlierHistory(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	s, err := Open(ctx, dir)
 	if err != nil {
@@ -285,7 +286,7 @@ func TestSearchIndexesEarlierHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := &Store{db: db, now: time.Now}
+	old := newStore(db, sqliteDialect{}, "")
 	if err := old.migrateTo(ctx, 3); err != nil {
 		t.Fatal(err)
 	}

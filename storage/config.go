@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -20,7 +19,7 @@ type ConfigChange struct {
 // ApplyConfig writes an imported setup: all of it, or nothing.
 func (s *Store) ApplyConfig(ctx context.Context, c ConfigChange) error {
 	now := s.now().Unix()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *sqlTx) error {
 		for _, st := range c.NewStaff {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO staff (name, role, active, created_at) VALUES (?, ?, ?, ?)`,
 				st.Name, st.Role, st.Active, now); err != nil {

@@ -20,12 +20,7 @@ func (s *Store) LoadMapping(ctx context.Context) (Mapping, error) {
 	return m, wrap(err)
 }
 
-type rowQuerier interface {
-	querier
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func loadMapping(ctx context.Context, q rowQuerier) (Mapping, error) {
+func loadMapping(ctx context.Context, q querier) (Mapping, error) {
 	m := Mapping{Owners: map[int64]int64{}}
 	rows, err := q.QueryContext(ctx, `SELECT operator_id, staff_id FROM operator_owner`)
 	if err != nil {
@@ -52,10 +47,10 @@ func loadMapping(ctx context.Context, q rowQuerier) (Mapping, error) {
 // SaveMapping replaces the whole mapping in one transaction. The schema
 // refuses an operator with two owners or a staff member with two operators.
 func (s *Store) SaveMapping(ctx context.Context, m Mapping) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return saveMapping(ctx, tx, m) })
+	return s.inTx(ctx, func(tx *sqlTx) error { return saveMapping(ctx, tx, m) })
 }
 
-func saveMapping(ctx context.Context, tx *sql.Tx, m Mapping) error {
+func saveMapping(ctx context.Context, tx *sqlTx, m Mapping) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM operator_owner`); err != nil {
 		return err
 	}

@@ -53,8 +53,8 @@ type mirror[T any] struct {
 	// same reports whether an admin would see no change; a record gone
 	// upstream that came back never counts as the same.
 	same   func(old, upstream T) bool
-	insert func(ctx context.Context, tx *sql.Tx, v T, now int64) error
-	update func(ctx context.Context, tx *sql.Tx, v T, now int64, changed bool) error
+	insert func(ctx context.Context, tx *sqlTx, v T, now int64) error
+	update func(ctx context.Context, tx *sqlTx, v T, now int64, changed bool) error
 	// markGone is an UPDATE taking (now, id).
 	markGone string
 }
@@ -67,7 +67,7 @@ type mirror[T any] struct {
 func syncMirror[T any](ctx context.Context, s *Store, m mirror[T], upstream []T, complete bool) (Changes, error) {
 	now := s.now().Unix()
 	var ch Changes
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sqlTx) error {
 		before, err := m.load(ctx, tx)
 		if err != nil {
 			return err
@@ -121,7 +121,7 @@ var channelMirror = mirror[Channel]{
 	same: func(a, b Channel) bool {
 		return a.Name == b.Name && a.Phone == b.Phone && slices.Equal(a.Transports, b.Transports)
 	},
-	insert: func(ctx context.Context, tx *sql.Tx, c Channel, now int64) error {
+	insert: func(ctx context.Context, tx *sqlTx, c Channel, now int64) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO channels (id, name, phone, first_seen_at, loaded_at) VALUES (?, ?, ?, ?, ?)`,
 			c.ID, c.Name, c.Phone, now, now); err != nil {
 			return err
@@ -132,7 +132,7 @@ var channelMirror = mirror[Channel]{
 		}
 		return writeTransports(ctx, tx, c)
 	},
-	update: func(ctx context.Context, tx *sql.Tx, c Channel, now int64, changed bool) error {
+	update: func(ctx context.Context, tx *sqlTx, c Channel, now int64, changed bool) error {
 		if !changed {
 			_, err := tx.ExecContext(ctx, `UPDATE channels SET loaded_at = ? WHERE id = ?`, now, c.ID)
 			return err
@@ -146,12 +146,12 @@ var channelMirror = mirror[Channel]{
 	markGone: `UPDATE channels SET removed_at = ? WHERE id = ?`,
 }
 
-func writeTransports(ctx context.Context, tx *sql.Tx, c Channel) error {
+func writeTransports(ctx context.Context, tx *sqlTx, c Channel) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM channel_transports WHERE channel_id = ?`, c.ID); err != nil {
 		return err
 	}
 	for i, t := range c.Transports {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO channel_transports (channel_id, transport, position) VALUES (?, ?, ?)`, c.ID, t, i); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO channel_transports (channel_id, transport, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, c.ID, t, i); err != nil {
 			return err
 		}
 	}
@@ -171,15 +171,11 @@ func (s *Store) Channels(ctx context.Context) ([]Channel, error) {
 	return out, wrap(err)
 }
 
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 func queryChannels(ctx context.Context, q querier) ([]Channel, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT c.id, c.name, c.phone, c.loaded_at, c.removed_at, r.rule_set_at IS NOT NULL
 		FROM channels c LEFT JOIN channel_rules r ON r.channel_id = c.id
-		ORDER BY c.name COLLATE NOCASE, c.id`)
+		ORDER BY c2d_fold(c.name), c.id`)
 	if err != nil {
 		return nil, err
 	}
@@ -228,13 +224,13 @@ var operatorMirror = mirror[Operator]{
 		return a.Email == b.Email && a.Phone == b.Phone && a.FirstName == b.FirstName &&
 			a.LastName == b.LastName && a.Role == b.Role && a.RoleName == b.RoleName
 	},
-	insert: func(ctx context.Context, tx *sql.Tx, o Operator, now int64) error {
+	insert: func(ctx context.Context, tx *sqlTx, o Operator, now int64) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO operators (id, email, phone, first_name, last_name, role, role_name, online, last_visit, first_seen_at, loaded_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, o.Email, o.Phone, o.FirstName, o.LastName, o.Role, o.RoleName, o.Online, unix(o.LastVisit), now, now)
 		return err
 	},
-	update: func(ctx context.Context, tx *sql.Tx, o Operator, now int64, _ bool) error {
+	update: func(ctx context.Context, tx *sqlTx, o Operator, now int64, _ bool) error {
 		_, err := tx.ExecContext(ctx, `UPDATE operators SET email = ?, phone = ?, first_name = ?, last_name = ?, role = ?, role_name = ?,
 			online = ?, last_visit = ?, loaded_at = ?, removed_at = NULL WHERE id = ?`,
 			o.Email, o.Phone, o.FirstName, o.LastName, o.Role, o.RoleName, o.Online, unix(o.LastVisit), now, o.ID)
@@ -258,7 +254,7 @@ func (s *Store) Operators(ctx context.Context) ([]Operator, error) {
 
 func queryOperators(ctx context.Context, q querier) ([]Operator, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, email, phone, first_name, last_name, role, role_name, online, last_visit, loaded_at, removed_at
-		FROM operators ORDER BY first_name COLLATE NOCASE, last_name COLLATE NOCASE, id`)
+		FROM operators ORDER BY c2d_fold(first_name), c2d_fold(last_name), id`)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -42,13 +41,11 @@ type OutboxItem struct {
 // Enqueue writes a new outgoing message as queued and returns its id.
 func (s *Store) Enqueue(ctx context.Context, it OutboxItem) (int64, error) {
 	now := s.now().Unix()
-	res, err := s.db.ExecContext(ctx, `INSERT INTO outbox (client_id, dialog_id, channel_id, transport, type, text, author_staff_id, operator_id, state, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
-		it.ClientID, nullID(it.DialogID), nullID(it.ChannelID), it.Transport, it.Type, it.Text, it.Author, nullID(it.OperatorID), now, now)
-	if err != nil {
-		return 0, wrap(err)
-	}
-	return res.LastInsertId()
+	var id int64
+	err := s.db.QueryRowContext(ctx, `INSERT INTO outbox (client_id, dialog_id, channel_id, transport, type, text, author_staff_id, operator_id, state, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`,
+		it.ClientID, nullID(it.DialogID), nullID(it.ChannelID), it.Transport, it.Type, it.Text, it.Author, nullID(it.OperatorID), now, now).Scan(&id)
+	return id, wrap(err)
 }
 
 // MarkOutbox moves an item to a new state, counting attempts when sending.
@@ -69,7 +66,7 @@ func (s *Store) SetOutboxOperator(ctx context.Context, id, operatorID int64) err
 // ConfirmSent records Chat2Desk's confirmation: the outbox item becomes
 // sent and the message is stored with its author, in one transaction.
 func (s *Store) ConfirmSent(ctx context.Context, outboxID int64, m Message) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *sqlTx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent', message_id = ?, dialog_id = ?, last_error = '', updated_at = ? WHERE id = ?`,
 			m.ID, m.DialogID, s.now().Unix(), outboxID); err != nil {
 			return err

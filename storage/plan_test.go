@@ -12,6 +12,7 @@ var bigTables = []string{"messages", "dialogs", "clients", "outbox", "drafts"}
 // TestHotQueriesUseIndexes fails when a hot query's plan scans a big table
 // without an index. Small tables (staff, channels, rules) may be scanned.
 func TestHotQueriesUseIndexes(t *testing.T) {
+	sqliteOnly(t)
 	s, admin, agent, _ := chatFixture(t)
 	hot := map[string]struct {
 		q    string

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 )
 
 // Who sees chats that start on a channel.
@@ -63,10 +62,10 @@ func channelRules(ctx context.Context, q querier) (map[int64]ChannelRule, error)
 
 // SetChannelRule stores a channel's rule, marking it as chosen by an admin.
 func (s *Store) SetChannelRule(ctx context.Context, r ChannelRule) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error { return setChannelRule(ctx, tx, r, s.now().Unix()) })
+	return s.inTx(ctx, func(tx *sqlTx) error { return setChannelRule(ctx, tx, r, s.now().Unix()) })
 }
 
-func setChannelRule(ctx context.Context, tx *sql.Tx, r ChannelRule, now int64) error {
+func setChannelRule(ctx context.Context, tx *sqlTx, r ChannelRule, now int64) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO channel_rules (channel_id, visibility, rule_set_at) VALUES (?, ?, ?)
 		ON CONFLICT (channel_id) DO UPDATE SET visibility = excluded.visibility, rule_set_at = excluded.rule_set_at`,
 		r.ChannelID, r.Visibility, now); err != nil {
@@ -79,7 +78,7 @@ func setChannelRule(ctx context.Context, tx *sql.Tx, r ChannelRule, now int64) e
 		return nil
 	}
 	for _, st := range r.Staff {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO channel_rule_staff (channel_id, staff_id) VALUES (?, ?)`, r.ChannelID, st); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO channel_rule_staff (channel_id, staff_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, r.ChannelID, st); err != nil {
 			return err
 		}
 	}

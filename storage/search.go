@@ -28,7 +28,7 @@ func (s *Store) searchChats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat
 		return nil, err
 	}
 	var foundIn map[int64]int64 // dialog -> the message that matched
-	if words := wordsQuery(typed); words != "" && len(order) < need {
+	if words := s.d.wordsQuery(typed); words != "" && len(order) < need {
 		if order, foundIn, err = s.appendWordMatches(ctx, v, f, words, order, need); err != nil {
 			return nil, err
 		}
@@ -128,7 +128,7 @@ func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, w
 		listed[id] = true
 	}
 	foundIn := map[int64]int64{}
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid, dialog_id FROM message_words WHERE message_words MATCH ? ORDER BY rowid DESC`, words)
+	rows, err := s.db.QueryContext(ctx, s.d.wordMatchesSQL(), words)
 	if err != nil {
 		return nil, nil, wrap(err)
 	}

@@ -71,7 +71,7 @@ func (s *Store) SetWriteFirst(ctx context.Context, w WriteFirst) error {
 // SaveConnection stores the account details in one transaction.
 func (s *Store) SaveConnection(ctx context.Context, c Connection) error {
 	values := []string{c.Company, c.APIURL, c.Mode, strconv.Itoa(c.RequestsThisMonth), strconv.FormatInt(c.CheckedAt.Unix(), 10), string(c.WriteFirst)}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *sqlTx) error {
 		for i, k := range allConnectionKeys {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
 				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, values[i]); err != nil {
@@ -108,7 +108,7 @@ func (s *Store) LoadConnection(ctx context.Context) (Connection, bool, error) {
 // ClearConnection forgets the account details (on disconnect). Channels,
 // operators and history stay.
 func (s *Store) ClearConnection(ctx context.Context) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *sqlTx) error {
 		for _, k := range allConnectionKeys {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = ?`, k); err != nil {
 				return err

@@ -28,12 +28,10 @@ type Staff struct {
 
 // CreateStaff adds a staff member and returns the id.
 func (s *Store) CreateStaff(ctx context.Context, st Staff) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO staff (name, role, pin_hash, active, created_at) VALUES (?, ?, ?, ?, ?)`,
-		st.Name, st.Role, nullString(st.PINHash), st.Active, s.now().Unix())
-	if err != nil {
-		return 0, wrap(err)
-	}
-	return res.LastInsertId()
+	var id int64
+	err := s.db.QueryRowContext(ctx, `INSERT INTO staff (name, role, pin_hash, active, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		st.Name, st.Role, nullString(st.PINHash), st.Active, s.now().Unix()).Scan(&id)
+	return id, wrap(err)
 }
 
 // UpdateStaff stores a staff member's name, role, PIN hash and active flag.
@@ -57,7 +55,7 @@ func (s *Store) AllStaff(ctx context.Context) ([]Staff, error) {
 
 func queryStaff(ctx context.Context, q querier) ([]Staff, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, name, role, COALESCE(pin_hash, ''), active, created_at
-		FROM staff ORDER BY active DESC, name COLLATE NOCASE, id`)
+		FROM staff ORDER BY active DESC, c2d_fold(name), id`)
 	if err != nil {
 		return nil, err
 	}

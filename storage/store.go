@@ -1,6 +1,9 @@
-// Package storage keeps C2Desk's local data in one SQLite file, through
-// go-sqlite3. Migrations are numbered files embedded in the binary and
-// applied in one transaction at open. SQL lives only here.
+// Package storage keeps C2Desk's data: in one SQLite file on a PC, through
+// go-sqlite3 (sqlite.go), or in an office's shared PostgreSQL database,
+// through pgx (postgres.go). Queries are written once; dialect.go is the
+// seam where the engines differ. Migrations are numbered files per engine,
+// embedded in the binary and applied in one transaction at open. SQL lives
+// only here.
 package storage
 
 import (
@@ -12,35 +15,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
-	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrationFS embed.FS
-
-// driverName is go-sqlite3 with C2Desk's SQL functions added.
-const driverName = "sqlite3_c2desk"
-
-func init() {
-	sql.Register(driverName, &sqlite3.SQLiteDriver{
-		ConnectHook: func(c *sqlite3.SQLiteConn) error {
-			// c2d_fold lowercases any script: SQLite's own lower() and
-			// LIKE fold only ASCII, which misses Cyrillic names.
-			return c.RegisterFunc("c2d_fold", strings.ToLower, true)
-		},
-	})
-}
-
-// FileName is the database's name inside the data directory.
-const FileName = "c2desk.db"
 
 // ErrDiskFull means a write failed because the disk is full.
 var ErrDiskFull = errors.New("the disk is full")
@@ -52,76 +34,35 @@ func (e *TooNewError) Error() string {
 	return fmt.Sprintf("database schema version %d is newer than this C2Desk knows (%d)", e.Have, e.Know)
 }
 
-// Store is the open database.
+// Store is the open database, a local file or an office's.
 type Store struct {
-	db   *sql.DB
-	path string
-	now  func() time.Time
+	db *sqlDB
+	d  dialect
+	// where is the file's path, or the office database's address
+	// without its password.
+	where string
+	now   func() time.Time
 }
 
-// Open opens (creating if needed) the database in dir, readable only by the
-// user, and applies pending migrations.
-func Open(ctx context.Context, dir string) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data folder: %w", wrapFS(err))
-	}
-	path := filepath.Join(dir, FileName)
-	// Create the file ourselves so it is 0600 from the first byte; SQLite
-	// gives its -wal and -shm files the same mode.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", wrapFS(err))
-	}
-	f.Close()
-	if err := os.Chmod(path, 0o600); err != nil {
-		return nil, fmt.Errorf("protect database: %w", err)
-	}
-	q := url.Values{}
-	q.Set("_journal_mode", "WAL")
-	q.Set("_busy_timeout", "5000")
-	q.Set("_foreign_keys", "1")
-	// FULL syncs the log at every commit: with WAL's NORMAL a power cut
-	// may undo the last commits, and one of them may be a queued message.
-	// A page of history costs the same within noise (BenchmarkAddHistoryPage).
-	q.Set("_synchronous", "FULL")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open(driverName, "file:"+path+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	s := &Store{db: db, path: path, now: time.Now}
-	if err := s.requireFullTextSearch(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return s, nil
-}
-
-// ErrNoFullTextSearch means this binary's SQLite lacks FTS5, which search
-// needs: go-sqlite3 compiles it in only with the sqlite_fts5 build tag,
-// which the scripts and the Makefile set through GOFLAGS.
-var ErrNoFullTextSearch = errors.New("this C2Desk was built without SQLite full-text search; build it with -tags sqlite_fts5 (scripts/ and make do)")
-
-func (s *Store) requireFullTextSearch(ctx context.Context) error {
-	var on bool
-	if err := s.db.QueryRowContext(ctx, `SELECT sqlite_compileoption_used('ENABLE_FTS5')`).Scan(&on); err != nil {
-		return fmt.Errorf("open database: %w", wrap(err))
-	}
-	if !on {
-		return ErrNoFullTextSearch
-	}
-	return nil
+func newStore(db *sql.DB, d dialect, where string) *Store {
+	return &Store{db: &sqlDB{DB: db, d: d}, d: d, where: where, now: time.Now}
 }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// Path is the database file.
-func (s *Store) Path() string { return s.path }
+// Path is the database file, or the office database's address without
+// its password.
+func (s *Store) Path() string { return s.where }
+
+// Engine names the database engine: SQLite or PostgreSQL.
+func (s *Store) Engine() string { return s.d.engine() }
+
+// Office reports whether this is an office's shared database.
+func (s *Store) Office() bool {
+	_, ok := s.d.(*postgresDialect)
+	return ok
+}
 
 // SetClock replaces the time source, for tests.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
@@ -132,8 +73,8 @@ type migration struct {
 	sql     string
 }
 
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+func migrations(d dialect) ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, d.migrationDir())
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +85,7 @@ func migrations() ([]migration, error) {
 		if !ok || err != nil {
 			return nil, fmt.Errorf("migration %s: name must start with a number", e.Name())
 		}
-		body, err := migrationFS.ReadFile("migrations/" + e.Name())
+		body, err := migrationFS.ReadFile(d.migrationDir() + "/" + e.Name())
 		if err != nil {
 			return nil, err
 		}
@@ -159,22 +100,28 @@ func migrations() ([]migration, error) {
 	return out, nil
 }
 
-// LatestVersion is the schema version this build migrates to.
+// LatestVersion is the schema version this build migrates a local file to.
 func LatestVersion() int {
-	ms, _ := migrations()
+	ms, _ := migrations(sqliteDialect{})
+	return len(ms)
+}
+
+// LatestVersion is the schema version this build migrates this database to.
+func (s *Store) LatestVersion() int {
+	ms, _ := migrations(s.d)
 	return len(ms)
 }
 
 // migrate applies the pending migrations and the installation id in one
 // transaction: a crash leaves the old schema or the new, never half.
 func (s *Store) migrate(ctx context.Context) error {
-	return s.migrateTo(ctx, LatestVersion())
+	return s.migrateTo(ctx, s.LatestVersion())
 }
 
 // migrateTo applies the migrations up to version; tests build older
 // databases with it.
 func (s *Store) migrateTo(ctx context.Context, version int) error {
-	ms, err := migrations()
+	ms, err := migrations(s.d)
 	if err != nil {
 		return err
 	}
@@ -184,8 +131,11 @@ func (s *Store) migrateTo(ctx context.Context, version int) error {
 		return fmt.Errorf("migrate: %w", wrap(err))
 	}
 	defer tx.Rollback()
-	var have int
-	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&have); err != nil {
+	if err := s.d.lockSchema(ctx, tx); err != nil {
+		return fmt.Errorf("migrate: %w", wrap(err))
+	}
+	have, err := s.d.schemaVersion(ctx, tx)
+	if err != nil {
 		return fmt.Errorf("migrate: %w", wrap(err))
 	}
 	if have > len(ms) {
@@ -196,12 +146,12 @@ func (s *Store) migrateTo(ctx context.Context, version int) error {
 			return fmt.Errorf("migration %s: %w", m.name, wrap(err))
 		}
 	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(ms))); err != nil {
+	if err := s.d.setSchemaVersion(ctx, tx, len(ms)); err != nil {
 		return fmt.Errorf("migrate: %w", wrap(err))
 	}
 	id := make([]byte, 16)
 	rand.Read(id)
-	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO settings (key, value) VALUES ('installation_id', ?)`, hex.EncodeToString(id)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('installation_id', ?) ON CONFLICT DO NOTHING`, hex.EncodeToString(id)); err != nil {
 		return fmt.Errorf("migrate: %w", wrap(err))
 	}
 	return wrap(tx.Commit())
@@ -209,28 +159,26 @@ func (s *Store) migrateTo(ctx context.Context, version int) error {
 
 // SchemaVersion is the database's current schema version.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	var v int
-	err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	v, err := s.d.schemaVersion(ctx, s.db)
 	return v, wrap(err)
 }
 
-// Check runs SQLite's integrity check.
-func (s *Store) Check(ctx context.Context) error {
-	var res string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&res); err != nil {
-		return wrap(err)
-	}
-	if res != "ok" {
-		return fmt.Errorf("database damaged: %s", res)
-	}
-	return nil
-}
+// Check asks the engine whether the stored data is intact.
+func (s *Store) Check(ctx context.Context) error { return s.d.check(ctx, s.db) }
 
-// wrap turns SQLite's "disk full" into ErrDiskFull so callers can explain it.
+// wrap turns either engine's "disk full" into ErrDiskFull, and an office
+// database that cannot be reached into ErrOfficeUnreachable, so callers
+// can explain them.
 func wrap(err error) error {
-	var se sqlite3.Error
-	if errors.As(err, &se) && se.Code == sqlite3.ErrFull {
+	switch {
+	case err == nil:
+		return nil
+	case sqliteFull(err) || postgresFull(err):
 		return fmt.Errorf("%w: %v", ErrDiskFull, err)
+	case postgresRefused(err):
+		return fmt.Errorf("%w: %v", ErrOfficePassword, err)
+	case postgresUnreachable(err):
+		return fmt.Errorf("%w: %v", ErrOfficeUnreachable, err)
 	}
 	return err
 }
@@ -257,7 +205,7 @@ func fromUnix(n sql.NullInt64) time.Time {
 }
 
 // inTx runs fn in a transaction, committing only if it succeeds.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) inTx(ctx context.Context, fn func(tx *sqlTx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return wrap(err)
@@ -267,18 +215,4 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return wrap(err)
 	}
 	return wrap(tx.Commit())
-}
-
-// LimitPages makes the database refuse to grow past its current size plus
-// extra pages, as a full disk does (SQLite fails the write with SQLITE_FULL).
-// Tests of a full disk use it: filling a real disk needs root. It keeps the
-// pool to one connection, which the limit belongs to.
-func (s *Store) LimitPages(ctx context.Context, extra int) error {
-	s.db.SetMaxOpenConns(1)
-	var pages int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
-		return wrap(err)
-	}
-	_, err := s.db.ExecContext(ctx, "PRAGMA max_page_count = "+strconv.Itoa(pages+extra))
-	return wrap(err)
 }

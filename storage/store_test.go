@@ -8,13 +8,30 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"c2desk/internal/pgtest"
 )
 
 var ctx = context.Background()
 
-func openTemp(t *testing.T) *Store {
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.StopShared()
+	os.Exit(code)
+}
+
+// openTemp opens an empty database on the engine the suite runs on
+// (pgtest.EngineEnv): a file in a temporary folder, or a new database on
+// the test's PostgreSQL server.
+func openTemp(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(ctx, t.TempDir())
+	var s *Store
+	var err error
+	if pgtest.OnPostgres() {
+		s, err = OpenOffice(ctx, pgtest.Database(t))
+	} else {
+		s, err = Open(ctx, t.TempDir())
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +39,16 @@ func openTemp(t *testing.T) *Store {
 	return s
 }
 
+// sqliteOnly marks a test of the file itself (its mode, pragmas, page
+// limit, older schemas); postgres_test.go tests the office database's own.
+func sqliteOnly(t *testing.T) {
+	if pgtest.OnPostgres() {
+		t.Skip("a test of the SQLite file; this run is on PostgreSQL")
+	}
+}
+
 func TestOpenCreatesPrivateMigratedFile(t *testing.T) {
+	sqliteOnly(t)
 	dir := filepath.Join(t.TempDir(), "nested", "data")
 	s, err := Open(ctx, dir)
 	if err != nil {
@@ -60,6 +86,7 @@ func TestOpenCreatesPrivateMigratedFile(t *testing.T) {
 }
 
 func TestReopenKeepsDataAndInstallationID(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	s, err := Open(ctx, dir)
 	if err != nil {
@@ -86,6 +113,7 @@ func TestReopenKeepsDataAndInstallationID(t *testing.T) {
 }
 
 func TestNewerDatabaseRefused(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	s, err := Open(ctx, dir)
 	if err != nil {
@@ -200,6 +228,7 @@ func TestSyncOperators(t *testing.T) {
 }
 
 func TestDiskFullIsReported(t *testing.T) {
+	sqliteOnly(t)
 	s := openTemp(t)
 	s.db.SetMaxOpenConns(1)
 	var pages int

@@ -19,6 +19,7 @@ import (
 	"c2desk/app"
 	"c2desk/app/bigagency"
 	"c2desk/c2dapi/c2dfake"
+	"c2desk/internal/pgtest"
 	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
@@ -35,6 +36,7 @@ import (
 func TestMain(m *testing.M) {
 	code := m.Run()
 	bigagency.CloseShared()
+	pgtest.StopShared()
 	os.Exit(code)
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"c2desk/app"
 	"c2desk/c2dapi/c2dfake"
+	"c2desk/internal/testdb"
 	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
@@ -50,13 +51,11 @@ func startWith(t *testing.T, fa fyne.App, demo bool, prepare func(core *app.App)
 	fake := c2dfake.New()
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
-	store, err := storage.Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	dir := t.TempDir()
+	store := testdb.Open(t, dir)
 	core := app.New(store, &lockedKeyring{}, app.Config{
-		APIURL: srv.URL + "/v1", RequestsPerSecond: -1,
+		DataDir: dir,
+		APIURL:  srv.URL + "/v1", RequestsPerSecond: -1,
 		HTTPClient:  &http.Client{Timeout: 3 * time.Second},
 		Logger:      slog.New(slog.DiscardHandler),
 		PINHashCost: bcrypt.MinCost,

@@ -1,0 +1,273 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// Errors of the office database, so that callers can explain them.
+var (
+	// ErrOfficeUnreachable means the office database did not answer:
+	// the server is down or the network is cut.
+	ErrOfficeUnreachable = errors.New("the office database cannot be reached")
+	// ErrOfficePassword means the office database refused the password
+	// (or the user): it was changed, or the role was removed.
+	ErrOfficePassword = errors.New("the office database did not accept the password")
+	// ErrOfficeLocale means the database cannot fold Russian letters to
+	// lower case, which search needs: it was created with the C locale.
+	ErrOfficeLocale = errors.New("the office database was created without a UTF-8 locale")
+)
+
+// IsOfficeURL reports whether a --database value names an office
+// (PostgreSQL) database rather than a local file.
+func IsOfficeURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// SplitPassword returns an office database's address without its password,
+// and the password ("" when it had none), so that the password can go to
+// the keyring and the address to the settings.
+func SplitPassword(address string) (clean, password string, err error) {
+	u, err := url.Parse(address)
+	if err != nil || !IsOfficeURL(address) || u.Host == "" && u.Query().Get("host") == "" {
+		return "", "", fmt.Errorf("%q is not an office database address (postgres://user@server/database)", Redact(address))
+	}
+	if u.User != nil {
+		password, _ = u.User.Password()
+		u.User = url.User(u.User.Username())
+	}
+	return u.String(), password, nil
+}
+
+// WithPassword puts a password into an office database's address, for
+// connecting only: the result is never written anywhere.
+func WithPassword(address, password string) string {
+	u, err := url.Parse(address)
+	if err != nil || password == "" {
+		return address
+	}
+	name := ""
+	if u.User != nil {
+		name = u.User.Username()
+	}
+	u.User = url.UserPassword(name, password)
+	return u.String()
+}
+
+// Redact is an address with its password, if any, replaced.
+func Redact(address string) string {
+	u, err := url.Parse(address)
+	if err != nil {
+		return "(an address that cannot be read)"
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.Redacted()
+}
+
+// officeDialTimeout bounds connecting to the office database, so that a
+// server that is down is told within seconds, not after the system's
+// minutes-long TCP timeout.
+const officeDialTimeout = 5 * time.Second
+
+// OpenOffice connects to an office's PostgreSQL database (address with its
+// password, if it needs one) and applies pending migrations.
+func OpenOffice(ctx context.Context, address string) (*Store, error) {
+	cfg, err := pgconnConfig(address)
+	if err != nil {
+		return nil, err
+	}
+	db := stdlib.OpenDB(*cfg)
+	// A few connections per PC: the office has several PCs, and a small
+	// server allows 100 connections in all.
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(4)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	clean, _, _ := SplitPassword(address)
+	s := newStore(db, newPostgresDialect(), clean)
+	if err := s.checkOffice(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func pgconnConfig(address string) (*pgx.ConnConfig, error) {
+	if _, _, err := SplitPassword(address); err != nil {
+		return nil, err
+	}
+	cfg, err := pgx.ParseConfig(address)
+	if err != nil {
+		return nil, fmt.Errorf("office database address: %s", strings.ReplaceAll(err.Error(), address, Redact(address)))
+	}
+	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > officeDialTimeout {
+		cfg.ConnectTimeout = officeDialTimeout
+	}
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	cfg.RuntimeParams["application_name"] = "C2Desk"
+	return cfg, nil
+}
+
+// checkOffice makes sure the database answers and can do what C2Desk asks
+// of it: fold Russian letters (search and names need it).
+func (s *Store) checkOffice(ctx context.Context) error {
+	var folds bool
+	if err := s.db.QueryRowContext(ctx, `SELECT lower('ЁЛКА Ipoteka') = 'ёлка ipoteka'`).Scan(&folds); err != nil {
+		return wrap(err)
+	}
+	if !folds {
+		return ErrOfficeLocale
+	}
+	return nil
+}
+
+// postgresDialect rewrites the shared SQL for PostgreSQL.
+type postgresDialect struct{ cache rebindCache }
+
+func newPostgresDialect() *postgresDialect {
+	d := &postgresDialect{}
+	d.cache.rewrite = func(q string) string {
+		q = idListSQL.ReplaceAllString(q, `SELECT jsonb_array_elements_text(${1}::jsonb)::bigint`)
+		// SQLite's CROSS JOIN ... ON is an inner join whose order its
+		// planner keeps (search.go relies on that); PostgreSQL's planner
+		// orders joins by its statistics, and writes it JOIN.
+		q = strings.ReplaceAll(q, "CROSS JOIN", "JOIN")
+		return numberedPlaceholders(q)
+	}
+	return d
+}
+
+func (*postgresDialect) engine() string           { return "PostgreSQL" }
+func (d *postgresDialect) rebind(q string) string { return d.cache.get(q) }
+func (*postgresDialect) migrationDir() string     { return "migrations/postgres" }
+
+// arg stores booleans as the 0 and 1 the shared schema keeps them as, and
+// drops NUL characters, which PostgreSQL's text cannot hold (no messenger
+// shows them either).
+func (*postgresDialect) arg(v any) (any, bool) {
+	switch v := v.(type) {
+	case bool:
+		if v {
+			return int64(1), true
+		}
+		return int64(0), true
+	case string:
+		if strings.IndexByte(v, 0) >= 0 {
+			return strings.ReplaceAll(v, "\x00", ""), true
+		}
+	}
+	return v, false
+}
+
+// schemaLock is the advisory lock that keeps two PCs from migrating the
+// office database at once; any constant does, this one spells "c2dk".
+const schemaLock = 0x6332646b
+
+func (*postgresDialect) lockSchema(ctx context.Context, tx *sqlTx) error {
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(schemaLock))
+	return err
+}
+
+func (*postgresDialect) schemaVersion(ctx context.Context, q querier) (int, error) {
+	// to_regclass first, not a failing SELECT: a failed statement would
+	// abort the migration's transaction.
+	var exists bool
+	if err := q.QueryRowContext(ctx, `SELECT to_regclass('c2desk_schema') IS NOT NULL`).Scan(&exists); err != nil || !exists {
+		return 0, err
+	}
+	var v sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT max(version) FROM c2desk_schema`).Scan(&v)
+	return int(v.Int64), err
+}
+
+func (*postgresDialect) setSchemaVersion(ctx context.Context, tx *sqlTx, v int) error {
+	_, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS c2desk_schema (version INTEGER NOT NULL)`)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `DELETE FROM c2desk_schema`)
+	}
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `INSERT INTO c2desk_schema (version) VALUES (?)`, v)
+	}
+	return err
+}
+
+// wordMatchesSQL reads the GIN index over the messages' words (migration
+// 0001): the expression must stay the index's, word for word.
+func (*postgresDialect) wordMatchesSQL() string {
+	return `SELECT id, dialog_id FROM messages
+		WHERE to_tsvector('simple', translate(text, 'ёЁ', 'еЕ')) @@ to_tsquery('simple', ?) ORDER BY id DESC`
+}
+
+// wordsQuery makes a tsquery in which every word typed must begin a word
+// of the message. searchWords keeps only letters and digits, so nothing
+// typed is read as tsquery syntax.
+func (*postgresDialect) wordsQuery(typed string) string {
+	words := searchWords(typed)
+	for i, w := range words {
+		words[i] = `'` + w + `':*`
+	}
+	return strings.Join(words, " & ")
+}
+
+// afterCopy moves the generated ids past those copied in, so that the
+// next staff member and outbox item get new ones.
+func (*postgresDialect) afterCopy(ctx context.Context, tx *sqlTx) error {
+	for _, table := range []string{"staff", "outbox"} {
+		if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'),
+			GREATEST((SELECT max(id) FROM `+table+`), 0) + 1, false)`); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// check asks the server to answer: PostgreSQL checks its own pages.
+func (*postgresDialect) check(ctx context.Context, q querier) error {
+	var one int
+	return wrap(q.QueryRowContext(ctx, `SELECT 1`).Scan(&one))
+}
+
+func postgresFull(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "53100" // disk_full
+}
+
+// postgresUnreachable reports whether err means the office database did
+// not answer, as opposed to refusing a statement.
+func postgresUnreachable(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// 08: connection exceptions; 57P01-3: the server shutting down
+		// or starting.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || pgconn.Timeout(err)
+}
+
+// postgresRefused reports a refused password or user.
+func postgresRefused(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000")
+}
