@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"c2desk/c2dapi"
@@ -49,7 +50,11 @@ type App struct {
 	client     *c2dapi.Client
 	clientFor  string         // the token the cached client was made with
 	templates  []Template     // quick replies, loaded once per run
-	delivering map[int64]bool // outbox items being sent now
+
+	holder           string      // this process, in leases and claims
+	leading          atomic.Bool // holds the office's poller lease
+	releaseStaleOnce sync.Once
+	staleErr         error
 }
 
 // New wires the app to its store, secrets and API settings.
@@ -69,7 +74,7 @@ func New(store *storage.Store, secrets Secrets, cfg Config) *App {
 	if cfg.PINHashCost == 0 {
 		cfg.PINHashCost = bcryptCost
 	}
-	return &App{store: store, secrets: secrets, cfg: cfg, log: cfg.Logger}
+	return &App{store: store, secrets: secrets, cfg: cfg, log: cfg.Logger, holder: newHolder()}
 }
 
 // APIURL is the Chat2Desk API address in use.

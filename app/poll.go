@@ -33,6 +33,9 @@ type PollResult struct {
 	Calls    int               // API requests made
 	Skipped  int               // records Chat2Desk sent that could not be read
 	History  bool              // this was the first load of past days, not news
+	// Refresh means another PC or the office's poller may have changed
+	// the shared database: lists and the open chat are read anew.
+	Refresh bool
 }
 
 // Poll fetches messages newer than the cursor, with the clients and

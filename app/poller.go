@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -12,7 +13,9 @@ import (
 // Poller keeps the database current in the background: it sends what
 // waits in the outbox, then polls for new messages, at the adaptive
 // interval of NextPollDelay. It stops when the token is refused or the
-// quota is used up, until Wake is called.
+// quota is used up, until Wake is called. In an office it polls only while
+// it holds the poller lease (office.go); otherwise it reports a Refresh
+// every LeaseRenew, so the window shows what the others stored.
 type Poller struct {
 	app      *App
 	onResult func(PollResult, error)
@@ -20,6 +23,9 @@ type Poller struct {
 	active   atomic.Bool
 	wake     chan struct{}
 	done     chan struct{}
+
+	leaseMu      sync.Mutex
+	leaseFailure error
 }
 
 // StartPoller runs the poller until ctx ends. onResult is called from the
@@ -50,8 +56,32 @@ func (p *Poller) Done() <-chan struct{} { return p.done }
 
 func (p *Poller) run(ctx context.Context) {
 	defer close(p.done)
+	office := p.app.store.Office()
+	if office {
+		p.app.Lead(ctx)
+		go p.keepLease(ctx)
+		defer func() {
+			c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			p.app.StepDown(c)
+		}()
+	}
 	quiet, failures := 0, 0
 	for {
+		if !p.app.Polls() {
+			// Another process polls for the office: show what it and the
+			// other PCs stored, and be ready to take over.
+			if p.onResult != nil {
+				p.onResult(PollResult{Refresh: true}, p.leaseErr())
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-p.wake:
+			case <-time.After(LeaseRenew):
+			}
+			continue
+		}
 		res, err := p.round(ctx)
 		if ctx.Err() != nil {
 			return
@@ -59,14 +89,14 @@ func (p *Poller) run(ctx context.Context) {
 		if p.onResult != nil {
 			p.onResult(res, err)
 		}
-		var wait <-chan time.Time
+		var delay time.Duration = -1
 		switch {
 		case err != nil && PollStops(err):
 			p.app.log.Warn("polling stopped until someone acts", "err", err)
-			quiet, failures = 0, 0 // nil wait: only Wake resumes
+			quiet, failures = 0, 0 // no delay: only Wake resumes
 		case err != nil:
 			failures++
-			wait = time.After(NextPollDelay(p.active.Load(), quiet, failures, err))
+			delay = NextPollDelay(p.active.Load(), quiet, failures, err)
 		default:
 			failures = 0
 			if res.Stored == 0 {
@@ -74,16 +104,75 @@ func (p *Poller) run(ctx context.Context) {
 			} else {
 				quiet = 0
 			}
-			wait = time.After(NextPollDelay(p.active.Load(), quiet, 0, nil))
+			delay = NextPollDelay(p.active.Load(), quiet, 0, nil)
 		}
+		if !p.wait(ctx, office, delay, &quiet) {
+			return
+		}
+	}
+}
+
+// wait waits delay (forever when negative) or a Wake. An office's poller
+// meanwhile sends, every LeaseRenew, what the other PCs queued, and stops
+// waiting if it lost the lease. It reports false when ctx ended.
+func (p *Poller) wait(ctx context.Context, office bool, delay time.Duration, quiet *int) bool {
+	var deadline <-chan time.Time
+	if delay >= 0 {
+		deadline = time.After(delay)
+	}
+	var tick <-chan time.Time
+	if office {
+		t := time.NewTicker(LeaseRenew)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-p.wake:
+			*quiet = 0
+			return true
+		case <-deadline:
+			return true
+		case <-tick:
+			if !p.app.Polls() {
+				return true
+			}
+			if sent, err := p.app.DeliverPending(ctx); err != nil {
+				p.app.log.Warn("sending other PCs' messages failed", "err", err)
+			} else if sent > 0 && p.onResult != nil {
+				p.onResult(PollResult{Refresh: true}, nil)
+			}
+		}
+	}
+}
+
+// keepLease renews (or tries to take) the office's poller lease every
+// LeaseRenew, also while a long round runs, so that the lease outlives a
+// history load and a dead poller is replaced within LeaseTTL.
+func (p *Poller) keepLease(ctx context.Context) {
+	t := time.NewTicker(LeaseRenew)
+	defer t.Stop()
+	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-p.wake:
-			quiet = 0
-		case <-wait:
+		case <-t.C:
+			_, err := p.app.Lead(ctx)
+			p.leaseMu.Lock()
+			p.leaseFailure = err
+			p.leaseMu.Unlock()
 		}
 	}
+}
+
+// leaseErr is why the office database could not be asked about the
+// lease, nil when it answered.
+func (p *Poller) leaseErr() error {
+	p.leaseMu.Lock()
+	defer p.leaseMu.Unlock()
+	return p.leaseFailure
 }
 
 // NeedsNewToken reports whether err means Chat2Desk refused the stored

@@ -105,12 +105,21 @@ func (s *Session) viewer() storage.Viewer {
 // did arrive is confirmed instead of sent twice. The item leaves the outbox
 // only with Chat2Desk's message id.
 func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, error) {
-	// One delivery per item at a time: the composer and the background
-	// sender may reach for the same fresh item together.
-	if !a.claim(outboxID) {
+	// In an office, only the poller sends; the others' items wait for it.
+	if !a.Polls() {
 		return a.store.OutboxItemByID(ctx, outboxID)
 	}
-	defer a.release(outboxID)
+	// One delivery per item at a time, across processes: the composer and
+	// the background sender may reach for the same fresh item together,
+	// and so may an office's old and new poller.
+	claimed, err := a.claimForSending(ctx, outboxID)
+	if err != nil {
+		return storage.OutboxItem{}, err
+	}
+	if !claimed {
+		return a.store.OutboxItemByID(ctx, outboxID)
+	}
+	defer a.store.ReleaseOutbox(context.WithoutCancel(ctx), outboxID, a.holder)
 	it, err := a.store.OutboxItemByID(ctx, outboxID)
 	if err != nil {
 		return it, err
@@ -129,6 +138,13 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 		}
 		if found != nil {
 			return a.confirm(ctx, it, *found)
+		}
+	}
+	if a.store.Office() {
+		// A poller frozen past its lease must not send beside the one
+		// that took over: it checks, as late as it can.
+		if lead, err := a.Lead(ctx); err != nil || !lead {
+			return it, err
 		}
 	}
 	if err := a.store.MarkOutbox(ctx, it.ID, storage.OutboxSending, ""); err != nil {
@@ -170,25 +186,6 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 // process at, to prove no message is lost or sent twice; it does nothing
 // otherwise.
 var crashPoint = func(string) {}
-
-func (a *App) claim(outboxID int64) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.delivering[outboxID] {
-		return false
-	}
-	if a.delivering == nil {
-		a.delivering = map[int64]bool{}
-	}
-	a.delivering[outboxID] = true
-	return true
-}
-
-func (a *App) release(outboxID int64) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	delete(a.delivering, outboxID)
-}
 
 // unclear reports whether Chat2Desk may have acted on a request whose answer
 // was lost: a transport failure or a server error, not a refusal.

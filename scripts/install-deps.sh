@@ -2,7 +2,8 @@
 # Installs the Debian packages C2Desk needs to build, test and run, if any
 # are missing. As root it installs them; otherwise it prints the command.
 #   scripts/install-deps.sh          build and run
-#   scripts/install-deps.sh --test   also Xvfb, screenshots, the keyring daemon, and
+#   scripts/install-deps.sh --test   also Xvfb, screenshots, the keyring daemon,
+#                                    PostgreSQL (the tests start their own server), and
 #                                    what builds and checks the packages (MinGW for
 #                                    the Windows build, desktop-file-utils, make, xz)
 set -eu
@@ -10,7 +11,7 @@ set -eu
 packages="gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev"
 if [ "${1:-}" = "--test" ]; then
 	packages="$packages xvfb xauth x11-utils imagemagick xdotool gnome-keyring dbus-x11 libsecret-tools"
-	packages="$packages gcc-mingw-w64-x86-64 desktop-file-utils make xz-utils"
+	packages="$packages gcc-mingw-w64-x86-64 desktop-file-utils make xz-utils postgresql"
 fi
 
 missing=""

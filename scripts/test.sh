@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what is missing and runs every test: static checks, unit tests
 # with the race detector, the UI tests (also with it: the UI hands work to
-# goroutines), the real
+# goroutines), the storage, app and UI suites once more on PostgreSQL, the real
 # keyring test under dbus-run-session, a smoke test of the real binary
 # in a window under Xvfb that saves a screenshot to out/, make install, and
 # the Linux and Windows packages, each checked.
@@ -35,6 +35,11 @@ done
 
 step "UI and command-line tests (race detector)"
 go test -race -count=1 . ./ui/...
+
+step "the storage, app and UI suites again, on PostgreSQL (a throwaway server each)"
+# Without the race detector: the same code ran under it above, and this
+# pass is about the engine. A test that cannot start PostgreSQL fails.
+C2DESK_TEST_ENGINE=postgres go test -count=1 ./storage/... ./app/... ./ui/...
 
 step "real keyring (Secret Service under dbus-run-session)"
 # A private XDG_DATA_HOME gives gnome-keyring a fresh keyring file that the

@@ -334,7 +334,7 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 		return
 	}
 	t.hideBanner()
-	if res.Stored == 0 {
+	if res.Stored == 0 && !res.Refresh {
 		return
 	}
 	t.reload()

@@ -1,0 +1,138 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"os"
+	"time"
+
+)
+
+// Office mode: the PCs of an office share one PostgreSQL database, and of
+// the processes that hold the token exactly one polls Chat2Desk and sends
+// the outbox: the holder of the poller lease. The others read the shared
+// database and queue their sends for it. A local SQLite file has one
+// process at a time (the data folder's lock), which always polls.
+
+const (
+	// LeaseTTL is how long a poller's lease lasts unrenewed: a crashed or
+	// frozen poller loses it within this, less than one idle poll
+	// interval (NextPollDelay).
+	LeaseTTL = 15 * time.Second
+	// LeaseRenew is how often the poller renews its lease and looks for
+	// sends queued by other PCs, and how often the others try to take
+	// over.
+	LeaseRenew = 3 * time.Second
+	// claimTTL bounds an outbox claim: longer than any send's request
+	// with its retries, so a live sender never loses its item.
+	claimTTL = 2 * time.Minute
+)
+
+// MsgNotPolling is the state of a PC whose keyring has no token: it never
+// calls Chat2Desk and its sends go out through the office's poller.
+const MsgNotPolling = "This computer does not call Chat2Desk: the office's poller sends and receives for it."
+
+// newHolder names this process in leases and claims: unique per run.
+func newHolder() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	host, _ := os.Hostname()
+	return host + "/" + hex.EncodeToString(b)
+}
+
+// Holder names this process in the office's lease and outbox claims.
+func (a *App) Holder() string { return a.holder }
+
+// Polls reports whether this process may call Chat2Desk now: always with
+// a local file; in an office, only while it holds the poller lease.
+func (a *App) Polls() bool { return !a.store.Office() || a.leading.Load() }
+
+// Lead takes or renews the poller lease, if this PC holds the token, and
+// reports whether this process polls now. On taking over from another
+// process, the outbox claims of the others are released: they were a dead
+// or frozen poller's, and a frozen one checks the lease before each send.
+func (a *App) Lead(ctx context.Context) (bool, error) {
+	if !a.store.Office() {
+		return true, nil
+	}
+	acc, err := a.account(ctx)
+	if err != nil {
+		return false, err
+	}
+	if _, err := a.secrets.Get(acc); err != nil {
+		a.leading.Store(false)
+		if errors.Is(err, ErrNoToken) {
+			return false, nil
+		}
+		return false, err
+	}
+	host, _ := os.Hostname()
+	ok, err := a.store.TakeLease(ctx, a.holder, host, LeaseTTL)
+	if err != nil {
+		a.leading.Store(false)
+		return false, err
+	}
+	was := a.leading.Swap(ok)
+	if ok && !was {
+		a.log.Info("this process polls Chat2Desk for the office now", "holder", a.holder)
+		if err := a.store.ReleaseOthersClaims(ctx, a.holder); err != nil {
+			return ok, err
+		}
+	}
+	if !ok && was {
+		a.log.Warn("another process took over polling Chat2Desk", "holder", a.holder)
+	}
+	return ok, nil
+}
+
+// StepDown gives the lease up on a clean exit, so another PC takes over
+// at once.
+func (a *App) StepDown(ctx context.Context) error {
+	if !a.store.Office() || !a.leading.Swap(false) {
+		return nil
+	}
+	return a.store.ReleaseLease(ctx, a.holder)
+}
+
+// OfficeState is the Office database card's state line.
+type OfficeState struct {
+	Office   bool
+	Address  string // without the password
+	Polls    bool   // this process polls for the office
+	Poller   string // the PC that polls, "" when none does now
+	PolledAt time.Time
+}
+
+// OfficeState reads who polls Chat2Desk for the office.
+func (a *App) OfficeState(ctx context.Context) (OfficeState, error) {
+	st := OfficeState{Office: a.store.Office(), Address: a.store.Path(), Polls: a.Polls()}
+	if !st.Office {
+		return st, nil
+	}
+	l, ok, err := a.store.CurrentLease(ctx)
+	if err != nil {
+		return st, err
+	}
+	if ok && l.ExpiresAt.After(a.cfg.Now()) {
+		st.Poller, st.PolledAt = l.Computer, l.PolledAt
+	}
+	return st, nil
+}
+
+// claimForSending takes an outbox item for this process, in the database.
+func (a *App) claimForSending(ctx context.Context, id int64) (bool, error) {
+	a.releaseStaleOnce.Do(func() {
+		if !a.store.Office() {
+			// The data folder's lock makes this the file's only process:
+			// any other claim is a killed process's.
+			a.staleErr = a.store.ReleaseOthersClaims(ctx, a.holder)
+		}
+	})
+	if a.staleErr != nil {
+		return false, a.staleErr
+	}
+	return a.store.ClaimOutbox(ctx, id, a.holder, claimTTL)
+}
+

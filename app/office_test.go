@@ -1,0 +1,183 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"c2desk/c2dapi/c2dfake"
+	"c2desk/internal/pgtest"
+	"c2desk/storage"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Office tests: several C2Desk processes (Apps, each with its own pool,
+// keyring and HTTP client) on one PostgreSQL database and one fake
+// Chat2Desk. They run in every pass and fail when PostgreSQL cannot start.
+
+// countingTransport counts one PC's requests to Chat2Desk.
+type countingTransport struct{ calls atomic.Int64 }
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.calls.Add(1)
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+type officePC struct {
+	app   *App
+	store *storage.Store
+	net   *countingTransport
+}
+
+// officeOf is chatsOffice on PostgreSQL: the admin's PC, connected.
+func officeOf(t *testing.T) chatOffice {
+	t.Helper()
+	t.Setenv(pgtest.EngineEnv, "postgres")
+	return chatsOffice(t)
+}
+
+// joinPC starts another PC's C2Desk on the office database, with the
+// token in its keyring when withToken.
+func joinPC(t *testing.T, o chatOffice, withToken bool) officePC {
+	t.Helper()
+	store, err := storage.OpenOffice(ctx, o.store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	net := &countingTransport{}
+	secrets := &Memory{}
+	a := New(store, secrets, Config{APIURL: o.srv.URL + "/v1", RequestsPerSecond: -1,
+		HTTPClient: &http.Client{Timeout: 2 * time.Second, Transport: net}, Logger: slog.New(slog.DiscardHandler),
+		PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()})
+	if withToken {
+		acc, err := a.account(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets.Set(acc, c2dfake.DemoToken)
+	}
+	return officePC{app: a, store: store, net: net}
+}
+
+func startPolling(t *testing.T, pcs ...officePC) []context.CancelFunc {
+	t.Helper()
+	var stops []context.CancelFunc
+	for _, pc := range pcs {
+		c, cancel := context.WithCancel(ctx)
+		p := pc.app.StartPoller(c, nil, nil)
+		t.Cleanup(func() { cancel(); <-p.Done() })
+		stops = append(stops, func() { cancel(); <-p.Done() })
+	}
+	return stops
+}
+
+func eventually(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(4 * LeaseTTL)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %s: %s", 4*LeaseTTL, what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func pollers(pcs ...officePC) (n int, which officePC) {
+	for _, pc := range pcs {
+		if pc.app.Polls() {
+			n++
+			which = pc
+		}
+	}
+	return n, which
+}
+
+// Of three PCs with the token one polls; the others make no call at all,
+// and the one without a token never does.
+func TestOfficeHasOnePoller(t *testing.T) {
+	o := officeOf(t)
+	a, b, c := joinPC(t, o, true), joinPC(t, o, true), joinPC(t, o, false)
+	startPolling(t, a, b, c)
+	eventually(t, "one PC polls", func() bool { n, _ := pollers(a, b, c); return n == 1 })
+	_, leader := pollers(a, b, c)
+	time.Sleep(2 * LeaseRenew) // a few renewals and polls
+	if n, _ := pollers(a, b, c); n != 1 {
+		t.Fatalf("%d PCs poll", n)
+	}
+	for _, pc := range []officePC{a, b, c} {
+		if pc.app != leader.app && pc.net.calls.Load() != 0 {
+			t.Fatalf("a PC that does not poll called Chat2Desk %d times", pc.net.calls.Load())
+		}
+	}
+	if leader.net.calls.Load() == 0 || c.app.Polls() {
+		t.Fatalf("the poller made %d calls; the PC without a token polls: %v", leader.net.calls.Load(), c.app.Polls())
+	}
+	st, err := c.app.OfficeState(ctx)
+	if err != nil || !st.Office || st.Polls || st.Poller == "" {
+		t.Fatalf("state on the PC without a token: %+v %v", st, err)
+	}
+}
+
+// The poller stops (a clean exit gives the lease up at once) or freezes
+// (its lease runs out): another PC takes over, and the frozen one cannot
+// take the lease back.
+func TestOfficePollerIsReplaced(t *testing.T) {
+	o := officeOf(t)
+	a, b := joinPC(t, o, true), joinPC(t, o, true)
+	stops := startPolling(t, a)
+	eventually(t, "a polls", a.app.Polls)
+	startPolling(t, b)
+	time.Sleep(LeaseRenew + time.Second)
+	if b.app.Polls() {
+		t.Fatal("b took the lease a holds")
+	}
+	stops[0]()
+	eventually(t, "b polls after a stopped", b.app.Polls)
+
+	// b freezes: c's clock runs past b's lease.
+	c := joinPC(t, o, true)
+	c.store.SetClock(func() time.Time { return time.Now().Add(LeaseTTL + time.Second) })
+	startPolling(t, c)
+	eventually(t, "c takes over from frozen b", c.app.Polls)
+	eventually(t, "b knows it lost the lease", func() bool { return !b.app.Polls() })
+}
+
+// A reply queued on a PC without the token goes out through the poller,
+// under its writer's name, and every PC shows who wrote it.
+func TestOfficeReplyFromAnotherPCKeepsItsAuthor(t *testing.T) {
+	o := officeOf(t)
+	poller, desk := joinPC(t, o, true), joinPC(t, o, false)
+	startPolling(t, poller)
+	eventually(t, "the poller polls", poller.app.Polls)
+	ivan, err := desk.app.SignIn(ctx, o.ivan.Staff().ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, err := ivan.Queue(ctx, chatOn101, "Квартира на Лесной ещё свободна", KindReply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := desk.app.Deliver(ctx, it.ID); err != nil || got.State != storage.OutboxQueued || desk.net.calls.Load() != 0 {
+		t.Fatalf("the PC without a token sent itself: %+v %v, %d calls", got, err, desk.net.calls.Load())
+	}
+	eventually(t, "the poller sent it", func() bool {
+		got, _ := o.store.OutboxItemByID(ctx, it.ID)
+		return got.State == storage.OutboxSent
+	})
+	if n := len(o.fake.MessagesWithText("Квартира на Лесной ещё свободна")); n != 1 {
+		t.Fatalf("Chat2Desk has it %d times", n)
+	}
+	msgs, err := o.store.DialogMessages(ctx, chatOn101, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := msgs[len(msgs)-1]
+	if last.Text != "Квартира на Лесной ещё свободна" || last.Author != o.ivan.Staff().ID || last.OperatorID != 8 {
+		t.Fatalf("stored as %+v", last)
+	}
+}
