@@ -2,9 +2,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -13,7 +11,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
+	"syscall"
 	"time"
 
 	"c2desk/app"
@@ -25,7 +23,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
-	"golang.org/x/term"
 )
 
 // The release; FyneApp.toml says the same (a test holds them together), and
@@ -36,7 +33,7 @@ const (
 	build   = "1"
 )
 
-const usage = `Usage: c2desk [--data-dir DIR] [--api-url URL] [--history-days N] [--demo | --demo-agency] [command]
+const usage = `Usage: c2desk [--data-dir DIR] [--database URL] [--api-url URL] [--history-days N] [--demo | --demo-agency] [command]
 
 Without a command, C2Desk opens its window.
 
@@ -51,14 +48,21 @@ Commands:
                write staff, operator mapping, default account and channel rules to FILE
   import-config FILE
                show what FILE changes, then apply it in one transaction
+  office create URL
+               copy this PC's data into an empty office database (PostgreSQL)
+  poll         poll Chat2Desk and send the outbox without a window, until stopped
+               (for an office server: one process polls for the whole office)
 
 Flags:
 `
 
 type options struct {
 	dataDir string
-	apiURL  string
-	demo    bool
+	// database is an office database's address (postgres://…); empty:
+	// the SQLite file in dataDir.
+	database string
+	apiURL   string
+	demo     bool
 	// demoAgency is the demo with a generated agency of 10,000 chats and
 	// 200,000 messages, to see C2Desk at scale.
 	demoAgency bool
@@ -87,6 +91,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs := flag.NewFlagSet("c2desk", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.dataDir, "data-dir", "", "folder for the database and log (default: the user's config folder)")
+	fs.StringVar(&o.database, "database", os.Getenv("C2DESK_DATABASE"), "the office database, postgres://user@server/database (default $C2DESK_DATABASE; none: this PC's own file)")
 	fs.StringVar(&o.apiURL, "api-url", c2dapi.DefaultBaseURL, "Chat2Desk API address, version included")
 	fs.IntVar(&o.historyDays, "history-days", app.DefaultHistoryDays, "how many days of chats the first load after connecting brings")
 	fs.BoolVar(&o.demo, "demo", false, "use the built-in demo Chat2Desk with sample data and a scratch database")
@@ -104,7 +109,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 		args := fs.Args()
 		switch cmd {
-		case "", "connect", "disconnect", "sync", "doctor":
+		case "", "connect", "disconnect", "sync", "doctor", "poll":
 			if len(args) > 0 {
 				// The stray argument is not repeated: it may be a pasted token.
 				fmt.Fprintf(stderr, "c2desk: %s takes no arguments; a token is read from standard input, never from the command line.\n", cmd)
@@ -116,6 +121,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 				return 2
 			}
 			file = args[0]
+		case "office":
+			if len(args) != 2 || args[0] != "create" {
+				fmt.Fprintln(stderr, "c2desk: office create needs the office database's address: c2desk office create postgres://user@server/database")
+				return 2
+			}
+			cmd, file = "office create", args[1]
 		default:
 			fmt.Fprintf(stderr, "c2desk: unknown command %q.\n", cmd)
 			fs.Usage()
@@ -124,9 +135,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 
 	o.demo = o.demo || o.demoAgency
-	o.exclusive = cmd == "" || cmd == "sync"
+	o.exclusive = cmd == "" || cmd == "sync" || cmd == "poll" || cmd == "office create"
+	if o.database != "" && !storage.IsOfficeURL(o.database) {
+		fmt.Fprintln(stderr, "c2desk: --database takes an office database's address (postgres://user@server/database); without it C2Desk uses this PC's own file.")
+		return 2
+	}
+	if o.database != "" && (o.demo || cmd == "office create") {
+		fmt.Fprintln(stderr, "c2desk: --database cannot be used with the demo or with office create.")
+		return 2
+	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM too: systemd stops c2desk poll with it.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	env, err := setup(ctx, o)
 	if err != nil {
@@ -139,6 +159,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return 1
 	}
 	defer env.close()
+	for _, n := range env.notices {
+		fmt.Fprintln(stderr, "c2desk:", n)
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			code = env.crashed(r, debug.Stack(), stderr)
@@ -158,6 +181,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return cmdExport(ctx, env.core, file, stdout, stderr)
 	case "import-config":
 		return cmdImport(ctx, env.core, file, stdout, stderr)
+	case "office create":
+		return cmdOfficeCreate(ctx, env, file, stdout, stderr)
+	case "poll":
+		return cmdPoll(ctx, env.core, stdout, stderr)
 	default:
 		return cmdDoctor(ctx, env.core, stdout)
 	}
@@ -165,11 +192,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 
 // environment is everything a command needs, and how to release it.
 type environment struct {
+	secrets  app.Secrets
 	core     *app.App
 	store    *storage.Store
 	redactor *app.Redactor
 	crashOut *os.File // app.CrashFileName in the data folder, open for appending
 	cleanup  []func()
+	// notices are said once on stderr after setup (a password moved to
+	// the keyring).
+	notices []string
 }
 
 // crashed writes a panic that reached run to the crash report, with every
@@ -242,7 +273,7 @@ func setup(ctx context.Context, o options) (*environment, error) {
 		}
 		env.cleanup = append(env.cleanup, release)
 	}
-	store, err := storage.Open(ctx, dir)
+	store, err := openStore(ctx, o, dir, secrets, env)
 	if err != nil {
 		env.close()
 		return nil, err
@@ -286,10 +317,11 @@ func setup(ctx context.Context, o options) (*environment, error) {
 		logger.Info("logged by libraries while starting", "text", o.startupLog)
 	}
 	cfg := app.Config{APIURL: o.apiURL, Logger: logger, Redactor: redactor, HistoryDays: o.historyDays,
-		Version: version, Build: build}
+		Version: version, Build: build, DataDir: dir}
 	if o.demo {
 		cfg.RequestsPerSecond = -1 // the fake runs in this process: no tariff to spare
 	}
+	env.secrets = secrets
 	env.core = app.New(store, secrets, cfg)
 
 	if o.demo {
@@ -338,123 +370,6 @@ func runGUI(env *environment, o options) int {
 	ui.Create(fa, w, env.core, ui.Options{Demo: o.demo, NoTray: !ui.TrayHostAvailable()})
 	w.CenterOnScreen()
 	w.ShowAndRun()
-	return 0
-}
-
-func cmdConnect(ctx context.Context, core *app.App, stdin io.Reader, stdout, stderr io.Writer) int {
-	tok, err := readToken(stdin, stderr)
-	if err != nil {
-		fmt.Fprintln(stderr, "c2desk: could not read the token from standard input:", err)
-		return 1
-	}
-	conn, err := core.Console().Connect(ctx, tok)
-	if err != nil {
-		fmt.Fprintln(stderr, "c2desk:", sentence(err))
-		return 1
-	}
-	fmt.Fprintf(stdout, "Connected to %s. API requests used this month: %d.\n", conn.Company, conn.RequestsThisMonth)
-	return 0
-}
-
-// readToken reads one line. From a terminal it prompts and does not echo,
-// so the token is not left on screen.
-func readToken(stdin io.Reader, stderr io.Writer) (string, error) {
-	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(stderr, "Paste the Chat2Desk API token and press Enter: ")
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(stderr)
-		return string(b), err
-	}
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", err
-	}
-	return strings.TrimSpace(line), nil
-}
-
-func cmdDisconnect(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
-	if err := core.Console().Disconnect(ctx); err != nil {
-		fmt.Fprintln(stderr, "c2desk:", sentence(err))
-		return 1
-	}
-	fmt.Fprintln(stdout, "Disconnected: the token was removed from the keyring. Local data was kept.")
-	return 0
-}
-
-func cmdSync(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
-	res, err := core.Console().Sync(ctx)
-	if err != nil {
-		fmt.Fprintln(stderr, "c2desk:", sentence(err))
-		return 1
-	}
-	fmt.Fprintf(stdout, "Channels: %d (%d new, %d changed, %d gone).\n", res.Channels.Total(), res.Channels.New, res.Channels.Updated, res.Channels.Gone)
-	fmt.Fprintf(stdout, "Operators: %d (%d new, %d changed, %d gone).\n", res.Operators.Total(), res.Operators.New, res.Operators.Updated, res.Operators.Gone)
-	skipped := res.Skipped
-	sent, err := core.DeliverPending(ctx)
-	if sent > 0 {
-		fmt.Fprintf(stdout, "Sent %d waiting messages.\n", sent)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "c2desk: a waiting message was not sent:", sentence(err))
-	}
-	polled, err := core.Poll(ctx, nil)
-	if err != nil {
-		fmt.Fprintln(stderr, "c2desk:", sentence(err))
-		return 1
-	}
-	fmt.Fprintf(stdout, "Messages: %d new or changed (%d from clients, unread).\n", polled.Stored, len(polled.Incoming))
-	if skipped += polled.Skipped; skipped > 0 {
-		fmt.Fprintf(stdout, "Skipped %d records Chat2Desk sent that could not be read; see the log.\n", skipped)
-	}
-	return 0
-}
-
-func cmdDoctor(ctx context.Context, core *app.App, stdout io.Writer) int {
-	code := 0
-	for _, c := range core.Doctor(ctx) {
-		mark := "ok  "
-		if !c.OK {
-			mark, code = "FAIL", 1
-		}
-		fmt.Fprintf(stdout, "%s %-9s %s\n", mark, c.Name, c.Detail)
-	}
-	return code
-}
-
-func cmdExport(ctx context.Context, core *app.App, file string, stdout, stderr io.Writer) int {
-	data, err := core.Console().ExportConfig(ctx)
-	if err != nil {
-		fmt.Fprintln(stderr, "c2desk:", sentence(err))
-		return 1
-	}
-	if err := os.WriteFile(file, append(data, '\n'), 0o600); err != nil {
-		fmt.Fprintln(stderr, "c2desk: could not write the file:", err)
-		return 1
-	}
-	fmt.Fprintf(stdout, "Settings written to %s. Import it on the other computers with: c2desk import-config %s\n", file, filepath.Base(file))
-	return 0
-}
-
-func cmdImport(ctx context.Context, core *app.App, file string, stdout, stderr io.Writer) int {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		fmt.Fprintln(stderr, "c2desk: could not read the file:", err)
-		return 1
-	}
-	console := core.Console()
-	plan, err := console.PlanImport(ctx, data)
-	if err != nil {
-		fmt.Fprintln(stderr, "c2desk:", sentence(err))
-		return 1
-	}
-	for _, l := range plan.Lines {
-		fmt.Fprintln(stdout, "  "+l.String())
-	}
-	if err := console.ApplyImport(ctx, plan); err != nil {
-		fmt.Fprintln(stderr, "c2desk:", sentence(err))
-		return 1
-	}
-	fmt.Fprintln(stdout, "Settings imported.")
 	return 0
 }
 

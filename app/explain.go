@@ -12,27 +12,30 @@ import (
 // Sentences shown to office staff. Each is also the key of its translation
 // in assets/translations, so the UI passes it through lang.L unchanged.
 const (
-	MsgEmptyToken   = "Paste the API token first."
-	MsgTokenFormat  = "This does not look like an API token: it has spaces inside. Copy the token again from Chat2Desk."
-	MsgAuth         = "Chat2Desk did not accept this token. Copy it again in Chat2Desk: API and scripts → API → API token → Show."
-	MsgRateLimit    = "Chat2Desk is receiving too many requests from this account right now. Wait a minute and try again."
-	MsgQuota        = "This Chat2Desk account has used up its API requests for this month. Ask Chat2Desk to raise the limit, or wait for the next month."
-	MsgTimeout      = "Chat2Desk did not answer in time. Check the internet connection and try again."
-	MsgNetwork      = "Chat2Desk cannot be reached. Check the internet connection and try again."
-	MsgServer       = "Chat2Desk has a problem on its side. Try again in a few minutes."
-	MsgMalformed    = "Chat2Desk sent an answer C2Desk could not read. Try again later; if it repeats, contact support."
-	MsgNotFound     = "Chat2Desk does not know this address. Check the API address in the settings."
-	MsgValidation   = "Chat2Desk refused the request as incomplete or invalid."
-	MsgKeyring      = "The system keyring is not available, so the token cannot be kept safely. Unlock the keyring (or log in to the desktop again) and retry."
-	MsgNotConnected = "C2Desk is not connected to Chat2Desk yet. Connect the account in Settings first."
-	MsgDiskFull     = "The disk is full. Free some space and try again; nothing was lost."
-	MsgTooNew       = "This data was written by a newer C2Desk. Install the newer version to open it."
-	MsgCancelled    = "Stopped."
-	MsgOperatorGone = "Chat2Desk no longer has the operator this message would go out under. An administrator should load the operators again in the Operators tab; then press Retry."
-	MsgClientGone   = "Chat2Desk no longer has this client: it may have been deleted there. The chat stays here for reference."
-	MsgChatGone     = "Chat2Desk no longer has this chat: it may have been deleted there. It stays here for reference."
-	MsgRunning      = "C2Desk is already open on this computer. Look for its window, or for its icon in the system tray."
-	MsgUnknown      = "Something went wrong. Try again; if it repeats, contact support and attach the log file."
+	MsgEmptyToken     = "Paste the API token first."
+	MsgTokenFormat    = "This does not look like an API token: it has spaces inside. Copy the token again from Chat2Desk."
+	MsgAuth           = "Chat2Desk did not accept this token. Copy it again in Chat2Desk: API and scripts → API → API token → Show."
+	MsgRateLimit      = "Chat2Desk is receiving too many requests from this account right now. Wait a minute and try again."
+	MsgQuota          = "This Chat2Desk account has used up its API requests for this month. Ask Chat2Desk to raise the limit, or wait for the next month."
+	MsgTimeout        = "Chat2Desk did not answer in time. Check the internet connection and try again."
+	MsgNetwork        = "Chat2Desk cannot be reached. Check the internet connection and try again."
+	MsgServer         = "Chat2Desk has a problem on its side. Try again in a few minutes."
+	MsgMalformed      = "Chat2Desk sent an answer C2Desk could not read. Try again later; if it repeats, contact support."
+	MsgNotFound       = "Chat2Desk does not know this address. Check the API address in the settings."
+	MsgValidation     = "Chat2Desk refused the request as incomplete or invalid."
+	MsgKeyring        = "The system keyring is not available, so the token cannot be kept safely. Unlock the keyring (or log in to the desktop again) and retry."
+	MsgNotConnected   = "C2Desk is not connected to Chat2Desk yet. Connect the account in Settings first."
+	MsgDiskFull       = "The disk is full. Free some space and try again; nothing was lost."
+	MsgTooNew         = "This data was written by a newer C2Desk. Install the newer version to open it."
+	MsgCancelled      = "Stopped."
+	MsgOperatorGone   = "Chat2Desk no longer has the operator this message would go out under. An administrator should load the operators again in the Operators tab; then press Retry."
+	MsgClientGone     = "Chat2Desk no longer has this client: it may have been deleted there. The chat stays here for reference."
+	MsgChatGone       = "Chat2Desk no longer has this chat: it may have been deleted there. It stays here for reference."
+	MsgRunning        = "C2Desk is already open on this computer. Look for its window, or for its icon in the system tray."
+	MsgOfficeDown     = "The office database cannot be reached: its server may be off or the network cut. C2Desk keeps what you typed and reconnects by itself."
+	MsgOfficePassword = "The office database did not accept the password. Ask your administrator for the current one and join again in Settings → This computer."
+	MsgOfficeLocale   = "The office database was created without a UTF-8 locale, so C2Desk could not search Russian text in it. Create it again with: createdb --locale=C.UTF-8 --template=template0"
+	MsgUnknown        = "Something went wrong. Try again; if it repeats, contact support and attach the log file."
 )
 
 // ErrAlreadyRunning: another C2Desk process works with the same data
@@ -92,6 +95,12 @@ func explainKey(err error) string {
 		return MsgKeyring
 	case errors.Is(err, storage.ErrDiskFull):
 		return MsgDiskFull
+	case errors.Is(err, storage.ErrOfficePassword):
+		return MsgOfficePassword
+	case errors.Is(err, storage.ErrOfficeUnreachable):
+		return MsgOfficeDown
+	case errors.Is(err, storage.ErrOfficeLocale):
+		return MsgOfficeLocale
 	case errors.As(err, &tooNew):
 		return MsgTooNew
 	case errors.Is(err, ErrAlreadyRunning):
@@ -104,6 +113,7 @@ func explainKey(err error) string {
 func Messages() []string {
 	return []string{MsgEmptyToken, MsgTokenFormat, MsgAuth, MsgRateLimit, MsgQuota, MsgTimeout, MsgNetwork, MsgServer,
 		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone, MsgChatGone, MsgRunning,
+		MsgOfficeDown, MsgOfficePassword, MsgOfficeLocale,
 		MsgNotAllowed, MsgWrongPIN, MsgPINWait, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,
 		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole,
 		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"c2desk/storage"
 )
 
 // Office mode: the PCs of an office share one PostgreSQL database, and of
@@ -29,10 +30,6 @@ const (
 	// with its retries, so a live sender never loses its item.
 	claimTTL = 2 * time.Minute
 )
-
-// MsgNotPolling is the state of a PC whose keyring has no token: it never
-// calls Chat2Desk and its sends go out through the office's poller.
-const MsgNotPolling = "This computer does not call Chat2Desk: the office's poller sends and receives for it."
 
 // newHolder names this process in leases and claims: unique per run.
 func newHolder() string {
@@ -136,3 +133,37 @@ func (a *App) claimForSending(ctx context.Context, id int64) (bool, error) {
 	return a.store.ClaimOutbox(ctx, id, a.holder, claimTTL)
 }
 
+// officePasswordAccount is the keyring entry of an office database's
+// password, named after its address (without the password).
+func officePasswordAccount(address string) string { return "office-db " + address }
+
+// OpenOfficeDatabase opens the office database at address. A password in
+// the address is moved to the keyring (moved reports it), so that it is
+// never written anywhere with the address; without one, the keyring's is
+// used, if it holds one for this address.
+func OpenOfficeDatabase(ctx context.Context, secrets Secrets, address string) (store *storage.Store, moved bool, err error) {
+	clean, password, err := storage.SplitPassword(address)
+	if err != nil {
+		return nil, false, err
+	}
+	if password == "" {
+		password, err = secrets.Get(officePasswordAccount(clean))
+		if err != nil && !errors.Is(err, ErrNoToken) {
+			return nil, false, err
+		}
+	}
+	store, err = storage.OpenOffice(ctx, storage.WithPassword(clean, password))
+	if err != nil {
+		return nil, false, err
+	}
+	// Kept only once the database accepted it: a mistyped password does
+	// not replace a right one.
+	if _, given, _ := storage.SplitPassword(address); given != "" {
+		if err := secrets.Set(officePasswordAccount(clean), given); err != nil {
+			store.Close()
+			return nil, false, err
+		}
+		moved = true
+	}
+	return store, moved, nil
+}

@@ -112,6 +112,10 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 	// One delivery per item at a time, across processes: the composer and
 	// the background sender may reach for the same fresh item together,
 	// and so may an office's old and new poller.
+	if !a.claim(outboxID) {
+		return a.store.OutboxItemByID(ctx, outboxID)
+	}
+	defer a.release(outboxID)
 	claimed, err := a.claimForSending(ctx, outboxID)
 	if err != nil {
 		return storage.OutboxItem{}, err
@@ -186,6 +190,27 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 // process at, to prove no message is lost or sent twice; it does nothing
 // otherwise.
 var crashPoint = func(string) {}
+
+// claim and release keep one delivery per item within this process; the
+// database's claim (claimForSending) keeps one across processes.
+func (a *App) claim(outboxID int64) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.delivering[outboxID] {
+		return false
+	}
+	if a.delivering == nil {
+		a.delivering = map[int64]bool{}
+	}
+	a.delivering[outboxID] = true
+	return true
+}
+
+func (a *App) release(outboxID int64) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.delivering, outboxID)
+}
 
 // unclear reports whether Chat2Desk may have acted on a request whose answer
 // was lost: a transport failure or a server error, not a refusal.

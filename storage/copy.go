@@ -16,7 +16,6 @@ var dataTables = []string{
 	"outbox", "sync_cursors", "drafts",
 }
 
-
 // Tables are C2Desk's tables, in the order they can be filled.
 func Tables() []string { return append([]string(nil), dataTables...) }
 
