@@ -46,5 +46,5 @@ func (s *Session) SetUpDemoAgency(ctx context.Context) error {
 	}
 	// The sign-in screen preselects the admin, so the demo opens on the
 	// admin's tabs.
-	return s.app.store.SetSetting(ctx, lastStaffSetting, itoa(olga))
+	return s.app.store.SetSetting(ctx, s.app.lastStaffKey(), itoa(olga))
 }

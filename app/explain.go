@@ -113,7 +113,7 @@ func explainKey(err error) string {
 func Messages() []string {
 	return []string{MsgEmptyToken, MsgTokenFormat, MsgAuth, MsgRateLimit, MsgQuota, MsgTimeout, MsgNetwork, MsgServer,
 		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone, MsgChatGone, MsgRunning,
-		MsgOfficeDown, MsgOfficePassword, MsgOfficeLocale,
+		MsgOfficeDown, MsgOfficePassword, MsgOfficeLocale, MsgSessionEnded,
 		MsgNotAllowed, MsgWrongPIN, MsgPINWait, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,
 		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole,
 		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,

@@ -181,3 +181,57 @@ func TestOfficeReplyFromAnotherPCKeepsItsAuthor(t *testing.T) {
 		t.Fatalf("stored as %+v", last)
 	}
 }
+
+// The office database goes down: the poller and a PC without the token
+// say so in one sentence, a reply typed meanwhile is refused with it (the
+// window keeps the text), and when the server is back both go on by
+// themselves: the poller sends what was queued before.
+func TestOfficeDatabaseDownAndBack(t *testing.T) {
+	server := pgtest.UseOwn(t)
+	o := officeOf(t)
+	poller, desk := joinPC(t, o, true), joinPC(t, o, false)
+	var pollerErr, deskErr atomic.Value
+	for _, pc := range []struct {
+		officePC
+		last *atomic.Value
+	}{{poller, &pollerErr}, {desk, &deskErr}} {
+		c, cancel := context.WithCancel(ctx)
+		p := pc.app.StartPoller(c, func(_ PollResult, err error) {
+			said := ""
+			if err != nil {
+				said = Explain(err)
+			}
+			pc.last.Store(said)
+		}, nil)
+		t.Cleanup(func() { cancel(); <-p.Done() })
+	}
+	eventually(t, "the poller polls", poller.app.Polls)
+	ivan, err := desk.app.SignIn(ctx, o.ivan.Staff().ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := server.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	said := func(v *atomic.Value, want string) func() bool {
+		return func() bool { s, _ := v.Load().(string); return s == want }
+	}
+	eventually(t, "the poller says the database is down", said(&pollerErr, MsgOfficeDown))
+	eventually(t, "the other PC says so too", said(&deskErr, MsgOfficeDown))
+	if _, err := ivan.Queue(ctx, chatOn101, "Договор пришлю вечером", KindReply); Explain(err) != MsgOfficeDown {
+		t.Fatalf("queue while down: %v", err)
+	}
+	if err := server.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the poller goes on", said(&pollerErr, ""))
+	eventually(t, "the other PC goes on", said(&deskErr, ""))
+	it, err := ivan.Queue(ctx, chatOn101, "Договор пришлю вечером", KindReply)
+	if err != nil {
+		t.Fatalf("queue once back: %v", err)
+	}
+	eventually(t, "the poller sent it", func() bool {
+		got, _ := desk.store.OutboxItemByID(ctx, it.ID)
+		return got.State == storage.OutboxSent
+	})
+}

@@ -15,7 +15,8 @@ import (
 // interval of NextPollDelay. It stops when the token is refused or the
 // quota is used up, until Wake is called. In an office it polls only while
 // it holds the poller lease (office.go); otherwise it reports a Refresh
-// every LeaseRenew, so the window shows what the others stored.
+// whenever the office database says another process changed it, and at
+// least every CatchUp, so the window shows what the others did.
 type Poller struct {
 	app      *App
 	onResult func(PollResult, error)
@@ -26,13 +27,17 @@ type Poller struct {
 
 	leaseMu      sync.Mutex
 	leaseFailure error
+
+	changed chan struct{} // another process changed the office database
+	seen    int64         // the newest message this PC has shown
 }
 
 // StartPoller runs the poller until ctx ends. onResult is called from the
 // poller's goroutine after each round; progress during a round that loads
 // history. Either may be nil.
 func (a *App) StartPoller(ctx context.Context, onResult func(PollResult, error), progress func(stored int)) *Poller {
-	p := &Poller{app: a, onResult: onResult, progress: progress, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	p := &Poller{app: a, onResult: onResult, progress: progress, wake: make(chan struct{}, 1), done: make(chan struct{}),
+		changed: make(chan struct{}, 1)}
 	p.active.Store(true)
 	go p.run(ctx)
 	return p
@@ -58,8 +63,15 @@ func (p *Poller) run(ctx context.Context) {
 	defer close(p.done)
 	office := p.app.store.Office()
 	if office {
+		p.seen, _ = p.app.store.NewestMessageID(ctx)
 		p.app.Lead(ctx)
 		go p.keepLease(ctx)
+		go p.app.store.Watch(ctx, func([]string) {
+			select {
+			case p.changed <- struct{}{}:
+			default:
+			}
+		})
 		defer func() {
 			c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -72,19 +84,27 @@ func (p *Poller) run(ctx context.Context) {
 			// Another process polls for the office: show what it and the
 			// other PCs stored, and be ready to take over.
 			if p.onResult != nil {
-				p.onResult(PollResult{Refresh: true}, p.leaseErr())
+				res, err := p.othersNews(ctx)
+				if err == nil {
+					err = p.leaseErr()
+				}
+				p.onResult(res, err)
 			}
-			select {
-			case <-ctx.Done():
+			if !p.standBy(ctx) {
 				return
-			case <-p.wake:
-			case <-time.After(LeaseRenew):
 			}
 			continue
 		}
 		res, err := p.round(ctx)
 		if ctx.Err() != nil {
 			return
+		}
+		if office {
+			// What this poller stored it reports itself; a PC that
+			// takes over later does not notify of it again.
+			if id, err := p.app.store.NewestMessageID(ctx); err == nil {
+				p.seen = id
+			}
 		}
 		if p.onResult != nil {
 			p.onResult(res, err)
@@ -135,6 +155,10 @@ func (p *Poller) wait(ctx context.Context, office bool, delay time.Duration, qui
 			return true
 		case <-deadline:
 			return true
+		case <-p.changed:
+			if p.onResult != nil {
+				p.onResult(PollResult{Refresh: true}, nil)
+			}
 		case <-tick:
 			if !p.app.Polls() {
 				return true
@@ -146,6 +170,51 @@ func (p *Poller) wait(ctx context.Context, office bool, delay time.Duration, qui
 			}
 		}
 	}
+}
+
+// CatchUp is how often a PC that does not poll reads the shared database
+// anew although no notice came: a lost notice never leaves a screen stale
+// for longer.
+const CatchUp = 30 * time.Second
+
+// standBy waits, on a PC that does not poll, for a notice that another
+// process changed the database, the catch-up, a Wake, or the lease (which
+// keepLease tries to take every LeaseRenew). It reports false when ctx ended.
+func (p *Poller) standBy(ctx context.Context) bool {
+	catchUp := time.After(CatchUp)
+	tick := time.NewTicker(LeaseRenew)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-p.wake:
+			return true
+		case <-p.changed:
+			return true
+		case <-catchUp:
+			return true
+		case <-tick.C:
+			if p.app.Polls() || p.leaseErr() != nil {
+				return true
+			}
+		}
+	}
+}
+
+// othersNews is a Refresh with the client messages another process
+// stored since this one last looked, for notifications.
+func (p *Poller) othersNews(ctx context.Context) (PollResult, error) {
+	res := PollResult{Refresh: true}
+	incoming, err := p.app.store.IncomingAfter(ctx, p.seen, 100)
+	if err != nil {
+		return res, err
+	}
+	if len(incoming) > 0 {
+		p.seen = incoming[len(incoming)-1].ID
+		res.Incoming = incoming
+	}
+	return res, nil
 }
 
 // keepLease renews (or tries to take) the office's poller lease every

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -97,9 +98,19 @@ func (a *App) NeedsFirstAdmin(ctx context.Context) (bool, error) {
 
 // LastStaffID is who signed in last on this PC, to preselect them.
 func (a *App) LastStaffID(ctx context.Context) int64 {
-	v, _, _ := a.store.Setting(ctx, lastStaffSetting)
+	v, _, _ := a.store.Setting(ctx, a.lastStaffKey())
 	id, _ := strconv.ParseInt(v, 10, 64)
 	return id
+}
+
+// lastStaffKey is the setting of who signed in last here: in an office
+// database, one per PC, named after it.
+func (a *App) lastStaffKey() string {
+	if !a.store.Office() {
+		return lastStaffSetting
+	}
+	host, _ := os.Hostname()
+	return lastStaffSetting + "." + host
 }
 
 // CreateFirstAdmin creates the first administrator on a new installation
@@ -138,6 +149,32 @@ func (a *App) SignIn(ctx context.Context, staffID int64, pin string) (*Session, 
 		}
 	}
 	return a.startSession(ctx, st)
+}
+
+// MsgSessionEnded is said on "Who is working?" when an administrator (on
+// any PC of the office) deactivated the person signed in, removed them,
+// or changed their role meanwhile.
+const MsgSessionEnded = "An administrator changed {{.Name}}'s access, so C2Desk signed them out. Sign in again to go on."
+
+// Current checks the session against the database: it ends when the
+// person was deactivated or removed, or their role changed, on this
+// PC or another of the office. The UI asks after every change it hears of.
+// (A new PIN does not end it: the person may have set it themselves.)
+func (s *Session) Current(ctx context.Context) error {
+	if s.console {
+		return nil
+	}
+	st, err := s.app.store.StaffByID(ctx, s.staff.ID)
+	if errors.Is(err, storage.ErrNotFound) {
+		return problem(MsgSessionEnded, "Name", s.staff.Name)
+	}
+	if err != nil {
+		return err
+	}
+	if !st.Active || st.Role != s.staff.Role {
+		return problem(MsgSessionEnded, "Name", s.staff.Name)
+	}
+	return nil
 }
 
 // Wrong PINs: the first freeTries cost nothing; after that each try waits
@@ -186,7 +223,7 @@ func (a *App) checkPIN(ctx context.Context, st storage.Staff, pin string) error 
 }
 
 func (a *App) startSession(ctx context.Context, st storage.Staff) (*Session, error) {
-	if err := a.store.SetSetting(ctx, lastStaffSetting, strconv.FormatInt(st.ID, 10)); err != nil {
+	if err := a.store.SetSetting(ctx, a.lastStaffKey(), strconv.FormatInt(st.ID, 10)); err != nil {
 		return nil, err
 	}
 	a.log.Info("signed in", "staff", st.ID, "role", st.Role)

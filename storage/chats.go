@@ -472,15 +472,10 @@ func (s *Store) DialogMessages(ctx context.Context, dialogID, beforeID int64, li
 	defer rows.Close()
 	var out []Message
 	for rows.Next() {
-		var m Message
-		var att string
-		var created int64
-		if err := rows.Scan(&m.ID, &m.DialogID, &m.ClientID, &m.ChannelID, &m.Transport, &m.Type, &m.Text, &att,
-			&m.Read, &created, &m.OperatorID, &m.Author); err != nil {
+		m, err := scanMessage(rows)
+		if err != nil {
 			return nil, wrap(err)
 		}
-		m.CreatedAt = time.Unix(created, 0).UTC()
-		m.Attachments = decodeAttachments(att)
 		out = append(out, m)
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
@@ -544,4 +539,47 @@ func onlyDigits(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// NewestMessageID is the largest stored message id (0: none).
+func (s *Store) NewestMessageID(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(max(id), 0) FROM messages`).Scan(&id)
+	return id, wrap(err)
+}
+
+// IncomingAfter returns up to limit client messages with ids above
+// afterID, oldest first: what another PC's poller stored since, for
+// notifications.
+func (s *Store) IncomingAfter(ctx context.Context, afterID int64, limit int) ([]Message, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, dialog_id, client_id, COALESCE(channel_id, 0), transport, type, text, attachments,
+		read, created_at, COALESCE(operator_id, 0), COALESCE(author_staff_id, 0)
+		FROM messages WHERE id > ? AND type = 'from_client' ORDER BY id LIMIT ?`, afterID, limit)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		m, err := scanMessage(rows)
+		if err != nil {
+			return nil, wrap(err)
+		}
+		out = append(out, m)
+	}
+	return out, wrap(rows.Err())
+}
+
+// scanMessage reads a message row in the column order of DialogMessages.
+func scanMessage(rows *sql.Rows) (Message, error) {
+	var m Message
+	var att string
+	var created int64
+	if err := rows.Scan(&m.ID, &m.DialogID, &m.ClientID, &m.ChannelID, &m.Transport, &m.Type, &m.Text, &att,
+		&m.Read, &created, &m.OperatorID, &m.Author); err != nil {
+		return m, err
+	}
+	m.CreatedAt = time.Unix(created, 0).UTC()
+	m.Attachments = decodeAttachments(att)
+	return m, nil
 }

@@ -97,7 +97,9 @@ func OpenOffice(ctx context.Context, address string) (*Store, error) {
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	clean, _, _ := SplitPassword(address)
-	s := newStore(db, newPostgresDialect(), clean)
+	d := newPostgresDialect()
+	d.cfg = cfg
+	s := newStore(db, d, clean)
 	if err := s.checkOffice(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -141,7 +143,10 @@ func (s *Store) checkOffice(ctx context.Context) error {
 }
 
 // postgresDialect rewrites the shared SQL for PostgreSQL.
-type postgresDialect struct{ cache rebindCache }
+type postgresDialect struct {
+	cache rebindCache
+	cfg   *pgx.ConnConfig // for the connection that listens (watch.go)
+}
 
 func newPostgresDialect() *postgresDialect {
 	d := &postgresDialect{}

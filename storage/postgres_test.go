@@ -1,11 +1,14 @@
 package storage
 
 import (
+	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"c2desk/internal/pgtest"
 )
@@ -154,5 +157,66 @@ func TestOfficeFaultsAreNamed(t *testing.T) {
 	u.User = url.UserPassword("pw_office", "wrong")
 	if _, err := OpenOffice(ctx, u.String()); !errors.Is(err, ErrOfficePassword) {
 		t.Fatalf("wrong password: %v", err)
+	}
+}
+
+// A change made through one process's pool reaches another's Watch; when
+// the server restarts, Watch says "anything may have changed" once it is
+// back, and goes on.
+func TestWatchTellsOtherProcessesWhatChanged(t *testing.T) {
+	address := pgtest.Database(t)
+	writer, err := OpenOffice(ctx, address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	reader, err := OpenOffice(ctx, address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	got := make(chan []string, 16)
+	watchCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- reader.Watch(watchCtx, func(tables []string) { got <- tables }) }()
+	next := func(what string) []string {
+		t.Helper()
+		select {
+		case tables := <-got:
+			return tables
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no notice of %s", what)
+			return nil
+		}
+	}
+	// Watch listens once it connected: write until a notice comes.
+	deadline := time.Now().Add(20 * time.Second)
+	var first []string
+	for first == nil && time.Now().Before(deadline) {
+		writer.CreateStaff(ctx, Staff{Name: "Ольга", Role: RoleAdmin, Active: true})
+		select {
+		case first = <-got:
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	if !slices.Contains(first, "staff") {
+		t.Fatalf("first notice: %v", first)
+	}
+	for len(got) > 0 {
+		<-got
+	}
+	if err := writer.AddMessages(ctx, []Dialog{{ID: 1, ClientID: 5, State: "open"}},
+		[]Message{{ID: 10, DialogID: 1, ClientID: 5, Type: "from_client", Text: "Здравствуйте", CreatedAt: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	if tables := next("a page"); !slices.Contains(tables, "messages") || !slices.Contains(tables, "dialogs") {
+		t.Fatalf("a page: %v", tables)
+	}
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := (&Store{d: sqliteDialect{}}).Watch(ctx, nil); !errors.Is(err, ErrNotOffice) {
+		t.Fatalf("a file: %v", err)
 	}
 }

@@ -42,6 +42,8 @@ type Store struct {
 	// without its password.
 	where string
 	now   func() time.Time
+	// watchErr is told the errors Watch recovers from.
+	watchErr func(error)
 }
 
 func newStore(db *sql.DB, d dialect, where string) *Store {

@@ -337,6 +337,10 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 	if res.Stored == 0 && !res.Refresh {
 		return
 	}
+	if res.Refresh {
+		// Another PC may have changed this person's access.
+		t.u.checkSession()
+	}
 	t.reload()
 	if t.conv.chat.ID != 0 {
 		t.conv.load(false)

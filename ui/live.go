@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"c2desk/app"
@@ -59,4 +60,24 @@ func (u *UI) setUnread(chats int) {
 	u.win.SetTitle(title)
 	u.unread = chats
 	u.setTray()
+}
+
+// checkSession ends the session when an administrator, on this PC or
+// another of the office, deactivated the person signed in or changed
+// their role: the window returns to "Who is working?" saying why.
+func (u *UI) checkSession() {
+	s := u.session
+	if !u.inSession || s == nil {
+		return
+	}
+	background(u, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, s.Current(ctx)
+	}, func(_ struct{}, err error) {
+		var p *app.Problem
+		if !errors.As(err, &p) || u.session != s || !u.inSession {
+			return // a database that did not answer is the banner's to say
+		}
+		u.signInNotice = sentence(err)
+		u.switchProfile()
+	})
 }

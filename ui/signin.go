@@ -85,6 +85,11 @@ func (u *UI) showSignIn(st startState) {
 	pinRow.Hide()
 	problemLabel := paragraph("", widget.DangerImportance)
 	problemLabel.Hide()
+	// Why the last session ended, when another PC ended it.
+	notice := paragraph(u.signInNotice, widget.WarningImportance)
+	if u.signInNotice == "" {
+		notice.Hide()
+	}
 	selected := -1
 
 	newRow := func() fyne.CanvasObject {
@@ -142,7 +147,7 @@ func (u *UI) showSignIn(st startState) {
 	rowHeight := newRow().MinSize().Height + theme.SeparatorThicknessSize()
 	listHeight := min(float32(len(active)), 8)*rowHeight + 2*theme.Padding()
 	listBox := container.NewGridWrap(fyne.NewSize(560, listHeight), list)
-	u.setContent(column(640, container.NewHBox(widget.NewIcon(Icon), title), listBox, pinRow, container.NewHBox(cont), problemLabel))
+	u.setContent(column(640, container.NewHBox(widget.NewIcon(Icon), title), notice, listBox, pinRow, container.NewHBox(cont), problemLabel))
 	u.onEnter = submit
 	for i, s := range active {
 		if s.ID == st.last {

@@ -34,13 +34,16 @@ type Options struct {
 
 // UI is the main window's controller.
 type UI struct {
-	fyneApp   fyne.App
-	win       fyne.Window
-	core      *app.App
-	opts      Options
-	session   *app.Session // who is working (the last one, after signing out)
-	inSession bool         // someone is signed in
-	onEnter   func()       // what Enter does on the current screen, if anything
+	fyneApp fyne.App
+	win     fyne.Window
+	core    *app.App
+	opts    Options
+	session *app.Session // who is working (the last one, after signing out)
+	// signInNotice is said on "Who is working?" until someone signs in:
+	// why the last session ended.
+	signInNotice string
+	inSession    bool   // someone is signed in
+	onEnter      func() // what Enter does on the current screen, if anything
 
 	title    string      // the window title without the unread count
 	poller   *app.Poller // background sync while someone is signed in
@@ -135,6 +138,7 @@ func (u *UI) route() {
 // signedIn continues after someone signed in.
 func (u *UI) signedIn(s *app.Session) {
 	u.session, u.inSession = s, true
+	u.signInNotice = ""
 	title := "C2Desk — " + s.Staff().Name
 	if u.opts.Demo {
 		title = lang.L("C2Desk — demo") + " — " + s.Staff().Name

@@ -73,7 +73,42 @@ func StopShared() {
 // the test ends, and returns its address.
 func Database(tb testing.TB) string {
 	tb.Helper()
-	c := Shared(tb)
+	if c := current.Load(); c != nil {
+		return c.Database(tb)
+	}
+	return Shared(tb).Database(tb)
+}
+
+// current, when set (UseOwn), is where Database makes databases.
+var current atomic.Pointer[Cluster]
+
+// UseOwn starts a server of the test's own (Own) and makes Database use
+// it until the test ends, so that helpers which open a test database land
+// on a server the test may stop. Not for parallel tests.
+func UseOwn(tb testing.TB) *Cluster {
+	tb.Helper()
+	c := Own(tb)
+	current.Store(c)
+	tb.Cleanup(func() { current.Store(nil) })
+	return c
+}
+
+// Own starts a server of the test's own, stopped when it ends: for tests
+// that stop and start it.
+func Own(tb testing.TB) *Cluster {
+	tb.Helper()
+	c, err := Start()
+	if err != nil {
+		tb.Fatalf("PostgreSQL is needed for this test and could not be started: %v", err)
+	}
+	tb.Cleanup(c.Stop)
+	return c
+}
+
+// Database creates a new empty database on this server, dropped when the
+// test ends, and returns its address.
+func (c *Cluster) Database(tb testing.TB) string {
+	tb.Helper()
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), c.n.Add(1))
 	if err := c.Exec("CREATE DATABASE " + name); err != nil {
 		tb.Fatalf("create test database: %v", err)
@@ -148,8 +183,7 @@ func Start() (*Cluster, error) {
 		os.RemoveAll(dir)
 		return nil, err
 	}
-	opts := "-k " + dir + " -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-	if out, err := c.run("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "server.log"), "-w", "-t", "120", "start"); err != nil {
+	if out, err := c.run("pg_ctl", "-D", data, "-o", c.opts(), "-l", filepath.Join(dir, "server.log"), "-w", "-t", "120", "start"); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "server.log"))
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("pg_ctl start: %v\n%s\n%s", err, out, log)
@@ -167,6 +201,28 @@ func Start() (*Cluster, error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// Pause stops the server, keeping its data: the office's server going down.
+func (c *Cluster) Pause() error {
+	out, err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "fast", "-w", "-t", "120", "stop")
+	if err != nil {
+		return fmt.Errorf("pg_ctl stop: %v\n%s", err, out)
+	}
+	return nil
+}
+
+// Resume starts a paused server again and waits until it answers.
+func (c *Cluster) Resume() error {
+	out, err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-o", c.opts(), "-l", filepath.Join(c.dir, "server.log"), "-w", "-t", "120", "start")
+	if err != nil {
+		return fmt.Errorf("pg_ctl start: %v\n%s", err, out)
+	}
+	return nil
+}
+
+func (c *Cluster) opts() string {
+	return "-k " + c.dir + " -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
 }
 
 // Stop stops the server at once and removes its folder.
