@@ -75,6 +75,10 @@ func cmdSync(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "c2desk: a waiting message was not sent:", sentence(err))
 	}
 	polled, err := core.Poll(ctx, nil)
+	if p := (*app.Problem)(nil); errors.As(err, &p) && p.Msg == app.MsgOtherPolls {
+		fmt.Fprintln(stdout, app.MsgOtherPolls)
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		return 1

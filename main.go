@@ -59,10 +59,12 @@ Flags:
 type options struct {
 	dataDir string
 	// database is an office database's address (postgres://…); empty:
-	// the SQLite file in dataDir.
-	database string
-	apiURL   string
-	demo     bool
+	// the SQLite file in dataDir, unless the window joined an office
+	// (officeChoiceFile).
+	database     string
+	databaseFlag bool // given with --database
+	apiURL       string
+	demo         bool
 	// demoAgency is the demo with a generated agency of 10,000 chats and
 	// 200,000 messages, to see C2Desk at scale.
 	demoAgency bool
@@ -134,6 +136,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}
 
+	fs.Visit(func(f *flag.Flag) { o.databaseFlag = o.databaseFlag || f.Name == "database" })
 	o.demo = o.demo || o.demoAgency
 	o.exclusive = cmd == "" || cmd == "sync" || cmd == "poll" || cmd == "office create"
 	if o.database != "" && !storage.IsOfficeURL(o.database) {
@@ -201,6 +204,9 @@ type environment struct {
 	// notices are said once on stderr after setup (a password moved to
 	// the keyring).
 	notices []string
+	// What another database's App is built with (office.go's databases).
+	cfg app.Config
+	dir string
 }
 
 // crashed writes a panic that reached run to the crash report, with every
@@ -321,8 +327,16 @@ func setup(ctx context.Context, o options) (*environment, error) {
 	if o.demo {
 		cfg.RequestsPerSecond = -1 // the fake runs in this process: no tariff to spare
 	}
-	env.secrets = secrets
+	env.secrets, env.cfg, env.dir = secrets, cfg, dir
 	env.core = app.New(store, secrets, cfg)
+	// A command that polled for the office gives the lease up as it ends,
+	// so that the office's poller goes on at once (before the store
+	// closes: cleanups run last first).
+	env.cleanup = append(env.cleanup, func() {
+		c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		env.core.StepDown(c)
+	})
 
 	if o.demo {
 		if _, err := env.core.Console().Connect(ctx, c2dfake.DemoToken); err != nil {
@@ -367,7 +381,13 @@ func runGUI(env *environment, o options) int {
 	fa := newFyneApp()
 	w := fa.NewWindow("C2Desk")
 	w.Resize(ui.DefaultWindowSize) // Create restores the size saved at the last close
-	ui.Create(fa, w, env.core, ui.Options{Demo: o.demo, NoTray: !ui.TrayHostAvailable()})
+	opts := ui.Options{Demo: o.demo, NoTray: !ui.TrayHostAvailable()}
+	if !o.demo && os.Getenv("C2DESK_DATABASE") == "" && !o.databaseFlag {
+		// Chosen in the window, not on the command line: the window may
+		// change it.
+		opts.Databases = &databases{env: env}
+	}
+	ui.Create(fa, w, env.core, opts)
 	w.CenterOnScreen()
 	w.ShowAndRun()
 	return 0

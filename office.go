@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"c2desk/app"
 	"c2desk/storage"
@@ -18,6 +22,9 @@ import (
 // password from the keyring (a password given in the address is moved
 // there, and the user told), or this PC's file in dir.
 func openStore(ctx context.Context, o options, dir string, secrets app.Secrets, env *environment) (*storage.Store, error) {
+	if o.database == "" && !o.demo {
+		o.database = readOfficeChoice(dir)
+	}
 	if o.database == "" {
 		return storage.Open(ctx, dir)
 	}
@@ -100,4 +107,107 @@ func cmdPoll(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
 	<-p.Done()
 	fmt.Fprintln(stdout, "Stopped.")
 	return 0
+}
+
+// officeChoiceFile, in the data folder, names the office database the
+// window joined (the address without its password): the next start opens
+// it. Leaving removes it. --database and $C2DESK_DATABASE come first.
+const officeChoiceFile = "office.json"
+
+type officeChoice struct {
+	Database string `json:"database"`
+}
+
+func readOfficeChoice(dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, officeChoiceFile))
+	if err != nil {
+		return ""
+	}
+	var c officeChoice
+	if json.Unmarshal(b, &c) != nil || !storage.IsOfficeURL(c.Database) {
+		return ""
+	}
+	return c.Database
+}
+
+func saveOfficeChoice(dir, address string) error {
+	b, _ := json.Marshal(officeChoice{Database: address})
+	tmp := filepath.Join(dir, officeChoiceFile+".new")
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, officeChoiceFile))
+}
+
+// databases is the window's way into an office database and back
+// (ui.Databases). The stores it leaves stay open until C2Desk exits:
+// work started on them finishes harmlessly.
+type databases struct{ env *environment }
+
+func (d *databases) use(store *storage.Store) *app.App {
+	d.env.store = store
+	d.env.cleanup = append(d.env.cleanup, func() { store.Close() })
+	d.env.core = app.New(store, d.env.secrets, d.env.cfg)
+	return d.env.core
+}
+
+func (d *databases) open(ctx context.Context, address, password string) (*storage.Store, error) {
+	clean, inAddress, err := storage.SplitPassword(address)
+	if err != nil {
+		return nil, err
+	}
+	if password == "" {
+		password = inAddress
+	}
+	store, _, err := app.OpenOfficeDatabase(ctx, d.env.secrets, storage.WithPassword(clean, password))
+	return store, err
+}
+
+func (d *databases) Join(ctx context.Context, address, password string) (*app.App, error) {
+	store, err := d.open(ctx, address, password)
+	if err != nil {
+		return nil, err
+	}
+	if err := saveOfficeChoice(d.env.dir, store.Path()); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return d.use(store), nil
+}
+
+func (d *databases) MoveIn(ctx context.Context, address, password string) (map[string]int, *app.App, error) {
+	if d.env.store.Office() {
+		return nil, nil, errors.New("this computer already works in an office database")
+	}
+	store, err := d.open(ctx, address, password)
+	if err != nil {
+		return nil, nil, err
+	}
+	counts, err := d.env.store.CopyTo(ctx, store)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	if err := saveOfficeChoice(d.env.dir, store.Path()); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return counts, d.use(store), nil
+}
+
+func (d *databases) Leave(ctx context.Context) (*app.App, error) {
+	store, err := storage.Open(ctx, d.env.dir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Remove(filepath.Join(d.env.dir, officeChoiceFile)); err != nil && !os.IsNotExist(err) {
+		store.Close()
+		return nil, err
+	}
+	old := d.env.core
+	core := d.use(store)
+	stepDown, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	old.StepDown(stepDown)
+	return core, nil
 }

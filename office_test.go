@@ -2,14 +2,17 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"c2desk/app"
 	"c2desk/c2dapi/c2dfake"
 	"c2desk/internal/pgtest"
 )
@@ -124,5 +127,61 @@ func TestPollRunsUntilStopped(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("poll did not stop on SIGTERM")
+	}
+}
+
+// The window's Office database buttons (ui.Databases): moving in copies
+// and remembers the office for the next start, a wrong password saves
+// nothing, and leaving goes back to the file.
+func TestWindowMovesInJoinsAndLeaves(t *testing.T) {
+	c := newCLI(t)
+	if code, _, errOut := c.run(c2dfake.DemoToken+"\n", "connect"); code != 0 {
+		t.Fatalf("connect: %s", errOut)
+	}
+	if code, _, errOut := c.run("", "sync"); code != 0 {
+		t.Fatalf("sync: %s", errOut)
+	}
+	cluster := pgtest.Shared(t)
+	address := pgtest.Database(t)
+	u, _ := url.Parse(address)
+	if err := cluster.Exec(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'window_pw') THEN CREATE ROLE window_pw LOGIN PASSWORD 'Kl1uch'; END IF; END $$`); err != nil {
+		t.Fatal(err)
+	}
+	if err := cluster.Exec(`ALTER DATABASE ` + strings.TrimPrefix(u.Path, "/") + ` OWNER TO window_pw`); err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User("window_pw")
+	office := u.String()
+
+	env, err := setup(context.Background(), options{dataDir: c.dir, apiURL: c.baseArg[3]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.close()
+	d := &databases{env: env}
+	if _, _, err := d.MoveIn(context.Background(), office, "wrong"); app.Explain(err) != app.MsgOfficePassword {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if readOfficeChoice(c.dir) != "" {
+		t.Fatal("a refused password saved the office")
+	}
+	counts, core, err := d.MoveIn(context.Background(), office, "Kl1uch")
+	if err != nil || counts["channels"] != 3 || !core.Office() || readOfficeChoice(c.dir) != office {
+		t.Fatalf("move in: %v %v %v %q", counts, err, core.Office(), readOfficeChoice(c.dir))
+	}
+	// The next start opens the office without being told, the password
+	// from the keyring.
+	code, out, errOut := c.run("", "doctor")
+	if code != 0 || !strings.Contains(out, "office database "+office) {
+		t.Fatalf("doctor after joining: %d %q %q", code, out, errOut)
+	}
+	if core, err = d.Leave(context.Background()); err != nil || core.Office() || readOfficeChoice(c.dir) != "" {
+		t.Fatalf("leave: %v", err)
+	}
+	if code, out, _ = c.run("", "doctor"); !strings.Contains(out, filepath.Join(c.dir, "c2desk.db")) {
+		t.Fatalf("doctor after leaving: %q", out)
+	}
+	if core, err = d.Join(context.Background(), office, ""); err != nil || !core.Office() {
+		t.Fatalf("join again with the kept password: %v", err)
 	}
 }

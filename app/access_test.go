@@ -338,7 +338,7 @@ func isRefusal(err error) bool {
 // agentMethods are the Session methods meant for everyone; every other one
 // is an admin action.
 var agentMethods = []string{
-	"App", "Assign", "Chats", "Conversation", "Discard", "Draft", "IsAdmin", "MarkRead", "MyReach", "Notices",
+	"App", "Assign", "Chats", "Conversation", "Current", "Discard", "Draft", "IsAdmin", "MarkRead", "MyReach", "Notices",
 	"Queue", "Retry", "SaveDraft", "SendingAs", "SetOpen", "Staff", "StartChat", "UnreadChats", "WritableChannels",
 }
 

@@ -75,7 +75,7 @@ func New(store *storage.Store, secrets Secrets, cfg Config) *App {
 	if cfg.PINHashCost == 0 {
 		cfg.PINHashCost = bcryptCost
 	}
-	return &App{store: store, secrets: secrets, cfg: cfg, log: cfg.Logger, holder: newHolder()}
+	return &App{store: store, secrets: secrets, cfg: cfg, log: cfg.Logger, holder: newHolder(cfg.DataDir)}
 }
 
 // APIURL is the Chat2Desk API address in use.

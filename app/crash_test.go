@@ -98,7 +98,10 @@ func TestCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	secrets := &Memory{}
-	a := New(store, secrets, Config{APIURL: p.APIURL, RequestsPerSecond: -1, HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	// The data folder names the process in the office's lease: a child
+	// restarted on it takes the lease of the one killed before it, as a
+	// C2Desk restarted after a crash does.
+	a := New(store, secrets, Config{APIURL: p.APIURL, RequestsPerSecond: -1, HTTPClient: &http.Client{Timeout: 5 * time.Second}, DataDir: p.Dir})
 	acc, err := a.account(ctx)
 	if err != nil {
 		t.Fatal(err)

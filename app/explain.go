@@ -35,6 +35,7 @@ const (
 	MsgOfficeDown     = "The office database cannot be reached: its server may be off or the network cut. C2Desk keeps what you typed and reconnects by itself."
 	MsgOfficePassword = "The office database did not accept the password. Ask your administrator for the current one and join again in Settings → This computer."
 	MsgOfficeLocale   = "The office database was created without a UTF-8 locale, so C2Desk could not search Russian text in it. Create it again with: createdb --locale=C.UTF-8 --template=template0"
+	MsgOfficeNotEmpty = "The office database already holds an office's data, so nothing was copied. Join it instead."
 	MsgUnknown        = "Something went wrong. Try again; if it repeats, contact support and attach the log file."
 )
 
@@ -45,16 +46,17 @@ var ErrAlreadyRunning = errors.New("another C2Desk works with this data folder")
 // explainKey finds the sentence for errors that are not a Problem.
 func explainKey(err error) string {
 	var (
-		auth    *c2dapi.AuthError
-		rate    *c2dapi.RateLimitError
-		quota   *c2dapi.QuotaError
-		nf      *c2dapi.NotFoundError
-		invalid *c2dapi.ValidationError
-		server  *c2dapi.ServerError
-		decode  *c2dapi.DecodeError
-		net     *c2dapi.NetworkError
-		kr      *KeyringError
-		tooNew  *storage.TooNewError
+		auth     *c2dapi.AuthError
+		rate     *c2dapi.RateLimitError
+		quota    *c2dapi.QuotaError
+		nf       *c2dapi.NotFoundError
+		invalid  *c2dapi.ValidationError
+		server   *c2dapi.ServerError
+		decode   *c2dapi.DecodeError
+		net      *c2dapi.NetworkError
+		kr       *KeyringError
+		tooNew   *storage.TooNewError
+		notEmpty *storage.ErrOfficeNotEmpty
 	)
 	switch {
 	case err == nil:
@@ -101,6 +103,8 @@ func explainKey(err error) string {
 		return MsgOfficeDown
 	case errors.Is(err, storage.ErrOfficeLocale):
 		return MsgOfficeLocale
+	case errors.As(err, &notEmpty):
+		return MsgOfficeNotEmpty
 	case errors.As(err, &tooNew):
 		return MsgTooNew
 	case errors.Is(err, ErrAlreadyRunning):
@@ -113,7 +117,7 @@ func explainKey(err error) string {
 func Messages() []string {
 	return []string{MsgEmptyToken, MsgTokenFormat, MsgAuth, MsgRateLimit, MsgQuota, MsgTimeout, MsgNetwork, MsgServer,
 		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone, MsgChatGone, MsgRunning,
-		MsgOfficeDown, MsgOfficePassword, MsgOfficeLocale, MsgSessionEnded,
+		MsgOfficeDown, MsgOfficePassword, MsgOfficeLocale, MsgSessionEnded, MsgOfficeNotEmpty, MsgOtherPolls,
 		MsgNotAllowed, MsgWrongPIN, MsgPINWait, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,
 		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole,
 		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,

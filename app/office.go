@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"os"
@@ -31,12 +32,20 @@ const (
 	claimTTL = 2 * time.Minute
 )
 
-// newHolder names this process in leases and claims: unique per run.
-func newHolder() string {
-	b := make([]byte, 8)
-	rand.Read(b)
+// newHolder names this process in leases and claims. The data folder's
+// lock lets one process at a time work from a folder, so the PC and the
+// folder name it among the running ones; a C2Desk restarted after a crash
+// takes its own lease back at once instead of waiting for it to expire.
+// Without a folder (tests), each App is its own holder.
+func newHolder(dataDir string) string {
 	host, _ := os.Hostname()
-	return host + "/" + hex.EncodeToString(b)
+	if dataDir == "" {
+		b := make([]byte, 8)
+		rand.Read(b)
+		return host + "/" + hex.EncodeToString(b)
+	}
+	sum := sha256.Sum256([]byte(dataDir))
+	return host + "/" + hex.EncodeToString(sum[:6])
 }
 
 // Holder names this process in the office's lease and outbox claims.
@@ -45,6 +54,19 @@ func (a *App) Holder() string { return a.holder }
 // Polls reports whether this process may call Chat2Desk now: always with
 // a local file; in an office, only while it holds the poller lease.
 func (a *App) Polls() bool { return !a.store.Office() || a.leading.Load() }
+
+// MsgOtherPolls is said by a command that would poll while another
+// C2Desk polls for the office.
+const MsgOtherPolls = "Another C2Desk polls Chat2Desk for this office now; it loads the new messages and sends the waiting ones."
+
+// mayPoll is Polls for a process that does not run a poller (a command):
+// in an office it takes the lease if nobody holds it.
+func (a *App) mayPoll(ctx context.Context) (bool, error) {
+	if a.Polls() {
+		return true, nil
+	}
+	return a.Lead(ctx)
+}
 
 // Lead takes or renews the poller lease, if this PC holds the token, and
 // reports whether this process polls now. On taking over from another

@@ -44,6 +44,12 @@ type PollResult struct {
 // if set, is told how many messages were stored so far.
 func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, error) {
 	var res PollResult
+	if lead, err := a.mayPoll(ctx); err != nil || !lead {
+		if err != nil {
+			return res, err
+		}
+		return res, problem(MsgOtherPolls)
+	}
 	client, err := a.storedClient(ctx)
 	if err != nil {
 		return res, err

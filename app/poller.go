@@ -253,6 +253,9 @@ func NeedsNewToken(err error) bool {
 
 // round sends the outbox, then polls.
 func (p *Poller) round(ctx context.Context) (PollResult, error) {
+	if !p.app.Polls() {
+		return PollResult{Refresh: true}, nil // the lease went a moment ago
+	}
 	if _, err := p.app.DeliverPending(ctx); err != nil && PollStops(err) {
 		return PollResult{}, err
 	}

@@ -106,7 +106,10 @@ func (s *Session) viewer() storage.Viewer {
 // only with Chat2Desk's message id.
 func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, error) {
 	// In an office, only the poller sends; the others' items wait for it.
-	if !a.Polls() {
+	if lead, err := a.mayPoll(ctx); err != nil || !lead {
+		if err != nil {
+			return storage.OutboxItem{}, err
+		}
 		return a.store.OutboxItemByID(ctx, outboxID)
 	}
 	// One delivery per item at a time, across processes: the composer and

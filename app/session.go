@@ -98,7 +98,12 @@ func (a *App) NeedsFirstAdmin(ctx context.Context) (bool, error) {
 
 // LastStaffID is who signed in last on this PC, to preselect them.
 func (a *App) LastStaffID(ctx context.Context) int64 {
-	v, _, _ := a.store.Setting(ctx, a.lastStaffKey())
+	v, ok, _ := a.store.Setting(ctx, a.lastStaffKey())
+	if !ok {
+		// A PC new to the office: whoever signed in last where the data
+		// came from (office create copies that PC's setting).
+		v, _, _ = a.store.Setting(ctx, lastStaffSetting)
+	}
 	id, _ := strconv.ParseInt(v, 10, 64)
 	return id
 }

@@ -315,6 +315,9 @@ func (t *chatsTab) showBanner(text string, withRetry bool) {
 // open chat and notify; failures say what is wrong.
 func (t *chatsTab) polled(res app.PollResult, err error) {
 	t.polledOnce = true
+	if t.u.refreshOfficeState != nil {
+		t.u.refreshOfficeState()
+	}
 	t.hideHistory()
 	if err != nil {
 		if app.PollStops(err) {

@@ -121,5 +121,10 @@ func newDesktopCard(u *UI) fyne.CanvasObject {
 	u.muteCheck.SetChecked(u.muted())
 
 	form := widget.NewForm(widget.NewFormItem(lang.L("Language"), language))
-	return widget.NewCard(lang.L("This computer"), "", container.NewVBox(form, keep, noTray, u.muteCheck))
+	box := container.NewVBox(form, keep, noTray, u.muteCheck)
+	if u.session != nil && u.session.IsAdmin() {
+		box.Add(widget.NewSeparator())
+		box.Add(newOfficeDatabaseSection(u))
+	}
+	return widget.NewCard(lang.L("This computer"), "", box)
 }

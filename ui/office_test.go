@@ -3,12 +3,16 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"net/url"
+	"strings"
 	"testing"
 
 	"c2desk/app"
 	"c2desk/internal/pgtest"
 	"c2desk/storage"
 
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -83,4 +87,151 @@ func TestOfficeDeactivationOnASignsOutOnB(t *testing.T) {
 	h.eventually("Who is working? with the reason", func() bool {
 		return h.shows("Who is working?") && h.shows("An administrator changed Ivan Petrov's access, so C2Desk signed them out. Sign in again to go on.")
 	})
+}
+
+// pgDatabases moves a test's window between its file and an office
+// database on the test's PostgreSQL server, as main's databases does.
+type pgDatabases struct {
+	t     *testing.T
+	local *app.App
+	from  *storage.Store
+	cfg   app.Config
+}
+
+func (d *pgDatabases) open(ctx context.Context, address, password string) (*app.App, *storage.Store, error) {
+	clean, _, err := storage.SplitPassword(address)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, _, err := app.OpenOfficeDatabase(ctx, &lockedKeyring{}, storage.WithPassword(clean, password))
+	if err != nil {
+		return nil, nil, err
+	}
+	d.t.Cleanup(func() { store.Close() })
+	return app.New(store, &lockedKeyring{}, d.cfg), store, nil
+}
+
+func (d *pgDatabases) Join(ctx context.Context, address, password string) (*app.App, error) {
+	core, _, err := d.open(ctx, address, password)
+	return core, err
+}
+
+func (d *pgDatabases) MoveIn(ctx context.Context, address, password string) (map[string]int, *app.App, error) {
+	core, store, err := d.open(ctx, address, password)
+	if err != nil {
+		return nil, nil, err
+	}
+	counts, err := d.from.CopyTo(ctx, store)
+	return counts, core, err
+}
+
+func (d *pgDatabases) Leave(context.Context) (*app.App, error) { return d.local, nil }
+
+// passwordRole makes the database at address belong to a role with a
+// password, and returns the address with that role's name.
+func passwordRole(t *testing.T, cluster *pgtest.Cluster, address, role, password string) string {
+	t.Helper()
+	if err := cluster.Exec(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '` + role + `') THEN CREATE ROLE ` + role + ` LOGIN PASSWORD '` + password + `'; END IF; END $$`); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(address)
+	if err := cluster.Exec(`ALTER DATABASE ` + strings.TrimPrefix(u.Path, "/") + ` OWNER TO ` + role); err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.User(role)
+	return u.String()
+}
+
+func (h *harness) entryWithPlaceholder(placeholder string) *widget.Entry {
+	for _, o := range h.objects() {
+		if e, ok := o.(*widget.Entry); ok && e.PlaceHolder == placeholder {
+			return e
+		}
+	}
+	return nil
+}
+
+func (h *harness) passwordEntry() *widget.Entry {
+	for _, o := range h.objects() {
+		if e, ok := o.(*widget.Entry); ok && e.Password && e.Visible() {
+			return e
+		}
+	}
+	return nil
+}
+
+// The admin moves this PC's data into a new office database: a wrong
+// password is refused in the dialog and nothing is saved; the right one
+// copies, switches the window to the office, and the card then says who
+// polls Chat2Desk. Leaving goes back to the file.
+func TestOfficeDatabaseCardMovesInAndLeaves(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	cluster := pgtest.Shared(t)
+	address := passwordRole(t, cluster, pgtest.Database(t), "card_office", "Kl1uch-2026")
+	d := &pgDatabases{t: t, local: h.core, from: h.store,
+		cfg: app.Config{APIURL: h.core.APIURL(), RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()}}
+	h.ui.opts.Databases = d
+	h.signIn()
+	h.tab("Settings")
+	h.eventually("the office database part", func() bool {
+		return h.shows("Office database") && h.button("Move this computer's data into an office database…") != nil
+	})
+	h.capture("office-database-card-local")
+	test.Tap(h.button("Move this computer's data into an office database…"))
+	h.eventually("the dialog", func() bool {
+		return h.entryWithPlaceholder("postgres://c2desk@server/c2desk?sslmode=verify-full") != nil
+	})
+	test.Type(h.entryWithPlaceholder("postgres://c2desk@server/c2desk?sslmode=verify-full"), address)
+	test.Type(h.passwordEntry(), "wrong")
+	test.Tap(h.button("Copy and join"))
+	h.eventually("the wrong password refused", func() bool { return h.shows(app.MsgOfficePassword) })
+	h.capture("office-join-wrong-password")
+	h.passwordEntry().SetText("Kl1uch-2026")
+	test.Tap(h.button("Copy and join"))
+	h.eventually("Who is working? in the office", func() bool {
+		return h.shows("Who is working?") && h.shows("This computer's data was copied into the office database (")
+	})
+	if !h.ui.core.Office() {
+		t.Fatal("the window still runs on the file")
+	}
+	h.signIn()
+	h.tab("Settings")
+	h.eventually("the office's state", func() bool {
+		return h.shows("Leave the office database") && h.shows("This computer polls Chat2Desk for the office.")
+	})
+	h.capture("office-database-card-joined")
+	test.Tap(h.button("Leave the office database"))
+	h.eventually("the confirmation", func() bool { return h.shows("Leave the office database?") })
+	test.Tap(h.lastButton("Yes"))
+	h.eventually("back on the file", func() bool { return h.shows("This computer works in its own file again.") })
+	if h.ui.core.Office() {
+		t.Fatal("the window still runs on the office database")
+	}
+}
+
+// The office database goes down: the chats show it in a banner, the
+// composer keeps what could not be queued, and the banner goes when the
+// server is back.
+func TestOfficeDatabaseDownBanner(t *testing.T) {
+	server := pgtest.UseOwn(t)
+	h := officeWindow(t, office(t, ""))
+	h.signIn()
+	h.openChat(9001)
+	if err := server.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	banner := func() bool {
+		return h.ui.chats.banner.Visible() && strings.HasPrefix(h.ui.chats.bannerText.Text, app.MsgOfficeDown)
+	}
+	h.eventually("the banner", banner)
+	test.Type(h.composer(), "Перезвоню через час")
+	test.Tap(h.button("Send"))
+	h.eventually("the refusal, with the text kept", func() bool {
+		return h.composer().Text == "Перезвоню через час" && h.shows(app.MsgOfficeDown)
+	})
+	h.capture("office-database-down")
+	if err := server.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	h.eventually("the banner gone", func() bool { return !banner() })
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -65,7 +66,16 @@ func (u *UI) showFirstAdmin() {
 	name.OnSubmitted = func(string) { submit() }
 	pin.OnSubmitted = func(string) { submit() }
 	form := widget.NewForm(widget.NewFormItem(lang.L("Name"), name), widget.NewFormItem(lang.L("PIN"), pin))
-	u.setContent(column(640, container.NewHBox(widget.NewIcon(Icon), title), intro, form, container.NewHBox(create), problemLabel))
+	actions := container.NewHBox(create)
+	var join fyne.CanvasObject = layout.NewSpacer()
+	if u.opts.Databases != nil && !u.opts.Demo {
+		// A new PC of an office joins the office's database instead of
+		// starting an office of its own.
+		join = container.NewVBox(widget.NewSeparator(),
+			paragraph(lang.L("Does the office already work with C2Desk on a shared database? Join it instead; its staff then sign in here."), widget.MediumImportance),
+			container.NewHBox(widget.NewButtonWithIcon(lang.L("Join an office database…"), theme.LoginIcon(), func() { u.showJoinOffice(false) })))
+	}
+	u.setContent(column(640, container.NewHBox(widget.NewIcon(Icon), title), intro, form, actions, problemLabel, join))
 	u.win.Canvas().Focus(name)
 }
 

@@ -24,6 +24,9 @@ type Options struct {
 	// NoTray: the desktop shows no tray icons (TrayHostAvailable), so the
 	// window never hides to the tray and no tray icon is set.
 	NoTray bool
+	// Databases moves this PC into an office database and back; nil
+	// hides those buttons.
+	Databases Databases
 
 	// post hands a function to the UI goroutine; fyne.Do when nil. Tests
 	// set it to a queue they drain, as the test driver has no main loop.
@@ -39,6 +42,9 @@ type UI struct {
 	core    *app.App
 	opts    Options
 	session *app.Session // who is working (the last one, after signing out)
+	// refreshOfficeState reads the Office database line again, when the
+	// Settings tab shows it.
+	refreshOfficeState func()
 	// signInNotice is said on "Who is working?" until someone signs in:
 	// why the last session ended.
 	signInNotice string
@@ -121,7 +127,7 @@ func (u *UI) route() {
 	// The session stays set: work already started for it finishes against
 	// it; inSession says whether someone is signed in.
 	u.inSession = false
-	u.chats, u.tabs = nil, nil
+	u.chats, u.tabs, u.refreshOfficeState = nil, nil, nil
 	u.setMenu()
 	background(u, u.loadStart, func(st startState, err error) {
 		switch {

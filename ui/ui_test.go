@@ -34,6 +34,7 @@ type harness struct {
 	core  *app.App
 	win   fyne.Window
 	notes []fyne.Notification // desktop notifications shown, in order
+	store *storage.Store      // the database the window started on
 }
 
 // start builds the real UI on the test driver, against a fake Chat2Desk and
@@ -64,7 +65,9 @@ func startWith(t *testing.T, fa fyne.App, demo bool, prepare func(core *app.App)
 	if prepare != nil {
 		prepare(core)
 	}
-	return startOnApp(t, fa, core, fake, demo)
+	h := startOnApp(t, fa, core, fake, demo)
+	h.store = store
+	return h
 }
 
 // lockedKeyring is the keyring with go-keyring's mock behind a lock: the

@@ -1,0 +1,190 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"c2desk/app"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Databases moves this PC between its own file and an office's shared
+// database; main provides it. Each returns the C2Desk that works in the
+// chosen database, which the window then runs on. Nothing is saved before
+// the database answered and accepted the password.
+type Databases interface {
+	// Join works in the office database from now on.
+	Join(ctx context.Context, address, password string) (*app.App, error)
+	// MoveIn copies this PC's data into an empty office database, then
+	// joins it; it returns how many rows of each table it copied.
+	MoveIn(ctx context.Context, address, password string) (map[string]int, *app.App, error)
+	// Leave goes back to this PC's own file, as it was left.
+	Leave(ctx context.Context) (*app.App, error)
+}
+
+// switchCore runs the window on another C2Desk (another database): the
+// poller stops, and the office's people are asked who is working.
+func (u *UI) switchCore(core *app.App, notice string) {
+	u.Stop()
+	u.refreshOfficeState = nil
+	u.closeDialogs()
+	u.core = core
+	u.inSession = false
+	u.signInNotice = notice
+	u.setTitle("C2Desk")
+	u.route()
+}
+
+// newOfficeDatabaseSection is the Office database part of the This
+// computer card, for administrators: where this PC's data is, who polls
+// Chat2Desk for the office, and Join, Move in or Leave.
+func newOfficeDatabaseSection(u *UI) fyne.CanvasObject {
+	state := paragraph("", widget.MediumImportance)
+	buttons := container.NewHBox()
+	box := container.NewVBox(widget.NewLabelWithStyle(lang.L("Office database"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), state, buttons)
+	if u.opts.Demo {
+		state.SetText(lang.L("The demo keeps its data in a scratch file; an office database is for a real account."))
+		return box
+	}
+	if u.opts.Databases == nil {
+		state.SetText(lang.L("This computer works in its own file: {{.Path}}.", map[string]any{"Path": u.core.DataPath()}))
+		return box
+	}
+	if !u.core.Office() {
+		state.SetText(lang.L("This computer works in its own file: {{.Path}}. To share chats, staff and settings with the office's other computers, join the office's database, or move this computer's data into a new, empty one.", map[string]any{"Path": u.core.DataPath()}))
+		join := widget.NewButtonWithIcon(lang.L("Join an office database…"), theme.LoginIcon(), func() { u.showJoinOffice(false) })
+		move := widget.NewButtonWithIcon(lang.L("Move this computer's data into an office database…"), theme.UploadIcon(), func() { u.showJoinOffice(true) })
+		buttons.Objects = []fyne.CanvasObject{join, move}
+		return box
+	}
+	state.SetText(lang.L("Connected to the office database {{.Address}}.", map[string]any{"Address": u.core.DataPath()}))
+	core := u.core
+	// Read now, and again after each poll result, so the line follows a
+	// poller that took over or stopped.
+	u.refreshOfficeState = func() {
+		background(u, core.OfficeState, func(st app.OfficeState, err error) {
+			if err != nil {
+				state.SetText(sentence(err))
+				return
+			}
+			state.SetText(officeStateLine(st))
+		})
+	}
+	u.refreshOfficeState()
+	leave := widget.NewButtonWithIcon(lang.L("Leave the office database"), theme.LogoutIcon(), func() {
+		d := dialog.NewConfirm(lang.L("Leave the office database?"),
+			lang.L("This computer goes back to its own file, as it was when it joined. The office's data stays in the office database for the other computers."),
+			func(ok bool) {
+				if !ok {
+					return
+				}
+				background(u, u.opts.Databases.Leave, func(core *app.App, err error) {
+					if err != nil {
+						u.showDialog(dialog.NewError(errors.New(sentence(err)), u.win))
+						return
+					}
+					u.switchCore(core, lang.L("This computer works in its own file again."))
+				})
+			}, u.win)
+		u.showDialog(d)
+	})
+	buttons.Objects = []fyne.CanvasObject{leave}
+	return box
+}
+
+// officeStateLine says where the data is and who polls Chat2Desk.
+func officeStateLine(st app.OfficeState) string {
+	line := lang.L("Connected to the office database {{.Address}}.", map[string]any{"Address": st.Address})
+	switch {
+	case st.Polls:
+		line += " " + lang.L("This computer polls Chat2Desk for the office.")
+	case st.Poller != "":
+		line += " " + lang.L("Chat2Desk is polled for the office by {{.Computer}}.", map[string]any{"Computer": st.Poller})
+	default:
+		line += " " + lang.L("No computer polls Chat2Desk right now: start C2Desk where the token is kept, or c2desk poll on the office server.")
+	}
+	if !st.PolledAt.IsZero() {
+		line += " " + lang.L("Last poll: {{.Time}}.", map[string]any{"Time": st.PolledAt.Local().Format("15:04:05")})
+	}
+	return line
+}
+
+// showJoinOffice asks for the office database's address and password
+// and joins it (moveIn: copies this PC's data into it first). The
+// password goes to the keyring, never next to the address.
+func (u *UI) showJoinOffice(moveIn bool) {
+	address := widget.NewEntry()
+	address.SetPlaceHolder("postgres://c2desk@server/c2desk?sslmode=verify-full")
+	password := widget.NewPasswordEntry()
+	problemLabel := paragraph("", widget.DangerImportance)
+	problemLabel.Hide()
+	intro := lang.L("The administrator gives the address and password of the office's database. The password is kept in this computer's keyring.")
+	title, action := lang.L("Join an office database"), lang.L("Join")
+	if moveIn {
+		intro = lang.L("This computer's staff, settings, chats and messages are copied into the office database, which must be empty. This computer's own file stays as it is, as a backup.")
+		title, action = lang.L("Move into an office database"), lang.L("Copy and join")
+	}
+	working := widget.NewActivity()
+	working.Hide()
+	var d dialog.Dialog
+	var joinButton *widget.Button
+	submit := func() {
+		addr, pw := strings.TrimSpace(address.Text), password.Text
+		if !storage.IsOfficeURL(addr) {
+			problemLabel.SetText(lang.L("The address starts with postgres://, as the administrator wrote it."))
+			problemLabel.Show()
+			return
+		}
+		joinButton.Disable()
+		problemLabel.Hide()
+		working.Show()
+		working.Start()
+		type result struct {
+			core   *app.App
+			counts map[string]int
+		}
+		background(u, func(ctx context.Context) (result, error) {
+			if moveIn {
+				counts, core, err := u.opts.Databases.MoveIn(ctx, addr, pw)
+				return result{core, counts}, err
+			}
+			core, err := u.opts.Databases.Join(ctx, addr, pw)
+			return result{core: core}, err
+		}, func(r result, err error) {
+			working.Stop()
+			working.Hide()
+			joinButton.Enable()
+			if err != nil {
+				problemLabel.SetText(sentence(err))
+				problemLabel.Show()
+				return
+			}
+			d.Hide()
+			notice := lang.L("This computer now works in the office database.")
+			if moveIn {
+				notice = lang.L("This computer's data was copied into the office database ({{.Chats}} chats, {{.Messages}} messages), and it works there now.",
+					map[string]any{"Chats": r.counts["dialogs"], "Messages": r.counts["messages"]})
+			}
+			u.switchCore(r.core, notice)
+		})
+	}
+	joinButton = widget.NewButtonWithIcon(action, theme.ConfirmIcon(), submit)
+	joinButton.Importance = widget.HighImportance
+	cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide() })
+	password.OnSubmitted = func(string) { submit() }
+	form := widget.NewForm(widget.NewFormItem(lang.L("Address"), address), widget.NewFormItem(lang.L("Password"), password))
+	body := container.NewVBox(paragraph(intro, widget.MediumImportance), form, problemLabel,
+		container.NewHBox(working, layout.NewSpacer(), cancel, joinButton))
+	d = dialog.NewCustomWithoutButtons(title, container.New(columnLayout{width: 620}, body), u.win)
+	u.showDialog(d)
+	u.win.Canvas().Focus(address)
+}
