@@ -32,7 +32,7 @@ const (
 	MsgClientGone     = "Chat2Desk no longer has this client: it may have been deleted there. The chat stays here for reference."
 	MsgChatGone       = "Chat2Desk no longer has this chat: it may have been deleted there. It stays here for reference."
 	MsgRunning        = "C2Desk is already open on this computer. Look for its window, or for its icon in the system tray."
-	MsgOfficeDown     = "The office database cannot be reached: its server may be off or the network cut. C2Desk keeps what you typed and reconnects by itself."
+	MsgOfficeDown     = "The office database cannot be reached: its server may be off or the network cut. What you typed stays here."
 	MsgOfficePassword = "The office database did not accept the password. Ask your administrator for the current one and join again in Settings → This computer."
 	MsgOfficeLocale   = "The office database was created without a UTF-8 locale, so C2Desk could not search Russian text in it. Create it again with: createdb --locale=C.UTF-8 --template=template0"
 	MsgOfficeNotEmpty = "The office database already holds an office's data, so nothing was copied. Join it instead."

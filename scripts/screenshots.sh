@@ -1,7 +1,7 @@
 #!/bin/sh
 # Takes screenshots in a real 1024×768 window under Xvfb, for a person to
-# look at: the first start and connect flow with the real keyring, then the
-# demo's sign-in and admin tabs.
+# look at: the first start and connect flow with the real keyring, the
+# office (scripts/office-screens.sh), then the demo's sign-in and admin tabs.
 #   scripts/screenshots.sh [OUTDIR]      (default out/screens)
 #   SHOT_LANG=ru_RU.UTF-8 scripts/screenshots.sh out/screens-ru
 set -eu
@@ -47,6 +47,9 @@ shoot connected 2
 xdotool key --window "$win" ctrl+n
 shoot new-chat-write-first-off 2
 xdotool key --window "$win" Escape
+kill $app
+# The office: two PCs on one PostgreSQL database.
+sh scripts/office-screens.sh "$out"
 ' sh "$out"
 
 # The demo: sign in as the preselected admin and visit each admin tab.

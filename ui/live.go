@@ -77,7 +77,7 @@ func (u *UI) checkSession() {
 		if !errors.As(err, &p) || u.session != s || !u.inSession {
 			return // a database that did not answer is the banner's to say
 		}
-		u.signInNotice = sentence(err)
+		u.signInNotice, u.signInNoticeGood = sentence(err), false
 		u.switchProfile()
 	})
 }

@@ -165,6 +165,7 @@ func (h *harness) passwordEntry() *widget.Entry {
 // copies, switches the window to the office, and the card then says who
 // polls Chat2Desk. Leaving goes back to the file.
 func TestOfficeDatabaseCardMovesInAndLeaves(t *testing.T) {
+	t.Setenv(pgtest.EngineEnv, "") // this PC starts on its own file
 	h := start(t, false, office(t, ""))
 	cluster := pgtest.Shared(t)
 	address := passwordRole(t, cluster, pgtest.Database(t), "card_office", "Kl1uch-2026")

@@ -33,13 +33,13 @@ type Databases interface {
 
 // switchCore runs the window on another C2Desk (another database): the
 // poller stops, and the office's people are asked who is working.
-func (u *UI) switchCore(core *app.App, notice string) {
+func (u *UI) switchCore(core *app.App, notice string, good bool) {
 	u.Stop()
 	u.refreshOfficeState = nil
 	u.closeDialogs()
 	u.core = core
 	u.inSession = false
-	u.signInNotice = notice
+	u.signInNotice, u.signInNoticeGood = notice, good
 	u.setTitle("C2Desk")
 	u.route()
 }
@@ -92,7 +92,7 @@ func newOfficeDatabaseSection(u *UI) fyne.CanvasObject {
 						u.showDialog(dialog.NewError(errors.New(sentence(err)), u.win))
 						return
 					}
-					u.switchCore(core, lang.L("This computer works in its own file again."))
+					u.switchCore(core, lang.L("This computer works in its own file again."), true)
 				})
 			}, u.win)
 		u.showDialog(d)
@@ -137,11 +137,13 @@ func (u *UI) showJoinOffice(moveIn bool) {
 	working.Hide()
 	var d dialog.Dialog
 	var joinButton *widget.Button
+	fit := func() { d.Resize(fyne.NewSize(min(600, u.win.Canvas().Size().Width-40), 1)) }
 	submit := func() {
 		addr, pw := strings.TrimSpace(address.Text), password.Text
 		if !storage.IsOfficeURL(addr) {
 			problemLabel.SetText(lang.L("The address starts with postgres://, as the administrator wrote it."))
 			problemLabel.Show()
+			fit()
 			return
 		}
 		joinButton.Disable()
@@ -166,6 +168,7 @@ func (u *UI) showJoinOffice(moveIn bool) {
 			if err != nil {
 				problemLabel.SetText(sentence(err))
 				problemLabel.Show()
+				fit()
 				return
 			}
 			d.Hide()
@@ -174,7 +177,7 @@ func (u *UI) showJoinOffice(moveIn bool) {
 				notice = lang.L("This computer's data was copied into the office database ({{.Chats}} chats, {{.Messages}} messages), and it works there now.",
 					map[string]any{"Chats": r.counts["dialogs"], "Messages": r.counts["messages"]})
 			}
-			u.switchCore(r.core, notice)
+			u.switchCore(r.core, notice, true)
 		})
 	}
 	joinButton = widget.NewButtonWithIcon(action, theme.ConfirmIcon(), submit)
@@ -184,7 +187,8 @@ func (u *UI) showJoinOffice(moveIn bool) {
 	form := widget.NewForm(widget.NewFormItem(lang.L("Address"), address), widget.NewFormItem(lang.L("Password"), password))
 	body := container.NewVBox(paragraph(intro, widget.MediumImportance), form, problemLabel,
 		container.NewHBox(working, layout.NewSpacer(), cancel, joinButton))
-	d = dialog.NewCustomWithoutButtons(title, container.New(columnLayout{width: 620}, body), u.win)
+	d = dialog.NewCustomWithoutButtons(title, body, u.win)
 	u.showDialog(d)
+	fit() // as tall as the form needs, at a width the address fits in
 	u.win.Canvas().Focus(address)
 }

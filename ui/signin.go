@@ -96,7 +96,11 @@ func (u *UI) showSignIn(st startState) {
 	problemLabel := paragraph("", widget.DangerImportance)
 	problemLabel.Hide()
 	// Why the last session ended, when another PC ended it.
-	notice := paragraph(u.signInNotice, widget.WarningImportance)
+	importance := widget.WarningImportance
+	if u.signInNoticeGood {
+		importance = widget.SuccessImportance
+	}
+	notice := paragraph(u.signInNotice, importance)
 	if u.signInNotice == "" {
 		notice.Hide()
 	}

@@ -47,9 +47,10 @@ type UI struct {
 	refreshOfficeState func()
 	// signInNotice is said on "Who is working?" until someone signs in:
 	// why the last session ended.
-	signInNotice string
-	inSession    bool   // someone is signed in
-	onEnter      func() // what Enter does on the current screen, if anything
+	signInNotice     string
+	signInNoticeGood bool   // news, not a warning
+	inSession        bool   // someone is signed in
+	onEnter          func() // what Enter does on the current screen, if anything
 
 	title    string      // the window title without the unread count
 	poller   *app.Poller // background sync while someone is signed in
@@ -144,7 +145,7 @@ func (u *UI) route() {
 // signedIn continues after someone signed in.
 func (u *UI) signedIn(s *app.Session) {
 	u.session, u.inSession = s, true
-	u.signInNotice = ""
+	u.signInNotice, u.signInNoticeGood = "", false
 	title := "C2Desk — " + s.Staff().Name
 	if u.opts.Demo {
 		title = lang.L("C2Desk — demo") + " — " + s.Staff().Name
