@@ -33,6 +33,9 @@ type Config struct {
 	HistoryDays       int    // how far back the first message sync reaches; 0: DefaultHistoryDays
 	Version           string // the release, for About and doctor
 	Build             string // the build number
+	// LeaseTTL is how long the office's poller lease lasts unrenewed;
+	// 0: LeaseTTL. The crash test shortens it.
+	LeaseTTL time.Duration
 	// DataDir is this PC's folder (log, crash report, lock): the SQLite
 	// file's folder when empty. An office database has no folder, so
 	// main sets it then.

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -50,15 +51,23 @@ type crashPlan struct {
 	StopAtK  int    // at which message of the round (1-based)
 	// History makes the child load the message history instead of sending.
 	History bool
+	// For two PCs on one office database: the PC's name (in the texts),
+	// the lease's length, and Drain: send what waits, until nothing does.
+	PC       string
+	LeaseTTL time.Duration
+	Drain    bool
 }
 
 // repeatedText is sent now and then by every round, so that a message with
 // the same text as an earlier one is never taken for it.
 const repeatedText = "Спасибо, записал!"
 
-func crashText(round, k int) string {
+func crashText(round, k int, pc string) string {
 	if k%4 == 0 {
 		return repeatedText
+	}
+	if pc != "" {
+		return fmt.Sprintf("Раунд %d, ПК %s, сообщение %d", round, pc, k)
 	}
 	return fmt.Sprintf("Раунд %d, сообщение %d", round, k)
 }
@@ -101,7 +110,7 @@ func TestCrashChild(t *testing.T) {
 	// The data folder names the process in the office's lease: a child
 	// restarted on it takes the lease of the one killed before it, as a
 	// C2Desk restarted after a crash does.
-	a := New(store, secrets, Config{APIURL: p.APIURL, RequestsPerSecond: -1, HTTPClient: &http.Client{Timeout: 5 * time.Second}, DataDir: p.Dir})
+	a := New(store, secrets, Config{APIURL: p.APIURL, RequestsPerSecond: -1, HTTPClient: &http.Client{Timeout: 5 * time.Second}, DataDir: p.Dir, LeaseTTL: p.LeaseTTL})
 	acc, err := a.account(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -119,13 +128,41 @@ func TestCrashChild(t *testing.T) {
 	if _, err := a.DeliverPending(ctx); err != nil {
 		t.Fatalf("recovery: %v", err)
 	}
+	if p.Drain {
+		// The other PC's lease may still run: wait it out, then send all.
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			pending, err := store.Pending(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			waiting := 0
+			for _, it := range pending {
+				if it.State != storage.OutboxFailed {
+					waiting++
+				}
+			}
+			if waiting == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d items still wait", len(pending))
+			}
+			time.Sleep(50 * time.Millisecond)
+			if _, err := a.DeliverPending(ctx); err != nil {
+				t.Fatalf("drain: %v", err)
+			}
+		}
+		say("done")
+		return
+	}
 	s, err := a.SignIn(ctx, p.Staff, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for k := 1; k <= p.Messages; k++ {
 		current = k
-		text := crashText(p.Round, k)
+		text := crashText(p.Round, k, p.PC)
 		it, err := s.Queue(ctx, p.Dialogs[k%len(p.Dialogs)], text, KindReply)
 		if err != nil {
 			t.Fatalf("queue: %v", err)
@@ -135,7 +172,8 @@ func TestCrashChild(t *testing.T) {
 			t.Fatalf("deliver: %v", err)
 		}
 		if k%2 == 0 {
-			if _, err := a.Poll(ctx, nil); err != nil {
+			// Beside another PC that polls for the office, a PC does not.
+			if _, err := a.Poll(ctx, nil); err != nil && Explain(err) != MsgOtherPolls {
 				t.Fatalf("poll: %v", err)
 			}
 		}
@@ -514,4 +552,145 @@ func TestKillNineDuringHistoryLoad(t *testing.T) {
 	if kills < 10 {
 		t.Fatalf("only %d of 15 loads were killed", kills)
 	}
+}
+
+// twoPCChild is one of two children running at once on the office
+// database: its transcript's queued items, read as it goes.
+type twoPCChild struct {
+	cmd    *exec.Cmd
+	queued map[int64]string
+	out    strings.Builder
+	done   chan error
+}
+
+func startTwoPCChild(t *testing.T, p crashPlan) *twoPCChild {
+	t.Helper()
+	c := &twoPCChild{queued: map[int64]string{}, done: make(chan error, 1)}
+	c.cmd = exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+	c.cmd.Env = append(os.Environ(), crashChildEnv+"=1")
+	plan, _ := json.Marshal(p)
+	c.cmd.Stdin = strings.NewReader(string(plan))
+	stdout, err := c.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.cmd.Stderr = &c.out
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		lines := bufio.NewScanner(stdout)
+		for lines.Scan() {
+			line := lines.Text()
+			if f := strings.SplitN(line, " ", 3); f[0] == "queued" && len(f) == 3 {
+				id, _ := strconv.ParseInt(f[1], 10, 64)
+				c.queued[id] = f[2]
+			}
+		}
+		c.done <- c.cmd.Wait()
+	}()
+	return c
+}
+
+// Two PCs on one office database, both with the token, queue and send at
+// once, and one of them is killed with SIGKILL, or frozen (SIGSTOP) past
+// its lease while the other takes over, then thawed. Nothing queued is
+// lost and Chat2Desk gets nothing twice; a last PC sends what waits.
+func TestKillNineTwoPCsOnOnePostgreSQL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("child processes")
+	}
+	t.Setenv(pgtest.EngineEnv, "postgres")
+	rounds := 40
+	if n, err := strconv.Atoi(os.Getenv("C2DESK_CRASH_ROUNDS")); err == nil {
+		rounds = max(n/5, 4)
+	}
+	o := chatsOffice(t)
+	address := o.store.Path()
+	const lease = 400 * time.Millisecond
+	plans := []crashPlan{
+		{Dir: t.TempDir(), PC: "A"}, {Dir: t.TempDir(), PC: "B"},
+	}
+	for i := range plans {
+		plans[i].Database, plans[i].APIURL, plans[i].Token = address, o.srv.URL+"/v1", c2dfake.DemoToken
+		plans[i].Staff, plans[i].Dialogs, plans[i].Messages, plans[i].LeaseTTL = o.ivan.Staff().ID, []int64{chatOn101, 9004, 9007}, 4, lease
+	}
+	rng := rand.New(rand.NewPCG(7, uint64(rounds)))
+	everQueued := map[int64]string{}
+	kills, freezes := 0, 0
+	for r := 1; r <= rounds; r++ {
+		// Items both PCs find waiting as they start: they race for them.
+		for k := 1; k <= 3; k++ {
+			text := fmt.Sprintf("Раунд %d, общее %d", r, k)
+			id, err := o.store.Enqueue(ctx, storage.OutboxItem{ClientID: 5001, DialogID: chatOn101, ChannelID: 101, Type: KindReply,
+				Text: text, Author: o.ivan.Staff().ID, OperatorID: 8})
+			if err != nil {
+				t.Fatal(err)
+			}
+			everQueued[id] = text
+		}
+		var children []*twoPCChild
+		for _, p := range plans {
+			p.Round = r
+			children = append(children, startTwoPCChild(t, p))
+		}
+		victim := children[rng.IntN(2)]
+		time.Sleep(time.Duration(1000+rng.IntN(30000)) * time.Microsecond)
+		if r%4 == 0 {
+			// Frozen past its lease: the other goes on sending meanwhile.
+			if victim.cmd.Process.Signal(syscall.SIGSTOP) == nil {
+				freezes++
+				time.Sleep(3 * lease)
+				victim.cmd.Process.Signal(syscall.SIGCONT)
+			}
+		} else if victim.cmd.Process.Kill() == nil {
+			kills++
+		}
+		for _, c := range children {
+			select {
+			case err := <-c.done:
+				if err != nil && c != victim {
+					t.Fatalf("round %d: a PC failed on its own: %v\n%s", r, err, c.out.String())
+				}
+			case <-time.After(60 * time.Second):
+				c.cmd.Process.Kill()
+				t.Fatalf("round %d: a PC did not finish", r)
+			}
+			for id, text := range c.queued {
+				everQueued[id] = text
+			}
+		}
+		outbox := checkDatabase(t, "", address)
+		inOutbox := map[int64]string{}
+		for _, row := range outbox {
+			inOutbox[row.id] = row.text
+		}
+		for id, text := range everQueued {
+			if inOutbox[id] != text {
+				t.Fatalf("round %d: queued item %d %q is gone from the outbox", r, id, text)
+			}
+		}
+		checkNoneTwice(t, o.fake, outbox, r)
+	}
+	last := plans[0]
+	last.Round, last.Drain = rounds+1, true
+	final := startTwoPCChild(t, last)
+	if err := <-final.done; err != nil {
+		t.Fatalf("the last PC: %v\n%s", err, final.out.String())
+	}
+	outbox := checkDatabase(t, "", address)
+	inFake := checkNoneTwice(t, o.fake, outbox, rounds+1)
+	queued := map[string]int{}
+	for _, row := range outbox {
+		if row.state != storage.OutboxSent {
+			t.Fatalf("after the last start item %d %q is %s", row.id, row.text, row.state)
+		}
+		queued[row.text]++
+	}
+	for text, n := range queued {
+		if inFake[text] != n {
+			t.Fatalf("%q queued %d times, in Chat2Desk %d times", text, n, inFake[text])
+		}
+	}
+	t.Logf("%d rounds of two PCs, %d killed, %d frozen, %d messages queued, all in Chat2Desk once", rounds, kills, freezes, len(outbox))
 }

@@ -88,7 +88,11 @@ func (a *App) Lead(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	host, _ := os.Hostname()
-	ok, err := a.store.TakeLease(ctx, a.holder, host, LeaseTTL)
+	ttl := a.cfg.LeaseTTL
+	if ttl <= 0 {
+		ttl = LeaseTTL
+	}
+	ok, err := a.store.TakeLease(ctx, a.holder, host, ttl)
 	if err != nil {
 		a.leading.Store(false)
 		return false, err
