@@ -35,19 +35,13 @@ xdotool key --window "$win" Tab
 xdotool type --window "$win" --delay 5 "demo-token-c2desk"
 xdotool key --window "$win" Return
 sleep 3
-xdotool mousemove 437 89 click 1   # Settings
-sleep 1
-xdotool mousemove 600 500
-for _ in 1 2 3 4 5 6 7 8 9 10; do xdotool click 5; done
-sleep 0.5
-xdotool mousemove 317 272 click 1  # Load channels and operators
-sleep 3
-xdotool mousemove 600 500
-for _ in $(seq 20); do xdotool click 5; done
-shoot office-card-local 1
-# Anna, an agent who writes through the office's default account, and
-# every channel open to everyone: set up from the command line, by a
-# settings file, as an admin would on a second PC.
+# The rest of the setup from the command line, which needs the window
+# closed: channels and operators, then Anna, an agent who writes through
+# the office's default account, and every channel open to everyone, by a
+# settings file, as an admin would bring them from another PC.
+xdotool key --window "$win" ctrl+q
+wait $a
+./c2desk --data-dir "$work/a" --api-url "$url" sync >/dev/null
 ./c2desk --data-dir "$work/a" export-config "$work/office.json" >/dev/null
 python3 - "$work/office.json" <<'PY'
 import json, sys
@@ -61,7 +55,22 @@ for ch in c["channels"]:
 json.dump(c, open(p, "w"), ensure_ascii=False)
 PY
 ./c2desk --data-dir "$work/a" import-config "$work/office.json" >/dev/null
-xdotool mousemove 553 735 click 1  # Move this computer's data into an office database…
+LANG=$lang ./c2desk --data-dir "$work/a" --api-url "$url" >>"$work/a.log" 2>&1 &
+a=$!
+win=$(xdotool search --sync --name C2Desk | head -n1)
+xdotool windowsize "$win" 1024 768 windowmove "$win" 0 0
+sleep 2
+xdotool key --window "$win" Return   # Olga, preselected
+sleep 2
+for _ in 1 2 3 4; do xdotool key --window "$win" ctrl+Tab; sleep 0.3; done   # Settings
+sleep 1
+xdotool mousemove 600 500
+for _ in $(seq 30); do xdotool click 5; done
+shoot office-card-local 1
+# Move this computer's data into an office database…: the second button,
+# whose place depends on the language.
+case $lang in ru*) move_x=600 ;; *) move_x=553 ;; esac
+xdotool mousemove "$move_x" 735 click 1
 sleep 1
 xdotool type --window "$win" --delay 2 "$PG_URL"
 xdotool key --window "$win" Tab
@@ -75,10 +84,10 @@ xdotool key --window "$win" Return
 shoot office-moved-in 3
 xdotool key --window "$win" Return   # Olga
 sleep 2
-xdotool mousemove 437 89 click 1     # Settings
+for _ in 1 2 3 4; do xdotool key --window "$win" ctrl+Tab; sleep 0.3; done   # Settings
 sleep 1
 xdotool mousemove 600 500
-for _ in $(seq 20); do xdotool click 5; done
+for _ in $(seq 30); do xdotool click 5; done
 shoot office-card-joined 3
 # On PC A, Anna answers a client.
 xdotool mousemove 950 49 click 1     # Switch profile
@@ -89,7 +98,7 @@ sleep 2
 xdotool mousemove 150 327 click 1    # the second chat
 sleep 1.5
 xdotool mousemove 600 690 click 1    # the composer
-xdotool type --window "$win" --delay 10 "$(case $lang in ru*) echo 'Добрый день! Ключи можно забрать завтра с 10:00.';; *) echo 'Good afternoon! You can pick up the keys tomorrow from 10:00.';; esac)"
+xdotool type --window "$win" --delay 200 "$(case $lang in ru*) echo 'Добрый день! Ключи можно забрать завтра с 10:00.';; *) echo 'Good afternoon! You can pick up the keys tomorrow from 10:00.';; esac)"
 xdotool key --window "$win" Return
 shoot office-pc-a-reply 3
 # PC B joins with the address and password the admin gives.

@@ -47,7 +47,6 @@ shoot connected 2
 xdotool key --window "$win" ctrl+n
 shoot new-chat-write-first-off 2
 xdotool key --window "$win" Escape
-kill $app
 # The office: two PCs on one PostgreSQL database.
 sh scripts/office-screens.sh "$out"
 ' sh "$out"
