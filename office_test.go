@@ -185,3 +185,35 @@ func TestWindowMovesInJoinsAndLeaves(t *testing.T) {
 		t.Fatalf("join again with the kept password: %v", err)
 	}
 }
+
+// connect with --database keeps the token in this PC's keyring and the
+// account's details in the office database, where every PC reads them.
+func TestConnectIntoTheOffice(t *testing.T) {
+	c := newCLI(t)
+	address := pgtest.Database(t)
+	code, out, errOut := c.run(c2dfake.DemoToken+"\n", "--database", address, "connect")
+	if code != 0 || !strings.Contains(out, "Connected to "+c2dfake.DemoCompany) {
+		t.Fatalf("connect: %d %q %q", code, out, errOut)
+	}
+	doctor := func(cl *cli) string {
+		_, out, _ := cl.run("", "--database", address, "doctor")
+		return out
+	}
+	if out := doctor(c); !strings.Contains(out, "token stored") || !strings.Contains(out, c2dfake.DemoCompany) {
+		t.Fatalf("the PC that connected: %q", out)
+	}
+	// Another PC (its own data folder and an empty keyring: newCLI starts
+	// a fresh mock) sees the account, and holds no token.
+	other := newCLI(t)
+	other.baseArg[3] = c.baseArg[3]
+	if out := doctor(other); !strings.Contains(out, "no token stored") {
+		t.Fatalf("another PC: %q", out)
+	}
+	file := filepath.Join(t.TempDir(), "office.json")
+	if code, _, errOut := other.run("", "--database", address, "export-config", file); code != 0 {
+		t.Fatalf("export on another PC: %q", errOut)
+	}
+	if b, _ := os.ReadFile(file); !strings.Contains(string(b), c2dfake.DemoCompany) {
+		t.Fatalf("another PC does not see the account: %s", b)
+	}
+}

@@ -2,15 +2,21 @@ package app_test
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"os"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
 
+	"c2desk/app"
 	"c2desk/app/bigagency"
 	"c2desk/c2dapi/c2dfake"
 	"c2desk/internal/pgtest"
 	"c2desk/storage"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 // Speed at agency scale. `make bench` runs these and prints them against
@@ -104,7 +110,11 @@ func BenchmarkFirstSyncUnlimited(b *testing.B) {
 func BenchmarkFirstSyncAt20PerSecond(b *testing.B) {
 	const limit = 20
 	// One load takes a minute: it is measured once, whatever b.N.
-	a, err := bigagency.Build(ctx, bigagency.Config{Scale: c2dfake.AgencyScale, RequestsPerSecond: limit})
+	cfg := bigagency.Config{Scale: c2dfake.AgencyScale, RequestsPerSecond: limit}
+	if pgtest.OnPostgres() {
+		cfg.Office = pgtest.Database(b)
+	}
+	a, err := bigagency.Build(ctx, cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -122,4 +132,124 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// officePass runs the office benchmarks once, in make bench's
+// PostgreSQL pass.
+func officePass(b *testing.B) {
+	if !pgtest.OnPostgres() {
+		b.Skip("an office benchmark: it runs in the PostgreSQL pass (C2DESK_TEST_ENGINE=postgres)")
+	}
+}
+
+// smallOffice is a small agency on an office database of its own, with
+// its first sync done: PC A, which holds the token.
+func smallOffice(b *testing.B) *bigagency.Agency {
+	b.Helper()
+	a, err := bigagency.Build(ctx, bigagency.Config{Scale: c2dfake.Scale{Clients: 200, Messages: 2_000, BigDialog: 100},
+		Office: pgtest.Database(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(a.Close)
+	return a
+}
+
+// anotherPC is C2Desk on another PC of the office: the same database,
+// its own pool; withToken, its keyring holds the token (the mock keyring
+// is the process's, so it is the token A stored).
+func anotherPC(b *testing.B, a *bigagency.Agency, withToken bool) (*app.App, *storage.Store) {
+	b.Helper()
+	store, err := storage.OpenOffice(ctx, a.Store.Path())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { store.Close() })
+	secrets := app.Secrets(&app.Memory{})
+	if withToken {
+		secrets = app.Keyring{}
+	}
+	return app.New(store, secrets, app.Config{APIURL: a.URL, RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler),
+		PINHashCost: bcrypt.MinCost, DataDir: b.TempDir()}), store
+}
+
+// BenchmarkOfficeReplyVisibleOnB: a reply queued on PC A until PC B,
+// which does not poll, has been told and shows it (its poller's Refresh
+// after the office database's notice). Measured once, whatever b.N: the
+// median of 50 replies, in ms.
+func BenchmarkOfficeReplyVisibleOnB(b *testing.B) {
+	officePass(b)
+	a := smallOffice(b)
+	pcB, storeB := anotherPC(b, a, false)
+	refreshed := make(chan struct{}, 64)
+	c, cancel := context.WithCancel(ctx)
+	p := pcB.StartPoller(c, func(res app.PollResult, err error) {
+		if res.Refresh && err == nil {
+			refreshed <- struct{}{}
+		}
+	}, nil)
+	defer func() { cancel(); <-p.Done() }()
+	chats, err := a.Agent.Chats(ctx, storage.ChatFilter{Limit: 1})
+	if err != nil || len(chats) == 0 {
+		b.Fatalf("%v %v", chats, err)
+	}
+	time.Sleep(500 * time.Millisecond) // B's watch connects
+	var took []time.Duration
+	for i := range 50 {
+		for len(refreshed) > 0 {
+			<-refreshed
+		}
+		start := time.Now()
+		it, err := a.Agent.Queue(ctx, chats[0].ID, fmt.Sprintf("Ответ %d", i), app.KindReply)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for seen := false; !seen; {
+			select {
+			case <-refreshed:
+				_, err := storeB.OutboxItemByID(ctx, it.ID)
+				seen = err == nil
+			case <-time.After(2 * app.CatchUp):
+				b.Fatal("PC B never refreshed")
+			}
+		}
+		took = append(took, time.Since(start))
+	}
+	for b.Loop() {
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2])/float64(time.Millisecond), "ms-median")
+	b.ReportMetric(float64(took[len(took)-1])/float64(time.Millisecond), "ms-max")
+}
+
+// BenchmarkOfficeIdleCalls: Chat2Desk requests of an idle office over a
+// minute, windows in the background: one PC, then three PCs with the
+// token. Measured once, whatever b.N (two minutes).
+func BenchmarkOfficeIdleCalls(b *testing.B) {
+	officePass(b)
+	a := smallOffice(b)
+	minute := func(pcs ...*app.App) int {
+		before := a.Fake.RequestsThisMonth()
+		c, cancel := context.WithCancel(ctx)
+		var ps []*app.Poller
+		for _, pc := range pcs {
+			p := pc.StartPoller(c, nil, nil)
+			p.SetActive(false)
+			ps = append(ps, p)
+		}
+		time.Sleep(time.Minute)
+		cancel()
+		for _, p := range ps {
+			<-p.Done()
+		}
+		return a.Fake.RequestsThisMonth() - before
+	}
+	one := minute(a.App)
+	b2, _ := anotherPC(b, a, true)
+	b3, _ := anotherPC(b, a, true)
+	three := minute(a.App, b2, b3)
+	for b.Loop() {
+	}
+	b.ReportMetric(float64(one), "calls-1pc")
+	b.ReportMetric(float64(three), "calls-3pc")
 }

@@ -1,58 +1,81 @@
-# Reads `go test -bench` output and prints the speed goals of issue 5 with
-# what was measured, marking each row ok or MISSED. Used by `make bench`.
-#   go test -run '^$' -bench . ./storage/ ./app/ ./ui/ | awk -f scripts/benchtable.awk
+# Reads `go test -bench` output of two passes, SQLite and then PostgreSQL
+# (a line "ENGINE PostgreSQL" between them), and prints the speed goals
+# with what each engine measured, marking each row ok or MISSED. Used by
+# `make bench` (scale: the big agency's size, in AgencyScales).
 
+BEGIN { engine = "SQLite"; if (scale == "") scale = 1 }
+/^ENGINE / { engine = $2; print; next }
 /^Benchmark/ {
 	name = $1
 	sub(/-[0-9]+$/, "", name)
-	for (i = 3; i < NF; i += 2) v[name, $(i + 1)] = $i
-	seen[name] = 1
+	for (i = 3; i < NF; i += 2) v[engine, name, $(i + 1)] = $i
+	seen[engine, name] = 1
 	print
 }
 /^(ok|FAIL|PASS|---)/ { print }
 
-function ms(name) { return (seen[name] ? v[name, "ns/op"] / 1e6 : -1) }
-function row(what, goal, measured, ok) {
-	printf "| %-64s | %-22s | %-30s | %-6s |\n", what, goal, measured, (ok ? "ok" : "MISSED")
+function ms(e, name) { return (seen[e, name] ? v[e, name, "ns/op"] / 1e6 : -1) }
+function row(what, goal, sqlite, postgres, ok) {
+	printf "| %-60s | %-20s | %-26s | %-26s | %-6s |\n", what, goal, sqlite, postgres, (ok ? "ok" : "MISSED")
 	if (!ok) missed++
 }
-function timed(what, name, limit,    t) {
-	t = ms(name)
-	if (t < 0) { row(what, "<= " limit " ms", "not run", 0); return }
-	row(what, "<= " limit " ms", sprintf("%.2f ms", t), t <= limit)
+function shown(e, name, limit,    t) {
+	t = ms(e, name)
+	return t < 0 ? "not run" : sprintf("%.2f ms", t)
 }
+function timed(what, name, limit,    a, b) {
+	a = ms("SQLite", name); b = ms("PostgreSQL", name)
+	row(what, "<= " limit " ms", shown("SQLite", name), shown("PostgreSQL", name), a >= 0 && b >= 0 && a <= limit && b <= limit)
+}
+function poll(e, n) {
+	return seen[e, n] ? sprintf("%g call, %.3f ms CPU", v[e, n, "calls/op"], v[e, n, "cpu-ms/op"]) : "not run"
+}
+function pollOK(e, n) { return seen[e, n] && v[e, n, "calls/op"] == 1 && v[e, n, "cpu-ms/op"] <= 1 }
 
 END {
+	chats = 10000 * scale; msgs = 200000 * scale
 	print ""
-	printf "| %-64s | %-22s | %-30s | %-6s |\n", "what", "goal", "measured", ""
-	print "|------------------------------------------------------------------|------------------------|--------------------------------|--------|"
+	printf "Big agency: %d chats, %d messages (scale %d).\n\n", chats, msgs, scale
+	printf "| %-60s | %-20s | %-26s | %-26s | %-6s |\n", "what", "goal", "SQLite", "PostgreSQL", ""
+	print "|--------------------------------------------------------------|----------------------|----------------------------|----------------------------|--------|"
 	timed("build the whole UI with the big database, up to the chat list", "BenchmarkCreate", 100)
 	timed("first page of the chat list, agent with access rules", "BenchmarkChatListFirstPage", 10)
 	timed("open a chat of 5,000 messages: first screen (50)", "BenchmarkOpenChat", 15)
-	timed("search 200,000 messages: a rare word", "BenchmarkSearchText/rare", 20)
-	timed("search 200,000 messages: a common word (~16,000 hits)", "BenchmarkSearchText/common", 20)
-	timed("search 200,000 messages: a 3-letter prefix", "BenchmarkSearchText/prefix", 20)
-	timed("search 200,000 messages: two words", "BenchmarkSearchText/two-words", 20)
+	timed("search: a rare word", "BenchmarkSearchText/rare", 20)
+	timed("search: a common word", "BenchmarkSearchText/common", 20)
+	timed("search: a 3-letter prefix", "BenchmarkSearchText/prefix", 20)
+	timed("search: two words", "BenchmarkSearchText/two-words", 20)
 	timed("a sent message appears in the conversation after Enter", "BenchmarkSentMessageAppears", 16)
 	n = "BenchmarkPollNothingNew"
-	row("poll with nothing new", "1 call, <= 1 ms CPU",
-		seen[n] ? sprintf("%g call, %.3f ms CPU", v[n, "calls/op"], v[n, "cpu-ms/op"]) : "not run",
-		seen[n] && v[n, "calls/op"] == 1 && v[n, "cpu-ms/op"] <= 1)
+	row("poll with nothing new", "1 call, <= 1 ms CPU", poll("SQLite", n), poll("PostgreSQL", n), pollOK("SQLite", n) && pollOK("PostgreSQL", n))
 	n = "BenchmarkFirstSyncAt20PerSecond"
 	row("first sync of the big account at a 20 req/s limit", ">= 90 %, no 429",
-		seen[n] ? sprintf("%.1f %%, %d 429s, %.0f s", v[n, "%-of-limit"], v[n, "429s"], v[n, "s"]) : "not run",
-		seen[n] && v[n, "%-of-limit"] >= 90 && v[n, "429s"] == 0)
+		seen["SQLite", n] ? sprintf("%.1f %%, %d 429s, %.0f s", v["SQLite", n, "%-of-limit"], v["SQLite", n, "429s"], v["SQLite", n, "s"]) : "not run",
+		seen["PostgreSQL", n] ? sprintf("%.1f %%, %d 429s, %.0f s", v["PostgreSQL", n, "%-of-limit"], v["PostgreSQL", n, "429s"], v["PostgreSQL", n, "s"]) : "not run",
+		seen["SQLite", n] && v["SQLite", n, "%-of-limit"] >= 90 && v["SQLite", n, "429s"] == 0 && seen["PostgreSQL", n] && v["PostgreSQL", n, "%-of-limit"] >= 90 && v["PostgreSQL", n, "429s"] == 0)
 	n = "BenchmarkMemory"
 	row("memory: big database, window open, 20 chats browsed (1)", "<= 1.3 x bare window",
-		seen[n] ? sprintf("%.2f x (%.0f MB vs %.0f MB)", v[n, "x-bare-text"], v[n, "MB-app"], v[n, "MB-bare-text"]) : "not run",
-		seen[n] && v[n, "x-bare-text"] <= 1.3)
+		seen["SQLite", n] ? sprintf("%.2f x (%.0f MB vs %.0f MB)", v["SQLite", n, "x-bare-text"], v["SQLite", n, "MB-app"], v["SQLite", n, "MB-bare-text"]) : "not run",
+		seen["PostgreSQL", n] ? sprintf("%.2f x (%.0f MB vs %.0f MB)", v["PostgreSQL", n, "x-bare-text"], v["PostgreSQL", n, "MB-app"], v["PostgreSQL", n, "MB-bare-text"]) : "not run",
+		seen["SQLite", n] && v["SQLite", n, "x-bare-text"] <= 1.3 && seen["PostgreSQL", n] && v["PostgreSQL", n, "x-bare-text"] <= 1.3)
+	n = "BenchmarkOfficeReplyVisibleOnB"
+	row("office: a reply queued on PC A shows on PC B (median)", "<= 1000 ms", "-",
+		seen["PostgreSQL", n] ? sprintf("%.0f ms (max %.0f)", v["PostgreSQL", n, "ms-median"], v["PostgreSQL", n, "ms-max"]) : "not run",
+		seen["PostgreSQL", n] && v["PostgreSQL", n, "ms-median"] <= 1000)
+	n = "BenchmarkOfficeIdleCalls"
+	row("office: API calls in an idle minute, 3 PCs vs 1 PC", "3 PCs = 1 PC", "-",
+		seen["PostgreSQL", n] ? sprintf("%d with 3, %d with 1", v["PostgreSQL", n, "calls-3pc"], v["PostgreSQL", n, "calls-1pc"]) : "not run",
+		seen["PostgreSQL", n] && v["PostgreSQL", n, "calls-3pc"] == v["PostgreSQL", n, "calls-1pc"])
 	n = "BenchmarkMemory"
-	if (seen[n]) printf "(1) against a bare window showing Cyrillic, bold, italic, an emoji and ₽; against one Latin label it is %.2f x (%.0f MB): the fonts.\n", v[n, "x-bare"], v[n, "MB-bare"]
+	if (seen["SQLite", n]) printf "(1) against a bare window showing Cyrillic, bold, italic, an emoji and ₽; against one Latin label it is %.2f x (%.0f MB): the fonts.\n", v["SQLite", n, "x-bare"], v["SQLite", n, "MB-bare"]
 	print ""
-	n = "BenchmarkFirstSyncUnlimited"
-	if (seen[n]) printf "For the record: first sync without a rate limit %.0f s, %d calls; ", v[n, "s"], v[n, "calls"]
-	n = "BenchmarkAddHistoryPage"
-	if (seen[n]) printf "storing a page of 200 messages %.1f ms.", ms(n)
-	print ""
+	for (e = 0; e < 2; e++) {
+		en = e ? "PostgreSQL" : "SQLite"
+		n = "BenchmarkFirstSyncUnlimited"
+		if (seen[en, n]) printf "%s, for the record: first sync without a rate limit %.0f s, %d calls; ", en, v[en, n, "s"], v[en, n, "calls"]
+		n = "BenchmarkAddHistoryPage"
+		if (seen[en, n]) printf "storing a page of 200 messages %.1f ms.", ms(en, n)
+		print ""
+	}
 	if (missed) { printf "%d goal(s) missed\n", missed; exit 1 }
 }

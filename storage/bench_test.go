@@ -12,11 +12,7 @@ import (
 // here: 17 ms a page, of which the full-text index takes 7 and the
 // messages' own indexes 3.
 func BenchmarkAddHistoryPage(b *testing.B) {
-	s, err := Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := openTemp(b)
 	words := strings.Fields("здравствуйте квартира ипотека планировка просмотр суббота комиссия hello flat viewing saturday rent deposit парковка двор метро")
 	r := rand.New(rand.NewPCG(1, 2))
 	id := int64(1)

@@ -1,10 +1,13 @@
 // Package bigagency builds, for benchmarks, the database of a large agency
 // the way an office really gets one: C2Desk's own first sync from a
-// generated Chat2Desk (c2dfake at a Scale). It uses the mock keyring.
+// generated Chat2Desk (c2dfake at a Scale). It uses the mock keyring. It
+// builds on the engine the suite runs on (pgtest.EngineEnv), and at
+// -scale times AgencyScale (make bench SCALE=10).
 package bigagency
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -16,6 +19,7 @@ import (
 
 	"c2desk/app"
 	"c2desk/c2dapi/c2dfake"
+	"c2desk/internal/pgtest"
 	"c2desk/storage"
 
 	"github.com/zalando/go-keyring"
@@ -42,8 +46,23 @@ type Agency struct {
 	srv *httptest.Server
 }
 
+// scale multiplies AgencyScale's clients and messages (not the one long
+// chat) for Shared: `go test -bench . ./app -args -scale=10`.
+var scale = flag.Int("scale", 1, "the big agency's size, in AgencyScales (10: 100,000 chats, 2,000,000 messages)")
+
+// SharedScale is the agency Shared builds: AgencyScale times -scale.
+func SharedScale() c2dfake.Scale {
+	s := c2dfake.AgencyScale
+	s.Clients *= max(*scale, 1)
+	s.Messages *= max(*scale, 1)
+	return s
+}
+
 // Config tunes Build.
 type Config struct {
+	// Office is the PostgreSQL database to build in; "": a SQLite file
+	// in Dir.
+	Office string
 	Scale c2dfake.Scale
 	// RequestsPerSecond is the client's own limit (negative: none); when
 	// positive the fake also answers 429 above it.
@@ -76,7 +95,12 @@ func Build(ctx context.Context, cfg Config) (*Agency, error) {
 
 func (a *Agency) build(ctx context.Context, cfg Config) error {
 	var err error
-	if a.Store, err = storage.Open(ctx, a.Dir); err != nil {
+	if cfg.Office != "" {
+		a.Store, err = storage.OpenOffice(ctx, cfg.Office)
+	} else {
+		a.Store, err = storage.Open(ctx, a.Dir)
+	}
+	if err != nil {
 		return err
 	}
 	rate := cfg.RequestsPerSecond
@@ -84,7 +108,7 @@ func (a *Agency) build(ctx context.Context, cfg Config) error {
 		rate = -1
 	}
 	a.App = app.New(a.Store, app.Keyring{}, app.Config{APIURL: a.URL, RequestsPerSecond: rate,
-		HTTPClient: &http.Client{Timeout: time.Minute}, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost})
+		HTTPClient: &http.Client{Timeout: time.Minute}, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: a.Dir})
 	if a.Admin, err = a.App.CreateFirstAdmin(ctx, "Ольга Смирнова", ""); err != nil {
 		return err
 	}
@@ -141,12 +165,17 @@ var shared struct {
 	err error
 }
 
-// Shared returns the agency at c2dfake.AgencyScale, unthrottled, building
-// it on first use. The test binary's TestMain calls CloseShared.
+// Shared returns the agency at SharedScale, unthrottled, on the suite's
+// engine, building it on first use. The test binary's TestMain calls
+// CloseShared (and pgtest.StopShared).
 func Shared(tb testing.TB) *Agency {
 	tb.Helper()
 	shared.once.Do(func() {
-		shared.Agency, shared.err = Build(context.Background(), Config{Scale: c2dfake.AgencyScale})
+		cfg := Config{Scale: SharedScale()}
+		if pgtest.OnPostgres() {
+			cfg.Office = pgtest.LastingDatabase(tb)
+		}
+		shared.Agency, shared.err = Build(context.Background(), cfg)
 	})
 	if shared.err != nil {
 		tb.Fatal(shared.err)

@@ -105,6 +105,19 @@ func Own(tb testing.TB) *Cluster {
 	return c
 }
 
+// LastingDatabase creates a new empty database on the shared server that
+// lives as long as the server: for what a test binary builds once and
+// shares between its tests (bigagency).
+func LastingDatabase(tb testing.TB) string {
+	tb.Helper()
+	c := Shared(tb)
+	name := fmt.Sprintf("lasting%d_%d", os.Getpid(), c.n.Add(1))
+	if err := c.Exec("CREATE DATABASE " + name); err != nil {
+		tb.Fatalf("create test database: %v", err)
+	}
+	return c.URL(name)
+}
+
 // Database creates a new empty database on this server, dropped when the
 // test ends, and returns its address.
 func (c *Cluster) Database(tb testing.TB) string {
