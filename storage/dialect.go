@@ -30,7 +30,8 @@ type dialect interface {
 	schemaVersion(ctx context.Context, q querier) (int, error)
 	setSchemaVersion(ctx context.Context, tx *sqlTx, v int) error
 	// wordMatchesSQL lists (message id, dialog id) of the messages that
-	// have every word of the query made by wordsQuery, newest first.
+	// have every word of the query made by wordsQuery (?1), older than
+	// the id ?2, newest first, at most ?3.
 	wordMatchesSQL() string
 	wordsQuery(typed string) string
 	// check asks the engine whether the stored data is intact.

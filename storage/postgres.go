@@ -215,11 +215,9 @@ func (*postgresDialect) setSchemaVersion(ctx context.Context, tx *sqlTx, v int) 
 	return err
 }
 
-// wordMatchesSQL reads the GIN index over the messages' words (migration
-// 0001): the expression must stay the index's, word for word.
+// wordMatchesSQL reads the messages' stored words (migration 0001).
 func (*postgresDialect) wordMatchesSQL() string {
-	return `SELECT id, dialog_id FROM messages
-		WHERE to_tsvector('simple', translate(text, 'ёЁ', 'еЕ')) @@ to_tsquery('simple', ?) ORDER BY id DESC`
+	return `SELECT id, dialog_id FROM messages WHERE words @@ to_tsquery('simple', ?1) AND id < ?2 ORDER BY id DESC LIMIT ?3`
 }
 
 // wordsQuery makes a tsquery in which every word typed must begin a word

@@ -11,6 +11,9 @@ import (
 // time while the matches are read.
 const searchBatch = 200
 
+// matchPage is how many word matches are read per query.
+const matchPage = 500
+
 // searchChats lists the chats a search finds, as a messenger does: first
 // the chats whose client's name or phone matches, most recently active
 // first; then the chats with a message that has the words, the newest such
@@ -128,11 +131,6 @@ func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, w
 		listed[id] = true
 	}
 	foundIn := map[int64]int64{}
-	rows, err := s.db.QueryContext(ctx, s.d.wordMatchesSQL(), words)
-	if err != nil {
-		return nil, nil, wrap(err)
-	}
-	defer rows.Close()
 	type match struct{ dialog, msg int64 }
 	var batch []match // new chats in the order found, not checked yet
 	flush := func() error {
@@ -153,23 +151,41 @@ func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, w
 		batch = batch[:0]
 		return nil
 	}
-	for len(order) < need && rows.Next() {
-		var m match
-		if err := rows.Scan(&m.msg, &m.dialog); err != nil {
+	// Pages of matches, newest first: the engines find the newest few
+	// hundred of a common word's thousands without reading the rest.
+	before := int64(1 << 62)
+	for len(order) < need {
+		rows, err := s.db.QueryContext(ctx, s.d.wordMatchesSQL(), words, before, matchPage)
+		if err != nil {
 			return nil, nil, wrap(err)
 		}
-		if listed[m.dialog] {
-			continue
-		}
-		listed[m.dialog] = true
-		if batch = append(batch, m); len(batch) == searchBatch {
-			if err := flush(); err != nil {
-				return nil, nil, err
+		got := 0
+		for len(order) < need && rows.Next() {
+			var m match
+			if err := rows.Scan(&m.msg, &m.dialog); err != nil {
+				rows.Close()
+				return nil, nil, wrap(err)
+			}
+			got, before = got+1, m.msg
+			if listed[m.dialog] {
+				continue
+			}
+			listed[m.dialog] = true
+			if batch = append(batch, m); len(batch) == searchBatch {
+				if err := flush(); err != nil {
+					rows.Close()
+					return nil, nil, err
+				}
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, wrap(err)
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, nil, wrap(err)
+		}
+		if got < matchPage {
+			break
+		}
 	}
 	if len(batch) > 0 {
 		if err := flush(); err != nil {

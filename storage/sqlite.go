@@ -97,7 +97,7 @@ func (sqliteDialect) rebind(q string) string { return q }
 func (sqliteDialect) arg(v any) (any, bool)  { return v, false }
 func (sqliteDialect) migrationDir() string   { return "migrations/sqlite" }
 func (sqliteDialect) wordMatchesSQL() string {
-	return `SELECT rowid, dialog_id FROM message_words WHERE message_words MATCH ? ORDER BY rowid DESC`
+	return `SELECT rowid, dialog_id FROM message_words WHERE message_words MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3`
 }
 
 // lockSchema needs nothing: transactions begin immediate, taking the

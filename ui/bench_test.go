@@ -139,6 +139,9 @@ func BenchmarkMemory(b *testing.B) {
 func probeMemory(b *testing.B, kind string, a *bigagency.Agency) int {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestMemoryProbe$", "-test.v")
 	cmd.Env = append(os.Environ(), "C2DESK_MEMORY_PROBE="+kind, "C2DESK_PROBE_DIR="+a.Dir, "C2DESK_PROBE_URL="+a.URL)
+	if a.Store.Office() {
+		cmd.Env = append(cmd.Env, "C2DESK_PROBE_DATABASE="+a.Store.Path())
+	}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		b.Fatalf("%s probe: %v\n%s", kind, err, out)
@@ -199,7 +202,13 @@ func TestMemoryProbe(t *testing.T) {
 func browseBigAgency(t *testing.T, dir, url string) {
 	ctx := context.Background()
 	keyring.MockInit()
-	store, err := storage.Open(ctx, dir)
+	var store *storage.Store
+	var err error
+	if office := os.Getenv("C2DESK_PROBE_DATABASE"); office != "" {
+		store, err = storage.OpenOffice(ctx, office)
+	} else {
+		store, err = storage.Open(ctx, dir)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
