@@ -178,7 +178,7 @@ func TestWindowMovesInJoinsAndLeaves(t *testing.T) {
 	if core, err = d.Leave(context.Background()); err != nil || core.Office() || readOfficeChoice(c.dir) != "" {
 		t.Fatalf("leave: %v", err)
 	}
-	if code, out, _ = c.run("", "doctor"); !strings.Contains(out, filepath.Join(c.dir, "c2desk.db")) {
+	if _, out, _ = c.run("", "doctor"); !strings.Contains(out, filepath.Join(c.dir, "c2desk.db")) {
 		t.Fatalf("doctor after leaving: %q", out)
 	}
 	if core, err = d.Join(context.Background(), office, ""); err != nil || !core.Office() {

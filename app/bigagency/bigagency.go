@@ -63,7 +63,7 @@ type Config struct {
 	// Office is the PostgreSQL database to build in; "": a SQLite file
 	// in Dir.
 	Office string
-	Scale c2dfake.Scale
+	Scale  c2dfake.Scale
 	// RequestsPerSecond is the client's own limit (negative: none); when
 	// positive the fake also answers 429 above it.
 	RequestsPerSecond float64
