@@ -39,9 +39,14 @@ func (s *Session) Assign(ctx context.Context, dialogID, staffID int64) error {
 			return err
 		}
 		if op := s.app.ownOperator(ctx, staffID); op != 0 && op != d.OperatorID {
-			client, err := s.app.storedClient(ctx)
+			client, queue, err := s.app.clientOrQueue(ctx)
 			if err != nil {
 				return err
+			}
+			if queue {
+				s.app.log.Info("chat assigned, transfer queued for the office's poller", "dialog", dialogID, "staff", staffID, "by", s.staff.ID)
+				return s.app.store.QueueDialogChange(ctx, storage.OfficeAction{Kind: storage.ActionTransfer, DialogID: dialogID, Target: op, StaffID: s.staff.ID},
+					"", op, staffID)
 			}
 			if err := client.Dialogs.Update(ctx, c2dapi.ID(dialogID), c2dapi.DialogUpdate{OperatorID: c2dapi.ID(op)}); err != nil {
 				return fmt.Errorf("transfer the dialog: %w", err)
@@ -102,9 +107,16 @@ func (s *Session) SetOpen(ctx context.Context, dialogID int64, open bool) error 
 	if open {
 		state = c2dapi.DialogOpen
 	}
-	client, err := s.app.storedClient(ctx)
+	client, queue, err := s.app.clientOrQueue(ctx)
 	if err != nil {
 		return err
+	}
+	if queue {
+		kind := storage.ActionClose
+		if open {
+			kind = storage.ActionReopen
+		}
+		return s.app.store.QueueDialogChange(ctx, storage.OfficeAction{Kind: kind, DialogID: dialogID, StaffID: s.staff.ID}, state, 0, -1)
 	}
 	// Chat2Desk answers a bare status (and "already has state" when it was
 	// so already, which Update counts as done): the operator stays as known.

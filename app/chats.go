@@ -51,7 +51,11 @@ func (s *Session) MarkRead(ctx context.Context, dialogID int64) error {
 	if err != nil || newest == 0 {
 		return err
 	}
-	if client, err := s.app.storedClient(ctx); err == nil {
+	client, queue, err := s.app.clientOrQueue(ctx)
+	if queue {
+		return s.app.store.QueueAction(ctx, storage.OfficeAction{Kind: storage.ActionMarkRead, DialogID: dialogID, Target: newest, StaffID: s.staff.ID})
+	}
+	if err == nil {
 		if err := client.Messages.MarkRead(ctx, c2dapi.ID(newest)); err != nil {
 			s.app.log.Warn("mark read in Chat2Desk", "dialog", dialogID, "err", err)
 		}

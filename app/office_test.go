@@ -235,3 +235,48 @@ func TestOfficeDatabaseDownAndBack(t *testing.T) {
 		return got.State == storage.OutboxSent
 	})
 }
+
+// A PC without the token closes, transfers and reads a chat: the office
+// database has each change at once, the PC makes no call, and the
+// office's poller tells Chat2Desk.
+func TestOfficeChatActionsGoThroughThePoller(t *testing.T) {
+	o := officeOf(t)
+	poller, desk := joinPC(t, o, true), joinPC(t, o, false)
+	startPolling(t, poller)
+	eventually(t, "the poller polls", poller.app.Polls)
+	olga, err := desk.app.SignIn(ctx, o.admin.Staff().ID, "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := olga.SetOpen(ctx, chatOn101, false); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := desk.store.DialogByID(ctx, chatOn101); d.State != "closed" {
+		t.Fatalf("closed here at once: %+v", d)
+	}
+	if err := olga.Assign(ctx, chatOn101, o.marina.Staff().ID); err != nil { // Марина owns operator 9
+		t.Fatal(err)
+	}
+	if d, _ := desk.store.DialogByID(ctx, chatOn101); d.Assignee != o.marina.Staff().ID || d.OperatorID != 9 {
+		t.Fatalf("assigned here at once: %+v", d)
+	}
+	o.fake.ClientWrites(5001, "А можно в субботу?")
+	eventually(t, "the client's message in the office", func() bool {
+		chats, _ := olga.Chats(ctx, storage.ChatFilter{IDs: []int64{chatOn101}, Limit: 1})
+		return len(chats) == 1 && chats[0].Unread > 0
+	})
+	if err := olga.MarkRead(ctx, chatOn101); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "Chat2Desk closed the chat and gave it to operator 9", func() bool {
+		d, ok := o.fake.Dialog(chatOn101)
+		return ok && d.State == "closed" && d.OperatorID == 9
+	})
+	eventually(t, "every action taken", func() bool {
+		pending, err := desk.store.PendingActions(ctx)
+		return err == nil && len(pending) == 0
+	})
+	if desk.net.calls.Load() != 0 {
+		t.Fatalf("the PC without the token called Chat2Desk %d times", desk.net.calls.Load())
+	}
+}

@@ -168,6 +168,9 @@ func (p *Poller) wait(ctx context.Context, office bool, delay time.Duration, qui
 			} else if sent > 0 && p.onResult != nil {
 				p.onResult(PollResult{Refresh: true}, nil)
 			}
+			if _, err := p.app.RunOfficeActions(ctx); err != nil {
+				p.app.log.Warn("other PCs' chat actions failed", "err", err)
+			}
 		}
 	}
 }
@@ -257,6 +260,9 @@ func (p *Poller) round(ctx context.Context) (PollResult, error) {
 		return PollResult{Refresh: true}, nil // the lease went a moment ago
 	}
 	if _, err := p.app.DeliverPending(ctx); err != nil && PollStops(err) {
+		return PollResult{}, err
+	}
+	if _, err := p.app.RunOfficeActions(ctx); err != nil && PollStops(err) {
 		return PollResult{}, err
 	}
 	return p.app.Poll(ctx, p.progress)

@@ -13,7 +13,7 @@ import (
 var dataTables = []string{
 	"settings", "staff", "channels", "channel_transports", "channel_rules", "channel_rule_staff",
 	"operators", "operator_owner", "default_operator", "clients", "dialogs", "messages",
-	"outbox", "sync_cursors", "drafts",
+	"outbox", "sync_cursors", "drafts", "office_actions",
 }
 
 // Tables are C2Desk's tables, in the order they can be filled.

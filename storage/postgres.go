@@ -234,7 +234,7 @@ func (*postgresDialect) wordsQuery(typed string) string {
 // afterCopy moves the generated ids past those copied in, so that the
 // next staff member and outbox item get new ones.
 func (*postgresDialect) afterCopy(ctx context.Context, tx *sqlTx) error {
-	for _, table := range []string{"staff", "outbox"} {
+	for _, table := range []string{"staff", "outbox", "office_actions"} {
 		if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'),
 			GREATEST((SELECT max(id) FROM `+table+`), 0) + 1, false)`); err != nil {
 			return err

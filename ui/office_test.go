@@ -30,12 +30,19 @@ func officeWindow(t *testing.T, prepare func(*app.App)) *harness {
 // otherPC is PC A: C2Desk on the same office database, without the token.
 func otherPC(t *testing.T, h *harness) *app.App {
 	t.Helper()
+	return otherPCWith(t, h, &app.Memory{})
+}
+
+// otherPCWith is PC A with the given keyring.
+func otherPCWith(t *testing.T, h *harness, secrets app.Secrets) *app.App {
+	t.Helper()
 	store, err := storage.OpenOffice(context.Background(), h.core.DataPath())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	return app.New(store, &app.Memory{}, app.Config{Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()})
+	return app.New(store, secrets, app.Config{APIURL: h.core.APIURL(), RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler),
+		PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()})
 }
 
 func staffNamed(t *testing.T, core *app.App, name string) storage.Staff {
@@ -69,6 +76,34 @@ func TestOfficeReplyWrittenOnAShowsOnB(t *testing.T) {
 	h.eventually("Ivan's reply on PC B", func() bool { return h.shows("Ключи можно забрать завтра с 10:00") })
 	h.eventually("its author and delivery", func() bool { return h.shows("Ivan Petrov via the default account · ") && !h.shows("Sending…") })
 	h.capture("office-reply-from-another-pc")
+}
+
+// An assignment and a close made on PC A, which has no token, show on PC
+// B in the open chat and the list, and B, the office's poller, tells
+// Chat2Desk the close.
+func TestOfficeAssignAndCloseOnAShowOnB(t *testing.T) {
+	h := officeWindow(t, office(t, ""))
+	h.signIn() // Ольга
+	h.openChat(9001)
+	a := otherPC(t, h)
+	olga, err := a.SignIn(context.Background(), staffNamed(t, a, "Ольга Смирнова").ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := olga.Assign(ctx, 9001, staffNamed(t, a, "Ivan Petrov").ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := olga.SetOpen(ctx, 9001, false); err != nil {
+		t.Fatal(err)
+	}
+	h.eventually("the chat closed and assigned on PC B", func() bool {
+		return h.button("Reopen") != nil && h.shows("assigned to Ivan Petrov")
+	})
+	h.eventually("Chat2Desk told by PC B", func() bool {
+		d, ok := h.fake.Dialog(9001)
+		return ok && d.State == "closed"
+	})
 }
 
 // Deactivating Ivan on PC A signs him out on PC B, saying why.
