@@ -36,6 +36,9 @@ type PollResult struct {
 	// Refresh means another PC or the office's poller may have changed
 	// the shared database: lists and the open chat are read anew.
 	Refresh bool
+	// Changed names the tables that changed, when the office database
+	// said; nil with Refresh: any may have (a catch-up, a reconnect).
+	Changed []string
 }
 
 // Poll fetches messages newer than the cursor, with the clients and

@@ -30,6 +30,54 @@ type Poller struct {
 
 	changed chan struct{} // another process changed the office database
 	seen    int64         // the newest message this PC has shown
+
+	changeMu   sync.Mutex
+	changedSet map[string]bool // tables changed since last reported
+	changedAll bool            // or any may have
+}
+
+// noteChanges is Watch's callback: it gathers the tables until the next
+// Refresh takes them.
+func (p *Poller) noteChanges(tables []string) {
+	p.changeMu.Lock()
+	if tables == nil {
+		p.changedAll = true
+	}
+	for _, t := range tables {
+		if p.changedSet == nil {
+			p.changedSet = map[string]bool{}
+		}
+		p.changedSet[t] = true
+	}
+	p.changeMu.Unlock()
+	select {
+	case p.changed <- struct{}{}:
+	default:
+	}
+}
+
+// markAllChanged makes the next Refresh re-read everything.
+func (p *Poller) markAllChanged() {
+	p.changeMu.Lock()
+	p.changedAll = true
+	p.changeMu.Unlock()
+}
+
+// takeChanges is the tables changed since the last call, nil when any may
+// have: a Refresh's Changed.
+func (p *Poller) takeChanges() []string {
+	p.changeMu.Lock()
+	defer p.changeMu.Unlock()
+	all := p.changedAll
+	tables := make([]string, 0, len(p.changedSet))
+	for t := range p.changedSet {
+		tables = append(tables, t)
+	}
+	p.changedSet, p.changedAll = nil, false
+	if all {
+		return nil
+	}
+	return tables
 }
 
 // StartPoller runs the poller until ctx ends. onResult is called from the
@@ -66,12 +114,7 @@ func (p *Poller) run(ctx context.Context) {
 		p.seen, _ = p.app.store.NewestMessageID(ctx)
 		p.app.Lead(ctx)
 		go p.keepLease(ctx)
-		go p.app.store.Watch(ctx, func([]string) {
-			select {
-			case p.changed <- struct{}{}:
-			default:
-			}
-		})
+		go p.app.store.Watch(ctx, p.noteChanges)
 		defer func() {
 			c, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
@@ -157,7 +200,7 @@ func (p *Poller) wait(ctx context.Context, office bool, delay time.Duration, qui
 			return true
 		case <-p.changed:
 			if p.onResult != nil {
-				p.onResult(PollResult{Refresh: true}, nil)
+				p.onResult(PollResult{Refresh: true, Changed: p.takeChanges()}, nil)
 			}
 		case <-tick:
 			if !p.app.Polls() {
@@ -192,10 +235,12 @@ func (p *Poller) standBy(ctx context.Context) bool {
 		case <-ctx.Done():
 			return false
 		case <-p.wake:
+			p.markAllChanged()
 			return true
 		case <-p.changed:
 			return true
 		case <-catchUp:
+			p.markAllChanged()
 			return true
 		case <-tick.C:
 			if p.app.Polls() || p.leaseErr() != nil {
@@ -208,7 +253,7 @@ func (p *Poller) standBy(ctx context.Context) bool {
 // othersNews is a Refresh with the client messages another process
 // stored since this one last looked, for notifications.
 func (p *Poller) othersNews(ctx context.Context) (PollResult, error) {
-	res := PollResult{Refresh: true}
+	res := PollResult{Refresh: true, Changed: p.takeChanges()}
 	incoming, err := p.app.store.IncomingAfter(ctx, p.seen, 100)
 	if err != nil {
 		return res, err

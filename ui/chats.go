@@ -341,8 +341,10 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 		return
 	}
 	if res.Refresh {
-		// Another PC may have changed this person's access.
+		// Another PC may have changed this person's access, or what the
+		// admin tabs show.
 		t.u.checkSession()
+		t.u.refreshAdminTabs(res.Changed)
 	}
 	t.reload()
 	if t.conv.chat.ID != 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"c2desk/app"
 )
@@ -80,4 +81,44 @@ func (u *UI) checkSession() {
 		u.signInNotice, u.signInNoticeGood = sentence(err), false
 		u.switchProfile()
 	})
+}
+
+// adminTabs are the administrator's tabs that show what other PCs of the
+// office may change; nil when the session has none.
+type adminTabs struct {
+	channels  *channelsTab
+	operators *operatorsTab
+	staff     *staffTab
+}
+
+// changedAny reports whether any of the tables changed (nil: any may have).
+func changedAny(changed []string, tables ...string) bool {
+	if changed == nil {
+		return true
+	}
+	for _, c := range changed {
+		if slices.Contains(tables, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// refreshAdminTabs reads the admin tabs anew after another PC changed what
+// they show: the later write wins, and an edit in progress here (unsaved
+// operator mapping) is kept, to be saved over it.
+func (u *UI) refreshAdminTabs(changed []string) {
+	t := u.adminTabs
+	if t.staff != nil && changedAny(changed, "staff") {
+		t.staff.reload()
+	}
+	if t.channels != nil && changedAny(changed, "channels", "channel_transports", "channel_rules", "channel_rule_staff", "staff") {
+		t.channels.reload()
+	}
+	if t.operators != nil && changedAny(changed, "operators", "operator_owner", "default_operator", "staff") {
+		t.operators.reload(true)
+	}
+	if u.chats != nil && changedAny(changed, "staff", "operators", "operator_owner", "default_operator") {
+		u.chats.loadNames()
+	}
 }

@@ -271,3 +271,20 @@ func TestOfficeDatabaseDownBanner(t *testing.T) {
 	}
 	h.eventually("the banner gone", func() bool { return !banner() })
 }
+
+// Staff added on PC A appear in PC B's Staff tab, which is open.
+func TestOfficeStaffAddedOnAShowOnB(t *testing.T) {
+	h := officeWindow(t, office(t, ""))
+	h.signIn() // Ольга
+	h.tab("Staff")
+	h.eventually("the staff list", func() bool { return h.shows("Ivan Petrov") })
+	a := otherPC(t, h)
+	olga, err := a.SignIn(context.Background(), staffNamed(t, a, "Ольга Смирнова").ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := olga.AddStaff(context.Background(), app.StaffInput{Name: "Анна Белова", Role: storage.RoleAgent}); err != nil {
+		t.Fatal(err)
+	}
+	h.eventually("Анна on PC B", func() bool { return h.shows("Анна Белова") })
+}

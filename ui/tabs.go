@@ -21,14 +21,17 @@ func newMainView(u *UI, st app.Status, notice string) fyne.CanvasObject {
 	u.chats = chats
 	u.startPolling(chats)
 	chatsItem := container.NewTabItemWithIcon(lang.L("Chats"), theme.MailComposeIcon(), chats.content)
+	u.adminTabs = adminTabs{}
 	if u.session.IsAdmin() {
 		settings := newSettingsTab(u, st, notice)
 		operators := newOperatorsTab(u)
+		channels, staff := newChannelsTab(u), newStaffTab(u)
+		u.adminTabs = adminTabs{channels: channels, operators: operators, staff: staff}
 		tabs = container.NewAppTabs(
 			chatsItem,
-			container.NewTabItemWithIcon(lang.L("Channels"), theme.StorageIcon(), newChannelsTab(u).content),
+			container.NewTabItemWithIcon(lang.L("Channels"), theme.StorageIcon(), channels.content),
 			container.NewTabItemWithIcon(lang.L("Operators"), theme.AccountIcon(), operators.content),
-			container.NewTabItemWithIcon(lang.L("Staff"), theme.GridIcon(), newStaffTab(u).content),
+			container.NewTabItemWithIcon(lang.L("Staff"), theme.GridIcon(), staff.content),
 			container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), settings.content),
 		)
 		operators.guardLeaving(tabs, tabs.Items[2])

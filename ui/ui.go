@@ -42,6 +42,8 @@ type UI struct {
 	core    *app.App
 	opts    Options
 	session *app.Session // who is working (the last one, after signing out)
+	// adminTabs are refreshed when another PC changes what they show.
+	adminTabs adminTabs
 	// refreshOfficeState reads the Office database line again, when the
 	// Settings tab shows it.
 	refreshOfficeState func()
@@ -128,7 +130,7 @@ func (u *UI) route() {
 	// The session stays set: work already started for it finishes against
 	// it; inSession says whether someone is signed in.
 	u.inSession = false
-	u.chats, u.tabs, u.refreshOfficeState = nil, nil, nil
+	u.chats, u.tabs, u.refreshOfficeState, u.adminTabs = nil, nil, nil, adminTabs{}
 	u.setMenu()
 	background(u, u.loadStart, func(st startState, err error) {
 		switch {
