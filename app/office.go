@@ -19,7 +19,8 @@ import (
 // process at a time (the data folder's lock), which always polls.
 
 const (
-	// LeaseTTL is how long a poller's lease lasts unrenewed: a crashed or
+	// LeaseTTL is how long a poller's lease lasts unrenewed (by the office
+	// server's clock, which all PCs share): a crashed or
 	// frozen poller loses it within this, less than one idle poll
 	// interval (NextPollDelay).
 	LeaseTTL = 15 * time.Second
@@ -134,11 +135,11 @@ func (a *App) OfficeState(ctx context.Context) (OfficeState, error) {
 	if !st.Office {
 		return st, nil
 	}
-	l, ok, err := a.store.CurrentLease(ctx)
+	l, ok, err := a.store.LiveLease(ctx)
 	if err != nil {
 		return st, err
 	}
-	if ok && l.ExpiresAt.After(a.cfg.Now()) {
+	if ok {
 		st.Poller, st.PolledAt = l.Computer, l.PolledAt
 	}
 	return st, nil

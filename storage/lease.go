@@ -21,9 +21,12 @@ type Lease struct {
 // river_leader row: a holder renews by taking it again. It reports whether
 // holder holds it now. One statement, so two processes cannot both win.
 func (s *Store) TakeLease(ctx context.Context, holder, computer string, ttl time.Duration) (bool, error) {
-	now := s.now()
+	now, err := s.sharedNow(ctx)
+	if err != nil {
+		return false, err
+	}
 	var got string
-	err := s.db.QueryRowContext(ctx, `INSERT INTO poller_lease (singleton, holder, computer, acquired_at, expires_at)
+	err = s.db.QueryRowContext(ctx, `INSERT INTO poller_lease (singleton, holder, computer, acquired_at, expires_at)
 		VALUES (1, ?1, ?2, ?3, ?4)
 		ON CONFLICT (singleton) DO UPDATE SET holder = excluded.holder, computer = excluded.computer,
 			acquired_at = CASE WHEN poller_lease.holder = excluded.holder THEN poller_lease.acquired_at ELSE excluded.acquired_at END,
@@ -50,6 +53,20 @@ func (s *Store) LeasePolled(ctx context.Context, holder string) error {
 	return wrap(err)
 }
 
+// sharedNow is the time leases and claims are judged by: the office
+// server's clock, which every PC shares whatever its own clock says; a
+// file's own clock; a test's clock when one is set.
+func (s *Store) sharedNow(ctx context.Context) (time.Time, error) {
+	if !s.Office() || s.clockSet {
+		return s.now(), nil
+	}
+	var unix int64
+	if err := s.db.QueryRowContext(ctx, `SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) AS BIGINT)`).Scan(&unix); err != nil {
+		return time.Time{}, wrap(err)
+	}
+	return time.Unix(unix, 0), nil
+}
+
 // CurrentLease is the lease as stored (ok false: nobody ever held one, or
 // it was given up).
 func (s *Store) CurrentLease(ctx context.Context) (l Lease, ok bool, err error) {
@@ -72,7 +89,10 @@ func (s *Store) CurrentLease(ctx context.Context) (l Lease, ok bool, err error) 
 // reports whether holder has it. Claims live in the database, so that two
 // processes sharing an office database never send the same item.
 func (s *Store) ClaimOutbox(ctx context.Context, id int64, holder string, ttl time.Duration) (bool, error) {
-	now := s.now()
+	now, err := s.sharedNow(ctx)
+	if err != nil {
+		return false, err
+	}
 	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET claimed_by = ?1, claim_until = ?2
 		WHERE id = ?3 AND state != 'sent' AND (claimed_by IS NULL OR claimed_by = ?1 OR claim_until <= ?4)`,
 		holder, now.Add(ttl).Unix(), id, now.Unix())
@@ -94,4 +114,18 @@ func (s *Store) ReleaseOutbox(ctx context.Context, id int64, holder string) erro
 func (s *Store) ReleaseOthersClaims(ctx context.Context, holder string) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET claimed_by = NULL, claim_until = NULL WHERE claimed_by IS NOT NULL AND claimed_by != ?`, holder)
 	return wrap(err)
+}
+
+// LiveLease is the lease while it lasts, by the shared clock (ok false:
+// nobody polls now).
+func (s *Store) LiveLease(ctx context.Context) (Lease, bool, error) {
+	l, ok, err := s.CurrentLease(ctx)
+	if err != nil || !ok {
+		return l, false, err
+	}
+	now, err := s.sharedNow(ctx)
+	if err != nil {
+		return l, false, err
+	}
+	return l, l.ExpiresAt.After(now), nil
 }

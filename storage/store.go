@@ -44,6 +44,7 @@ type Store struct {
 	now   func() time.Time
 	// watchErr is told the errors Watch recovers from.
 	watchErr func(error)
+	clockSet bool // a test's clock (SetClock) replaces the server's
 }
 
 func newStore(db *sql.DB, d dialect, where string) *Store {
@@ -67,7 +68,7 @@ func (s *Store) Office() bool {
 }
 
 // SetClock replaces the time source, for tests.
-func (s *Store) SetClock(now func() time.Time) { s.now = now }
+func (s *Store) SetClock(now func() time.Time) { s.now, s.clockSet = now, true }
 
 type migration struct {
 	version int

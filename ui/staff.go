@@ -55,6 +55,9 @@ func newStaffTab(u *UI) *staffTab {
 	t.note.Hide()
 	t.showButtons()
 	intro := paragraph(lang.L("Everyone who works in C2Desk on this computer. Deactivated staff cannot sign in, but their messages keep their name."), widget.MediumImportance)
+	if u.core.Office() {
+		intro.SetText(lang.L("Everyone who works in C2Desk on the office's computers: they sign in on any of them. Deactivated staff cannot sign in, but their messages keep their name."))
+	}
 	top := container.NewVBox(intro, container.NewHBox(add, t.edit, t.activate), t.note)
 	t.content = container.NewBorder(container.NewPadded(top), nil, nil, nil, t.list)
 	t.reload()
