@@ -112,6 +112,13 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 			progress(res.Stored)
 		}
 	}
+	if res.History && res.Stored > 0 {
+		// The database grew from nothing: its planner's statistics are
+		// brought up to it now, not at the server's next round.
+		if err := a.store.Analyze(ctx); err != nil {
+			a.log.Warn("update the database's statistics", "err", err)
+		}
+	}
 	return res, nil
 }
 

@@ -31,8 +31,10 @@ type dialect interface {
 	setSchemaVersion(ctx context.Context, tx *sqlTx, v int) error
 	// wordMatchesSQL lists (message id, dialog id) of the messages that
 	// have every word of the query made by wordsQuery (?1), older than
-	// the id ?2, newest first, at most ?3.
-	wordMatchesSQL() string
+	// the id ?2 (unless first: the newest), newest first, at most ?3.
+	wordMatchesSQL(first bool) string
+	// analyze brings the planner's statistics up to the data.
+	analyze(ctx context.Context, db *sqlDB) error
 	wordsQuery(typed string) string
 	// check asks the engine whether the stored data is intact.
 	check(ctx context.Context, q querier) error

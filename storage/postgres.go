@@ -126,6 +126,9 @@ func pgconnConfig(address string) (*pgx.ConnConfig, error) {
 		cfg.RuntimeParams = map[string]string{}
 	}
 	cfg.RuntimeParams["application_name"] = "C2Desk"
+	// Plan each query for its arguments: one plan for all searches is
+	// either slow for common words or for rare ones (search.go).
+	cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	return cfg, nil
 }
 
@@ -215,9 +218,22 @@ func (*postgresDialect) setSchemaVersion(ctx context.Context, tx *sqlTx, v int) 
 	return err
 }
 
-// wordMatchesSQL reads the messages' stored words (migration 0001).
-func (*postgresDialect) wordMatchesSQL() string {
+// wordMatchesSQL reads the messages' stored words (migration 0001). The
+// first page has no id bound: the planner then weighs the words alone
+// (each query is planned for its own words: plan_cache_mode), reading a
+// rare word's few matches by the index and a common word's newest rows
+// backwards, and a bound it cannot see past would spoil both.
+func (*postgresDialect) wordMatchesSQL(first bool) string {
+	if first {
+		return `SELECT id, dialog_id FROM messages WHERE words @@ to_tsquery('simple', ?1) AND CAST(?2 AS BIGINT) > 0 ORDER BY id DESC LIMIT ?3`
+	}
 	return `SELECT id, dialog_id FROM messages WHERE words @@ to_tsquery('simple', ?1) AND id < ?2 ORDER BY id DESC LIMIT ?3`
+}
+
+// analyze has the server gather the big tables' statistics now.
+func (*postgresDialect) analyze(ctx context.Context, db *sqlDB) error {
+	_, err := db.ExecContext(ctx, `ANALYZE messages, dialogs, clients`)
+	return err
 }
 
 // wordsQuery makes a tsquery in which every word typed must begin a word

@@ -155,7 +155,7 @@ func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, w
 	// hundred of a common word's thousands without reading the rest.
 	before := int64(1 << 62)
 	for len(order) < need {
-		rows, err := s.db.QueryContext(ctx, s.d.wordMatchesSQL(), words, before, matchPage)
+		rows, err := s.db.QueryContext(ctx, s.d.wordMatchesSQL(before == 1<<62), words, before, matchPage)
 		if err != nil {
 			return nil, nil, wrap(err)
 		}

@@ -96,8 +96,17 @@ func (sqliteDialect) engine() string         { return "SQLite" }
 func (sqliteDialect) rebind(q string) string { return q }
 func (sqliteDialect) arg(v any) (any, bool)  { return v, false }
 func (sqliteDialect) migrationDir() string   { return "migrations/sqlite" }
-func (sqliteDialect) wordMatchesSQL() string {
+
+// wordMatchesSQL bounds the rowid on every page: FTS5 reads from there,
+// newest first, and stops at the limit.
+func (sqliteDialect) wordMatchesSQL(bool) string {
 	return `SELECT rowid, dialog_id FROM message_words WHERE message_words MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3`
+}
+
+// analyze runs SQLite's own judgement of which statistics need it.
+func (sqliteDialect) analyze(ctx context.Context, db *sqlDB) error {
+	_, err := db.ExecContext(ctx, `PRAGMA optimize`)
+	return err
 }
 
 // lockSchema needs nothing: transactions begin immediate, taking the

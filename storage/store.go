@@ -166,6 +166,10 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	return v, wrap(err)
 }
 
+// Analyze brings the engine's planner statistics up to the data, after a
+// load that grew it from nothing.
+func (s *Store) Analyze(ctx context.Context) error { return wrap(s.d.analyze(ctx, s.db)) }
+
 // Check asks the engine whether the stored data is intact.
 func (s *Store) Check(ctx context.Context) error { return s.d.check(ctx, s.db) }
 
