@@ -19,7 +19,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 		args []any
 	}{
 		"cursor":           {`SELECT value FROM sync_cursors WHERE name = ?`, []any{"messages.start_id"}},
-		"dialog messages":  {`SELECT id FROM messages WHERE dialog_id = ? AND id < ? ORDER BY id DESC LIMIT ?`, []any{1, 1 << 62, 50}},
+		"dialog messages":  {`SELECT id FROM messages WHERE (dialog_id, id) < (?1, ?2) AND (dialog_id, id) > (?1, 0) ORDER BY dialog_id DESC, id DESC LIMIT ?3`, []any{1, 1 << 62, 50}},
 		"may view":         {`SELECT 1 FROM dialogs d WHERE ` + accessClause + ` AND d.id = ?3`, []any{false, agent, 1}},
 		"unread chats":     {`SELECT count(*) FROM dialogs d WHERE d.unread > 0 AND ` + accessClause, []any{false, agent}},
 		"pending outbox":   {`SELECT id FROM outbox WHERE state IN ('queued', 'sending', 'unclear', 'failed') ORDER BY id`, nil},
