@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -251,7 +252,8 @@ func TestCloseAndReopenFromTheHeader(t *testing.T) {
 	if d, _ := h.fake.Dialog(9001); d.State != c2dapi.DialogClosed {
 		t.Fatal("not closed in Chat2Desk")
 	}
-	h.fake.Inject(c2dfake.Fault{PathContains: "/dialogs/9001", Status: c2dfake.FaultServer.Status, Body: c2dfake.FaultServer.Body, Times: 1})
+	// The reopen's own request: the poller may read the dialog meanwhile.
+	h.fake.Inject(c2dfake.Fault{PathContains: "/dialogs/9001", Method: http.MethodPut, Status: c2dfake.FaultServer.Status, Body: c2dfake.FaultServer.Body, Times: 1})
 	test.Tap(h.button("Reopen"))
 	h.eventually("the failure sentence", func() bool { return h.shows(app.MsgServer) })
 	test.Tap(h.button("Reopen"))

@@ -10,6 +10,7 @@ import (
 // Fault makes the server misbehave on matching requests.
 type Fault struct {
 	PathContains string        // "" matches every request
+	Method       string        // "" matches every method
 	Times        int           // how many requests it affects; 0 means until cleared
 	Delay        time.Duration // wait before answering (or before the fault's own answer)
 	Status       int           // answer this status with Body instead of the real answer
@@ -49,13 +50,13 @@ func (s *Server) ClearFaults() {
 	s.faults = nil
 }
 
-// takeFault returns the newest fault matching path and counts its use.
-func (s *Server) takeFault(path string) *Fault {
+// takeFault returns the newest fault matching the request and counts its use.
+func (s *Server) takeFault(method, path string) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := len(s.faults) - 1; i >= 0; i-- {
 		f := s.faults[i]
-		if f.PathContains != "" && !strings.Contains(path, f.PathContains) {
+		if f.PathContains != "" && !strings.Contains(path, f.PathContains) || f.Method != "" && f.Method != method {
 			continue
 		}
 		out := *f
@@ -72,7 +73,7 @@ func (s *Server) takeFault(path string) *Fault {
 
 // applyFault answers the request if a fault matches; it reports whether it did.
 func (s *Server) applyFault(w http.ResponseWriter, r *http.Request) bool {
-	f := s.takeFault(r.URL.Path)
+	f := s.takeFault(r.Method, r.URL.Path)
 	if f == nil {
 		return false
 	}
