@@ -260,6 +260,12 @@ func TestOfficeChatActionsGoThroughThePoller(t *testing.T) {
 	if d, _ := desk.store.DialogByID(ctx, chatOn101); d.Assignee != o.marina.Staff().ID || d.OperatorID != 9 {
 		t.Fatalf("assigned here at once: %+v", d)
 	}
+	eventually(t, "Chat2Desk closed the chat and gave it to operator 9", func() bool {
+		d, ok := o.fake.Dialog(chatOn101)
+		return ok && d.State == "closed" && d.OperatorID == 9
+	})
+	// Then the client writes (which opens the chat again in Chat2Desk),
+	// and it is read on the PC without the token.
 	o.fake.ClientWrites(5001, "А можно в субботу?")
 	eventually(t, "the client's message in the office", func() bool {
 		chats, _ := olga.Chats(ctx, storage.ChatFilter{IDs: []int64{chatOn101}, Limit: 1})
@@ -268,10 +274,10 @@ func TestOfficeChatActionsGoThroughThePoller(t *testing.T) {
 	if err := olga.MarkRead(ctx, chatOn101); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "Chat2Desk closed the chat and gave it to operator 9", func() bool {
-		d, ok := o.fake.Dialog(chatOn101)
-		return ok && d.State == "closed" && d.OperatorID == 9
-	})
+	// Queued, unless the poller took it already.
+	if pending, err := desk.store.PendingActions(ctx); err != nil || len(pending) > 1 || len(pending) == 1 && pending[0].Kind != storage.ActionMarkRead {
+		t.Fatalf("mark read queued: %+v %v", pending, err)
+	}
 	eventually(t, "every action taken", func() bool {
 		pending, err := desk.store.PendingActions(ctx)
 		return err == nil && len(pending) == 0
