@@ -489,26 +489,15 @@ func (s *Store) DialogMessages(ctx context.Context, dialogID, beforeID int64, li
 	if beforeID <= 0 {
 		beforeID = 1 << 62
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, dialog_id, client_id, COALESCE(channel_id, 0), transport, type, text, attachments,
-		read, created_at, COALESCE(operator_id, 0), COALESCE(author_staff_id, 0)
-		FROM messages WHERE (dialog_id, id) < (?1, ?2) AND (dialog_id, id) > (?1, 0)
+	out, err := s.messages(ctx, `WHERE (dialog_id, id) < (?1, ?2) AND (dialog_id, id) > (?1, 0)
 		ORDER BY dialog_id DESC, id DESC LIMIT ?3`, dialogID, beforeID, limit)
 	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, wrap(err)
-		}
-		out = append(out, m)
+		return nil, err
 	}
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]
 	}
-	return out, wrap(rows.Err())
+	return out, nil
 }
 
 // Cursor returns a sync cursor's value ("" when unset).
@@ -579,9 +568,14 @@ func (s *Store) NewestMessageID(ctx context.Context) (int64, error) {
 // afterID, oldest first: what another PC's poller stored since, for
 // notifications.
 func (s *Store) IncomingAfter(ctx context.Context, afterID int64, limit int) ([]Message, error) {
+	return s.messages(ctx, `WHERE id > ? AND type = 'from_client' ORDER BY id LIMIT ?`, afterID, limit)
+}
+
+// messages reads the messages a WHERE (with ORDER and LIMIT) selects.
+func (s *Store) messages(ctx context.Context, where string, args ...any) ([]Message, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, dialog_id, client_id, COALESCE(channel_id, 0), transport, type, text, attachments,
 		read, created_at, COALESCE(operator_id, 0), COALESCE(author_staff_id, 0)
-		FROM messages WHERE id > ? AND type = 'from_client' ORDER BY id LIMIT ?`, afterID, limit)
+		FROM messages `+where, args...)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -597,7 +591,7 @@ func (s *Store) IncomingAfter(ctx context.Context, afterID int64, limit int) ([]
 	return out, wrap(rows.Err())
 }
 
-// scanMessage reads a message row in the column order of DialogMessages.
+// scanMessage reads a message row in the column order of messages.
 func scanMessage(rows *sql.Rows) (Message, error) {
 	var m Message
 	var att string

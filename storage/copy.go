@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -15,9 +16,6 @@ var dataTables = []string{
 	"operators", "operator_owner", "default_operator", "clients", "dialogs", "messages",
 	"outbox", "sync_cursors", "drafts", "office_actions",
 }
-
-// Tables are C2Desk's tables, in the order they can be filled.
-func Tables() []string { return append([]string(nil), dataTables...) }
 
 // ErrOfficeNotEmpty means an office database already holds an office's
 // data, so this PC's cannot be copied into it.
@@ -101,12 +99,8 @@ func (s *Store) copyTable(ctx context.Context, tx *sqlTx, table string) (int, er
 	defer rows.Close()
 	n := 0
 	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
+		vals, err := scanValues(rows, len(cols))
+		if err != nil {
 			return n, err
 		}
 		if _, err := insert.ExecContext(ctx, vals...); err != nil {
@@ -115,19 +109,6 @@ func (s *Store) copyTable(ctx context.Context, tx *sqlTx, table string) (int, er
 		n++
 	}
 	return n, rows.Err()
-}
-
-// Counts is how many rows each table holds.
-func (s *Store) Counts(ctx context.Context) (map[string]int, error) {
-	out := map[string]int{}
-	for _, table := range dataTables {
-		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
-			return nil, wrap(err)
-		}
-		out[table] = n
-	}
-	return out, nil
 }
 
 // Snapshot is every row of every table as text, sorted, for tests that
@@ -141,12 +122,8 @@ func (s *Store) Snapshot(ctx context.Context) (map[string][]string, error) {
 		}
 		cols, _ := rows.Columns()
 		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
+			vals, err := scanValues(rows, len(cols))
+			if err != nil {
 				rows.Close()
 				return nil, wrap(err)
 			}
@@ -170,4 +147,14 @@ func (s *Store) Snapshot(ctx context.Context) (map[string][]string, error) {
 		sort.Strings(out[table])
 	}
 	return out, nil
+}
+
+// scanValues reads a row of n columns of any kind.
+func scanValues(rows *sql.Rows, n int) ([]any, error) {
+	vals := make([]any, n)
+	ptrs := make([]any, n)
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	return vals, rows.Scan(ptrs...)
 }

@@ -100,12 +100,7 @@ func OpenOffice(ctx context.Context, address string) (*Store, error) {
 	d := newPostgresDialect()
 	d.cfg = cfg
 	s := newStore(db, d, clean)
-	if err := s.checkOffice(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
+	if err := s.ready(ctx, s.checkOffice); err != nil {
 		return nil, err
 	}
 	return s, nil

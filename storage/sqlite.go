@@ -62,12 +62,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	s := newStore(db, sqliteDialect{}, path)
-	if err := s.requireFullTextSearch(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
+	if err := s.ready(ctx, s.requireFullTextSearch); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -51,6 +51,19 @@ func newStore(db *sql.DB, d dialect, where string) *Store {
 	return &Store{db: &sqlDB{DB: db, d: d}, d: d, where: where, now: time.Now}
 }
 
+// ready checks the freshly opened database, then migrates it; on failure
+// it closes it.
+func (s *Store) ready(ctx context.Context, check func(context.Context) error) error {
+	err := check(ctx)
+	if err == nil {
+		err = s.migrate(ctx)
+	}
+	if err != nil {
+		s.db.Close()
+	}
+	return err
+}
+
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 

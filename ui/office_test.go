@@ -30,18 +30,12 @@ func officeWindow(t *testing.T, prepare func(*app.App)) *harness {
 // otherPC is PC A: C2Desk on the same office database, without the token.
 func otherPC(t *testing.T, h *harness) *app.App {
 	t.Helper()
-	return otherPCWith(t, h, &app.Memory{})
-}
-
-// otherPCWith is PC A with the given keyring.
-func otherPCWith(t *testing.T, h *harness, secrets app.Secrets) *app.App {
-	t.Helper()
 	store, err := storage.OpenOffice(context.Background(), h.core.DataPath())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	return app.New(store, secrets, app.Config{APIURL: h.core.APIURL(), RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler),
+	return app.New(store, &app.Memory{}, app.Config{APIURL: h.core.APIURL(), RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler),
 		PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()})
 }
 
