@@ -36,6 +36,9 @@ type Config struct {
 	// LeaseTTL is how long the office's poller lease lasts unrenewed;
 	// 0: LeaseTTL. The crash test shortens it.
 	LeaseTTL time.Duration
+	// ClaimTTL is how long an outbox claim lasts; 0: claimTTL. The crash
+	// test shortens it with the lease.
+	ClaimTTL time.Duration
 	// DataDir is this PC's folder (log, crash report, lock): the SQLite
 	// file's folder when empty. An office database has no folder, so
 	// main sets it then.

@@ -52,10 +52,11 @@ type crashPlan struct {
 	// History makes the child load the message history instead of sending.
 	History bool
 	// For two PCs on one office database: the PC's name (in the texts),
-	// the lease's length, and Drain: send what waits, until nothing does.
-	PC       string
-	LeaseTTL time.Duration
-	Drain    bool
+	// the lease's and the claims' length, and Drain: send what waits,
+	// until nothing does.
+	PC                 string
+	LeaseTTL, ClaimTTL time.Duration
+	Drain              bool
 }
 
 // repeatedText is sent now and then by every round, so that a message with
@@ -110,7 +111,7 @@ func TestCrashChild(t *testing.T) {
 	// The data folder names the process in the office's lease: a child
 	// restarted on it takes the lease of the one killed before it, as a
 	// C2Desk restarted after a crash does.
-	a := New(store, secrets, Config{APIURL: p.APIURL, RequestsPerSecond: -1, HTTPClient: &http.Client{Timeout: 5 * time.Second}, DataDir: p.Dir, LeaseTTL: p.LeaseTTL})
+	a := New(store, secrets, Config{APIURL: p.APIURL, RequestsPerSecond: -1, HTTPClient: &http.Client{Timeout: 5 * time.Second}, DataDir: p.Dir, LeaseTTL: p.LeaseTTL, ClaimTTL: p.ClaimTTL})
 	acc, err := a.account(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -614,6 +615,7 @@ func TestKillNineTwoPCsOnOnePostgreSQL(t *testing.T) {
 	for i := range plans {
 		plans[i].Database, plans[i].APIURL, plans[i].Token = address, o.srv.URL+"/v1", c2dfake.DemoToken
 		plans[i].Staff, plans[i].Dialogs, plans[i].Messages, plans[i].LeaseTTL = o.ivan.Staff().ID, []int64{chatOn101, 9004, 9007}, 4, lease
+		plans[i].ClaimTTL = 10 * lease
 	}
 	rng := rand.New(rand.NewPCG(7, uint64(rounds)))
 	everQueued := map[int64]string{}

@@ -28,9 +28,16 @@ const (
 	// sends queued by other PCs, and how often the others try to take
 	// over.
 	LeaseRenew = 3 * time.Second
-	// claimTTL bounds an outbox claim: longer than any send's request
-	// with its retries, so a live sender never loses its item.
+	// claimTTL bounds an outbox claim. A send must start before its claim
+	// ends (claimMargin before, by this PC's clock), or not at all: a
+	// poller frozen or asleep past it cannot send beside the one that
+	// took over, which waits the claim out and then looks in Chat2Desk for
+	// the message before sending it (findDelivered).
 	claimTTL = 2 * time.Minute
+	// claimMargin is the least time a claim outlasts its deadline: it
+	// covers the claim's whole seconds and the time between reading the
+	// office's clock and writing the claim.
+	claimMargin = 2 * time.Second
 )
 
 // newHolder names this process in leases and claims. The data folder's
@@ -70,9 +77,9 @@ func (a *App) mayPoll(ctx context.Context) (bool, error) {
 }
 
 // Lead takes or renews the poller lease, if this PC holds the token, and
-// reports whether this process polls now. On taking over from another
-// process, the outbox claims of the others are released: they were a dead
-// or frozen poller's, and a frozen one checks the lease before each send.
+// reports whether this process polls now. On taking over, the outbox
+// claims of the previous poller are left to run out rather than released:
+// it may only be frozen, between its last check and its request.
 func (a *App) Lead(ctx context.Context) (bool, error) {
 	if !a.store.Office() {
 		return true, nil
@@ -101,9 +108,6 @@ func (a *App) Lead(ctx context.Context) (bool, error) {
 	was := a.leading.Swap(ok)
 	if ok && !was {
 		a.log.Info("this process polls Chat2Desk for the office now", "holder", a.holder)
-		if err := a.store.ReleaseOthersClaims(ctx, a.holder); err != nil {
-			return ok, err
-		}
 	}
 	if !ok && was {
 		a.log.Warn("another process took over polling Chat2Desk", "holder", a.holder)
@@ -145,8 +149,9 @@ func (a *App) OfficeState(ctx context.Context) (OfficeState, error) {
 	return st, nil
 }
 
-// claimForSending takes an outbox item for this process, in the database.
-func (a *App) claimForSending(ctx context.Context, id int64) (bool, error) {
+// claimForSending takes an outbox item for this process, in the database,
+// and says until when (by this PC's clocks) its send may start.
+func (a *App) claimForSending(ctx context.Context, id int64) (ok bool, startBy sendDeadline, err error) {
 	a.releaseStaleOnce.Do(func() {
 		if !a.store.Office() {
 			// The data folder's lock makes this the file's only process:
@@ -155,9 +160,32 @@ func (a *App) claimForSending(ctx context.Context, id int64) (bool, error) {
 		}
 	})
 	if a.staleErr != nil {
-		return false, a.staleErr
+		return false, startBy, a.staleErr
 	}
-	return a.store.ClaimOutbox(ctx, id, a.holder, claimTTL)
+	ttl := a.cfg.ClaimTTL
+	if ttl <= 0 {
+		ttl = claimTTL
+	}
+	// Taken before the claim is written, so it ends before the claim does,
+	// leaving a quarter of it for Chat2Desk to act on a request sent last.
+	startBy = newSendDeadline(time.Now(), ttl-max(ttl/4, claimMargin))
+	ok, err = a.store.ClaimOutbox(ctx, id, a.holder, ttl)
+	return ok, startBy, err
+}
+
+// sendDeadline is checked on both clocks: the monotonic one stops while a
+// laptop sleeps, and the wall clock may be set back.
+type sendDeadline struct {
+	monotonic, wall time.Time
+}
+
+func newSendDeadline(now time.Time, d time.Duration) sendDeadline {
+	return sendDeadline{monotonic: now.Add(d), wall: now.Round(0).Add(d)}
+}
+
+// passed reports whether a send would start too late.
+func (d sendDeadline) passed(now time.Time) bool {
+	return !now.Before(d.monotonic) || !now.Round(0).Before(d.wall)
 }
 
 // officePasswordAccount is the keyring entry of an office database's

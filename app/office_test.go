@@ -147,6 +147,68 @@ func TestOfficePollerIsReplaced(t *testing.T) {
 	eventually(t, "b knows it lost the lease", func() bool { return !b.app.Polls() })
 }
 
+// A poller frozen after its last check, right before its request, while
+// another PC takes over: the new poller waits the frozen one's claim out
+// and sends the item, and the frozen one, thawed, does not send it again.
+func TestOfficeFrozenSenderDoesNotSendBesideItsSuccessor(t *testing.T) {
+	o := officeOf(t)
+	a, b := joinPC(t, o, true), joinPC(t, o, true)
+	for _, pc := range []officePC{a, b} {
+		pc.app.cfg.LeaseTTL, pc.app.cfg.ClaimTTL = time.Second, 3*time.Second
+	}
+	if err := o.app.StepDown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if lead, err := a.app.Lead(ctx); err != nil || !lead {
+		t.Fatalf("a does not poll: %v", err)
+	}
+	const text = "Ключи у консьержа"
+	id, err := o.store.Enqueue(ctx, storage.OutboxItem{ClientID: 5001, DialogID: chatOn101, ChannelID: 101, Type: KindReply,
+		Text: text, Author: o.ivan.Staff().ID, OperatorID: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	frozen, thaw := make(chan struct{}), make(chan struct{})
+	var once atomic.Bool
+	crashPoint = func(name string) {
+		if name == "before-request" && once.CompareAndSwap(false, true) {
+			close(frozen)
+			<-thaw
+		}
+	}
+	t.Cleanup(func() { crashPoint = func(string) {} })
+	aDone := make(chan error, 1)
+	go func() {
+		_, err := a.app.Deliver(ctx, id)
+		aDone <- err
+	}()
+	<-frozen
+	eventually(t, "b takes over from frozen a", func() bool {
+		lead, _ := b.app.Lead(ctx)
+		return lead
+	})
+	if _, err := b.app.Deliver(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(o.fake.MessagesWithText(text)); n != 0 {
+		t.Fatalf("b sent while a's claim ran: Chat2Desk has it %d times", n)
+	}
+	eventually(t, "b sends once a's claim ran out", func() bool {
+		it, err := b.app.Deliver(ctx, id)
+		return err == nil && it.State == storage.OutboxSent
+	})
+	close(thaw)
+	if err := <-aDone; err != nil {
+		t.Fatalf("a, thawed: %v", err)
+	}
+	if n := len(o.fake.MessagesWithText(text)); n != 1 {
+		t.Fatalf("Chat2Desk has it %d times", n)
+	}
+	if it, err := o.store.OutboxItemByID(ctx, id); err != nil || it.State != storage.OutboxSent {
+		t.Fatalf("after a thawed the item is %+v %v", it, err)
+	}
+}
+
 // A reply queued on a PC without the token goes out through the poller,
 // under its writer's name, and every PC shows who wrote it.
 func TestOfficeReplyFromAnotherPCKeepsItsAuthor(t *testing.T) {

@@ -119,7 +119,7 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 		return a.store.OutboxItemByID(ctx, outboxID)
 	}
 	defer a.release(outboxID)
-	claimed, err := a.claimForSending(ctx, outboxID)
+	claimed, startBy, err := a.claimForSending(ctx, outboxID)
 	if err != nil {
 		return storage.OutboxItem{}, err
 	}
@@ -147,6 +147,9 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 			return a.confirm(ctx, it, *found)
 		}
 	}
+	if err := a.store.MarkOutbox(ctx, it.ID, storage.OutboxSending, ""); err != nil {
+		return it, err
+	}
 	if a.store.Office() {
 		// A poller frozen past its lease must not send beside the one
 		// that took over: it checks, as late as it can.
@@ -154,11 +157,17 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 			return it, err
 		}
 	}
-	if err := a.store.MarkOutbox(ctx, it.ID, storage.OutboxSending, ""); err != nil {
-		return it, err
-	}
+	it.State = storage.OutboxSending
 	crashPoint("before-request")
-	sent, err := client.Messages.Send(ctx, c2dapi.OutgoingMessage{
+	// Past its claim, another process may have the item: this one must
+	// not start the request (a frozen or sleeping process wakes here).
+	if startBy.passed(time.Now()) {
+		a.log.Warn("send not started: its claim ran out", "outbox", it.ID)
+		return it, nil
+	}
+	sendCtx, cancel := context.WithDeadline(ctx, startBy.monotonic)
+	defer cancel()
+	sent, err := client.Messages.Send(sendCtx, c2dapi.OutgoingMessage{
 		ClientID: c2dapi.ID(it.ClientID), Text: it.Text, Type: it.Type, Transport: it.Transport,
 		ChannelID: c2dapi.ID(it.ChannelID), OperatorID: c2dapi.ID(it.OperatorID),
 	})

@@ -48,10 +48,12 @@ func (s *Store) Enqueue(ctx context.Context, it OutboxItem) (int64, error) {
 	return id, wrap(err)
 }
 
-// MarkOutbox moves an item to a new state, counting attempts when sending.
+// MarkOutbox moves an unsent item to a new state, counting attempts when
+// sending. A sent item stays sent: a late failure of a process that was
+// frozen cannot undo another's delivery.
 func (s *Store) MarkOutbox(ctx context.Context, id int64, state, lastError string) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET state = ?, last_error = ?, updated_at = ?,
-		attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END WHERE id = ?`,
+		attempts = attempts + CASE WHEN ? = 'sending' THEN 1 ELSE 0 END WHERE id = ? AND state != 'sent'`,
 		state, lastError, s.now().Unix(), state, id)
 	return wrap(err)
 }
