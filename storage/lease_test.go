@@ -78,4 +78,11 @@ func TestOutboxClaimsKeepOneSender(t *testing.T) {
 	if err := s.ReleaseOutbox(ctx, id, "a"); err != nil || claim("b") {
 		t.Fatal("a sent item cannot be claimed")
 	}
+	// A frozen process's late failure does not undo the delivery.
+	if err := s.MarkOutbox(ctx, id, OutboxUnclear, "timeout"); err != nil {
+		t.Fatal(err)
+	}
+	if it, err := s.OutboxItemByID(ctx, id); err != nil || it.State != OutboxSent {
+		t.Fatalf("a sent item became %+v %v", it, err)
+	}
 }
