@@ -228,12 +228,12 @@ func TestSyncOperators(t *testing.T) {
 }
 
 func TestDiskFullIsReported(t *testing.T) {
-	sqliteOnly(t)
 	s := openTemp(t)
-	s.db.SetMaxOpenConns(1)
-	var pages int
-	s.db.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages)
-	if _, err := s.db.ExecContext(ctx, "PRAGMA max_page_count = "+itoa(pages)); err != nil {
+	if s.Office() {
+		if err := pgtest.MoveToSmallDisk(t, s.Path()).Fill(); err != nil {
+			t.Fatal(err)
+		}
+	} else if err := s.LimitPages(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
 	big := make([]Channel, 500)

@@ -1,0 +1,134 @@
+package pgtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// SmallDisk is a filesystem of its own, a few megabytes large, holding a
+// test database's tables and indexes, so that a test can fill the server's
+// disk for real: PostgreSQL then refuses writes with "disk full" (53100)
+// while the rest of the server, its write-ahead log included, goes on.
+type SmallDisk struct {
+	dir    string
+	filler string
+}
+
+// MoveToSmallDisk mounts a small tmpfs, makes it a tablespace of the
+// server at address and moves the database's tables and indexes there.
+// Mounting needs root, which scripts/test.sh has in CI; the test fails
+// otherwise, as a test that needs PostgreSQL does. When the test ends,
+// everything moves back and the filesystem goes.
+func MoveToSmallDisk(tb testing.TB, address string) *SmallDisk {
+	tb.Helper()
+	if os.Geteuid() != 0 {
+		tb.Fatal("filling the office server's disk mounts a small filesystem, which needs root: run the tests as root, as scripts/test.sh does in CI")
+	}
+	owner, err := user.Lookup("postgres")
+	if err != nil {
+		tb.Fatalf("the server's user: %v", err)
+	}
+	// Not under the test's temporary folder, which the server's user
+	// cannot enter.
+	dir, err := os.MkdirTemp("", "c2desk-disk-")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { os.RemoveAll(dir) })
+	d := &SmallDisk{dir: dir}
+	d.filler = filepath.Join(d.dir, "filler")
+	opts := fmt.Sprintf("size=16m,mode=0700,uid=%s,gid=%s", owner.Uid, owner.Gid)
+	if err := syscall.Mount("tmpfs", d.dir, "tmpfs", 0, opts); err != nil {
+		tb.Fatalf("mount a small filesystem for the server's disk: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := syscall.Unmount(d.dir, syscall.MNT_DETACH); err != nil {
+			tb.Errorf("unmount %s: %v", d.dir, err)
+		}
+	})
+	space := fmt.Sprintf("small%d_%d", os.Getpid(), smallDisks.Add(1))
+	if err := superuser(address, "postgres", "CREATE TABLESPACE "+space+" LOCATION '"+d.dir+"'"); err != nil {
+		tb.Fatalf("create the small disk's tablespace: %v", err)
+	}
+	move := func(from, to string) error {
+		return superuser(address, "",
+			"ALTER TABLE ALL IN TABLESPACE "+from+" SET TABLESPACE "+to,
+			"ALTER INDEX ALL IN TABLESPACE "+from+" SET TABLESPACE "+to)
+	}
+	tb.Cleanup(func() {
+		os.Remove(d.filler)
+		if err := move(space, "pg_default"); err != nil {
+			tb.Errorf("move the tables back from the small disk: %v", err)
+		}
+		if err := superuser(address, "postgres", "DROP TABLESPACE "+space); err != nil {
+			tb.Errorf("drop the small disk's tablespace: %v", err)
+		}
+	})
+	if err := move("pg_default", space); err != nil {
+		tb.Fatalf("move the tables to the small disk: %v", err)
+	}
+	return d
+}
+
+var smallDisks atomic.Int64
+
+// Fill takes all the free space left on the disk.
+func (d *SmallDisk) Fill() error {
+	f, err := os.OpenFile(d.filler, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	chunk := make([]byte, 64<<10)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			if errors.Is(err, syscall.ENOSPC) {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// Free gives the space Fill took back.
+func (d *SmallDisk) Free() error {
+	return os.Remove(d.filler)
+}
+
+// superuser runs statements as the superuser, in the database of address,
+// or in the named one.
+func superuser(address, database string, statements ...string) error {
+	u, err := url.Parse(address)
+	if err != nil {
+		return err
+	}
+	if database != "" {
+		u.Path = "/" + database
+	}
+	u.User = url.User("postgres")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, u.String())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	for _, s := range statements {
+		if _, err := conn.Exec(ctx, s); err != nil {
+			return fmt.Errorf("%s: %w", strings.Fields(s)[0]+" "+strings.Fields(s)[1], err)
+		}
+	}
+	return nil
+}
