@@ -118,6 +118,7 @@ func Messages() []string {
 	return []string{MsgEmptyToken, MsgTokenFormat, MsgAuth, MsgRateLimit, MsgQuota, MsgTimeout, MsgNetwork, MsgServer,
 		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone, MsgChatGone, MsgRunning,
 		MsgOfficeDown, MsgOfficePassword, MsgOfficeLocale, MsgSessionEnded, MsgOfficeNotEmpty, MsgOtherPolls,
+		MsgCloseRefused, MsgReopenRefused, MsgTransferRefused,
 		MsgNotAllowed, MsgWrongPIN, MsgPINWait, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,
 		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole,
 		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,

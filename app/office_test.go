@@ -348,3 +348,51 @@ func TestOfficeChatActionsGoThroughThePoller(t *testing.T) {
 		t.Fatalf("the PC without the token called Chat2Desk %d times", desk.net.calls.Load())
 	}
 }
+
+// A close made on a PC without the token that Chat2Desk refuses when the
+// poller carries it out: the office shows the chat open again, as
+// Chat2Desk has it, and the person who closed it is told once.
+func TestOfficeRefusedCloseIsUndoneAndTold(t *testing.T) {
+	o := officeOf(t)
+	if err := o.app.StepDown(ctx); err != nil { // the admin's PC: poller takes over at once
+		t.Fatal(err)
+	}
+	poller, desk := joinPC(t, o, true), joinPC(t, o, false)
+	olga, err := desk.app.SignIn(ctx, o.admin.Staff().ID, "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.fake.Inject(c2dfake.Fault{PathContains: "/dialogs/", Method: http.MethodPut, Times: 1, Status: http.StatusBadRequest,
+		Body: `{"status":"error","message":"Dialog cannot be closed now"}`})
+	if err := olga.SetOpen(ctx, chatOn101, false); err != nil {
+		t.Fatal(err)
+	}
+	startPolling(t, poller)
+	eventually(t, "the chat open again in the office", func() bool {
+		d, err := desk.store.DialogByID(ctx, chatOn101)
+		pending, _ := desk.store.PendingActions(ctx)
+		return err == nil && d.State == "open" && len(pending) == 0
+	})
+	if d, _ := o.fake.Dialog(chatOn101); d.State != "open" {
+		t.Fatalf("in Chat2Desk the chat is %s", d.State)
+	}
+	refused, err := olga.RefusedChatActions(ctx)
+	if err != nil || len(refused) != 1 {
+		t.Fatalf("told %+v %v", refused, err)
+	}
+	key, data := refused[0].Msg("Анна Смирнова")
+	if r := refused[0]; r.Kind != storage.ActionClose || r.DialogID != chatOn101 || r.Client.ID != 5001 || r.Reason != MsgValidation ||
+		key != MsgCloseRefused || data["Client"] != "Анна Смирнова" {
+		t.Fatalf("told %+v: %s %v", r, key, data)
+	}
+	if again, err := olga.RefusedChatActions(ctx); err != nil || len(again) != 0 {
+		t.Fatalf("told twice: %+v %v", again, err)
+	}
+	ivan, err := desk.app.SignIn(ctx, o.ivan.Staff().ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other, err := ivan.RefusedChatActions(ctx); err != nil || len(other) != 0 {
+		t.Fatalf("someone else is told: %+v %v", other, err)
+	}
+}

@@ -25,8 +25,9 @@ func (a *App) clientOrQueue(ctx context.Context) (client *c2dapi.Client, queue b
 
 // RunOfficeActions tells Chat2Desk the chat actions other PCs queued,
 // oldest first, when this process polls for the office. A try that got no
-// clear answer stays queued for the next round; one Chat2Desk refused is
-// dropped with a log line (the change stays in the office database).
+// clear answer stays queued for the next round. One Chat2Desk refused is
+// undone (the chat is read back from Chat2Desk) and kept for its author's
+// window to tell (RefusedChatActions); a refused mark-read is only logged.
 func (a *App) RunOfficeActions(ctx context.Context) (done int, err error) {
 	if !a.store.Office() || !a.Polls() {
 		return 0, nil
@@ -51,8 +52,23 @@ func (a *App) RunOfficeActions(ctx context.Context) (done int, err error) {
 		case unclear(err) || errors.As(err, &busy):
 			a.log.Warn("office action not taken yet", "action", act.Kind, "dialog", act.DialogID, "err", err)
 			return done, errors.Join(err, a.store.ActionFailed(ctx, act.ID, Explain(err)))
+		case act.Kind == storage.ActionMarkRead:
+			a.log.Warn("Chat2Desk refused to mark a chat read", "dialog", act.DialogID, "err", err)
 		default:
-			a.log.Warn("Chat2Desk refused an office action; the change stays in C2Desk only", "action", act.Kind, "dialog", act.DialogID, "err", err)
+			// The office shows the chat as Chat2Desk has it again, and the
+			// person who made the change is told why it did not hold.
+			a.log.Warn("Chat2Desk refused an office action", "action", act.Kind, "dialog", act.DialogID, "err", err)
+			if err := a.restoreDialog(ctx, client, act.DialogID); err != nil {
+				if PollStops(err) {
+					return done, err
+				}
+				a.log.Warn("could not read the chat back from Chat2Desk", "dialog", act.DialogID, "err", err)
+			}
+			if err := a.store.ActionRefused(ctx, act.ID, Explain(err)); err != nil {
+				return done, err
+			}
+			done++
+			continue
 		}
 		if err := a.store.ActionDone(ctx, act.ID); err != nil {
 			return done, err
@@ -74,4 +90,66 @@ func (a *App) runAction(ctx context.Context, client *c2dapi.Client, act storage.
 		return client.Messages.MarkRead(ctx, c2dapi.ID(act.Target))
 	}
 	return nil
+}
+
+// restoreDialog reads a dialog back from Chat2Desk into the office
+// database, after a change queued for it was refused.
+func (a *App) restoreDialog(ctx context.Context, client *c2dapi.Client, dialogID int64) error {
+	d, err := client.Dialogs.Get(ctx, c2dapi.ID(dialogID))
+	if err != nil {
+		return err
+	}
+	return a.store.SetDialogState(ctx, dialogID, string(d.State), int64(d.OperatorID))
+}
+
+// MsgCloseRefused and the others tell the person who closed, reopened or transferred a
+// chat on an office PC without the token that Chat2Desk refused it later.
+const (
+	MsgCloseRefused    = "Chat2Desk did not close the chat with {{.Client}}: {{.Reason}} The chat is shown as Chat2Desk has it."
+	MsgReopenRefused   = "Chat2Desk did not reopen the chat with {{.Client}}: {{.Reason}} The chat is shown as Chat2Desk has it."
+	MsgTransferRefused = "Chat2Desk did not transfer the chat with {{.Client}} to another operator: {{.Reason}} The chat is shown as Chat2Desk has it."
+)
+
+// RefusedChatAction is a change this person made that Chat2Desk refused.
+type RefusedChatAction struct {
+	Kind     string // storage.ActionClose, ActionReopen or ActionTransfer
+	DialogID int64
+	Client   storage.Client // as stored; ID 0 when the chat is gone
+	Reason   string         // Chat2Desk's refusal, as a sentence (English; a translation key)
+}
+
+// Msg is the sentence for the refusal, as a translation key and its data,
+// with the client named as the window names them.
+func (r RefusedChatAction) Msg(client string) (string, map[string]any) {
+	key := MsgCloseRefused
+	switch r.Kind {
+	case storage.ActionReopen:
+		key = MsgReopenRefused
+	case storage.ActionTransfer:
+		key = MsgTransferRefused
+	}
+	return key, map[string]any{"Client": client, "Reason": r.Reason}
+}
+
+// RefusedChatActions returns, once, the chat changes this person made on
+// a PC without the token that Chat2Desk later refused.
+func (s *Session) RefusedChatActions(ctx context.Context) ([]RefusedChatAction, error) {
+	if !s.app.store.Office() {
+		return nil, nil
+	}
+	acts, err := s.app.store.TakeRefusedActions(ctx, s.staff.ID)
+	if err != nil || len(acts) == 0 {
+		return nil, err
+	}
+	out := make([]RefusedChatAction, 0, len(acts))
+	for _, act := range acts {
+		r := RefusedChatAction{Kind: act.Kind, DialogID: act.DialogID, Reason: act.LastError}
+		if d, err := s.app.store.DialogByID(ctx, act.DialogID); err == nil {
+			if r.Client, err = s.app.store.ClientByID(ctx, d.ClientID); err != nil {
+				r.Client = storage.Client{ID: d.ClientID}
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }

@@ -1,7 +1,9 @@
 package storage
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 )
 
@@ -36,7 +38,7 @@ func (s *Store) QueueAction(ctx context.Context, a OfficeAction) error {
 // PendingActions returns the waiting actions, oldest first.
 func (s *Store) PendingActions(ctx context.Context) ([]OfficeAction, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, dialog_id, target, COALESCE(staff_id, 0), created_at, attempts, last_error
-		FROM office_actions ORDER BY id`)
+		FROM office_actions WHERE refused_at IS NULL ORDER BY id`)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -64,6 +66,39 @@ func (s *Store) ActionDone(ctx context.Context, id int64) error {
 func (s *Store) ActionFailed(ctx context.Context, id int64, lastError string) error {
 	_, err := s.db.ExecContext(ctx, `UPDATE office_actions SET attempts = attempts + 1, last_error = ? WHERE id = ?`, lastError, id)
 	return wrap(err)
+}
+
+// ActionRefused keeps an action Chat2Desk refused, with the reason, for
+// its author to be told; it is not tried again.
+func (s *Store) ActionRefused(ctx context.Context, id int64, reason string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE office_actions SET refused_at = ?, last_error = ? WHERE id = ?`, s.now().Unix(), reason, id)
+	return wrap(err)
+}
+
+// TakeRefusedActions returns the refused actions of a staff member, oldest
+// first, and forgets them: they are told once.
+func (s *Store) TakeRefusedActions(ctx context.Context, staffID int64) ([]OfficeAction, error) {
+	rows, err := s.db.QueryContext(ctx, `DELETE FROM office_actions WHERE refused_at IS NOT NULL AND staff_id = ?
+		RETURNING id, kind, dialog_id, target, created_at, attempts, last_error`, staffID)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	var out []OfficeAction
+	for rows.Next() {
+		a := OfficeAction{StaffID: staffID}
+		var created int64
+		if err := rows.Scan(&a.ID, &a.Kind, &a.DialogID, &a.Target, &created, &a.Attempts, &a.LastError); err != nil {
+			return nil, wrap(err)
+		}
+		a.CreatedAt = time.Unix(created, 0).UTC()
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, wrap(err)
+	}
+	slices.SortFunc(out, func(x, y OfficeAction) int { return cmp.Compare(x.ID, y.ID) })
+	return out, nil
 }
 
 // QueueDialogChange applies a chat change here and queues the action

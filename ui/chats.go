@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -345,6 +346,9 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 		// admin tabs show.
 		t.u.checkSession()
 		t.u.refreshAdminTabs(res.Changed)
+		if changedAny(res.Changed, "office_actions") {
+			t.tellRefusedActions()
+		}
 	}
 	t.reload()
 	if t.conv.chat.ID != 0 {
@@ -353,6 +357,25 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 	if len(res.Incoming) > 0 && !res.History { // old unread messages are no news
 		t.notify(res.Incoming)
 	}
+}
+
+// tellRefusedActions says which of this person's closes, reopens and
+// transfers Chat2Desk refused after the office's poller carried them out
+// (on a PC without the token they show at once, and are undone then).
+func (t *chatsTab) tellRefusedActions() {
+	background(t.u, t.session.RefusedChatActions, func(refused []app.RefusedChatAction, err error) {
+		if err != nil || len(refused) == 0 {
+			return
+		}
+		var lines []string
+		for _, r := range refused {
+			client := chatTitle(storage.Chat{Dialog: storage.Dialog{ClientID: r.Client.ID}, ClientName: r.Client.Name, ClientPhone: r.Client.Phone})
+			lines = append(lines, translate(r.Msg(client)))
+		}
+		body := paragraph(strings.Join(lines, "\n\n"), widget.MediumImportance)
+		d := dialog.NewCustom(lang.L("Chat2Desk refused a change"), lang.L("Close"), container.New(columnLayout{width: 460}, body), t.u.win)
+		t.u.showDialog(d)
+	})
 }
 
 func (t *chatsTab) progress(stored int) {

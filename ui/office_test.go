@@ -3,11 +3,13 @@ package ui
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"c2desk/app"
+	"c2desk/c2dapi/c2dfake"
 	"c2desk/internal/pgtest"
 	"c2desk/storage"
 
@@ -98,6 +100,37 @@ func TestOfficeAssignAndCloseOnAShowOnB(t *testing.T) {
 		d, ok := h.fake.Dialog(9001)
 		return ok && d.State == "closed"
 	})
+}
+
+// Ольга closes a chat on PC A, which has no token; Chat2Desk refuses the
+// close when PC B's poller carries it out. The chat is open again on both,
+// and the window where Ольга works says why, once.
+func TestOfficeRefusedCloseIsTold(t *testing.T) {
+	h := officeWindow(t, office(t, ""))
+	h.signIn() // Ольга
+	h.openChat(9001)
+	a := otherPC(t, h)
+	ctx := context.Background()
+	olga, err := a.SignIn(ctx, staffNamed(t, a, "Ольга Смирнова").ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.fake.Inject(c2dfake.Fault{PathContains: "/dialogs/9001", Method: http.MethodPut, Times: 1, Status: http.StatusBadRequest,
+		Body: `{"status":"error","message":"Dialog cannot be closed now"}`})
+	if err := olga.SetOpen(ctx, 9001, false); err != nil {
+		t.Fatal(err)
+	}
+	told := "Chat2Desk did not close the chat with "
+	h.eventually("the refusal told", func() bool { return h.shows(told) })
+	if !h.shows("Chat2Desk refused the request as incomplete or invalid.") {
+		t.Fatalf("told without the reason: %q", h.texts())
+	}
+	h.eventually("the chat open again here", func() bool { return h.button("Close chat") != nil })
+	h.lastButton("Close").OnTapped()
+	h.eventually("the dialog gone", func() bool { return !h.shows(told) })
+	if d, _ := olga.Chats(ctx, storage.ChatFilter{IDs: []int64{9001}, Limit: 1}); len(d) != 1 || d[0].State != "open" {
+		t.Fatalf("PC A shows %+v", d)
+	}
 }
 
 // Deactivating Ivan on PC A signs him out on PC B, saying why.
