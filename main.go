@@ -267,11 +267,13 @@ func setup(ctx context.Context, o options) (*environment, error) {
 		}
 		dir = filepath.Join(cfg, "C2Desk")
 	}
+	// The log, the crash report and office.json live here whichever the
+	// database, and a new system user (an office server) has no folder yet.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		env.close()
+		return nil, err
+	}
 	if o.exclusive {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			env.close()
-			return nil, err
-		}
 		release, err := lockDataDir(dir)
 		if err != nil {
 			env.close()

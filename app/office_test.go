@@ -118,8 +118,8 @@ func TestOfficeHasOnePoller(t *testing.T) {
 		t.Fatalf("the poller made %d calls; the PC without a token polls: %v", leader.net.calls.Load(), c.app.Polls())
 	}
 	st, err := c.app.OfficeState(ctx)
-	if err != nil || !st.Office || st.Polls || st.Poller == "" {
-		t.Fatalf("state on the PC without a token: %+v %v", st, err)
+	if err != nil || !st.Office || st.Polls || st.Poller == "" || st.PolledAt.IsZero() {
+		t.Fatalf("state on the PC without a token (who polls, and when last): %+v %v", st, err)
 	}
 }
 

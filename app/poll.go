@@ -119,6 +119,12 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 			a.log.Warn("update the database's statistics", "err", err)
 		}
 	}
+	if a.store.Office() {
+		// The Office database card of every PC shows when this was.
+		if err := a.store.LeasePolled(ctx, a.holder); err != nil {
+			return res, err
+		}
+	}
 	return res, nil
 }
 

@@ -2,7 +2,8 @@
 # Installs what is missing and runs every test: static checks, unit tests
 # with the race detector, the UI tests (also with it: the UI hands work to
 # goroutines), the storage, app and UI suites once more on PostgreSQL, the real
-# keyring test under dbus-run-session, a smoke test of the real binary
+# keyring test under dbus-run-session, the office server's unit as
+# PACKAGING.md writes it (scripts/office-server.sh), a smoke test of the real binary
 # in a window under Xvfb that saves a screenshot to out/, make install, and
 # the Linux and Windows packages, each checked.
 set -eu
@@ -52,6 +53,9 @@ if ! XDG_DATA_HOME=$keyring_home dbus-run-session -- sh -c 'echo -n c2desk | gno
 	exit 1
 fi
 rm -rf "$keyring_home"
+
+step "the office server of PACKAGING.md: its connect line and systemd unit"
+sh scripts/office-server.sh
 
 step "smoke test: the real binary under Xvfb"
 go build -o c2desk .
