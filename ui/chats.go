@@ -373,8 +373,13 @@ func (t *chatsTab) tellRefusedActions() {
 			lines = append(lines, translate(r.Msg(client)))
 		}
 		body := paragraph(strings.Join(lines, "\n\n"), widget.MediumImportance)
-		d := dialog.NewCustom(lang.L("Chat2Desk refused a change"), lang.L("Close"), container.New(columnLayout{width: 460}, body), t.u.win)
+		d := dialog.NewCustom(lang.L("Chat2Desk refused a change"), lang.L("Close"), body, t.u.win)
 		t.u.showDialog(d)
+		// A wrapped paragraph asks for no width of its own: give it a
+		// readable one, then the height its lines take at that width.
+		width := min(520, t.u.win.Canvas().Size().Width-40)
+		body.Resize(fyne.NewSize(width-2*theme.Padding()-40, body.MinSize().Height))
+		d.Resize(fyne.NewSize(width, body.MinSize().Height+120))
 	})
 }
 

@@ -122,6 +122,7 @@ func TestOfficeRefusedCloseIsTold(t *testing.T) {
 	}
 	told := "Chat2Desk did not close the chat with "
 	h.eventually("the refusal told", func() bool { return h.shows(told) })
+	h.capture("office-refused-close")
 	if !h.shows("Chat2Desk refused the request as incomplete or invalid.") {
 		t.Fatalf("told without the reason: %q", h.texts())
 	}
