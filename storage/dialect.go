@@ -36,6 +36,10 @@ type dialect interface {
 	// analyze brings the planner's statistics up to the data.
 	analyze(ctx context.Context, db *sqlDB) error
 	wordsQuery(typed string) string
+	// clientMatch finds the clients whose folded name contains name or
+	// whose phone contains digits (when not ""): what to read them from,
+	// as c, and the condition, its arguments appended to args.
+	clientMatch(name, digits string, args []any) (from, cond string, out []any)
 	// check asks the engine whether the stored data is intact.
 	check(ctx context.Context, q querier) error
 	// afterCopy brings the engine's own bookkeeping up to rows copied

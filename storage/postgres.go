@@ -231,6 +231,12 @@ func (*postgresDialect) analyze(ctx context.Context, db *sqlDB) error {
 	return err
 }
 
+// clientMatch reads every client, LIKE being served by a trigram index
+// where the server has pg_trgm (migration 0005).
+func (*postgresDialect) clientMatch(name, digits string, args []any) (from, cond string, out []any) {
+	return likeClientMatch(name, digits, args)
+}
+
 // wordsQuery makes a tsquery in which every word typed must begin a word
 // of the message. searchWords keeps only letters and digits, so nothing
 // typed is read as tsquery syntax.

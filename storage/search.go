@@ -99,27 +99,33 @@ func (s *Store) fillFound(ctx context.Context, byID map[int64]Chat, messageIDs [
 // chatsByClient is the viewer's chats whose client's name contains what
 // was typed (in any case) or whose phone contains its digits, up to limit.
 func (s *Store) chatsByClient(ctx context.Context, v Viewer, f ChatFilter, typed string, limit int) ([]int64, error) {
-	q, args := clientSearchQuery(v, f, typed, limit)
+	q, args := clientSearchQuery(s.d, v, f, typed, limit)
 	return s.queryIDs(ctx, q, args...)
 }
 
 // clientSearchQuery is chatsByClient's query; the plan test reads it too.
-func clientSearchQuery(v Viewer, f ChatFilter, typed string, limit int) (string, []any) {
+func clientSearchQuery(d dialect, v Viewer, f ChatFilter, typed string, limit int) (string, []any) {
 	where, args := chatWhere(v, f)
-	args = append(args, "%"+escapeLike(strings.ToLower(typed))+"%")
-	cond := `c.search_name LIKE ?` + itoa(len(args)) + ` ESCAPE '\'`
-	if digits := onlyDigits(typed); digits != "" {
+	from, cond, args := d.clientMatch(strings.ToLower(typed), onlyDigits(typed), args)
+	args = append(args, limit)
+	// Clients are read first (CROSS JOIN keeps that order): the few chats
+	// of the clients that match are then checked for access and sorted.
+	// Reading the chats first checked access on every chat in the account.
+	return `SELECT d.id FROM ` + from + ` CROSS JOIN dialogs d ON d.client_id = c.id
+		WHERE (` + cond + `) AND ` + strings.Join(where, " AND ") + `
+		ORDER BY d.last_message_at DESC, d.id DESC LIMIT ?` + itoa(len(args)), args
+}
+
+// likeClientMatch finds clients by reading them all: a name matched
+// anywhere in it is what no ordinary index serves.
+func likeClientMatch(name, digits string, args []any) (from, cond string, out []any) {
+	args = append(args, "%"+escapeLike(name)+"%")
+	cond = `c.search_name LIKE ?` + itoa(len(args)) + ` ESCAPE '\'`
+	if digits != "" {
 		args = append(args, "%"+digits+"%")
 		cond += ` OR c.phone_digits LIKE ?` + itoa(len(args))
 	}
-	args = append(args, limit)
-	// Clients are read first (CROSS JOIN keeps that order): a name is
-	// matched anywhere in it, which no index serves, and the few chats of
-	// the clients that match are then checked for access and sorted.
-	// Reading the chats first checked access on every chat in the account.
-	return `SELECT d.id FROM clients c CROSS JOIN dialogs d ON d.client_id = c.id
-		WHERE (` + cond + `) AND ` + strings.Join(where, " AND ") + `
-		ORDER BY d.last_message_at DESC, d.id DESC LIMIT ?` + itoa(len(args)), args
+	return "clients c", cond, args
 }
 
 // appendWordMatches reads the messages with the words, newest first, and

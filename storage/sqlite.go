@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 	"unicode"
 
 	"github.com/mattn/go-sqlite3"
@@ -128,6 +129,21 @@ func (sqliteDialect) wordsQuery(typed string) string {
 		words[i] = `"` + w + `"*`
 	}
 	return strings.Join(words, " AND ")
+}
+
+// clientMatch reads the trigram index (migration 0012) when every part
+// sought has the three characters a trigram needs, else every client.
+func (sqliteDialect) clientMatch(name, digits string, args []any) (from, cond string, out []any) {
+	if utf8.RuneCountInString(name) < 3 || digits != "" && len(digits) < 3 {
+		return likeClientMatch(name, digits, args)
+	}
+	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+	match := `{search_name}: ` + quote(name)
+	if digits != "" {
+		match += ` OR {phone_digits}: ` + quote(digits)
+	}
+	args = append(args, match)
+	return "client_trigrams t CROSS JOIN clients c ON c.id = t.rowid", "client_trigrams MATCH ?" + itoa(len(args)), args
 }
 
 // afterCopy needs nothing: the search index follows the messages by
