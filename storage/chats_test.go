@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 )
@@ -268,6 +269,51 @@ func TestSearchFindsWordsByTheirBeginning(t *testing.T) {
 		if got := dialogIDs(chats); !equalIDs(got, want) {
 			t.Errorf("after the edit, %q: got %v, want %v", search, got, want)
 		}
+	}
+}
+
+// A common word (more matches than are read at once) is read in pages,
+// newest first; a rare one among them is read whole: on both engines
+// each way finds the right chats in the right order.
+func TestSearchCommonAndRareWords(t *testing.T) {
+	s, admin, _, _ := chatFixture(t)
+	base := time.Unix(1700100000, 0).UTC()
+	var dialogs []Dialog
+	var msgs []Message
+	for d := int64(1000); d < 1150; d++ {
+		s.UpsertClient(ctx, Client{ID: d, Name: "Клиент " + itoa(int(d))})
+		dialogs = append(dialogs, Dialog{ID: d, ClientID: d, ChannelID: 101, State: "open", Transport: "telegram"})
+	}
+	id := int64(10000)
+	for i := range fewMatches + 500 {
+		d := int64(1000 + i%150)
+		text := "Одобрят ли ипотеку? Вопрос " + itoa(i)
+		if i == 7 || i == 500 || i == 1999 {
+			text = "Квартира на Ботанической, " + itoa(i)
+		}
+		msgs = append(msgs, Message{ID: id, DialogID: d, ClientID: d, ChannelID: 101, Type: "from_client", Text: text, CreatedAt: base.Add(time.Duration(i) * time.Second)})
+		id++
+	}
+	if err := s.AddMessages(ctx, dialogs, msgs); err != nil {
+		t.Fatal(err)
+	}
+	chats, err := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "ипот", Limit: 100})
+	if err != nil || len(chats) != 100 {
+		t.Fatalf("common word: %d chats, %v", len(chats), err)
+	}
+	// The newest match is the last message written; its chat comes first.
+	last := msgs[len(msgs)-1]
+	if chats[0].ID != last.DialogID || chats[0].Found != last.Text {
+		t.Fatalf("common word, first chat: %+v, want chat %d", chats[0], last.DialogID)
+	}
+	for i := 1; i < len(chats); i++ {
+		if chats[i].FoundAt.After(chats[i-1].FoundAt) {
+			t.Fatalf("common word: chat %d found at %v after chat %d at %v", chats[i].ID, chats[i].FoundAt, chats[i-1].ID, chats[i-1].FoundAt)
+		}
+	}
+	chats, err = s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "ботаническ"})
+	if got, want := dialogIDs(chats), []int64{1000 + 1999%150, 1000 + 500%150, 1007}; err != nil || !slices.Equal(got, want) {
+		t.Fatalf("rare word: %v %v, want %v", got, err, want)
 	}
 }
 

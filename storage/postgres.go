@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -223,6 +225,47 @@ func (*postgresDialect) wordMatchesSQL(first bool) string {
 		return `SELECT id, dialog_id FROM messages WHERE words @@ to_tsquery('simple', ?1) AND CAST(?2 AS BIGINT) > 0 ORDER BY id DESC LIMIT ?3`
 	}
 	return `SELECT id, dialog_id FROM messages WHERE words @@ to_tsquery('simple', ?1) AND id < ?2 ORDER BY id DESC LIMIT ?3`
+}
+
+// fewWordMatches reads the matches through the words' GIN index alone,
+// at most limit+1 of them. The planner estimates every prefix query to
+// match at least half a percent of the messages, so for a rare word it
+// walks the messages newest first, looking for matches that are not
+// there: at 2,000,000 messages that took 0.7 s. Read here by the index
+// (the other plans are switched off for this one statement), a rare word
+// costs a millisecond; a common one stops at limit+1 and is left to the
+// pages, which find its newest matches at once.
+func (*postgresDialect) fewWordMatches(ctx context.Context, db *sqlDB, words string, limit int) ([][2]int64, bool, error) {
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	for _, off := range []string{"enable_seqscan", "enable_indexscan"} {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL `+off+` = off`); err != nil {
+			return nil, false, err
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, dialog_id FROM messages WHERE words @@ to_tsquery('simple', ?) LIMIT ?`, words, limit+1)
+	if err != nil {
+		return nil, false, err
+	}
+	defer rows.Close()
+	var out [][2]int64
+	for rows.Next() {
+		var m [2]int64
+		if err := rows.Scan(&m[0], &m[1]); err != nil {
+			return nil, false, err
+		}
+		if out = append(out, m); len(out) > limit {
+			return nil, false, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	slices.SortFunc(out, func(a, b [2]int64) int { return cmp.Compare(b[0], a[0]) })
+	return out, true, nil
 }
 
 // analyze has the server gather the big tables' statistics now.

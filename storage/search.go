@@ -14,6 +14,10 @@ const searchBatch = 200
 // matchPage is how many word matches are read per query.
 const matchPage = 500
 
+// fewMatches is how many matches a word may have to be read all at once
+// (fewWordMatches) rather than in pages.
+const fewMatches = 2000
+
 // searchChats lists the chats a search finds, as a messenger does: first
 // the chats whose client's name or phone matches, most recently active
 // first; then the chats with a message that has the words, the newest such
@@ -157,10 +161,33 @@ func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, w
 		batch = batch[:0]
 		return nil
 	}
+	take := func(m match) error {
+		if listed[m.dialog] {
+			return nil
+		}
+		listed[m.dialog] = true
+		if batch = append(batch, m); len(batch) == searchBatch {
+			return flush()
+		}
+		return nil
+	}
+	// A rare word's matches, all at once, where the engine needs that.
+	few, all, err := s.d.fewWordMatches(ctx, s.db, words, fewMatches)
+	if err != nil {
+		return nil, nil, wrap(err)
+	}
+	for _, m := range few {
+		if len(order) >= need {
+			break
+		}
+		if err := take(match{msg: m[0], dialog: m[1]}); err != nil {
+			return nil, nil, err
+		}
+	}
 	// Pages of matches, newest first: the engines find the newest few
 	// hundred of a common word's thousands without reading the rest.
 	before := int64(1 << 62)
-	for len(order) < need {
+	for !all && len(order) < need {
 		rows, err := s.db.QueryContext(ctx, s.d.wordMatchesSQL(before == 1<<62), words, before, matchPage)
 		if err != nil {
 			return nil, nil, wrap(err)
@@ -173,15 +200,9 @@ func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, w
 				return nil, nil, wrap(err)
 			}
 			got, before = got+1, m.msg
-			if listed[m.dialog] {
-				continue
-			}
-			listed[m.dialog] = true
-			if batch = append(batch, m); len(batch) == searchBatch {
-				if err := flush(); err != nil {
-					rows.Close()
-					return nil, nil, err
-				}
+			if err := take(m); err != nil {
+				rows.Close()
+				return nil, nil, err
 			}
 		}
 		err = rows.Err()

@@ -131,6 +131,12 @@ func (sqliteDialect) wordsQuery(typed string) string {
 	return strings.Join(words, " AND ")
 }
 
+// fewWordMatches is not needed: FTS5 reads a rare word's matches newest
+// first from the index itself.
+func (sqliteDialect) fewWordMatches(context.Context, *sqlDB, string, int) ([][2]int64, bool, error) {
+	return nil, false, nil
+}
+
 // clientMatch reads the trigram index (migration 0012) when every part
 // sought has the three characters a trigram needs, else every client.
 func (sqliteDialect) clientMatch(name, digits string, args []any) (from, cond string, out []any) {
