@@ -297,23 +297,32 @@ func TestSearchCommonAndRareWords(t *testing.T) {
 	if err := s.AddMessages(ctx, dialogs, msgs); err != nil {
 		t.Fatal(err)
 	}
-	chats, err := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "ипот", Limit: 100})
-	if err != nil || len(chats) != 100 {
-		t.Fatalf("common word: %d chats, %v", len(chats), err)
-	}
-	// The newest match is the last message written; its chat comes first.
-	last := msgs[len(msgs)-1]
-	if chats[0].ID != last.DialogID || chats[0].Found != last.Text {
-		t.Fatalf("common word, first chat: %+v, want chat %d", chats[0], last.DialogID)
-	}
-	for i := 1; i < len(chats); i++ {
-		if chats[i].FoundAt.After(chats[i-1].FoundAt) {
-			t.Fatalf("common word: chat %d found at %v after chat %d at %v", chats[i].ID, chats[i].FoundAt, chats[i-1].ID, chats[i-1].FoundAt)
+	// On PostgreSQL the newest messages are read first: all of them here,
+	// or only 100, so that the older matches are read by the later steps.
+	for _, recent := range []int{recentMessages, 100} {
+		was := recentMessages
+		recentMessages = recent
+		chats, err := s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "ипот", Limit: 100})
+		recentMessages = was
+		if err != nil || len(chats) != 100 {
+			t.Fatalf("common word (%d newest first): %d chats, %v", recent, len(chats), err)
 		}
-	}
-	chats, err = s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "ботаническ"})
-	if got, want := dialogIDs(chats), []int64{1000 + 1999%150, 1000 + 500%150, 1007}; err != nil || !slices.Equal(got, want) {
-		t.Fatalf("rare word: %v %v, want %v", got, err, want)
+		// The newest match is the last message written; its chat comes first.
+		last := msgs[len(msgs)-1]
+		if chats[0].ID != last.DialogID || chats[0].Found != last.Text {
+			t.Fatalf("common word (%d newest first), first chat: %+v, want chat %d", recent, chats[0], last.DialogID)
+		}
+		for i := 1; i < len(chats); i++ {
+			if chats[i].FoundAt.After(chats[i-1].FoundAt) {
+				t.Fatalf("common word (%d newest first): chat %d found at %v after chat %d at %v", recent, chats[i].ID, chats[i].FoundAt, chats[i-1].ID, chats[i-1].FoundAt)
+			}
+		}
+		recentMessages = recent
+		chats, err = s.Chats(ctx, Viewer{StaffID: admin}, ChatFilter{Search: "ботаническ"})
+		recentMessages = was
+		if got, want := dialogIDs(chats), []int64{1000 + 1999%150, 1000 + 500%150, 1007}; err != nil || !slices.Equal(got, want) {
+			t.Fatalf("rare word (%d newest first): %v %v, want %v", recent, got, err, want)
+		}
 	}
 }
 

@@ -33,10 +33,13 @@ type dialect interface {
 	// have every word of the query made by wordsQuery (?1), older than
 	// the id ?2 (unless first: the newest), newest first, at most ?3.
 	wordMatchesSQL(first bool) string
-	// fewWordMatches returns every message with the words, newest first,
-	// when they are at most limit (ok); ok false: more, or the engine's
-	// pages serve them as well (wordMatchesSQL).
-	fewWordMatches(ctx context.Context, db *sqlDB, words string, limit int) (matches [][2]int64, ok bool, err error)
+	// recentWordMatches returns the matches among the newest n messages,
+	// newest first, and the lowest id among those n; ok false: the
+	// engine's pages (wordMatchesSQL) serve every word well alone.
+	recentWordMatches(ctx context.Context, db *sqlDB, words string, n int) (matches [][2]int64, lowest int64, ok bool, err error)
+	// fewWordMatches returns every match older than the id before, newest
+	// first, when they are at most limit (ok).
+	fewWordMatches(ctx context.Context, db *sqlDB, words string, before int64, limit int) (matches [][2]int64, ok bool, err error)
 	// analyze brings the planner's statistics up to the data.
 	analyze(ctx context.Context, db *sqlDB) error
 	wordsQuery(typed string) string

@@ -18,6 +18,10 @@ const matchPage = 500
 // (fewWordMatches) rather than in pages.
 const fewMatches = 2000
 
+// recentMessages is how many of the newest messages recentWordMatches
+// reads; a variable for the test of the later steps.
+var recentMessages = 10000
+
 // searchChats lists the chats a search finds, as a messenger does: first
 // the chats whose client's name or phone matches, most recently active
 // first; then the chats with a message that has the words, the newest such
@@ -171,22 +175,44 @@ func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, w
 		}
 		return nil
 	}
-	// A rare word's matches, all at once, where the engine needs that.
-	few, all, err := s.d.fewWordMatches(ctx, s.db, words, fewMatches)
+	consume := func(ms [][2]int64) error {
+		for _, m := range ms {
+			if len(order) >= need {
+				break
+			}
+			if err := take(match{msg: m[0], dialog: m[1]}); err != nil {
+				return err
+			}
+		}
+		if len(batch) > 0 {
+			return flush()
+		}
+		return nil
+	}
+	// Where the engine needs it (PostgreSQL): the newest messages' matches,
+	// then, if more are needed, all older ones when they are few.
+	before, all := int64(1<<62), false
+	recent, lowest, ok, err := s.d.recentWordMatches(ctx, s.db, words, recentMessages)
 	if err != nil {
 		return nil, nil, wrap(err)
 	}
-	for _, m := range few {
-		if len(order) >= need {
-			break
-		}
-		if err := take(match{msg: m[0], dialog: m[1]}); err != nil {
+	if ok {
+		if err := consume(recent); err != nil {
 			return nil, nil, err
+		}
+		before = lowest
+		if len(order) < need {
+			var few [][2]int64
+			if few, all, err = s.d.fewWordMatches(ctx, s.db, words, before, fewMatches); err != nil {
+				return nil, nil, wrap(err)
+			}
+			if err := consume(few); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	// Pages of matches, newest first: the engines find the newest few
 	// hundred of a common word's thousands without reading the rest.
-	before := int64(1 << 62)
 	for !all && len(order) < need {
 		rows, err := s.db.QueryContext(ctx, s.d.wordMatchesSQL(before == 1<<62), words, before, matchPage)
 		if err != nil {

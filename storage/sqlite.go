@@ -131,9 +131,13 @@ func (sqliteDialect) wordsQuery(typed string) string {
 	return strings.Join(words, " AND ")
 }
 
-// fewWordMatches is not needed: FTS5 reads a rare word's matches newest
-// first from the index itself.
-func (sqliteDialect) fewWordMatches(context.Context, *sqlDB, string, int) ([][2]int64, bool, error) {
+// recentWordMatches and fewWordMatches are not needed: FTS5 reads any
+// word's matches newest first from the index itself.
+func (sqliteDialect) recentWordMatches(context.Context, *sqlDB, string, int) ([][2]int64, int64, bool, error) {
+	return nil, 0, false, nil
+}
+
+func (sqliteDialect) fewWordMatches(context.Context, *sqlDB, string, int64, int) ([][2]int64, bool, error) {
 	return nil, false, nil
 }
 
