@@ -20,7 +20,7 @@ const fewMatches = 2000
 
 // recentMessages is how many of the newest messages recentWordMatches
 // reads; a variable for the test of the later steps.
-var recentMessages = 10000
+var recentMessages = 3000
 
 // searchChats lists the chats a search finds, as a messenger does: first
 // the chats whose client's name or phone matches, most recently active
