@@ -55,6 +55,7 @@ func (a *App) RunOfficeActions(ctx context.Context) (done int, err error) {
 		case act.Kind == storage.ActionMarkRead:
 			a.log.Warn("Chat2Desk refused to mark a chat read", "dialog", act.DialogID, "err", err)
 		default:
+			refusal := err
 			// The office shows the chat as Chat2Desk has it again, and the
 			// person who made the change is told why it did not hold.
 			a.log.Warn("Chat2Desk refused an office action", "action", act.Kind, "dialog", act.DialogID, "err", err)
@@ -64,7 +65,7 @@ func (a *App) RunOfficeActions(ctx context.Context) (done int, err error) {
 				}
 				a.log.Warn("could not read the chat back from Chat2Desk", "dialog", act.DialogID, "err", err)
 			}
-			if err := a.store.ActionRefused(ctx, act.ID, Explain(err)); err != nil {
+			if err := a.store.ActionRefused(ctx, act.ID, Explain(refusal)); err != nil {
 				return done, err
 			}
 			done++

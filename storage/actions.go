@@ -3,6 +3,7 @@ package storage
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"slices"
 	"time"
 )
@@ -37,11 +38,17 @@ func (s *Store) QueueAction(ctx context.Context, a OfficeAction) error {
 
 // PendingActions returns the waiting actions, oldest first.
 func (s *Store) PendingActions(ctx context.Context) ([]OfficeAction, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, dialog_id, target, COALESCE(staff_id, 0), created_at, attempts, last_error
-		FROM office_actions WHERE refused_at IS NULL ORDER BY id`)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+actionColumns+` FROM office_actions WHERE refused_at IS NULL ORDER BY id`)
 	if err != nil {
 		return nil, wrap(err)
 	}
+	return scanActions(rows)
+}
+
+// actionColumns are the columns scanActions reads.
+const actionColumns = `id, kind, dialog_id, target, COALESCE(staff_id, 0), created_at, attempts, last_error`
+
+func scanActions(rows *sql.Rows) ([]OfficeAction, error) {
 	defer rows.Close()
 	var out []OfficeAction
 	for rows.Next() {
@@ -79,26 +86,14 @@ func (s *Store) ActionRefused(ctx context.Context, id int64, reason string) erro
 // first, and forgets them: they are told once.
 func (s *Store) TakeRefusedActions(ctx context.Context, staffID int64) ([]OfficeAction, error) {
 	rows, err := s.db.QueryContext(ctx, `DELETE FROM office_actions WHERE refused_at IS NOT NULL AND staff_id = ?
-		RETURNING id, kind, dialog_id, target, created_at, attempts, last_error`, staffID)
+		RETURNING `+actionColumns, staffID)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	defer rows.Close()
-	var out []OfficeAction
-	for rows.Next() {
-		a := OfficeAction{StaffID: staffID}
-		var created int64
-		if err := rows.Scan(&a.ID, &a.Kind, &a.DialogID, &a.Target, &created, &a.Attempts, &a.LastError); err != nil {
-			return nil, wrap(err)
-		}
-		a.CreatedAt = time.Unix(created, 0).UTC()
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap(err)
-	}
+	out, err := scanActions(rows)
+	// RETURNING keeps no order.
 	slices.SortFunc(out, func(x, y OfficeAction) int { return cmp.Compare(x.ID, y.ID) })
-	return out, nil
+	return out, err
 }
 
 // QueueDialogChange applies a chat change here and queues the action

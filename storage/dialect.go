@@ -31,8 +31,8 @@ type dialect interface {
 	setSchemaVersion(ctx context.Context, tx *sqlTx, v int) error
 	// wordMatchesSQL lists (message id, dialog id) of the messages that
 	// have every word of the query made by wordsQuery (?1), older than
-	// the id ?2 (unless first: the newest), newest first, at most ?3.
-	wordMatchesSQL(first bool) string
+	// the id ?2, newest first, at most ?3.
+	wordMatchesSQL() string
 	// recentWordMatches returns the matches among the newest n messages,
 	// newest first, and the lowest id among those n; ok false: the
 	// engine's pages (wordMatchesSQL) serve every word well alone.

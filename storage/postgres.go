@@ -215,15 +215,10 @@ func (*postgresDialect) setSchemaVersion(ctx context.Context, tx *sqlTx, v int) 
 	return err
 }
 
-// wordMatchesSQL reads the messages' stored words (migration 0001). The
-// first page has no id bound: the planner then weighs the words alone
-// (each query is planned for its own words: plan_cache_mode), reading a
-// rare word's few matches by the index and a common word's newest rows
-// backwards, and a bound it cannot see past would spoil both.
-func (*postgresDialect) wordMatchesSQL(first bool) string {
-	if first {
-		return `SELECT id, dialog_id FROM messages WHERE words @@ to_tsquery('simple', ?1) AND CAST(?2 AS BIGINT) > 0 ORDER BY id DESC LIMIT ?3`
-	}
+// wordMatchesSQL reads the messages' stored words (migration 0001). Its
+// pages always start below the newest messages, which recentWordMatches
+// read first.
+func (*postgresDialect) wordMatchesSQL() string {
 	return `SELECT id, dialog_id FROM messages WHERE words @@ to_tsquery('simple', ?1) AND id < ?2 ORDER BY id DESC LIMIT ?3`
 }
 

@@ -217,7 +217,7 @@ func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, w
 	// Pages of matches, newest first: the engines find the newest few
 	// hundred of a common word's thousands without reading the rest.
 	for !all && len(order) < need {
-		rows, err := s.db.QueryContext(ctx, s.d.wordMatchesSQL(before == 1<<62), words, before, matchPage)
+		rows, err := s.db.QueryContext(ctx, s.d.wordMatchesSQL(), words, before, matchPage)
 		if err != nil {
 			return nil, nil, wrap(err)
 		}

@@ -95,7 +95,7 @@ func (sqliteDialect) migrationDir() string   { return "migrations/sqlite" }
 
 // wordMatchesSQL bounds the rowid on every page: FTS5 reads from there,
 // newest first, and stops at the limit.
-func (sqliteDialect) wordMatchesSQL(bool) string {
+func (sqliteDialect) wordMatchesSQL() string {
 	return `SELECT rowid, dialog_id FROM message_words WHERE message_words MATCH ?1 AND rowid < ?2 ORDER BY rowid DESC LIMIT ?3`
 }
 
