@@ -206,7 +206,7 @@ func TestConnectIntoTheOffice(t *testing.T) {
 	// a fresh mock) sees the account, and holds no token.
 	other := newCLI(t)
 	other.baseArg[3] = c.baseArg[3]
-	if out := doctor(other); !strings.Contains(out, "no token stored") {
+	if out := doctor(other); !strings.Contains(out, "no token on this computer") || !strings.Contains(out, "used this month by the office") {
 		t.Fatalf("another PC: %q", out)
 	}
 	file := filepath.Join(t.TempDir(), "office.json")

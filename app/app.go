@@ -117,8 +117,11 @@ func (a *App) account(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read installation id: %w", err)
 	}
-	return "token-" + id, nil
+	return tokenAccount(id), nil
 }
+
+// tokenAccount is the keyring entry of the token of installation id.
+func tokenAccount(id string) string { return "token-" + id }
 
 // apiClient returns a client for tok, reusing the last one so that its rate
 // limiter spans calls.
@@ -151,6 +154,11 @@ func (a *App) storedClient(ctx context.Context) (*c2dapi.Client, error) {
 		return nil, err
 	}
 	tok, err := a.secrets.Get(acc)
+	if errors.Is(err, ErrNoToken) && a.store.Office() {
+		if _, connected, cerr := a.store.LoadConnection(ctx); cerr == nil && connected {
+			return nil, ErrTokenElsewhere
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -159,45 +167,32 @@ func (a *App) storedClient(ctx context.Context) (*c2dapi.Client, error) {
 
 // Status is what the app knows without asking the network.
 type Status struct {
-	Connected  bool
+	Connected  bool // the account is connected: on this PC, or for the office
 	Connection storage.Connection
+	TokenHere  bool // this PC's keyring holds the token
 	Channels   int
 	Operators  int
 }
 
-// Status reads the connection state from the keyring and the database.
+// Status reads the connection state from the keyring and the database. In
+// an office the account is the office's: a PC that joined it has no token
+// of its own and still works with the account another PC connected.
 func (a *App) Status(ctx context.Context) (Status, error) {
 	var st Status
-	acc, err := a.account(ctx)
+	ov, err := a.store.Overview(ctx)
 	if err != nil {
 		return st, err
 	}
-	if _, err := a.secrets.Get(acc); err != nil && !errors.Is(err, ErrNoToken) {
-		return st, err
-	} else if err == nil {
-		st.Connection, st.Connected, err = a.store.LoadConnection(ctx)
-		if err != nil {
-			return st, err
-		}
-	}
-	chans, err := a.store.Channels(ctx)
-	if err != nil {
+	switch _, err := a.secrets.Get(tokenAccount(ov.InstallationID)); {
+	case err == nil:
+		st.TokenHere = true
+	case !errors.Is(err, ErrNoToken):
 		return st, err
 	}
-	ops, err := a.store.Operators(ctx)
-	if err != nil {
-		return st, err
+	if st.TokenHere || a.store.Office() {
+		st.Connection, st.Connected = ov.Connection, ov.Connected
 	}
-	for _, c := range chans {
-		if c.RemovedAt.IsZero() {
-			st.Channels++
-		}
-	}
-	for _, o := range ops {
-		if o.RemovedAt.IsZero() {
-			st.Operators++
-		}
-	}
+	st.Channels, st.Operators = ov.Channels, ov.Operators
 	return st, nil
 }
 

@@ -378,6 +378,7 @@ func TestExplainCoversEveryClass(t *testing.T) {
 		MsgNetwork:        &c2dapi.NetworkError{Err: errors.New("connection refused")},
 		MsgKeyring:        &KeyringError{errors.New("locked")},
 		MsgNotConnected:   ErrNoToken,
+		MsgTokenElsewhere: ErrTokenElsewhere,
 		MsgDiskFull:       storage.ErrDiskFull,
 		MsgOfficeDown:     fmt.Errorf("ping: %w", storage.ErrOfficeUnreachable),
 		MsgOfficePassword: storage.ErrOfficePassword,

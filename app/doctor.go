@@ -14,6 +14,8 @@ type Check struct {
 	Detail string
 }
 
+var noTokenCheck = Check{Name: "keyring", Detail: "no token stored: run `c2desk connect` or use Settings → Connect Chat2Desk"}
+
 // Doctor checks the version, the data folder, the database, the log, crash
 // reports, the outbox, the keyring, the API and the monthly quota.
 // It never stops at the first problem: support wants every line.
@@ -26,8 +28,21 @@ func (a *App) Doctor(ctx context.Context) []Check {
 	}
 	tok, err := a.secrets.Get(acc)
 	switch {
+	case errors.Is(err, ErrNoToken) && a.store.Office():
+		conn, connected, cerr := a.store.LoadConnection(ctx)
+		switch {
+		case cerr != nil:
+			return append(out, Check{Name: "database", Detail: Explain(cerr)})
+		case connected:
+			// This PC never asks Chat2Desk: the quota is the office's, as
+			// its poller last read it.
+			return append(out, Check{Name: "keyring", OK: true, Detail: "no token on this computer: the office's C2Desk that has one calls Chat2Desk"},
+				Check{Name: "quota", OK: true, Detail: fmt.Sprintf("%d API requests used this month by the office (read %s)",
+					conn.RequestsThisMonth, conn.CheckedAt.Local().Format("2006-01-02 15:04"))})
+		}
+		return append(out, noTokenCheck)
 	case errors.Is(err, ErrNoToken):
-		return append(out, Check{Name: "keyring", Detail: "no token stored: run `c2desk connect` or use Settings → Connect Chat2Desk"})
+		return append(out, noTokenCheck)
 	case err != nil:
 		return append(out, Check{Name: "keyring", Detail: Explain(err)})
 	}

@@ -25,6 +25,7 @@ const (
 	MsgValidation     = "Chat2Desk refused the request as incomplete or invalid."
 	MsgKeyring        = "The system keyring is not available, so the token cannot be kept safely. Unlock the keyring (or log in to the desktop again) and retry."
 	MsgNotConnected   = "C2Desk is not connected to Chat2Desk yet. Connect the account in Settings first."
+	MsgTokenElsewhere = "This computer has no Chat2Desk token of its own: the office's C2Desk that has one calls Chat2Desk for everyone. To call it from here too, replace the token on this computer."
 	MsgDiskFull       = "The disk is full. Free some space and try again; nothing was lost."
 	MsgTooNew         = "This data was written by a newer C2Desk. Install the newer version to open it."
 	MsgCancelled      = "Stopped."
@@ -65,6 +66,8 @@ func explainKey(err error) string {
 		return MsgEmptyToken
 	case errors.Is(err, ErrTokenFormat):
 		return MsgTokenFormat
+	case errors.Is(err, ErrTokenElsewhere):
+		return MsgTokenElsewhere
 	case errors.Is(err, ErrNoToken):
 		return MsgNotConnected
 	case errors.As(err, &quota):
@@ -116,7 +119,7 @@ func explainKey(err error) string {
 // Messages lists every sentence Explain can return, for translation checks.
 func Messages() []string {
 	return []string{MsgEmptyToken, MsgTokenFormat, MsgAuth, MsgRateLimit, MsgQuota, MsgTimeout, MsgNetwork, MsgServer,
-		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone, MsgChatGone, MsgRunning,
+		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgTokenElsewhere, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone, MsgChatGone, MsgRunning,
 		MsgOfficeDown, MsgOfficePassword, MsgOfficeLocale, MsgSessionEnded, MsgOfficeNotEmpty, MsgOtherPolls,
 		MsgCloseRefused, MsgReopenRefused, MsgTransferRefused,
 		MsgNotAllowed, MsgWrongPIN, MsgPINWait, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -394,5 +395,46 @@ func TestOfficeRefusedCloseIsUndoneAndTold(t *testing.T) {
 	}
 	if other, err := ivan.RefusedChatActions(ctx); err != nil || len(other) != 0 {
 		t.Fatalf("someone else is told: %+v %v", other, err)
+	}
+}
+
+// A PC that joined the office without the token works with the office's
+// account: its status is connected, its doctor reads the office's quota
+// instead of failing on the keyring, and what needs Chat2Desk says where
+// the token is, without calling it.
+func TestOfficePCWithoutTheTokenUsesTheOfficeAccount(t *testing.T) {
+	o := officeOf(t)
+	desk := joinPC(t, o, false)
+	st, err := desk.app.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Connected || st.TokenHere || st.Connection.Company != c2dfake.DemoCompany || st.Channels == 0 || st.Operators == 0 {
+		t.Fatalf("status on the PC without the token: %+v", st)
+	}
+	var keyringLine, quotaLine Check
+	for _, c := range desk.app.Doctor(ctx) {
+		switch c.Name {
+		case "keyring":
+			keyringLine = c
+		case "quota":
+			quotaLine = c
+		}
+	}
+	if !keyringLine.OK || !strings.Contains(keyringLine.Detail, "no token on this computer") {
+		t.Errorf("doctor's keyring line: %+v", keyringLine)
+	}
+	if !quotaLine.OK || !strings.Contains(quotaLine.Detail, "API requests used this month by the office") {
+		t.Errorf("doctor's quota line: %+v", quotaLine)
+	}
+	olga, err := desk.app.SignIn(ctx, o.admin.Staff().ID, "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := olga.Sync(ctx); Explain(err) != MsgTokenElsewhere {
+		t.Errorf("loading channels on the PC without the token: %v", err)
+	}
+	if desk.net.calls.Load() != 0 {
+		t.Fatalf("the PC without the token called Chat2Desk %d times", desk.net.calls.Load())
 	}
 }

@@ -19,6 +19,10 @@ type Secrets interface {
 // ErrNoToken means no token is stored for this installation.
 var ErrNoToken = errors.New("no Chat2Desk token is stored")
 
+// ErrTokenElsewhere is ErrNoToken on a PC of an office: the office's
+// account is connected, with the token in another PC's keyring.
+var ErrTokenElsewhere = fmt.Errorf("%w on this computer; another C2Desk of the office holds it", ErrNoToken)
+
 // KeyringError means the OS keyring could not be used.
 type KeyringError struct{ Err error }
 

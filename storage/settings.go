@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -25,10 +26,12 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	return wrap(err)
 }
 
+const installationIDKey = "installation_id"
+
 // InstallationID identifies this database; the keyring entry of the token
 // is named after it, so each data folder has its own account.
 func (s *Store) InstallationID(ctx context.Context) (string, error) {
-	v, _, err := s.Setting(ctx, "installation_id")
+	v, _, err := s.Setting(ctx, installationIDKey)
 	return v, err
 }
 
@@ -84,25 +87,75 @@ func (s *Store) SaveConnection(ctx context.Context, c Connection) error {
 
 // LoadConnection returns the stored account details and whether there are any.
 func (s *Store) LoadConnection(ctx context.Context) (Connection, bool, error) {
-	vals := make([]string, len(connectionKeys))
-	for i, k := range connectionKeys {
-		v, ok, err := s.Setting(ctx, k)
-		if err != nil {
-			return Connection{}, false, err
-		}
-		if !ok {
-			return Connection{}, false, nil
-		}
-		vals[i] = v
-	}
-	req, _ := strconv.Atoi(vals[3])
-	checked, _ := strconv.ParseInt(vals[4], 10, 64)
-	writeFirst, _, err := s.Setting(ctx, writeFirstKey)
+	vals, err := s.settings(ctx, allConnectionKeys, "")
 	if err != nil {
 		return Connection{}, false, err
 	}
-	return Connection{Company: vals[0], APIURL: vals[1], Mode: vals[2], RequestsThisMonth: req, CheckedAt: time.Unix(checked, 0).UTC(),
-		WriteFirst: WriteFirst(writeFirst)}, true, nil
+	c, ok := connectionFrom(vals)
+	return c, ok, nil
+}
+
+// settings reads keys in one query, with extra (SQL, if any) adding key
+// and value rows of its own; a key not set is missing from the map.
+func (s *Store) settings(ctx context.Context, keys []string, extra string) (map[string]string, error) {
+	q := `SELECT key, value FROM settings WHERE key IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(keys)), ", ") + `)` + extra
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	defer rows.Close()
+	vals := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, wrap(err)
+		}
+		vals[k] = v
+	}
+	return vals, wrap(rows.Err())
+}
+
+// connectionFrom makes the account details of the settings that hold
+// them, if all of connectionKeys are there.
+func connectionFrom(vals map[string]string) (Connection, bool) {
+	for _, k := range connectionKeys {
+		if _, ok := vals[k]; !ok {
+			return Connection{}, false
+		}
+	}
+	req, _ := strconv.Atoi(vals["conn.requests"])
+	checked, _ := strconv.ParseInt(vals["conn.checked_at"], 10, 64)
+	return Connection{Company: vals["conn.company"], APIURL: vals["conn.api_url"], Mode: vals["conn.mode"], RequestsThisMonth: req,
+		CheckedAt: time.Unix(checked, 0).UTC(), WriteFirst: WriteFirst(vals[writeFirstKey])}, true
+}
+
+// Overview is what the window needs right after someone signs in.
+type Overview struct {
+	InstallationID string
+	Connection     Connection
+	Connected      bool // account details are stored
+	Channels       int  // not removed upstream
+	Operators      int
+}
+
+// Overview reads it in one query: on an office database each query is a
+// round trip, and this one stands between signing in and the chat list.
+func (s *Store) Overview(ctx context.Context) (Overview, error) {
+	vals, err := s.settings(ctx, append([]string{installationIDKey}, allConnectionKeys...), `
+		UNION ALL SELECT 'count.channels', CAST(count(*) AS TEXT) FROM channels WHERE removed_at IS NULL
+		UNION ALL SELECT 'count.operators', CAST(count(*) AS TEXT) FROM operators WHERE removed_at IS NULL`)
+	if err != nil {
+		return Overview{}, err
+	}
+	ov := Overview{InstallationID: vals[installationIDKey]}
+	ov.Connection, ov.Connected = connectionFrom(vals)
+	ov.Channels, _ = strconv.Atoi(vals["count.channels"])
+	ov.Operators, _ = strconv.Atoi(vals["count.operators"])
+	return ov, nil
 }
 
 // ClearConnection forgets the account details (on disconnect). Channels,

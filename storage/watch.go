@@ -18,9 +18,10 @@ var ErrNotOffice = errors.New("this is not an office database")
 
 // Watch calls changed with the names of the tables another process (or
 // this one) changed, as the office database tells them, until ctx ends.
-// Notices that arrive together are given at once. When the connection was
-// lost, changed is called with nil after it is back: anything may have
-// changed meanwhile. It returns ErrNotOffice for a file, which only its
+// Notices that arrive together are given at once. Once it listens, and
+// again after a lost connection is back, changed is called with nil:
+// anything may have changed before it listened, after the caller's own
+// first reads. It returns ErrNotOffice for a file, which only its
 // own process changes.
 func (s *Store) Watch(ctx context.Context, changed func(tables []string)) error {
 	d, ok := s.d.(*postgresDialect)
@@ -28,7 +29,7 @@ func (s *Store) Watch(ctx context.Context, changed func(tables []string)) error 
 		return ErrNotOffice
 	}
 	backoff := time.Second
-	lost := false
+	lost := true // not listening yet
 	for ctx.Err() == nil {
 		err := s.listen(ctx, d.cfg, func() {
 			if lost {

@@ -59,6 +59,9 @@ type chatsTab struct {
 	historyText *widget.Label
 	searchWait  *time.Timer
 	polledOnce  bool // a poll has reported: the history bar is done with
+	// pollerStarted: the first list query answered, and the poller was
+	// started after it rather than beside it, so the chats show first.
+	pollerStarted bool
 
 	conv  *conversationView
 	right *fyne.Container
@@ -181,6 +184,10 @@ func (t *chatsTab) query(f storage.ChatFilter, appending bool) {
 	background(t.u, func(ctx context.Context) ([]storage.Chat, error) {
 		return fetch(ctx, f)
 	}, func(chats []storage.Chat, err error) {
+		if !t.pollerStarted && t.u.chats == t && t.u.inSession {
+			t.pollerStarted = true
+			t.u.startPolling(t)
+		}
 		if query != t.queries {
 			return // a newer query is on its way; this answer is out of date
 		}

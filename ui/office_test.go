@@ -15,6 +15,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/zalando/go-keyring"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -315,4 +316,36 @@ func TestOfficeStaffAddedOnAShowOnB(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.eventually("Анна on PC B", func() bool { return h.shows("Анна Белова") })
+}
+
+// A PC that joined the office has no token in its keyring: the account is
+// the office's, so it shows the chats and the account rather than the
+// connect screen, and says which PC calls Chat2Desk.
+func TestOfficePCWithoutTheTokenShowsTheOffice(t *testing.T) {
+	h := officeWindow(t, func(core *app.App) {
+		office(t, "")(core)
+		if _, err := core.Poll(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := core.StepDown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		keyring.MockInit() // this PC's keyring, empty: another PC connected the account and polled
+	})
+	h.signIn() // Ольга, an administrator
+	h.eventually("the chats", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 })
+	if h.button("Add integration") != nil {
+		t.Fatal("the connect screen on a PC of a connected office")
+	}
+	h.tab("Settings")
+	h.eventually("the account and where the token is", func() bool {
+		return h.shows(c2dfake.DemoCompany) && h.shows(app.MsgTokenElsewhere)
+	})
+	if !h.button("Check again").Disabled() || !h.button("Load channels and operators from Chat2Desk").Disabled() {
+		t.Fatal("Chat2Desk's buttons work on a PC that cannot call it")
+	}
+	if b := h.button("Disconnect"); b != nil && b.Visible() {
+		t.Fatal("a PC without the token offers to disconnect the office's account")
+	}
+	h.capture("office-pc-without-token")
 }

@@ -60,8 +60,16 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 		widget.NewFormItem(lang.L("API requests this month"), t.requests),
 		widget.NewFormItem(lang.L("Last checked"), t.checked),
 	)
-	connection := widget.NewCard(lang.L("Chat2Desk connection"), "",
-		container.NewVBox(details, container.NewHBox(t.refresh, t.replace, t.disconnect)))
+	connectionParts := container.NewVBox(details)
+	if !st.TokenHere {
+		// An office PC that joined: Chat2Desk is called from the PC with
+		// the token, and disconnecting the office's account is done there.
+		connectionParts.Add(paragraph(translate(app.MsgTokenElsewhere, nil), widget.MediumImportance))
+		t.refresh.Disable()
+		t.disconnect.Hide()
+	}
+	connectionParts.Add(container.NewHBox(t.refresh, t.replace, t.disconnect))
+	connection := widget.NewCard(lang.L("Chat2Desk connection"), "", connectionParts)
 
 	t.counts = paragraph("", widget.MediumImportance)
 	t.showCounts(st)
@@ -69,6 +77,9 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 		res, err := u.session.Sync(ctx)
 		return func() string { return syncSummary(res) }, err
 	}, t.refreshCounts)
+	if !st.TokenHere {
+		t.load.button.Disable()
+	}
 	data := widget.NewCard(lang.L("Channels and operators"), "", container.NewVBox(t.counts, t.load.content))
 
 	t.officeNote = paragraph("", widget.MediumImportance)

@@ -19,7 +19,7 @@ func newMainView(u *UI, st app.Status, notice string) fyne.CanvasObject {
 	var tabs *container.AppTabs
 	chats := newChatsTab(u)
 	u.chats = chats
-	u.startPolling(chats)
+	u.Stop() // the old tab's; the new tab's first list query starts its own
 	chatsItem := container.NewTabItemWithIcon(lang.L("Chats"), theme.MailComposeIcon(), chats.content)
 	u.adminTabs = adminTabs{}
 	if u.session.IsAdmin() {
