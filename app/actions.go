@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"c2desk/c2dapi"
 	"c2desk/storage"
@@ -302,13 +303,20 @@ func (a *App) CheckWriteFirst(ctx context.Context) (storage.WriteFirst, error) {
 }
 
 // Template is a quick reply from Chat2Desk.
-type Template struct {
-	Command string // what follows "/" to pick it
-	Name    string
-	Text    string
-}
+type Template = storage.Template
 
-// Templates returns the account's quick replies, loaded once per run.
+// MsgTemplatesNotLoaded is said on an office PC without the token before
+// the office's poller has loaded the quick replies.
+const MsgTemplatesNotLoaded = "The quick replies are not loaded yet: the office's C2Desk that has the Chat2Desk token loads them. Try again in a minute."
+
+var errTemplatesNotLoaded = errors.New("the office's quick replies are not loaded yet")
+
+// templatesMaxAge is how old the office's stored quick replies may get
+// before its poller loads them again.
+const templatesMaxAge = 24 * time.Hour
+
+// Templates returns the account's quick replies, loaded once per run. An
+// office PC without the token reads those its poller stored.
 func (a *App) Templates(ctx context.Context) ([]Template, error) {
 	a.mu.Lock()
 	cached := a.templates
@@ -317,9 +325,27 @@ func (a *App) Templates(ctx context.Context) ([]Template, error) {
 		return cached, nil
 	}
 	client, err := a.storedClient(ctx)
+	if errors.Is(err, ErrTokenElsewhere) {
+		// Not cached: the poller may store newer ones meanwhile.
+		all, _, ok, err := a.store.Templates(ctx)
+		switch {
+		case err != nil:
+			return nil, err
+		case !ok:
+			return nil, errTemplatesNotLoaded
+		}
+		return all, nil
+	}
 	if err != nil {
 		return nil, err
 	}
+	return a.loadTemplates(ctx, client)
+}
+
+// loadTemplates reads the quick replies from Chat2Desk and, in an office,
+// stores them for the PCs without the token.
+func (a *App) loadTemplates(ctx context.Context, client *c2dapi.Client) ([]Template, error) {
+	loadedAt := time.Now()
 	all, skipped, err := c2dapi.All(ctx, syncPageSize, client.Templates.List)
 	if err != nil {
 		return nil, fmt.Errorf("load quick replies: %w", err)
@@ -332,10 +358,35 @@ func (a *App) Templates(ctx context.Context) ([]Template, error) {
 		}
 		out = append(out, Template{Command: strings.TrimPrefix(string(t.Command), "/"), Name: string(t.Name), Text: string(t.Text)})
 	}
+	if a.store.Office() {
+		if err := a.store.SaveTemplates(ctx, out, loadedAt); err != nil {
+			a.log.Warn("could not store the quick replies for the office", "err", err)
+		}
+	}
 	a.mu.Lock()
 	a.templates = out
 	a.mu.Unlock()
 	return out, nil
+}
+
+// keepOfficeTemplates is run by the office's poller: it loads the quick
+// replies when the office has none stored, or only old ones.
+func (a *App) keepOfficeTemplates(ctx context.Context) (next time.Time, err error) {
+	_, loadedAt, ok, err := a.store.Templates(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if ok && time.Since(loadedAt) < templatesMaxAge {
+		return loadedAt.Add(templatesMaxAge), nil
+	}
+	client, err := a.storedClient(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if _, err := a.loadTemplates(ctx, client); err != nil {
+		return time.Time{}, err
+	}
+	return time.Now().Add(templatesMaxAge), nil
 }
 
 // MatchTemplates returns the quick replies whose command or name starts

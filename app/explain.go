@@ -66,6 +66,8 @@ func explainKey(err error) string {
 		return MsgEmptyToken
 	case errors.Is(err, ErrTokenFormat):
 		return MsgTokenFormat
+	case errors.Is(err, errTemplatesNotLoaded):
+		return MsgTemplatesNotLoaded
 	case errors.Is(err, ErrTokenElsewhere):
 		return MsgTokenElsewhere
 	case errors.Is(err, ErrNoToken):
@@ -119,7 +121,7 @@ func explainKey(err error) string {
 // Messages lists every sentence Explain can return, for translation checks.
 func Messages() []string {
 	return []string{MsgEmptyToken, MsgTokenFormat, MsgAuth, MsgRateLimit, MsgQuota, MsgTimeout, MsgNetwork, MsgServer,
-		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgTokenElsewhere, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone, MsgChatGone, MsgRunning,
+		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgTokenElsewhere, MsgTemplatesNotLoaded, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone, MsgChatGone, MsgRunning,
 		MsgOfficeDown, MsgOfficePassword, MsgOfficeLocale, MsgSessionEnded, MsgOfficeNotEmpty, MsgOtherPolls,
 		MsgCloseRefused, MsgReopenRefused, MsgTransferRefused,
 		MsgNotAllowed, MsgWrongPIN, MsgPINWait, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -433,6 +434,36 @@ func TestOfficePCWithoutTheTokenUsesTheOfficeAccount(t *testing.T) {
 	}
 	if _, err := olga.Sync(ctx); Explain(err) != MsgTokenElsewhere {
 		t.Errorf("loading channels on the PC without the token: %v", err)
+	}
+	if desk.net.calls.Load() != 0 {
+		t.Fatalf("the PC without the token called Chat2Desk %d times", desk.net.calls.Load())
+	}
+}
+
+// The quick replies reach a PC without the token through the office
+// database: the poller stores them, and the PC never calls Chat2Desk.
+func TestOfficeQuickRepliesReachPCsWithoutTheToken(t *testing.T) {
+	o := officeOf(t)
+	if err := o.app.StepDown(ctx); err != nil { // the admin's PC loaded the history
+		t.Fatal(err)
+	}
+	poller, desk := joinPC(t, o, true), joinPC(t, o, false)
+	if _, err := desk.app.Templates(ctx); Explain(err) != MsgTemplatesNotLoaded {
+		t.Fatalf("before the poller loaded them: %v", err)
+	}
+	startPolling(t, poller)
+	var got []Template
+	eventually(t, "the quick replies on the PC without the token", func() bool {
+		var err error
+		got, err = desk.app.Templates(ctx)
+		return err == nil
+	})
+	want, err := o.app.Templates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || !slices.Equal(got, want) {
+		t.Fatalf("the PC without the token has %+v, Chat2Desk %+v", got, want)
 	}
 	if desk.net.calls.Load() != 0 {
 		t.Fatalf("the PC without the token called Chat2Desk %d times", desk.net.calls.Load())

@@ -29,7 +29,10 @@ type Poller struct {
 	leaseFailure error
 
 	changed chan struct{} // another process changed the office database
-	seen    int64         // the newest message this PC has shown
+	// templatesDue is when an office's poller next looks whether the
+	// stored quick replies need loading again.
+	templatesDue time.Time
+	seen         int64 // the newest message this PC has shown
 
 	changeMu   sync.Mutex
 	changedSet map[string]bool // tables changed since last reported
@@ -148,6 +151,9 @@ func (p *Poller) run(ctx context.Context) {
 			if id, err := p.app.store.NewestMessageID(ctx); err == nil {
 				p.seen = id
 			}
+			if err == nil && time.Now().After(p.templatesDue) {
+				p.keepTemplates(ctx)
+			}
 		}
 		if p.onResult != nil {
 			p.onResult(res, err)
@@ -173,6 +179,17 @@ func (p *Poller) run(ctx context.Context) {
 			return
 		}
 	}
+}
+
+// keepTemplates keeps the office's quick replies stored for its PCs
+// without the token; a failure is tried again a few minutes later.
+func (p *Poller) keepTemplates(ctx context.Context) {
+	due, err := p.app.keepOfficeTemplates(ctx)
+	if err != nil {
+		p.app.log.Warn("could not load the quick replies for the office", "err", err)
+		due = time.Now().Add(5 * time.Minute)
+	}
+	p.templatesDue = due
 }
 
 // wait waits delay (forever when negative) or a Wake. An office's poller

@@ -3,7 +3,9 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -169,4 +171,52 @@ func (s *Store) ClearConnection(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// Template is a quick reply from Chat2Desk.
+type Template struct {
+	Command string // what follows "/" to pick it
+	Name    string
+	Text    string
+}
+
+const (
+	templatesKey       = "templates"
+	templatesLoadedKey = "templates.loaded_at"
+)
+
+// SaveTemplates keeps the account's quick replies, as loaded at loadedAt,
+// for an office's PCs without the token.
+func (s *Store) SaveTemplates(ctx context.Context, all []Template, loadedAt time.Time) error {
+	data, err := json.Marshal(all)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sqlTx) error {
+		for _, kv := range [][2]string{{templatesKey, string(data)}, {templatesLoadedKey, strconv.FormatInt(loadedAt.Unix(), 10)}} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, kv[0], kv[1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Templates returns the quick replies SaveTemplates kept, when they were
+// loaded, and whether any were.
+func (s *Store) Templates(ctx context.Context) (all []Template, loadedAt time.Time, ok bool, err error) {
+	vals, err := s.settings(ctx, []string{templatesKey, templatesLoadedKey}, "")
+	if err != nil {
+		return nil, time.Time{}, false, err
+	}
+	data, ok := vals[templatesKey]
+	if !ok {
+		return nil, time.Time{}, false, nil
+	}
+	if err := json.Unmarshal([]byte(data), &all); err != nil {
+		return nil, time.Time{}, false, fmt.Errorf("stored quick replies: %w", err)
+	}
+	at, _ := strconv.ParseInt(vals[templatesLoadedKey], 10, 64)
+	return all, time.Unix(at, 0).UTC(), true, nil
 }

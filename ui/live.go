@@ -116,7 +116,7 @@ func (u *UI) refreshAdminTabs(changed []string) {
 		t.channels.reload()
 	}
 	if t.operators != nil && changedAny(changed, "operators", "operator_owner", "default_operator", "staff") {
-		t.operators.reload(true)
+		t.operators.reload()
 	}
 	if u.chats != nil && changedAny(changed, "staff", "operators", "operator_owner", "default_operator") {
 		u.chats.loadNames()

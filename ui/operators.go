@@ -24,6 +24,9 @@ type operatorsTab struct {
 	ui    *UI
 	view  app.MappingView
 	draft storage.Mapping
+	// reloads counts the mapping's reads: only the newest one's answer
+	// is shown, as an older one may come back after it.
+	reloads int
 
 	load     *loadBar
 	table    *widget.Table
@@ -56,7 +59,7 @@ func newOperatorsTab(u *UI) *operatorsTab {
 	t.load = newLoadBar(u, lang.L("Load operators from Chat2Desk"), func(ctx context.Context) (func() string, error) {
 		ch, skipped, err := u.session.LoadOperators(ctx)
 		return func() string { return changesSentence(ch, skipped) }, err
-	}, func() { t.reload(true) })
+	}, t.reload)
 
 	t.table = newColumnTable(operatorColumnTitles(), operatorColumnWidths, func() int { return len(t.view.Operators) },
 		t.createCell, t.updateCell)
@@ -69,7 +72,7 @@ func newOperatorsTab(u *UI) *operatorsTab {
 	t.unsaved.Importance = widget.WarningImportance
 	t.save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() { t.store(nil) })
 	t.save.Importance = widget.HighImportance
-	t.discard = widget.NewButton(lang.L("Discard changes"), func() { t.reload(false) })
+	t.discard = widget.NewButton(lang.L("Discard changes"), t.discardDraft)
 	t.note = paragraph("", widget.MediumImportance)
 	t.note.Hide()
 
@@ -77,7 +80,7 @@ func newOperatorsTab(u *UI) *operatorsTab {
 	bottom := container.NewVBox(t.summary, t.warnings, container.NewHBox(t.save, t.discard, t.unsaved, layout.NewSpacer()), t.note)
 	t.content = container.NewBorder(container.NewPadded(top), container.NewPadded(bottom), nil, nil, t.table)
 	t.showDirty()
-	t.reload(false)
+	t.reload()
 	return t
 }
 
@@ -300,15 +303,21 @@ func (t *operatorsTab) warningText() string {
 	return strings.Join(lines, "\n")
 }
 
-// reload reads the mapping from the database; keepDraft keeps unsaved edits
-// (after loading operators, so a load does not throw work away).
-func (t *operatorsTab) reload(keepDraft bool) {
+// reload reads the mapping from the database, keeping unsaved edits (after
+// loading operators, or when another PC changed the mapping, the edit in
+// progress is not thrown away).
+func (t *operatorsTab) reload() {
+	t.reloads++
+	n := t.reloads
 	background(t.ui, t.ui.session.Mapping, func(v app.MappingView, err error) {
+		if n != t.reloads {
+			return // a newer read is on its way
+		}
 		if err != nil {
 			t.load.show(sentence(err), widget.DangerImportance)
 			return
 		}
-		wasDirty := keepDraft && t.dirty()
+		wasDirty := t.dirty()
 		t.view = v
 		if !wasDirty {
 			t.draft = storage.Mapping{Owners: maps.Clone(v.Mapping.Owners), Default: v.Mapping.Default}
@@ -316,6 +325,14 @@ func (t *operatorsTab) reload(keepDraft bool) {
 		t.table.Refresh()
 		t.showDirty()
 	})
+}
+
+// discardDraft goes back to the saved mapping at once, then reads it anew.
+func (t *operatorsTab) discardDraft() {
+	t.draft = storage.Mapping{Owners: maps.Clone(t.view.Mapping.Owners), Default: t.view.Mapping.Default}
+	t.table.Refresh()
+	t.showDirty()
+	t.reload()
 }
 
 // store saves the draft; then runs after it succeeded.
