@@ -212,6 +212,21 @@ func TestWatchTellsOtherProcessesWhatChanged(t *testing.T) {
 	if tables := next("a page"); !slices.Contains(tables, "messages") || !slices.Contains(tables, "dialogs") {
 		t.Fatalf("a page: %v", tables)
 	}
+	// A statement that changes no row tells nobody: a window taking its
+	// refused actions on their notice, when there are none, would
+	// otherwise tell itself again without end.
+	if _, err := writer.TakeRefusedActions(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writer.db.ExecContext(ctx, `UPDATE outbox SET state = 'sent' WHERE id = -1`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := writer.CreateStaff(ctx, Staff{Name: "Ivan", Role: RoleAgent, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	if tables := next("the next staff member"); !slices.Equal(tables, []string{"staff"}) {
+		t.Fatalf("after statements that changed nothing, then the staff: %v", tables)
+	}
 	stop()
 	if err := <-done; err != nil {
 		t.Fatal(err)
