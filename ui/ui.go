@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"c2desk/app"
@@ -42,6 +43,9 @@ type UI struct {
 	core    *app.App
 	opts    Options
 	session *app.Session // who is working (the last one, after signing out)
+	// working counts the background work under way, so that a test ends
+	// only after its window's last work did.
+	working sync.WaitGroup
 	// adminTabs are refreshed when another PC changes what they show.
 	adminTabs adminTabs
 	// refreshOfficeState reads the Office database line again, when the
@@ -251,7 +255,9 @@ const requestTimeout = 45 * time.Second
 // background runs work off the UI goroutine and hands its result to done on
 // the UI goroutine.
 func background[T any](u *UI, work func(ctx context.Context) (T, error), done func(T, error)) {
+	u.working.Add(1)
 	go func() {
+		defer u.working.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		v, err := work(ctx)

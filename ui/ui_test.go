@@ -121,6 +121,15 @@ func startOnApp(t testing.TB, fa fyne.App, core *app.App, fake *c2dfake.Server, 
 				t.Error("the poller did not stop")
 			}
 		}
+		// And for the window's background work: the next test's keyring
+		// mock must not be replaced under a read still running.
+		idle := make(chan struct{})
+		go func() { h.ui.working.Wait(); close(idle) }()
+		select {
+		case <-idle:
+		case <-time.After(10 * time.Second):
+			t.Error("the window's background work did not end")
+		}
 	})
 	return h
 }
