@@ -15,6 +15,7 @@ import (
 	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -485,5 +486,56 @@ func TestChatRowWithoutItsChannelYet(t *testing.T) {
 		if strings.HasPrefix(strings.TrimSpace(s), "·") {
 			t.Fatalf("a row starts with a separator: %q", s)
 		}
+	}
+}
+
+// tapMenuItem taps the item of a shown pop-up menu labelled label, and
+// reports whether there was one.
+func (h *harness) tapMenuItem(label string) bool {
+	for _, o := range h.objects() {
+		item, tappable := o.(fyne.Tappable)
+		w, isWidget := o.(fyne.Widget)
+		if !tappable || !isWidget {
+			continue
+		}
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			if t, ok := c.(*canvas.Text); ok && t.Text == label {
+				item.Tapped(&fyne.PointEvent{})
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// A quick reply chosen after "/" comes into the composer with the
+// client's first name and the sender's name filled in.
+func TestQuickReplyFillsItsFields(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn() // Ольга
+	h.openChat(9001)
+	client := strings.Fields(h.ui.chats.conv.chat.ClientName)
+	if len(client) == 0 {
+		t.Fatal("the chat's client has no name")
+	}
+	h.composer().SetText("/hello")
+	h.eventually("the quick reply chosen", func() bool { return h.tapMenuItem("/hello — Приветствие") })
+	want := "Здравствуйте, " + client[0] + "! Меня зовут Ольга Смирнова, я помогу с подбором квартиры."
+	h.eventually("the quick reply filled in", func() bool { return h.composer().Text == want })
+	h.capture("quick-reply-filled")
+}
+
+// The header's buttons get the width of their labels, set once the chat
+// is known: they used to overlap ("Assign…" under "Close chat").
+func TestChatHeaderButtonsFit(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	h.openChat(9001)
+	v := h.ui.chats.conv
+	h.eventually("the header", func() bool { return v.openClose.Text == "Close chat" })
+	h.win.Canvas().Refresh(h.win.Content())
+	if v.openClose.Size().Width < v.openClose.MinSize().Width || v.assign.Position().X+v.assign.Size().Width > v.openClose.Position().X {
+		t.Fatalf("Assign… at %v %v, Close chat at %v %v (needs %v)", v.assign.Position(), v.assign.Size(),
+			v.openClose.Position(), v.openClose.Size(), v.openClose.MinSize())
 	}
 }

@@ -56,6 +56,7 @@ type conversationView struct {
 	note      *widget.Check
 	send      *widget.Button
 	templates *widget.Button
+	header    *fyne.Container
 	status    *widget.Label
 	draftSave *time.Timer
 	// settingText is set while C2Desk itself changes the composer's text.
@@ -71,7 +72,7 @@ func newConversationView(t *chatsTab) *conversationView {
 	v.subtitle.Truncation = fyne.TextTruncateEllipsis
 	v.assign = widget.NewButtonWithIcon(lang.L("Assign…"), theme.AccountIcon(), v.showAssign)
 	v.openClose = widget.NewButton("", v.toggleOpen)
-	header := container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(v.assign, v.openClose)),
+	v.header = container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(v.assign, v.openClose)),
 		container.NewVBox(v.title, v.subtitle))
 
 	v.msgs = container.New(messagesLayout{width: func() float32 { return v.scroll.Size().Width }})
@@ -95,7 +96,7 @@ func newConversationView(t *chatsTab) *conversationView {
 	tools := container.NewHBox(v.templates, v.note, layout.NewSpacer(), v.send)
 	composer := container.NewVBox(v.status, v.composer, tools)
 
-	v.content = container.NewBorder(container.NewVBox(header, widget.NewSeparator()), composer, nil, nil, v.scroll)
+	v.content = container.NewBorder(container.NewVBox(v.header, widget.NewSeparator()), composer, nil, nil, v.scroll)
 	return v
 }
 
@@ -164,6 +165,9 @@ func (v *conversationView) updateHeader() {
 		v.openClose.SetIcon(theme.ConfirmIcon())
 	}
 	v.subtitle.SetText(strings.Join(sub, " · "))
+	// The buttons' new labels change their width, which their containers
+	// only take into account when laid out again.
+	v.header.Refresh()
 }
 
 // load reads the newest messages again (as many as are shown, at least a
@@ -566,15 +570,32 @@ func (v *conversationView) showTemplates(typed string) {
 			if t.Command != "" {
 				label = "/" + t.Command + " — " + t.Name
 			}
-			items = append(items, fyne.NewMenuItem(label, func() {
-				v.composer.SetText(text)
-				v.composer.CursorRow = strings.Count(text, "\n")
-				v.tab.u.win.Canvas().Focus(v.composer)
-			}))
+			items = append(items, fyne.NewMenuItem(label, func() { v.useTemplate(text) }))
 		}
 		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(v.templates)
 		widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), v.tab.u.win.Canvas(),
 			pos.Add(fyne.NewPos(0, -float32(len(items))*36-8)))
+	})
+}
+
+// useTemplate puts a quick reply into the composer with its fields filled
+// in from this chat's client and the sender; a field that cannot be
+// filled stays visible.
+func (v *conversationView) useTemplate(text string) {
+	id := v.chat.ID
+	background(v.tab.u, func(ctx context.Context) (app.TemplateFields, error) {
+		return v.tab.session.TemplateFields(ctx, id)
+	}, func(f app.TemplateFields, err error) {
+		if id != v.chat.ID {
+			return // another chat is open now
+		}
+		if err != nil {
+			v.say(sentence(err))
+		}
+		filled := app.FillTemplate(text, f)
+		v.composer.SetText(filled)
+		v.composer.CursorRow = strings.Count(filled, "\n")
+		v.tab.u.win.Canvas().Focus(v.composer)
 	})
 }
 

@@ -51,7 +51,7 @@ var agentLines = []string{
 }
 
 var templates = []c2dapi.Template{
-	{ID: 1, Command: "/hello", Name: "Приветствие", Text: "Здравствуйте! Меня зовут {{name}}, я помогу с подбором квартиры."},
+	{ID: 1, Command: "/hello", Name: "Приветствие", Text: "Здравствуйте, {first_name}! Меня зовут {staff}, я помогу с подбором квартиры."},
 	{ID: 2, Command: "/plan", Name: "Планировка", Text: "Отправляю планировку. Если будут вопросы — пишите."},
 	{ID: 3, Command: "/viewing", Name: "Показ", Text: "Когда вам удобно посмотреть квартиру? Показы с 10:00 до 20:00."},
 	{ID: 4, Command: "/bye", Name: "Goodbye", Text: "Thank you for contacting us! Have a nice day."},
