@@ -154,6 +154,9 @@ func (t *chatsTab) loadNames() {
 	}, func(n names, err error) {
 		if err == nil {
 			t.names = n
+			if t.conv.chat.ID != 0 {
+				t.conv.updateHeader() // the chat's operator, by name
+			}
 		}
 	})
 }
@@ -208,8 +211,8 @@ func (t *chatsTab) query(f storage.ChatFilter, appending bool) {
 				t.list.OnSelected = nil // already open: keep the conversation as it is
 				t.list.Select(i)
 				t.list.OnSelected = t.selected
-				if t.conv.chat.State != c.State {
-					t.conv.chat.State = c.State
+				if t.conv.chat.State != c.State || t.conv.chat.OperatorID != c.OperatorID {
+					t.conv.chat.State, t.conv.chat.OperatorID = c.State, c.OperatorID
 					t.conv.updateHeader()
 				}
 				t.conv.chat.Assignee = c.Assignee

@@ -525,14 +525,19 @@ func TestQuickReplyFillsItsFields(t *testing.T) {
 	h.capture("quick-reply-filled")
 }
 
-// The header's buttons get the width of their labels, set once the chat
-// is known: they used to overlap ("Assign…" under "Close chat").
+// The header names the chat's Chat2Desk operator, and its buttons get the
+// width of their labels, set once the chat is known: they used to overlap
+// ("Assign…" under "Close chat").
 func TestChatHeaderButtonsFit(t *testing.T) {
 	h := start(t, false, office(t, ""))
 	h.signIn()
 	h.openChat(9001)
 	v := h.ui.chats.conv
 	h.eventually("the header", func() bool { return v.openClose.Text == "Close chat" })
+	h.eventually("the chat's operator in the header", func() bool {
+		op := h.ui.chats.names.operators[v.chat.OperatorID]
+		return op != "" && strings.Contains(v.subtitle.Text, "operator "+op)
+	})
 	h.win.Canvas().Refresh(h.win.Content())
 	if v.openClose.Size().Width < v.openClose.MinSize().Width || v.assign.Position().X+v.assign.Size().Width > v.openClose.Position().X {
 		t.Fatalf("Assign… at %v %v, Close chat at %v %v (needs %v)", v.assign.Position(), v.assign.Size(),

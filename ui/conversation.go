@@ -69,7 +69,7 @@ func newConversationView(t *chatsTab) *conversationView {
 	v.title.Truncation = fyne.TextTruncateEllipsis
 	v.subtitle = widget.NewLabel("")
 	v.subtitle.Importance = widget.LowImportance
-	v.subtitle.Truncation = fyne.TextTruncateEllipsis
+	v.subtitle.Wrapping = fyne.TextWrapWord // the operator's name comes last and must not be cut
 	v.assign = widget.NewButtonWithIcon(lang.L("Assign…"), theme.AccountIcon(), v.showAssign)
 	v.openClose = widget.NewButton("", v.toggleOpen)
 	v.header = container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(v.assign, v.openClose)),
@@ -155,6 +155,9 @@ func (v *conversationView) updateHeader() {
 	}
 	if c.ClientName != "" && c.ClientPhone != "" {
 		sub = append(sub, c.ClientPhone)
+	}
+	if name := v.tab.names.operators[c.OperatorID]; name != "" {
+		sub = append(sub, lang.L("operator {{.Name}}", map[string]any{"Name": name}))
 	}
 	if c.State == c2dapi.DialogClosed {
 		sub = append(sub, lang.L("closed"))
