@@ -49,6 +49,8 @@ type Client struct {
 	Messages  *MessagesService
 	Dialogs   *DialogsService
 	Templates *TemplatesService
+	// OperatorGroups lists the groups requests can be transferred to.
+	OperatorGroups *OperatorGroupsService
 }
 
 // token hides itself from fmt so that a Client printed by accident, in a log
@@ -114,6 +116,7 @@ func NewClient(baseURL, tok string, opts ...Option) (*Client, error) {
 	c.Messages = &MessagesService{c}
 	c.Dialogs = &DialogsService{c}
 	c.Templates = &TemplatesService{c}
+	c.OperatorGroups = &OperatorGroupsService{c}
 	return c, nil
 }
 

@@ -297,3 +297,24 @@ func TestAllPages(t *testing.T) {
 		t.Fatalf("items %d skipped %v", len(items), skipped)
 	}
 }
+
+func TestOperatorGroupsAndTransferToGroup(t *testing.T) {
+	c, mux := setup(t)
+	// A bare list, with ids as Chat2Desk sends them (numbers or strings).
+	handle(t, mux, "/v1/operators_groups", func(r *http.Request) { wantMethod(t, r, "GET") }, 200,
+		`[{"id":31,"name":"Продажи","operator_ids":[9,"7"]},{"id":32,"name":"Аренда","operator_ids":[]}]`)
+	page, err := c.OperatorGroups.List(ctx, ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Items) != 2 || page.Items[0].Name != "Продажи" || len(page.Items[0].OperatorIDs) != 2 || page.Items[0].OperatorIDs[1] != 7 {
+		t.Fatalf("groups %+v", page.Items)
+	}
+	handle(t, mux, "/v1/messages/555/transfer_to_group", func(r *http.Request) {
+		wantMethod(t, r, "GET")
+		wantQuery(t, r, map[string]string{"group_id": "31", "force": "1"})
+	}, 200, `{"status":"success"}`)
+	if err := c.Messages.TransferToGroup(ctx, 555, 31, true); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -338,6 +338,27 @@ func (s *DialogsService) Update(ctx context.Context, id ID, u DialogUpdate) erro
 	return err
 }
 
+// TransferToGroup hands the request the message belongs to to an operator
+// group, whose operators Chat2Desk then offers it to; force moves it also
+// when it is being answered. A GET that changes state, as Chat2Desk has it.
+func (s *MessagesService) TransferToGroup(ctx context.Context, id, groupID ID, force bool) error {
+	q := url.Values{}
+	q.Set("group_id", groupID.String())
+	if force {
+		q.Set("force", "1")
+	}
+	_, err := s.c.do(ctx, http.MethodGet, "/messages/"+id.String()+"/transfer_to_group", q, nil)
+	return err
+}
+
+// OperatorGroupsService lists the account's operator groups.
+type OperatorGroupsService struct{ c *Client }
+
+// List returns the operator groups (a bare list, or an envelope).
+func (s *OperatorGroupsService) List(ctx context.Context, opts ListOptions) (*Page[OperatorGroup], error) {
+	return list[OperatorGroup](ctx, s.c, "/operators_groups", opts.query())
+}
+
 // TemplatesService reads quick replies.
 type TemplatesService struct{ c *Client }
 

@@ -243,6 +243,13 @@ type Dialog struct {
 	LastMessage *Message `json:"last_message"`
 }
 
+// OperatorGroup is a group of operators a request can be transferred to.
+type OperatorGroup struct {
+	ID          ID     `json:"id"`
+	Name        String `json:"name"`
+	OperatorIDs []ID   `json:"operator_ids"`
+}
+
 // Template is a quick reply prepared in Chat2Desk.
 type Template struct {
 	ID      ID     `json:"id"`

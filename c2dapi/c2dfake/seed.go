@@ -159,7 +159,8 @@ func (s *Server) oddMediaFields(m c2dapi.Message, i int) {
 	}
 }
 
-// seedAccount sets up the agency's channels, operators and templates.
+// seedAccount sets up the agency's channels, operators, operator groups and
+// templates.
 func (s *Server) seedAccount(now time.Time) {
 	s.channels = []c2dapi.Channel{
 		{ID: 101, Name: "Новостройки", Phone: "73222233223", Transports: c2dapi.Strings{"telegram", "whatsapp", "viber"}},
@@ -179,6 +180,10 @@ func (s *Server) seedAccount(now time.Time) {
 			Status: c2dapi.StatusEnabled, AccessRightID: 2, AccessRightName: "Супервайзер", Online: false, OfflineType: "manual", LastVisit: c2dapi.Time{Time: visit.Add(-26 * time.Hour)}, StatusID: 2},
 		{ID: 10, Email: "p.kuznetsov@klyuch-realty.ru", FirstName: "Пётр", LastName: "Кузнецов", LegacyRole: c2dapi.RoleOperator,
 			Status: c2dapi.StatusDisabled, AccessRightID: 3, AccessRightName: "Оператор", Online: false, LastVisit: c2dapi.Time{Time: visit.Add(-90 * 24 * time.Hour)}},
+	}
+	s.groups = []c2dapi.OperatorGroup{
+		{ID: 31, Name: "Продажи", OperatorIDs: []c2dapi.ID{9, 7}},
+		{ID: 32, Name: "Аренда", OperatorIDs: []c2dapi.ID{8, 10}},
 	}
 	s.templates = append([]c2dapi.Template(nil), templates...)
 	for i := range s.templates {

@@ -43,6 +43,7 @@ type Server struct {
 	dialogs         []*dialog
 	messages        []c2dapi.Message
 	templates       []c2dapi.Template
+	groups          []c2dapi.OperatorGroup
 	oddFields       map[c2dapi.ID]map[string]any // message fields sent in a shape of their own
 	nextMessageID   c2dapi.ID
 	nextClientID    c2dapi.ID
@@ -347,7 +348,9 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, seg []string) {
 	case post && match(seg, "messages"):
 		s.sendMessage(w, r)
 	case get && len(seg) >= 2 && seg[0] == "messages":
-		s.messageRoutes(w, seg)
+		s.messageRoutes(w, r, seg)
+	case get && match(seg, "operators_groups"):
+		writeJSON(w, http.StatusOK, append([]c2dapi.OperatorGroup{}, s.groups...)) // a bare list, as Chat2Desk answers it
 	case get && match(seg, "dialogs"):
 		q := r.URL.Query()
 		op, state := q.Get("operator_id"), q.Get("state")
@@ -539,7 +542,7 @@ func (s *Server) messageWire(m c2dapi.Message) any {
 	return out
 }
 
-func (s *Server) messageRoutes(w http.ResponseWriter, seg []string) {
+func (s *Server) messageRoutes(w http.ResponseWriter, r *http.Request, seg []string) {
 	id := parseID(seg[1])
 	i := slices.IndexFunc(s.messages, func(m c2dapi.Message) bool { return m.ID == id })
 	if i < 0 {
@@ -552,9 +555,43 @@ func (s *Server) messageRoutes(w http.ResponseWriter, seg []string) {
 	case len(seg) == 3 && (seg[2] == "read" || seg[2] == "unread"):
 		s.messages[i].Read = seg[2] == "read"
 		writeData(w, map[string]any{})
+	case len(seg) == 3 && seg[2] == "transfer_to_group":
+		s.transferToGroup(w, s.messages[i], parseID(r.URL.Query().Get("group_id")))
 	default:
 		notFound(w)
 	}
+}
+
+// transferToGroup gives the message's dialog to the group's first usable
+// operator, online ones first: Chat2Desk offers it to the group, and one
+// of them takes it.
+func (s *Server) transferToGroup(w http.ResponseWriter, m c2dapi.Message, groupID c2dapi.ID) {
+	gi := slices.IndexFunc(s.groups, func(g c2dapi.OperatorGroup) bool { return g.ID == groupID })
+	if gi < 0 {
+		writeError(w, http.StatusBadRequest, "", map[string][]string{"group_id": {"not found"}})
+		return
+	}
+	di := slices.IndexFunc(s.dialogs, func(d *dialog) bool { return d.ID == m.DialogID })
+	if di < 0 {
+		writeError(w, http.StatusOK, "not_found", nil)
+		return
+	}
+	var chosen c2dapi.ID
+	for _, online := range []bool{true, false} {
+		for _, id := range s.groups[gi].OperatorIDs {
+			oi := slices.IndexFunc(s.operators, func(o c2dapi.Operator) bool { return o.ID == id })
+			if chosen == 0 && oi >= 0 && bool(s.operators[oi].Online) == online &&
+				s.operators[oi].Role() != c2dapi.RoleDisabled && s.operators[oi].Role() != c2dapi.RoleDeleted {
+				chosen = id
+			}
+		}
+	}
+	if chosen == 0 {
+		writeError(w, http.StatusBadRequest, "No operators in the group can take the request", nil)
+		return
+	}
+	s.dialogs[di].OperatorID = chosen
+	writeJSON(w, http.StatusOK, map[string]any{"status": "success"})
 }
 
 func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
