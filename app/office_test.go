@@ -469,3 +469,39 @@ func TestOfficeQuickRepliesReachPCsWithoutTheToken(t *testing.T) {
 		t.Fatalf("the PC without the token called Chat2Desk %d times", desk.net.calls.Load())
 	}
 }
+
+// A transfer to an operator group made on a PC without the token is
+// queued, and the office's poller carries it out.
+func TestOfficeTransferToGroupGoesThroughThePoller(t *testing.T) {
+	o := officeOf(t)
+	if _, _, err := o.admin.LoadOperators(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.app.StepDown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	poller, desk := joinPC(t, o, true), joinPC(t, o, false)
+	olga, err := desk.app.SignIn(ctx, o.admin.Staff().ID, "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups, err := desk.app.OperatorGroups(ctx)
+	if err != nil || len(groups) != 2 {
+		t.Fatalf("%+v %v", groups, err)
+	}
+	if err := olga.TransferToGroup(ctx, chatOn101, groups[0].ID); err != nil { // Аренда: 8, then 10 (disabled)
+		t.Fatal(err)
+	}
+	if pending, err := desk.store.PendingActions(ctx); err != nil || len(pending) != 1 || pending[0].Kind != storage.ActionTransferGroup {
+		t.Fatalf("queued: %+v %v", pending, err)
+	}
+	startPolling(t, poller)
+	eventually(t, "the chat with operator 8 on every PC", func() bool {
+		d, err := desk.store.DialogByID(ctx, chatOn101)
+		fd, ok := o.fake.Dialog(chatOn101)
+		return err == nil && d.OperatorID == 8 && ok && fd.OperatorID == 8
+	})
+	if desk.net.calls.Load() != 0 {
+		t.Fatalf("the PC without the token called Chat2Desk %d times", desk.net.calls.Load())
+	}
+}

@@ -89,6 +89,8 @@ func (a *App) runAction(ctx context.Context, client *c2dapi.Client, act storage.
 		return client.Dialogs.Update(ctx, c2dapi.ID(act.DialogID), c2dapi.DialogUpdate{OperatorID: c2dapi.ID(act.Target)})
 	case storage.ActionMarkRead:
 		return client.Messages.MarkRead(ctx, c2dapi.ID(act.Target))
+	case storage.ActionTransferGroup:
+		return a.transferToGroup(ctx, client, act.DialogID, act.Target)
 	}
 	return nil
 }
@@ -109,11 +111,13 @@ const (
 	MsgCloseRefused    = "Chat2Desk did not close the chat with {{.Client}}: {{.Reason}} The chat is shown as Chat2Desk has it."
 	MsgReopenRefused   = "Chat2Desk did not reopen the chat with {{.Client}}: {{.Reason}} The chat is shown as Chat2Desk has it."
 	MsgTransferRefused = "Chat2Desk did not transfer the chat with {{.Client}} to another operator: {{.Reason}} The chat is shown as Chat2Desk has it."
+	// MsgGroupTransferRefused is said of a transfer to an operator group.
+	MsgGroupTransferRefused = "Chat2Desk did not transfer the chat with {{.Client}} to the operator group: {{.Reason}} The chat is shown as Chat2Desk has it."
 )
 
 // RefusedChatAction is a change this person made that Chat2Desk refused.
 type RefusedChatAction struct {
-	Kind     string // storage.ActionClose, ActionReopen or ActionTransfer
+	Kind     string // storage.ActionClose, ActionReopen, ActionTransfer or ActionTransferGroup
 	DialogID int64
 	Client   storage.Client // as stored; ID 0 when the chat is gone
 	Reason   string         // Chat2Desk's refusal, as a sentence (English; a translation key)
@@ -128,6 +132,8 @@ func (r RefusedChatAction) Msg(client string) (string, map[string]any) {
 		key = MsgReopenRefused
 	case storage.ActionTransfer:
 		key = MsgTransferRefused
+	case storage.ActionTransferGroup:
+		key = MsgGroupTransferRefused
 	}
 	return key, map[string]any{"Client": client, "Reason": r.Reason}
 }

@@ -15,7 +15,8 @@ import (
 type SyncResult struct {
 	Channels  storage.Changes
 	Operators storage.Changes
-	Skipped   int // records Chat2Desk sent that could not be read
+	Groups    storage.Changes // operator groups
+	Skipped   int             // records Chat2Desk sent that could not be read
 }
 
 // syncPageSize is Chat2Desk's largest page: the fewest calls for a list.
@@ -120,6 +121,9 @@ func (s *Session) Sync(ctx context.Context) (SyncResult, error) {
 	if res.Operators, err = s.app.store.SyncOperators(ctx, ops, badO == 0); err != nil {
 		return res, fmt.Errorf("save operators: %w", err)
 	}
+	if res.Groups, err = s.app.syncOperatorGroups(ctx, client); err != nil {
+		return res, err
+	}
 	s.app.log.Info("sync done", "channels", res.Channels.Total(), "operators", res.Operators.Total(), "skipped", res.Skipped)
 	return res, nil
 }
@@ -149,6 +153,11 @@ func (s *Session) LoadOperators(ctx context.Context) (storage.Changes, int, erro
 		return storage.Changes{}, 0, err
 	}
 	ch, err := s.app.store.SyncOperators(ctx, ops, bad == 0)
+	if err != nil {
+		return ch, bad, err
+	}
+	// The groups come with the operators they are made of.
+	_, err = s.app.syncOperatorGroups(ctx, client)
 	return ch, bad, err
 }
 

@@ -13,8 +13,10 @@ import (
 const (
 	ActionClose    = "close"
 	ActionReopen   = "reopen"
-	ActionTransfer = "transfer"  // Target: the operator
-	ActionMarkRead = "mark_read" // Target: the newest message read
+	ActionTransfer = "transfer" // Target: the operator
+	// ActionTransferGroup's Target is the operator group.
+	ActionTransferGroup = "transfer_group"
+	ActionMarkRead      = "mark_read" // Target: the newest message read
 )
 
 // OfficeAction is a chat action waiting for the office's poller.

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"slices"
 	"time"
 )
@@ -271,4 +272,80 @@ func queryOperators(ctx context.Context, q querier) ([]Operator, error) {
 		out = append(out, o)
 	}
 	return out, rows.Err()
+}
+
+// OperatorGroup is the local mirror of a Chat2Desk operator group.
+type OperatorGroup struct {
+	ID          int64
+	Name        string
+	OperatorIDs []int64
+	LoadedAt    time.Time
+	RemovedAt   time.Time
+}
+
+// SyncOperatorGroups makes the local groups match Chat2Desk's.
+func (s *Store) SyncOperatorGroups(ctx context.Context, upstream []OperatorGroup, complete bool) (Changes, error) {
+	return syncMirror(ctx, s, groupMirror, upstream, complete)
+}
+
+// OperatorGroups returns every mirrored group, removed ones included, by name.
+func (s *Store) OperatorGroups(ctx context.Context) ([]OperatorGroup, error) {
+	out, err := queryOperatorGroups(ctx, s.db)
+	return out, wrap(err)
+}
+
+func queryOperatorGroups(ctx context.Context, q querier) ([]OperatorGroup, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, name, operator_ids, loaded_at, removed_at FROM operator_groups ORDER BY c2d_fold(name), id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []OperatorGroup
+	for rows.Next() {
+		var g OperatorGroup
+		var ids string
+		var loaded int64
+		var removed sql.NullInt64
+		if err := rows.Scan(&g.ID, &g.Name, &ids, &loaded, &removed); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(ids), &g.OperatorIDs); err != nil {
+			return nil, err
+		}
+		g.LoadedAt, g.RemovedAt = time.Unix(loaded, 0).UTC(), fromUnix(removed)
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+func operatorIDsJSON(ids []int64) string {
+	if ids == nil {
+		ids = []int64{}
+	}
+	data, _ := json.Marshal(ids) // a list of numbers always marshals
+	return string(data)
+}
+
+var groupMirror = mirror[OperatorGroup]{
+	load:      queryOperatorGroups,
+	id:        func(g OperatorGroup) int64 { return g.ID },
+	removedAt: func(g OperatorGroup) time.Time { return g.RemovedAt },
+	same: func(a, b OperatorGroup) bool {
+		return a.Name == b.Name && slices.Equal(a.OperatorIDs, b.OperatorIDs)
+	},
+	insert: func(ctx context.Context, tx *sqlTx, g OperatorGroup, now int64) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO operator_groups (id, name, operator_ids, first_seen_at, loaded_at) VALUES (?, ?, ?, ?, ?)`,
+			g.ID, g.Name, operatorIDsJSON(g.OperatorIDs), now, now)
+		return err
+	},
+	update: func(ctx context.Context, tx *sqlTx, g OperatorGroup, now int64, changed bool) error {
+		if !changed {
+			_, err := tx.ExecContext(ctx, `UPDATE operator_groups SET loaded_at = ? WHERE id = ?`, now, g.ID)
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE operator_groups SET name = ?, operator_ids = ?, loaded_at = ?, removed_at = NULL WHERE id = ?`,
+			g.Name, operatorIDsJSON(g.OperatorIDs), now, g.ID)
+		return err
+	},
+	markGone: `UPDATE operator_groups SET removed_at = ? WHERE id = ?`,
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -223,6 +224,28 @@ func TestSyncOperators(t *testing.T) {
 	}
 	got, _ := s.Operators(ctx)
 	if len(got) != 2 || got[0].FirstName != "Ольга" || got[0].Online || !got[0].LastVisit.Equal(ops[0].LastVisit) || got[1].RemovedAt.IsZero() {
+		t.Fatalf("%+v", got)
+	}
+}
+
+func TestSyncOperatorGroups(t *testing.T) {
+	s := openTemp(t)
+	groups := []OperatorGroup{{ID: 31, Name: "Продажи", OperatorIDs: []int64{9, 7}}, {ID: 32, Name: "Аренда"}}
+	if ch, err := s.SyncOperatorGroups(ctx, groups, true); err != nil || ch.New != 2 {
+		t.Fatalf("%+v %v", ch, err)
+	}
+	groups[0].OperatorIDs = []int64{9}
+	ch, err := s.SyncOperatorGroups(ctx, groups[:1], true)
+	if err != nil || ch != (Changes{Updated: 1, Gone: 1}) {
+		t.Fatalf("%+v %v", ch, err)
+	}
+	got, err := s.OperatorGroups(ctx)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	// By name: Аренда (gone upstream, kept) before Продажи.
+	if got[0].ID != 32 || got[0].RemovedAt.IsZero() || len(got[0].OperatorIDs) != 0 ||
+		got[1].ID != 31 || !got[1].RemovedAt.IsZero() || !slices.Equal(got[1].OperatorIDs, []int64{9}) {
 		t.Fatalf("%+v", got)
 	}
 }

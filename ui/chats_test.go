@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -543,4 +544,34 @@ func TestChatHeaderButtonsFit(t *testing.T) {
 		t.Fatalf("Assign… at %v %v, Close chat at %v %v (needs %v)", v.assign.Position(), v.assign.Size(),
 			v.openClose.Position(), v.openClose.Size(), v.openClose.MinSize())
 	}
+}
+
+// The Assign dialog offers Chat2Desk's operator groups after the staff:
+// choosing one transfers the chat there, and the header shows the
+// operator Chat2Desk gave it.
+func TestTransferToAGroupFromTheAssignDialog(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn() // Ольга
+	h.openChat(9001)
+	test.Tap(h.button("Assign…"))
+	group := "Operator group Аренда" // operators 8 (Офис Общий), then 10 (disabled)
+	var pick *widget.Select
+	h.eventually("the Assign dialog with the groups", func() bool {
+		for _, s := range h.selects() {
+			if slices.Contains(s.Options, group) {
+				pick = s
+			}
+		}
+		return pick != nil
+	})
+	pick.SetSelected(group)
+	if !h.shows("Chat2Desk transfers the chat to the group, and one of its operators takes it. In C2Desk the chat is then assigned to nobody.") {
+		t.Fatalf("the hint for a group: %q", h.texts())
+	}
+	h.capture("assign-to-group")
+	test.Tap(h.lastButton("Assign"))
+	h.eventually("the chat with the group's operator", func() bool {
+		d, ok := h.fake.Dialog(9001)
+		return ok && d.OperatorID == 8 && strings.Contains(h.ui.chats.conv.subtitle.Text, "operator Офис Общий")
+	})
 }

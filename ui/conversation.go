@@ -605,7 +605,19 @@ func (v *conversationView) useTemplate(text string) {
 // showAssign picks who the chat belongs to.
 func (v *conversationView) showAssign() {
 	id := v.chat.ID
-	background(v.tab.u, v.tab.u.core.StaffList, func(all []storage.Staff, err error) {
+	type choices struct {
+		staff  []storage.Staff
+		groups []storage.OperatorGroup
+	}
+	background(v.tab.u, func(ctx context.Context) (choices, error) {
+		var c choices
+		var err error
+		if c.staff, err = v.tab.u.core.StaffList(ctx); err != nil {
+			return c, err
+		}
+		c.groups, err = v.tab.u.core.OperatorGroups(ctx)
+		return c, err
+	}, func(c choices, err error) {
 		if err != nil {
 			v.say(sentence(err))
 			return
@@ -613,8 +625,9 @@ func (v *conversationView) showAssign() {
 		nobody := lang.L("Nobody")
 		options := []string{nobody}
 		byName := map[string]int64{nobody: 0}
+		groupByName := map[string]int64{}
 		current := nobody
-		for _, st := range all {
+		for _, st := range c.staff {
 			if !st.Active {
 				continue
 			}
@@ -624,27 +637,46 @@ func (v *conversationView) showAssign() {
 				current = st.Name
 			}
 		}
-		pick := widget.NewSelect(options, nil)
+		// Then Chat2Desk's operator groups: the chat goes to the group,
+		// and Chat2Desk gives it to one of its operators.
+		for _, g := range c.groups {
+			name := lang.L("Operator group {{.Name}}", map[string]any{"Name": g.Name})
+			options = append(options, name)
+			groupByName[name] = g.ID
+		}
+		personHint := lang.L("The chat appears under “Mine” for this person. If they have their own Chat2Desk operator, the dialog is transferred to it in Chat2Desk too.")
+		groupHint := lang.L("Chat2Desk transfers the chat to the group, and one of its operators takes it. In C2Desk the chat is then assigned to nobody.")
+		hint := paragraph(personHint, widget.LowImportance)
+		pick := widget.NewSelect(options, func(chosen string) {
+			if _, group := groupByName[chosen]; group {
+				hint.SetText(groupHint)
+			} else {
+				hint.SetText(personHint)
+			}
+		})
 		pick.SetSelected(current)
-		hint := paragraph(lang.L("The chat appears under “Mine” for this person. If they have their own Chat2Desk operator, the dialog is transferred to it in Chat2Desk too."), widget.LowImportance)
 		d := dialog.NewForm(lang.L("Assign the chat"), lang.L("Assign"), lang.L("Cancel"),
 			[]*widget.FormItem{widget.NewFormItem(lang.L("Assign to"), pick), widget.NewFormItem("", hint)}, func(ok bool) {
 				if !ok {
 					return
 				}
 				staffID := byName[pick.Selected]
+				groupID, toGroup := groupByName[pick.Selected]
 				background(v.tab.u, func(ctx context.Context) (struct{}, error) {
+					if toGroup {
+						return struct{}{}, v.tab.session.TransferToGroup(ctx, id, groupID)
+					}
 					return struct{}{}, v.tab.session.Assign(ctx, id, staffID)
 				}, func(_ struct{}, err error) {
 					if err != nil {
 						v.say(sentence(err))
 						return
 					}
-					v.chat.Assignee = staffID
+					v.chat.Assignee = staffID // nobody after a transfer to a group
 					v.tab.reload()
 				})
 			}, v.tab.u.win)
-		d.Resize(fyne.NewSize(480, 260))
+		d.Resize(fyne.NewSize(480, 280))
 		v.tab.u.showDialog(d)
 	})
 }
