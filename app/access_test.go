@@ -339,7 +339,8 @@ func isRefusal(err error) bool {
 // is an admin action.
 var agentMethods = []string{
 	"App", "Assign", "Chats", "Conversation", "Current", "Discard", "Draft", "IsAdmin", "MarkRead", "MyReach", "Notices",
-	"Queue", "RefusedChatActions", "Retry", "SaveDraft", "SendingAs", "SetOpen", "Staff", "StartChat", "UnreadChats", "WritableChannels",
+	"Queue", "RefusedChatActions", "Retry", "SaveDraft", "SendingAs", "SetOpen", "Staff", "StartChat", "TemplateFields", "TransferToGroup",
+	"UnreadChats", "WritableChannels",
 }
 
 // Every admin action refuses an agent, a demoted admin and a deactivated
