@@ -537,9 +537,12 @@ func TestChatHeaderButtonsFit(t *testing.T) {
 	h.eventually("the header", func() bool { return v.openClose.Text == "Close chat" })
 	h.eventually("the chat's operator in the header", func() bool {
 		op := h.ui.chats.names.operators[v.chat.OperatorID]
-		return op != "" && strings.Contains(v.subtitle.Text, "operator "+op)
+		return op != "" && v.operator.Text == "Chat2Desk operator: "+op
 	})
 	h.win.Canvas().Refresh(h.win.Content())
+	if v.header.Size().Height < v.header.MinSize().Height {
+		t.Fatalf("the header has %v of the %v its lines need", v.header.Size().Height, v.header.MinSize().Height)
+	}
 	if v.openClose.Size().Width < v.openClose.MinSize().Width || v.assign.Position().X+v.assign.Size().Width > v.openClose.Position().X {
 		t.Fatalf("Assign… at %v %v, Close chat at %v %v (needs %v)", v.assign.Position(), v.assign.Size(),
 			v.openClose.Position(), v.openClose.Size(), v.openClose.MinSize())
@@ -572,6 +575,36 @@ func TestTransferToAGroupFromTheAssignDialog(t *testing.T) {
 	test.Tap(h.lastButton("Assign"))
 	h.eventually("the chat with the group's operator", func() bool {
 		d, ok := h.fake.Dialog(9001)
-		return ok && d.OperatorID == 8 && strings.Contains(h.ui.chats.conv.subtitle.Text, "operator Офис Общий")
+		return ok && d.OperatorID == 8 && h.ui.chats.conv.operator.Text == "Chat2Desk operator: Офис Общий"
 	})
+}
+
+// In Russian the Assign dialog names the groups and explains the
+// transfer in Russian, and the header names the operator so.
+func TestTransferToAGroupInRussian(t *testing.T) {
+	fa := test.NewTempApp(t)
+	inRussian(t, fa)
+	h := startWith(t, fa, false, office(t, ""))
+	h.eventually("Кто работает?", func() bool { b := h.button("Продолжить"); return b != nil && !b.Disabled() })
+	test.Tap(h.button("Продолжить"))
+	h.openChat(9001)
+	h.eventually("the operator in the header", func() bool {
+		return h.ui.chats.conv.operator.Text == "Оператор Chat2Desk: Ольга Смирнова"
+	})
+	test.Tap(h.button("Назначить…"))
+	group := "Группа операторов Аренда"
+	var pick *widget.Select
+	h.eventually("the Assign dialog with the groups", func() bool {
+		for _, s := range h.selects() {
+			if slices.Contains(s.Options, group) {
+				pick = s
+			}
+		}
+		return pick != nil
+	})
+	pick.SetSelected(group)
+	if !h.shows("Chat2Desk передаёт чат группе, и его берёт один из её операторов. В C2Desk чат после этого ни за кем не закреплён.") {
+		t.Fatalf("the hint for a group: %q", h.texts())
+	}
+	h.capture("assign-to-group-ru")
 }

@@ -57,6 +57,7 @@ type conversationView struct {
 	send      *widget.Button
 	templates *widget.Button
 	header    *fyne.Container
+	operator  *widget.Label
 	status    *widget.Label
 	draftSave *time.Timer
 	// settingText is set while C2Desk itself changes the composer's text.
@@ -69,11 +70,17 @@ func newConversationView(t *chatsTab) *conversationView {
 	v.title.Truncation = fyne.TextTruncateEllipsis
 	v.subtitle = widget.NewLabel("")
 	v.subtitle.Importance = widget.LowImportance
-	v.subtitle.Wrapping = fyne.TextWrapWord // the operator's name comes last and must not be cut
+	v.subtitle.Truncation = fyne.TextTruncateEllipsis
+	// The chat's Chat2Desk operator has a line of its own: at the end of
+	// the subtitle it was the first thing cut off in a narrow window.
+	v.operator = widget.NewLabel("")
+	v.operator.Importance = widget.LowImportance
+	v.operator.Truncation = fyne.TextTruncateEllipsis
+	v.operator.Hide()
 	v.assign = widget.NewButtonWithIcon(lang.L("Assign…"), theme.AccountIcon(), v.showAssign)
 	v.openClose = widget.NewButton("", v.toggleOpen)
 	v.header = container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(v.assign, v.openClose)),
-		container.NewVBox(v.title, v.subtitle))
+		container.NewVBox(v.title, v.subtitle, v.operator))
 
 	v.msgs = container.New(messagesLayout{width: func() float32 { return v.scroll.Size().Width }})
 	v.scroll = container.NewVScroll(v.msgs)
@@ -157,7 +164,10 @@ func (v *conversationView) updateHeader() {
 		sub = append(sub, c.ClientPhone)
 	}
 	if name := v.tab.names.operators[c.OperatorID]; name != "" {
-		sub = append(sub, lang.L("operator {{.Name}}", map[string]any{"Name": name}))
+		v.operator.SetText(lang.L("Chat2Desk operator: {{.Name}}", map[string]any{"Name": name}))
+		v.operator.Show()
+	} else {
+		v.operator.Hide()
 	}
 	if c.State == c2dapi.DialogClosed {
 		sub = append(sub, lang.L("closed"))
@@ -168,9 +178,10 @@ func (v *conversationView) updateHeader() {
 		v.openClose.SetIcon(theme.ConfirmIcon())
 	}
 	v.subtitle.SetText(strings.Join(sub, " · "))
-	// The buttons' new labels change their width, which their containers
-	// only take into account when laid out again.
-	v.header.Refresh()
+	// The buttons' new labels change their width, and the operator's line
+	// the header's height, which the containers only take into account
+	// when laid out again.
+	v.content.Refresh()
 }
 
 // load reads the newest messages again (as many as are shown, at least a
