@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"c2desk/c2dapi"
 	"c2desk/storage"
@@ -85,11 +86,7 @@ func (s *Session) TransferToGroup(ctx context.Context, dialogID, groupID int64) 
 	if err != nil {
 		return err
 	}
-	known := false
-	for _, g := range groups {
-		known = known || g.ID == groupID
-	}
-	if !known {
+	if !slices.ContainsFunc(groups, func(g storage.OperatorGroup) bool { return g.ID == groupID }) {
 		return problem(MsgNoSuchGroup)
 	}
 	client, queue, err := s.app.clientOrQueue(ctx)

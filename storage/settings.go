@@ -23,9 +23,23 @@ func (s *Store) Setting(ctx context.Context, key string) (string, bool, error) {
 
 // SetSetting stores a value.
 func (s *Store) SetSetting(ctx context.Context, key, value string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	_, err := s.db.ExecContext(ctx, setSettingSQL, key, value)
 	return wrap(err)
+}
+
+const setSettingSQL = `INSERT INTO settings (key, value) VALUES (?, ?)
+	ON CONFLICT (key) DO UPDATE SET value = excluded.value`
+
+// setSettings stores values under keys, in one transaction.
+func (s *Store) setSettings(ctx context.Context, keys, values []string) error {
+	return s.inTx(ctx, func(tx *sqlTx) error {
+		for i, k := range keys {
+			if _, err := tx.ExecContext(ctx, setSettingSQL, k, values[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 const installationIDKey = "installation_id"
@@ -76,15 +90,7 @@ func (s *Store) SetWriteFirst(ctx context.Context, w WriteFirst) error {
 // SaveConnection stores the account details in one transaction.
 func (s *Store) SaveConnection(ctx context.Context, c Connection) error {
 	values := []string{c.Company, c.APIURL, c.Mode, strconv.Itoa(c.RequestsThisMonth), strconv.FormatInt(c.CheckedAt.Unix(), 10), string(c.WriteFirst)}
-	return s.inTx(ctx, func(tx *sqlTx) error {
-		for i, k := range allConnectionKeys {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, values[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.setSettings(ctx, allConnectionKeys, values)
 }
 
 // LoadConnection returns the stored account details and whether there are any.
@@ -192,15 +198,7 @@ func (s *Store) SaveTemplates(ctx context.Context, all []Template, loadedAt time
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sqlTx) error {
-		for _, kv := range [][2]string{{templatesKey, string(data)}, {templatesLoadedKey, strconv.FormatInt(loadedAt.Unix(), 10)}} {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, kv[0], kv[1]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.setSettings(ctx, []string{templatesKey, templatesLoadedKey}, []string{string(data), strconv.FormatInt(loadedAt.Unix(), 10)})
 }
 
 // Templates returns the quick replies SaveTemplates kept, when they were

@@ -490,6 +490,21 @@ func TestChatRowWithoutItsChannelYet(t *testing.T) {
 	}
 }
 
+// selectOffering waits for a shown choice that offers option.
+func (h *harness) selectOffering(option string) *widget.Select {
+	h.t.Helper()
+	var pick *widget.Select
+	h.eventually("a choice offering "+option, func() bool {
+		for _, s := range h.selects() {
+			if slices.Contains(s.Options, option) {
+				pick = s
+			}
+		}
+		return pick != nil
+	})
+	return pick
+}
+
 // tapMenuItem taps the item of a shown pop-up menu labelled label, and
 // reports whether there was one.
 func (h *harness) tapMenuItem(label string) bool {
@@ -558,15 +573,7 @@ func TestTransferToAGroupFromTheAssignDialog(t *testing.T) {
 	h.openChat(9001)
 	test.Tap(h.button("Assign…"))
 	group := "Operator group Аренда" // operators 8 (Офис Общий), then 10 (disabled)
-	var pick *widget.Select
-	h.eventually("the Assign dialog with the groups", func() bool {
-		for _, s := range h.selects() {
-			if slices.Contains(s.Options, group) {
-				pick = s
-			}
-		}
-		return pick != nil
-	})
+	pick := h.selectOffering(group)
 	pick.SetSelected(group)
 	if !h.shows("Chat2Desk transfers the chat to the group, and one of its operators takes it. In C2Desk the chat is then assigned to nobody.") {
 		t.Fatalf("the hint for a group: %q", h.texts())
@@ -593,15 +600,7 @@ func TestTransferToAGroupInRussian(t *testing.T) {
 	})
 	test.Tap(h.button("Назначить…"))
 	group := "Группа операторов Аренда"
-	var pick *widget.Select
-	h.eventually("the Assign dialog with the groups", func() bool {
-		for _, s := range h.selects() {
-			if slices.Contains(s.Options, group) {
-				pick = s
-			}
-		}
-		return pick != nil
-	})
+	pick := h.selectOffering(group)
 	pick.SetSelected(group)
 	if !h.shows("Chat2Desk передаёт чат группе, и его берёт один из её операторов. В C2Desk чат после этого ни за кем не закреплён.") {
 		t.Fatalf("the hint for a group: %q", h.texts())
