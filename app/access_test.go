@@ -338,8 +338,8 @@ func isRefusal(err error) bool {
 // agentMethods are the Session methods meant for everyone; every other one
 // is an admin action.
 var agentMethods = []string{
-	"App", "Assign", "Chats", "Conversation", "Current", "Discard", "Draft", "IsAdmin", "MarkRead", "MyReach", "Notices",
-	"Queue", "RefusedChatActions", "Retry", "SaveDraft", "SendingAs", "SetOpen", "Staff", "StartChat", "TemplateFields", "TransferToGroup",
+	"App", "Assign", "Chats", "Conversation", "Current", "Discard", "Draft", "IsAdmin", "MarkRead", "MyReach", "NoReplyNeeded", "Notices", "Overdue",
+	"Queue", "QueueOutgoing", "RefusedChatActions", "Retry", "SaveDraft", "SendingAs", "SetOpen", "Staff", "StartChat", "TemplateFields", "TransferToGroup",
 	"UnreadChats", "WritableChannels",
 }
 

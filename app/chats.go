@@ -34,9 +34,45 @@ func (s *Session) Conversation(ctx context.Context, dialogID, beforeID int64, li
 		return c, err
 	}
 	if beforeID == 0 {
-		c.Outbox, err = s.app.store.OutboxFor(ctx, dialogID)
+		if c.Outbox, err = s.app.store.OutboxFor(ctx, dialogID); err != nil {
+			return c, err
+		}
 	}
-	return c, err
+	return c, s.fillQuotes(ctx, c)
+}
+
+// fillQuotes sets the quotes of the conversation's replies. A reply to a
+// message C2Desk does not have (older than its history) keeps no quote.
+func (s *Session) fillQuotes(ctx context.Context, c Conversation) error {
+	var ids []int64
+	for _, m := range c.Messages {
+		if m.ReplyTo != 0 {
+			ids = append(ids, m.ReplyTo)
+		}
+	}
+	for _, it := range c.Outbox {
+		if it.ReplyTo != 0 {
+			ids = append(ids, it.ReplyTo)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	quotes, err := s.app.store.Quotes(ctx, s.viewer(), c.Dialog.ClientID, ids)
+	if err != nil {
+		return err
+	}
+	for i, m := range c.Messages {
+		if q, ok := quotes[m.ReplyTo]; ok {
+			c.Messages[i].Quote = &q
+		}
+	}
+	for i, it := range c.Outbox {
+		if q, ok := quotes[it.ReplyTo]; ok {
+			c.Outbox[i].Quote = &q
+		}
+	}
+	return nil
 }
 
 // MarkRead marks a chat read here and, best effort, in Chat2Desk: there

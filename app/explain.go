@@ -129,7 +129,7 @@ func Messages() []string {
 		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,
 		MsgRuleNeedsStaff, MsgBadVisibility, MsgUnknownChannel, MsgChannelStillLive,
 		MsgConfigUnreadable, MsgConfigTooNew, MsgConfigForeign, MsgConfigBadStaff, MsgConfigDupStaff, MsgConfigNoOwner, MsgConfigAdminNoPIN,
-		PlanAddStaff, PlanChangeRole, PlanDeactivate, PlanActivate, PlanOwner, PlanDefault, PlanRule, PlanRuleChosen, PlanNothing, MsgNoOperator, MsgEmptyMessage, MsgNotYourChat, MsgUnclearSend,
+		PlanAddStaff, PlanChangeRole, PlanDeactivate, PlanActivate, PlanOwner, PlanDefault, PlanRule, PlanRuleChosen, PlanNothing, MsgNoOperator, MsgEmptyMessage, MsgNotYourChat, MsgUnclearSend, MsgQuoteGone, MsgRemindAfterRange,
 		MsgNoSuchStaff, MsgPhoneFormat, MsgPickChannel, MsgWriteFirstOff, MsgChannelNotOpen, MsgNewChatRejected, MsgClientNotYours,
 		LabelNobody, LabelNone, LabelAdmin, LabelAgent, LabelEveryone, LabelAdminsOnly}
 }

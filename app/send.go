@@ -17,6 +17,7 @@ const (
 	MsgEmptyMessage = "Type a message first."
 	MsgNotYourChat  = "This chat is not open to you."
 	MsgUnclearSend  = "Chat2Desk did not confirm this message. C2Desk will check before sending it again, so the client will not get it twice."
+	MsgQuoteGone    = "The message you are replying to is not in this chat any more. Send without the quote, or choose another message."
 )
 
 // Message kinds the composer sends.
@@ -25,28 +26,52 @@ const (
 	KindNote  = c2dapi.TypeComment // internal note, never delivered to the client
 )
 
-// Queue writes a message to the outbox, before any network call, after
-// checking the chat is open to the sender and resolving the operator it
-// will go out under: the sender's own active operator, else the default
-// account. Deliver sends it.
+// Outgoing is what a person sends to a chat.
+type Outgoing struct {
+	DialogID int64
+	Text     string
+	Kind     string // KindReply or KindNote
+	ReplyTo  int64  // the message quoted; 0 for none
+}
+
+// Queue writes a message to the outbox; see QueueOutgoing.
 func (s *Session) Queue(ctx context.Context, dialogID int64, text, kind string) (storage.OutboxItem, error) {
-	text = strings.TrimSpace(text)
+	return s.QueueOutgoing(ctx, Outgoing{DialogID: dialogID, Text: text, Kind: kind})
+}
+
+// QueueOutgoing writes a message to the outbox, before any network call,
+// after checking the chat is open to the sender and resolving the
+// operator it will go out under: the sender's own active operator, else
+// the default account. A quoted message must be one of the chat's client
+// that the sender may see. Deliver sends it.
+func (s *Session) QueueOutgoing(ctx context.Context, o Outgoing) (storage.OutboxItem, error) {
+	text := strings.TrimSpace(o.Text)
 	if text == "" {
 		return storage.OutboxItem{}, problem(MsgEmptyMessage)
 	}
+	kind := o.Kind
 	if kind != KindNote {
 		kind = KindReply
 	}
-	d, err := s.viewDialog(ctx, dialogID)
+	d, err := s.viewDialog(ctx, o.DialogID)
 	if err != nil {
 		return storage.OutboxItem{}, err
+	}
+	if o.ReplyTo != 0 {
+		quoted, err := s.app.store.Quotes(ctx, s.viewer(), d.ClientID, []int64{o.ReplyTo})
+		if err != nil {
+			return storage.OutboxItem{}, err
+		}
+		if _, ok := quoted[o.ReplyTo]; !ok {
+			return storage.OutboxItem{}, problem(MsgQuoteGone)
+		}
 	}
 	opID, err := s.operatorForSending(ctx)
 	if err != nil {
 		return storage.OutboxItem{}, err
 	}
 	it := storage.OutboxItem{ClientID: d.ClientID, DialogID: d.ID, ChannelID: d.ChannelID, Transport: d.Transport,
-		Type: kind, Text: text, Author: s.staff.ID, OperatorID: opID, State: storage.OutboxQueued}
+		Type: kind, Text: text, Author: s.staff.ID, OperatorID: opID, State: storage.OutboxQueued, ReplyTo: o.ReplyTo}
 	crashPoint("before-outbox-write")
 	if it.ID, err = s.app.store.Enqueue(ctx, it); err != nil {
 		return storage.OutboxItem{}, err
@@ -169,7 +194,7 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 	defer cancel()
 	sent, err := client.Messages.Send(sendCtx, c2dapi.OutgoingMessage{
 		ClientID: c2dapi.ID(it.ClientID), Text: it.Text, Type: it.Type, Transport: it.Transport,
-		ChannelID: c2dapi.ID(it.ChannelID), OperatorID: c2dapi.ID(it.OperatorID),
+		ChannelID: c2dapi.ID(it.ChannelID), OperatorID: c2dapi.ID(it.OperatorID), ReplyMessageID: c2dapi.ID(it.ReplyTo),
 	})
 	if err == nil && sent.MessageID <= 0 {
 		// Accepted, it seems, but without the id that proves it: unclear,
@@ -276,7 +301,7 @@ func (a *App) confirm(ctx context.Context, it storage.OutboxItem, m c2dapi.Messa
 	stored := storage.Message{
 		ID: int64(m.ID), DialogID: it.DialogID, ClientID: it.ClientID, ChannelID: it.ChannelID, Transport: it.Transport,
 		Type: it.Type, Text: it.Text, Read: true, CreatedAt: a.cfg.Now().UTC().Truncate(time.Second),
-		OperatorID: it.OperatorID, Author: it.Author,
+		OperatorID: it.OperatorID, Author: it.Author, ReplyTo: it.ReplyTo,
 	}
 	if m.DialogID != 0 {
 		stored.DialogID = int64(m.DialogID)

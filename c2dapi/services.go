@@ -275,6 +275,8 @@ type OutgoingMessage struct {
 	Attachment string `json:"attachment,omitempty"` // URL
 	PDF        string `json:"pdf,omitempty"`        // URL
 	OpenDialog *bool  `json:"open_dialog,omitempty"`
+	// ReplyMessageID quotes the message this one answers.
+	ReplyMessageID ID `json:"reply_message_id,omitempty"`
 }
 
 // Send posts a message. It is not retried: a retry after an unclear answer

@@ -212,6 +212,10 @@ type Message struct {
 	RemoteID        String       `json:"remote_id"`
 	RequestID       ID           `json:"request_id"`
 	IsNew           Bool         `json:"is_new"`
+	// ReplyMessageID is the message this one answers. No source shows
+	// where Chat2Desk puts an incoming reply's quote; C2Desk reads the
+	// name a send uses (reply_message_id), as the message's own field.
+	ReplyMessageID ID `json:"reply_message_id"`
 }
 
 // SentMessage is the answer to sending a message.

@@ -49,6 +49,10 @@ type Message struct {
 	CreatedAt   time.Time
 	OperatorID  int64
 	Author      int64 // staff id of the writer of an outgoing message; 0 when unknown
+	ReplyTo     int64 // the message this one quotes; 0 when none
+	// Quote is the quoted message, when the reader may see it and it is
+	// stored (Quotes fills it); nil otherwise.
+	Quote *Message
 }
 
 // UpsertClient stores a client, replacing what was known.
@@ -276,21 +280,22 @@ func addMessages(ctx context.Context, tx *sqlTx, msgs []Message) error {
 	touched := map[int64]bool{}
 	for start := 0; start < len(rows); start += messageRowsPerInsert {
 		chunk := rows[start:min(start+messageRowsPerInsert, len(rows))]
-		args := make([]any, 0, 12*len(chunk))
+		args := make([]any, 0, 13*len(chunk))
 		for _, m := range chunk {
 			att, err := encodeAttachments(m.Attachments)
 			if err != nil {
 				return err
 			}
 			args = append(args, m.ID, m.DialogID, m.ClientID, nullID(m.ChannelID), m.Transport, m.Type, m.Text, att, m.Read,
-				m.CreatedAt.Unix(), nullID(m.OperatorID), nullID(m.Author))
+				m.CreatedAt.Unix(), nullID(m.OperatorID), nullID(m.Author), nullID(m.ReplyTo))
 			touched[m.DialogID] = true
 		}
-		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(chunk)), ", ")
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, dialog_id, client_id, channel_id, transport, type, text, attachments, read, created_at, operator_id, author_staff_id)
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(chunk)), ", ")
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, dialog_id, client_id, channel_id, transport, type, text, attachments, read, created_at, operator_id, author_staff_id, reply_to_id)
 			VALUES `+values+`
 			ON CONFLICT (id) DO UPDATE SET text = excluded.text, attachments = excluded.attachments, read = excluded.read,
-				operator_id = excluded.operator_id, author_staff_id = COALESCE(messages.author_staff_id, excluded.author_staff_id)`, args...); err != nil {
+				operator_id = excluded.operator_id, author_staff_id = COALESCE(messages.author_staff_id, excluded.author_staff_id),
+				reply_to_id = COALESCE(excluded.reply_to_id, messages.reply_to_id)`, args...); err != nil {
 			return err
 		}
 	}
@@ -302,15 +307,25 @@ func addMessages(ctx context.Context, tx *sqlTx, msgs []Message) error {
 	return err
 }
 
-// dialogSummarySQL keeps the listed dialogs' last message and unread
-// count current; the plan test reads it too.
+// dialogSummarySQL keeps the listed dialogs' last message, unread count
+// and waiting time current; the plan test reads it too.
 const dialogSummarySQL = `UPDATE dialogs SET
 	last_message_id = (SELECT max(m.id) FROM messages m WHERE m.dialog_id = dialogs.id),
 	last_message_at = (SELECT m.created_at FROM messages m WHERE m.dialog_id = dialogs.id ORDER BY m.id DESC LIMIT 1),
-	unread = (SELECT count(*) FROM messages m WHERE m.dialog_id = dialogs.id AND m.type = 'from_client' AND m.read = 0)
+	unread = (SELECT count(*) FROM messages m WHERE m.dialog_id = dialogs.id AND m.type = 'from_client' AND m.read = 0),
+	waiting_since = ` + waitingSinceSQL + `
 	WHERE id IN (SELECT value FROM json_each(?))`
 
-// messageRowsPerInsert keeps a statement's arguments (12 a row) well
+// waitingSinceSQL is when a dialog's oldest client message that has no
+// answer after it was written: only an answer to the client ends the
+// wait (not a note, an autoreply or a system message), or a person saying
+// no reply is needed.
+const waitingSinceSQL = `(SELECT min(m.created_at) FROM messages m
+		WHERE m.dialog_id = dialogs.id AND m.type = 'from_client'
+			AND m.id > COALESCE((SELECT max(a.id) FROM messages a WHERE a.dialog_id = dialogs.id AND a.type = 'to_client'), 0)
+			AND m.id > COALESCE(dialogs.no_reply_through, 0))`
+
+// messageRowsPerInsert keeps a statement's arguments (13 a row) well
 // under both engines' limits.
 const messageRowsPerInsert = 100
 
@@ -344,6 +359,9 @@ type ChatFilter struct {
 	Mine     bool   // only chats assigned to the viewer
 	OpenOnly bool   // only open dialogs
 	Search   string // name, phone or message text
+	// Waiting keeps the open chats whose client waits for an answer,
+	// the longest waiting first.
+	Waiting bool
 	// IDs, when set, keeps only these dialogs.
 	IDs    []int64
 	Limit  int
@@ -362,6 +380,9 @@ type Chat struct {
 	LastOperator int64
 	LastAt       time.Time
 	Unread       int
+	// WaitingSince is when the client's unanswered message was written,
+	// for an open chat; zero when nobody waits.
+	WaitingSince time.Time
 	// Found is, when the chat is listed for a message with the searched
 	// words, that message and its time, so the list can show why the chat
 	// is there and in what order.
@@ -397,12 +418,13 @@ func (s *Store) queryChats(ctx context.Context, q string, args []any) ([]Chat, e
 	var out []Chat
 	for rows.Next() {
 		var c Chat
-		var begin, end, last sql.NullInt64
+		var begin, end, last, waiting sql.NullInt64
 		if err := rows.Scan(&c.ID, &c.ClientID, &c.ChannelID, &c.Transport, &c.State, &c.OperatorID, &c.Assignee,
-			&begin, &end, &c.ClientName, &c.ClientPhone, &c.ChannelName, &c.LastText, &c.LastType, &c.LastAuthor, &c.LastOperator, &last, &c.Unread); err != nil {
+			&begin, &end, &c.ClientName, &c.ClientPhone, &c.ChannelName, &c.LastText, &c.LastType, &c.LastAuthor, &c.LastOperator, &last, &c.Unread,
+			&waiting); err != nil {
 			return nil, wrap(err)
 		}
-		c.BeginAt, c.EndAt, c.LastAt = fromUnix(begin), fromUnix(end), fromUnix(last)
+		c.BeginAt, c.EndAt, c.LastAt, c.WaitingSince = fromUnix(begin), fromUnix(end), fromUnix(last), fromUnix(waiting)
 		out = append(out, c)
 	}
 	return out, wrap(rows.Err())
@@ -415,8 +437,11 @@ func chatWhere(v Viewer, f ChatFilter) ([]string, []any) {
 	if f.Mine {
 		where = append(where, `d.assignee_staff_id = ?2`)
 	}
-	if f.OpenOnly {
+	if f.OpenOnly || f.Waiting {
 		where = append(where, `d.state = 'open'`)
+	}
+	if f.Waiting {
+		where = append(where, `d.waiting_since IS NOT NULL`)
 	}
 	return where, []any{v.Console, v.StaffID}
 }
@@ -434,17 +459,22 @@ func chatsQuery(v Viewer, f ChatFilter) (string, []any) {
 	}
 	args = append(args, f.Limit, f.Offset)
 	n := len(args)
+	order := `d.last_message_at DESC, d.id DESC`
+	if f.Waiting {
+		order = `d.waiting_since, d.id`
+	}
 	return `
 		SELECT d.id, d.client_id, COALESCE(d.channel_id, 0), d.transport, d.state, COALESCE(d.operator_id, 0),
 			COALESCE(d.assignee_staff_id, 0), d.begin_at, d.end_at,
 			COALESCE(c.name, ''), COALESCE(c.phone, ''), COALESCE(ch.name, ''),
-			COALESCE(m.text, ''), COALESCE(m.type, ''), COALESCE(m.author_staff_id, 0), COALESCE(m.operator_id, 0), d.last_message_at, d.unread
+			COALESCE(m.text, ''), COALESCE(m.type, ''), COALESCE(m.author_staff_id, 0), COALESCE(m.operator_id, 0), d.last_message_at, d.unread,
+			CASE WHEN d.state = 'open' THEN d.waiting_since END
 		FROM dialogs d
 		LEFT JOIN clients c ON c.id = d.client_id
 		LEFT JOIN channels ch ON ch.id = d.channel_id
 		LEFT JOIN messages m ON m.id = d.last_message_id
 		WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY d.last_message_at DESC, d.id DESC
+		ORDER BY ` + order + `
 		LIMIT ?` + itoa(n-1) + ` OFFSET ?` + itoa(n), args
 }
 
@@ -498,6 +528,36 @@ func (s *Store) DialogMessages(ctx context.Context, dialogID, beforeID int64, li
 		out[i], out[j] = out[j], out[i]
 	}
 	return out, nil
+}
+
+// Quotes returns the client's messages with these ids that the viewer may
+// see, by id: what replies quote. Another client's message, or one of a
+// chat hidden from the viewer, is never shown inside a chat they see.
+func (s *Store) Quotes(ctx context.Context, v Viewer, clientID int64, ids []int64) (map[int64]Message, error) {
+	out := map[int64]Message{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	msgs, err := s.messages(ctx, `WHERE client_id = ?3 AND id IN (SELECT value FROM json_each(?4))
+		AND EXISTS (SELECT 1 FROM dialogs d WHERE d.id = messages.dialog_id AND `+accessClause+`)`, v.Console, v.StaffID, clientID, idList(ids))
+	for _, m := range msgs {
+		out[m.ID] = m
+	}
+	return out, err
+}
+
+// SetNoReplyNeeded says a dialog's client messages up to throughID need
+// no answer: the dialog waits no more, until the client writes again.
+func (s *Store) SetNoReplyNeeded(ctx context.Context, dialogID, throughID int64) error {
+	return s.inTx(ctx, func(tx *sqlTx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE dialogs SET no_reply_through = ?1
+			WHERE id = ?2 AND COALESCE(no_reply_through, 0) < ?1`, throughID, dialogID); err != nil {
+			return err
+		}
+		// A message the person had not seen yet still waits.
+		_, err := tx.ExecContext(ctx, `UPDATE dialogs SET waiting_since = `+waitingSinceSQL+` WHERE id = ?`, dialogID)
+		return err
+	})
 }
 
 // Cursor returns a sync cursor's value ("" when unset).
@@ -574,7 +634,7 @@ func (s *Store) IncomingAfter(ctx context.Context, afterID int64, limit int) ([]
 // messages reads the messages a WHERE (with ORDER and LIMIT) selects.
 func (s *Store) messages(ctx context.Context, where string, args ...any) ([]Message, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, dialog_id, client_id, COALESCE(channel_id, 0), transport, type, text, attachments,
-		read, created_at, COALESCE(operator_id, 0), COALESCE(author_staff_id, 0)
+		read, created_at, COALESCE(operator_id, 0), COALESCE(author_staff_id, 0), COALESCE(reply_to_id, 0)
 		FROM messages `+where, args...)
 	if err != nil {
 		return nil, wrap(err)
@@ -597,7 +657,7 @@ func scanMessage(rows *sql.Rows) (Message, error) {
 	var att string
 	var created int64
 	if err := rows.Scan(&m.ID, &m.DialogID, &m.ClientID, &m.ChannelID, &m.Transport, &m.Type, &m.Text, &att,
-		&m.Read, &created, &m.OperatorID, &m.Author); err != nil {
+		&m.Read, &created, &m.OperatorID, &m.Author, &m.ReplyTo); err != nil {
 		return m, err
 	}
 	m.CreatedAt = time.Unix(created, 0).UTC()

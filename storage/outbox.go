@@ -34,6 +34,8 @@ type OutboxItem struct {
 	Attempts   int
 	LastError  string
 	MessageID  int64
+	ReplyTo    int64    // the message this one quotes; 0 when none
+	Quote      *Message // the quoted message, when the reader may see it
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
@@ -42,9 +44,9 @@ type OutboxItem struct {
 func (s *Store) Enqueue(ctx context.Context, it OutboxItem) (int64, error) {
 	now := s.now().Unix()
 	var id int64
-	err := s.db.QueryRowContext(ctx, `INSERT INTO outbox (client_id, dialog_id, channel_id, transport, type, text, author_staff_id, operator_id, state, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`,
-		it.ClientID, nullID(it.DialogID), nullID(it.ChannelID), it.Transport, it.Type, it.Text, it.Author, nullID(it.OperatorID), now, now).Scan(&id)
+	err := s.db.QueryRowContext(ctx, `INSERT INTO outbox (client_id, dialog_id, channel_id, transport, type, text, author_staff_id, operator_id, reply_to_id, state, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`,
+		it.ClientID, nullID(it.DialogID), nullID(it.ChannelID), it.Transport, it.Type, it.Text, it.Author, nullID(it.OperatorID), nullID(it.ReplyTo), now, now).Scan(&id)
 	return id, wrap(err)
 }
 
@@ -121,7 +123,8 @@ func (s *Store) OutboxItemByID(ctx context.Context, id int64) (OutboxItem, error
 
 func (s *Store) outbox(ctx context.Context, where string, args ...any) ([]OutboxItem, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, client_id, COALESCE(dialog_id, 0), COALESCE(channel_id, 0), transport, type, text,
-		author_staff_id, COALESCE(operator_id, 0), state, attempts, last_error, COALESCE(message_id, 0), created_at, updated_at
+		author_staff_id, COALESCE(operator_id, 0), state, attempts, last_error, COALESCE(message_id, 0), COALESCE(reply_to_id, 0),
+		created_at, updated_at
 		FROM outbox `+where, args...)
 	if err != nil {
 		return nil, wrap(err)
@@ -132,7 +135,7 @@ func (s *Store) outbox(ctx context.Context, where string, args ...any) ([]Outbox
 		var it OutboxItem
 		var created, updated int64
 		if err := rows.Scan(&it.ID, &it.ClientID, &it.DialogID, &it.ChannelID, &it.Transport, &it.Type, &it.Text, &it.Author,
-			&it.OperatorID, &it.State, &it.Attempts, &it.LastError, &it.MessageID, &created, &updated); err != nil {
+			&it.OperatorID, &it.State, &it.Attempts, &it.LastError, &it.MessageID, &it.ReplyTo, &created, &updated); err != nil {
 			return nil, wrap(err)
 		}
 		it.CreatedAt, it.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()

@@ -31,6 +31,7 @@ func TestHotQueriesUseIndexes(t *testing.T) {
 	for name, f := range map[string]ChatFilter{
 		"chat list": {Limit: 100}, "chat list, mine": {Mine: true, Limit: 100}, "chat list, open": {OpenOnly: true, Limit: 100},
 		"chat list, chosen chats": {IDs: []int64{1, 2}, Limit: 100},
+		"chat list, waiting":      {Waiting: true, Limit: 100},
 	} {
 		for who, v := range map[string]Viewer{"agent": {StaffID: agent}, "admin": {StaffID: admin}} {
 			q, args := chatsQuery(v, f)

@@ -49,7 +49,7 @@ type chatsTab struct {
 
 	list        *widget.List
 	search      *widget.Entry
-	scope       *widget.RadioGroup
+	scope       *segmented
 	empty       *widget.Label
 	banner      *fyne.Container
 	bannerText  *widget.Label
@@ -65,6 +65,8 @@ type chatsTab struct {
 
 	conv  *conversationView
 	right *fyne.Container
+	// reminded is, per chat, the wait a reminder was shown for.
+	reminded map[int64]time.Time
 }
 
 func newChatsTab(u *UI) *chatsTab {
@@ -81,13 +83,13 @@ func newChatsTab(u *UI) *chatsTab {
 		}
 		t.searchWait = time.AfterFunc(250*time.Millisecond, func() { u.opts.post(t.reload) })
 	}
-	mine, open, all := lang.L("Mine"), lang.L("Open"), lang.L("All")
-	t.scope = widget.NewRadioGroup([]string{mine, open, all}, func(s string) {
-		t.filter.Mine, t.filter.OpenOnly = s == mine, s == open
+	mine, open, waiting, all := lang.L("Mine"), lang.L("Open"), lang.L("Waiting"), lang.L("All")
+	t.scope = newSegmented([]string{mine, open, waiting, all}, func(s string) {
+		// Waiting lists the chats whose client waits for an answer, the
+		// longest waiting first.
+		t.filter.Mine, t.filter.OpenOnly, t.filter.Waiting = s == mine, s == open, s == waiting
 		t.reload()
 	})
-	t.scope.Horizontal = true
-	t.scope.Required = true
 	newChat := widget.NewButtonWithIcon(lang.L("New chat"), theme.ContentAddIcon(), func() { showNewChat(t) })
 
 	t.list = widget.NewList(func() int { return len(t.chats) }, newChatRow, t.updateRow)
@@ -115,7 +117,7 @@ func newChatsTab(u *UI) *chatsTab {
 	t.history.Hide()
 
 	t.left = container.NewBorder(
-		container.NewVBox(t.banner, t.history, container.NewBorder(nil, nil, nil, newChat, t.search), t.scope),
+		container.NewVBox(t.banner, t.history, container.NewBorder(nil, nil, nil, newChat, t.search), t.scope.content),
 		nil, nil, nil, container.NewStack(t.list, container.NewPadded(t.empty)))
 
 	hint := widget.NewLabel(lang.L("Choose a chat on the left to read and answer it."))
@@ -211,8 +213,8 @@ func (t *chatsTab) query(f storage.ChatFilter, appending bool) {
 				t.list.OnSelected = nil // already open: keep the conversation as it is
 				t.list.Select(i)
 				t.list.OnSelected = t.selected
-				if t.conv.chat.State != c.State || t.conv.chat.OperatorID != c.OperatorID {
-					t.conv.chat.State, t.conv.chat.OperatorID = c.State, c.OperatorID
+				if t.conv.chat.State != c.State || t.conv.chat.OperatorID != c.OperatorID || !t.conv.chat.WaitingSince.Equal(c.WaitingSince) {
+					t.conv.chat.State, t.conv.chat.OperatorID, t.conv.chat.WaitingSince = c.State, c.OperatorID, c.WaitingSince
 					t.conv.updateHeader()
 				}
 				t.conv.chat.Assignee = c.Assignee
@@ -233,6 +235,8 @@ func (t *chatsTab) updateEmpty(f storage.ChatFilter) {
 		t.empty.SetText(lang.L("No chats match the search."))
 	case f.Mine:
 		t.empty.SetText(lang.L("No chats are assigned to you."))
+	case f.Waiting:
+		t.empty.SetText(lang.L("No client is waiting for an answer."))
 	default:
 		t.empty.SetText(lang.L("No chats yet. New messages from clients appear here."))
 	}
@@ -430,6 +434,10 @@ type chatRow struct {
 	badge   *fyne.Container
 	count   *canvas.Text
 	channel *widget.Label
+	// top and middle are the name-and-time and preview-and-badge lines:
+	// laid out again when a row shows another chat, as the time's and the
+	// badge's widths change with their text.
+	top, middle *fyne.Container
 }
 
 func newChatRow() fyne.CanvasObject {
@@ -457,10 +465,9 @@ func newChatRow() fyne.CanvasObject {
 	r.channel.Importance = widget.LowImportance
 	r.channel.SizeName = theme.SizeNameCaptionText
 	r.channel.Truncation = fyne.TextTruncateEllipsis
-	lines := container.New(tightVBox{},
-		container.NewBorder(nil, nil, nil, r.when, r.name),
-		container.NewBorder(nil, nil, nil, container.NewCenter(r.badge), r.preview),
-		r.channel)
+	r.top = container.NewBorder(nil, nil, nil, r.when, r.name)
+	r.middle = container.NewBorder(nil, nil, nil, container.NewCenter(r.badge), r.preview)
+	lines := container.New(tightVBox{}, r.top, r.middle, r.channel)
 	w := &chatRowWidget{row: r, content: container.NewBorder(nil, nil, container.NewCenter(avatar), nil, lines)}
 	w.ExtendBaseWidget(w)
 	return w
@@ -493,6 +500,12 @@ func (t *chatsTab) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		when = c.FoundAt // found chats are in the order of their matching message
 	}
 	r.when.SetText(shortTime(when, time.Now()))
+	r.when.Importance = widget.LowImportance
+	if !c.WaitingSince.IsZero() && c.Found == "" {
+		r.when.SetText(lang.L("waiting {{.Time}}", map[string]any{"Time": waitedFor(time.Since(c.WaitingSince))}))
+		r.when.Importance = widget.WarningImportance
+	}
+	r.when.Refresh()
 	preview := strings.Join(strings.Fields(c.LastText), " ")
 	switch {
 	case c.Found != "":
@@ -535,9 +548,52 @@ func (t *chatsTab) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		}
 	}
 	r.channel.SetText(strings.Join(where, " · "))
+	r.top.Refresh()
+	r.middle.Refresh()
 	if id >= len(t.chats)-20 {
 		t.loadMore()
 	}
+}
+
+// waitedFor says how long a client has waited, in the largest units that
+// matter: "4 min", "2 h 5 min", "3 d".
+func waitedFor(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return lang.L("less than a minute")
+	case d < time.Hour:
+		return lang.L("{{.M}} min", map[string]any{"M": int(d / time.Minute)})
+	case d < 24*time.Hour:
+		return lang.L("{{.H}} h {{.M}} min", map[string]any{"H": int(d / time.Hour), "M": int(d%time.Hour) / int(time.Minute)})
+	}
+	return lang.L("{{.D}} d", map[string]any{"D": int(d / (24 * time.Hour))})
+}
+
+// remind tells of the chats whose client has waited past the office's
+// reminder time, once per wait: a chat is told of again only after it
+// was answered and its client wrote again. The chat open in the focused
+// window is not told of: its reader sees it. The list's waiting times
+// move on too.
+func (t *chatsTab) remind() {
+	t.list.Refresh()
+	background(t.u, func(ctx context.Context) ([]app.Overdue, error) {
+		return t.session.Overdue(ctx, time.Now())
+	}, func(due []app.Overdue, err error) {
+		if err != nil {
+			return
+		}
+		if t.reminded == nil {
+			t.reminded = map[int64]time.Time{}
+		}
+		for _, d := range due {
+			if t.reminded[d.DialogID].Equal(d.WaitingSince) || (t.u.focused && d.DialogID == t.conv.chat.ID) {
+				continue
+			}
+			t.reminded[d.DialogID] = d.WaitingSince
+			t.u.notifyUser(fyne.NewNotification(d.Title, lang.L("Waiting for an answer for {{.Time}}: {{.Text}}",
+				map[string]any{"Time": waitedFor(time.Since(d.WaitingSince)), "Text": d.Text})))
+		}
+	})
 }
 
 // chatTitle is the client's name, else phone, else a number.

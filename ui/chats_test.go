@@ -607,3 +607,27 @@ func TestTransferToAGroupInRussian(t *testing.T) {
 	}
 	h.capture("assign-to-group-ru")
 }
+
+// A row's time and unread badge get the width of their text: the row was
+// laid out for its first, empty text, and the time showed as "1" for
+// "11 Nov 16:00".
+func TestChatRowShowsTheWholeTime(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	h.openChat(9001)
+	rows := 0
+	for _, o := range h.objects() {
+		if w, ok := o.(*chatRowWidget); ok && w.row.when.Text != "" {
+			rows++
+			if got, need := w.row.when.Size().Width, w.row.when.MinSize().Width; got < need {
+				t.Fatalf("the time %q has %v of the %v it needs", w.row.when.Text, got, need)
+			}
+			if w.row.badge.Visible() && w.row.badge.Size().Width < w.row.badge.MinSize().Width {
+				t.Fatalf("the badge %q has %v of %v", w.row.count.Text, w.row.badge.Size().Width, w.row.badge.MinSize().Width)
+			}
+		}
+	}
+	if rows == 0 {
+		t.Fatal("no chat rows")
+	}
+}

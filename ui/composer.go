@@ -12,6 +12,9 @@ type composerEntry struct {
 	widget.Entry
 	shift  bool
 	onSend func()
+	// onEscape drops what the composer is about to do besides its text
+	// (the quoted message).
+	onEscape func()
 }
 
 func newComposerEntry(onSend func(), onChanged func(string)) *composerEntry {
@@ -40,8 +43,12 @@ func (e *composerEntry) KeyUp(k *fyne.KeyEvent) {
 	e.Entry.KeyUp(k)
 }
 
-// TypedKey sends on a plain Enter.
+// TypedKey sends on a plain Enter; Escape drops a quote.
 func (e *composerEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
 	if (k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter) && !e.shift {
 		if e.onSend != nil {
 			e.onSend()

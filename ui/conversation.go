@@ -58,10 +58,21 @@ type conversationView struct {
 	templates *widget.Button
 	header    *fyne.Container
 	operator  *widget.Label
+	// waiting says how long the client has waited, beside "No reply
+	// needed"; both hidden when nobody waits.
+	waiting   *fyne.Container
+	waitText  *widget.Label
+	noReply   *widget.Button
+	newestID  int64 // the newest message shown
 	status    *widget.Label
 	draftSave *time.Timer
 	// settingText is set while C2Desk itself changes the composer's text.
 	settingText bool
+	// replying is the message the next one answers (nil: none), shown in
+	// replyBar above the composer.
+	replying  *storage.Message
+	replyBar  *fyne.Container
+	replyText *widget.Label
 }
 
 func newConversationView(t *chatsTab) *conversationView {
@@ -79,8 +90,15 @@ func newConversationView(t *chatsTab) *conversationView {
 	v.operator.Hide()
 	v.assign = widget.NewButtonWithIcon(lang.L("Assign…"), theme.AccountIcon(), v.showAssign)
 	v.openClose = widget.NewButton("", v.toggleOpen)
+	v.waitText = widget.NewLabel("")
+	v.waitText.Importance = widget.WarningImportance
+	v.waitText.Truncation = fyne.TextTruncateEllipsis
+	v.noReply = widget.NewButtonWithIcon(lang.L("No reply needed"), theme.ConfirmIcon(), v.noReplyNeeded)
+	v.noReply.Importance = widget.LowImportance
+	v.waiting = container.NewBorder(nil, nil, nil, v.noReply, v.waitText)
+	v.waiting.Hide()
 	v.header = container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(v.assign, v.openClose)),
-		container.NewVBox(v.title, v.subtitle, v.operator))
+		container.NewVBox(v.title, v.subtitle, v.operator, v.waiting))
 
 	v.msgs = container.New(messagesLayout{width: func() float32 { return v.scroll.Size().Width }})
 	v.scroll = container.NewVScroll(v.msgs)
@@ -93,6 +111,7 @@ func newConversationView(t *chatsTab) *conversationView {
 	v.older.Importance = widget.LowImportance
 
 	v.composer = newComposerEntry(v.sendNow, v.composerChanged)
+	v.composer.onEscape = v.cancelReply
 	v.note = widget.NewCheck(lang.L("Internal note"), func(on bool) { v.notePlaceholder() })
 	v.notePlaceholder()
 	v.send = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), v.sendNow)
@@ -101,7 +120,8 @@ func newConversationView(t *chatsTab) *conversationView {
 	v.status = paragraph("", widget.DangerImportance)
 	v.status.Hide()
 	tools := container.NewHBox(v.templates, v.note, layout.NewSpacer(), v.send)
-	composer := container.NewVBox(v.status, v.composer, tools)
+	v.replyBar = v.newReplyBar()
+	composer := container.NewVBox(v.status, v.replyBar, v.composer, tools)
 
 	v.content = container.NewBorder(container.NewVBox(v.header, widget.NewSeparator()), composer, nil, nil, v.scroll)
 	return v
@@ -121,6 +141,7 @@ func (v *conversationView) show(c storage.Chat) {
 		v.flushDraft()
 		v.setComposer("")
 		v.note.SetChecked(false)
+		v.cancelReply()
 		v.status.Hide()
 		v.msgs.RemoveAll()
 		v.count = 0
@@ -178,6 +199,12 @@ func (v *conversationView) updateHeader() {
 		v.openClose.SetIcon(theme.ConfirmIcon())
 	}
 	v.subtitle.SetText(strings.Join(sub, " · "))
+	if !c.WaitingSince.IsZero() && c.State != c2dapi.DialogClosed {
+		v.waitText.SetText(lang.L("The client has waited for an answer for {{.Time}}.", map[string]any{"Time": waitedFor(time.Since(c.WaitingSince))}))
+		v.waiting.Show()
+	} else {
+		v.waiting.Hide()
+	}
 	// The buttons' new labels change their width, and the operator's line
 	// the header's height, which the containers only take into account
 	// when laid out again.
@@ -222,7 +249,7 @@ func (v *conversationView) render(msgs []storage.Message, outbox []storage.Outbo
 		rows = append(rows, v.outboxRow(it))
 	}
 	if len(msgs) > 0 {
-		v.oldestID = msgs[0].ID
+		v.oldestID, v.newestID = msgs[0].ID, msgs[len(msgs)-1].ID
 	}
 	v.count = len(msgs)
 	v.msgs.Objects = rows
@@ -273,28 +300,36 @@ func (v *conversationView) loadOlder() {
 	})
 }
 
-// messageRow draws a stored message in the style of its kind.
+// messageRow draws a stored message in the style of its kind. Client
+// messages and answers to the client can be replied to; notes and
+// Chat2Desk's own messages cannot (the client never saw them).
 func (v *conversationView) messageRow(m storage.Message) fyne.CanvasObject {
-	meta := shortTime(m.CreatedAt, time.Now())
+	b := bubbleParts{text: m.Text, atts: m.Attachments, meta: shortTime(m.CreatedAt, time.Now()), metaImportance: widget.LowImportance,
+		replyTo: m.ReplyTo, quote: m.Quote}
+	if m.Type == c2dapi.TypeFromClient || m.Type == c2dapi.TypeToClient {
+		b.onReply = func() { v.replyTo(m) }
+	}
 	switch m.Type {
 	case c2dapi.TypeFromClient:
-		return v.bubble(m.Text, m.Attachments, meta, widget.LowImportance, nil, sideLeft, "")
+		b.side = sideLeft
+		return v.bubble(b)
 	case c2dapi.TypeSystem, c2dapi.TypeAutoreply:
 		label := lang.L("System")
 		if m.Type == c2dapi.TypeAutoreply {
 			label = lang.L("Autoreply")
 		}
-		return v.bubble(m.Text, m.Attachments, label+" · "+meta, widget.LowImportance, nil, sideCenter, "")
+		b.meta, b.side = label+" · "+b.meta, sideCenter
+		return v.bubble(b)
 	}
-	meta = v.author(m.Author, m.OperatorID) + " · " + meta
+	b.meta = v.author(m.Author, m.OperatorID) + " · " + b.meta
 	if m.Type == c2dapi.TypeToClient {
-		meta += " ✓" // confirmed by Chat2Desk
+		b.meta += " ✓" // confirmed by Chat2Desk
 	}
-	kind := ""
 	if m.Type == c2dapi.TypeComment {
-		kind = lang.L("Internal note")
+		b.kind = lang.L("Internal note")
 	}
-	return v.bubble(m.Text, m.Attachments, meta, widget.MediumImportance, nil, sideRight, kind)
+	b.side, b.metaImportance = sideRight, widget.MediumImportance
+	return v.bubble(b)
 }
 
 // author says who wrote an outgoing message: the staff member, and that
@@ -341,18 +376,33 @@ func (v *conversationView) outboxRow(it storage.OutboxItem) fyne.CanvasObject {
 		retry.Importance, discard.Importance = widget.MediumImportance, widget.LowImportance
 		actions = []fyne.CanvasObject{retry, discard}
 	}
-	meta := v.author(it.Author, it.OperatorID) + " · " + state
-	kind := ""
+	b := bubbleParts{text: it.Text, meta: v.author(it.Author, it.OperatorID) + " · " + state, metaImportance: importance,
+		actions: actions, side: sideRight, replyTo: it.ReplyTo, quote: it.Quote}
 	if it.Type == app.KindNote {
-		kind = lang.L("Internal note")
+		b.kind = lang.L("Internal note")
 	}
-	return v.bubble(it.Text, nil, meta, importance, actions, sideRight, kind)
+	return v.bubble(b)
 }
 
-// bubble assembles a message: optional kind line, text, attachments as
-// links, and a small line saying who and when (and any actions).
-func (v *conversationView) bubble(text string, atts []storage.Attachment, meta string, metaImportance widget.Importance,
-	actions []fyne.CanvasObject, s side, kind string) fyne.CanvasObject {
+// bubbleParts is what a message's bubble shows.
+type bubbleParts struct {
+	text           string
+	atts           []storage.Attachment
+	meta           string // who and when
+	metaImportance widget.Importance
+	actions        []fyne.CanvasObject
+	side           side
+	kind           string           // a line above the text, e.g. "Internal note"
+	replyTo        int64            // the message quoted, if any
+	quote          *storage.Message // that message, when stored and visible
+	onReply        func()           // the reply action; nil: none
+}
+
+// bubble assembles a message: optional kind line, the quoted message,
+// text, attachments as links, and a small line saying who and when (with
+// the reply action, and any other actions).
+func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
+	text, meta, s, kind := b.text, b.meta, b.side, b.kind
 	parts := []fyne.CanvasObject{}
 	natural := float32(0)
 	if kind != "" {
@@ -360,6 +410,11 @@ func (v *conversationView) bubble(text string, atts []storage.Attachment, meta s
 		k.Importance = widget.WarningImportance
 		k.SizeName = theme.SizeNameCaptionText
 		parts = append(parts, k)
+	}
+	if b.replyTo != 0 {
+		q, w := v.quoteBlock(b.quote)
+		parts = append(parts, q)
+		natural = max(natural, w)
 	}
 	if text != "" {
 		body := widget.NewLabel(text)
@@ -370,9 +425,9 @@ func (v *conversationView) bubble(text string, atts []storage.Attachment, meta s
 		}
 		body.Selectable = true
 		parts = append(parts, body)
-		natural = textWidth(text, fyne.TextStyle{}, theme.TextSize())
+		natural = max(natural, textWidth(text, fyne.TextStyle{}, theme.TextSize()))
 	}
-	for _, a := range atts {
+	for _, a := range b.atts {
 		u, err := url.Parse(a.Link)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
 			continue
@@ -387,7 +442,7 @@ func (v *conversationView) bubble(text string, atts []storage.Attachment, meta s
 		natural = max(natural, textWidth("📎 "+name, fyne.TextStyle{}, theme.TextSize()))
 	}
 	info := widget.NewLabel(meta)
-	info.Importance = metaImportance
+	info.Importance = b.metaImportance
 	info.SizeName = theme.SizeNameCaptionText
 	info.Wrapping = fyne.TextWrapWord
 	align := fyne.TextAlignTrailing
@@ -398,10 +453,18 @@ func (v *conversationView) bubble(text string, atts []storage.Attachment, meta s
 		align = fyne.TextAlignCenter
 	}
 	info.Alignment = align
-	parts = append(parts, info)
 	natural = max(natural, textWidth(meta, fyne.TextStyle{}, theme.CaptionTextSize()))
-	if len(actions) > 0 {
-		parts = append(parts, container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, actions...)...))
+	if b.onReply != nil {
+		reply := newTapIcon(theme.MailReplyIcon(), lang.L("Reply"), b.onReply)
+		// The action sits at the bubble's outer edge, away from the text
+		// of the meta line, which keeps to the bubble's side.
+		parts = append(parts, container.New(metaLine{iconFirst: s == sideRight}, info, reply))
+		natural += theme.IconInlineSize() + theme.Padding()
+	} else {
+		parts = append(parts, info)
+	}
+	if len(b.actions) > 0 {
+		parts = append(parts, container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, b.actions...)...))
 		natural = max(natural, 260)
 	}
 	th := v.tab.u.fyneApp.Settings().Theme()
@@ -462,18 +525,24 @@ func (v *conversationView) sendNow() {
 		kind = app.KindNote
 	}
 	id := v.chat.ID
+	out := app.Outgoing{DialogID: id, Text: text, Kind: kind}
+	var quote *storage.Message
+	if v.replying != nil {
+		out.ReplyTo, quote = v.replying.ID, v.replying
+	}
 	pending := v.outboxRow(storage.OutboxItem{Text: text, Type: kind, Author: v.tab.session.Staff().ID, State: storage.OutboxSending,
-		OperatorID: v.tab.names.mine})
+		OperatorID: v.tab.names.mine, ReplyTo: out.ReplyTo, Quote: quote})
 	v.msgs.Add(pending)
 	v.scroll.ScrollToBottom()
 	v.composer.SetText("")
+	v.cancelReply()
 	v.status.Hide()
 	type outcome struct {
 		queued bool
 		err    error
 	}
 	background(v.tab.u, func(ctx context.Context) (outcome, error) {
-		it, err := v.tab.session.Queue(ctx, id, text, kind)
+		it, err := v.tab.session.QueueOutgoing(ctx, out)
 		if err != nil {
 			return outcome{}, err
 		}
@@ -489,9 +558,16 @@ func (v *conversationView) sendNow() {
 			v.msgs.Remove(pending)
 			if v.composer.Text == "" {
 				v.composer.SetText(text)
+				if quote != nil && v.replying == nil {
+					v.replyTo(*quote)
+				}
 			}
 			v.say(sentence(err))
 			return
+		}
+		if o.err == nil && kind == app.KindReply && !v.chat.WaitingSince.IsZero() {
+			v.chat.WaitingSince = time.Time{} // answered: the header stops counting
+			v.updateHeader()
 		}
 		v.load(true)
 		v.tab.reload()
@@ -689,6 +765,27 @@ func (v *conversationView) showAssign() {
 			}, v.tab.u.win)
 		d.Resize(fyne.NewSize(480, 280))
 		v.tab.u.showDialog(d)
+	})
+}
+
+// noReplyNeeded takes the chat out of Waiting: the client's messages
+// shown need no answer (one that arrives meanwhile still waits).
+func (v *conversationView) noReplyNeeded() {
+	id, through := v.chat.ID, v.newestID
+	v.noReply.Disable()
+	background(v.tab.u, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, v.tab.session.NoReplyNeeded(ctx, id, through)
+	}, func(_ struct{}, err error) {
+		v.noReply.Enable()
+		if err != nil {
+			v.say(sentence(err))
+			return
+		}
+		if v.chat.ID == id {
+			v.chat.WaitingSince = time.Time{}
+			v.updateHeader()
+		}
+		v.tab.reload()
 	})
 }
 

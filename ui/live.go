@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"c2desk/app"
 )
@@ -24,7 +25,23 @@ func (u *UI) startPolling(t *chatsTab) {
 		},
 		func(stored int) { u.opts.post(func() { t.progress(stored) }) })
 	u.poller.SetActive(u.focused)
+	// Reminders of waiting chats come on time, with or without news.
+	go func() {
+		tick := time.NewTicker(remindEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				u.opts.post(t.remind)
+			}
+		}
+	}()
 }
+
+// remindEvery is how often the chats tab looks for chats waiting too long.
+const remindEvery = 30 * time.Second
 
 // Stop ends background polling (on switching profile, or on quit).
 func (u *UI) Stop() {

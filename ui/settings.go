@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"slices"
+	"time"
 
 	"c2desk/app"
 	"c2desk/storage"
@@ -30,6 +32,7 @@ type settingsTab struct {
 
 	counts     *widget.Label
 	load       *loadBar
+	remind     *widget.Select
 	officeNote *widget.Label
 
 	content fyne.CanvasObject
@@ -96,10 +99,60 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 	}
 	column.Add(connection)
 	column.Add(data)
+	column.Add(t.newWaitingCard())
 	column.Add(office)
 	column.Add(newDesktopCard(u))
 	t.content = container.NewVScroll(container.NewPadded(container.New(columnLayout{width: 760}, column)))
 	return t
+}
+
+// remindChoices are the reminder times offered, in minutes (0: off).
+var remindChoices = []int{0, 2, 5, 10, 15, 30, 60}
+
+// newWaitingCard sets when everyone who may see a chat is reminded that
+// its client still waits for an answer: the office's setting, the same
+// on every PC.
+func (t *settingsTab) newWaitingCard() fyne.CanvasObject {
+	label := func(m int) string {
+		if m == 0 {
+			return lang.L("Never")
+		}
+		return lang.L("After {{.M}} minutes without an answer", map[string]any{"M": m})
+	}
+	options := make([]string, len(remindChoices))
+	for i, m := range remindChoices {
+		options[i] = label(m)
+	}
+	saved := paragraph("", widget.SuccessImportance)
+	saved.Hide()
+	var loaded bool
+	t.remind = widget.NewSelect(options, func(chosen string) {
+		if !loaded {
+			return // showing the stored value, not a choice
+		}
+		m := remindChoices[slices.Index(options, chosen)]
+		background(t.ui, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, t.ui.session.SetRemindAfter(ctx, time.Duration(m)*time.Minute)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				say(saved, sentence(err), widget.DangerImportance)
+				return
+			}
+			say(saved, lang.L("Saved for every computer of the office."), widget.SuccessImportance)
+		})
+	})
+	background(t.ui, t.ui.core.RemindAfter, func(d time.Duration, err error) {
+		if i := slices.Index(remindChoices, int(d/time.Minute)); err == nil && i >= 0 {
+			t.remind.SetSelected(options[i])
+		} else if err == nil {
+			t.remind.PlaceHolder = label(int(d / time.Minute)) // set elsewhere to a time not offered here
+			t.remind.Refresh()
+		}
+		loaded = true
+	})
+	return widget.NewCard(lang.L("Chats waiting for an answer"), "", container.NewVBox(
+		paragraph(lang.L("When a client has waited this long, everyone who may see the chat gets a notification."), widget.MediumImportance),
+		widget.NewForm(widget.NewFormItem(lang.L("Remind"), t.remind)), saved))
 }
 
 func (t *settingsTab) showConnection(c storage.Connection) {

@@ -21,6 +21,19 @@ func (s *Server) clientWritesLocked(clientID c2dapi.ID, text string) (c2dapi.Mes
 	return s.clientWroteLocked(clientID, text, s.now())
 }
 
+// ClientReplies adds a client's message that quotes an earlier one, as a
+// messenger's "reply" does.
+func (s *Server) ClientReplies(clientID c2dapi.ID, text string, replyTo c2dapi.ID) (c2dapi.Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.clientWritesLocked(clientID, text)
+	if ok {
+		s.messages[len(s.messages)-1].ReplyMessageID = replyTo
+		m.ReplyMessageID = replyTo
+	}
+	return m, ok
+}
+
 // ClientWrote adds a message from a client written at a time of the past,
 // as an account's older history has.
 func (s *Server) ClientWrote(clientID c2dapi.ID, text string, at time.Time) (c2dapi.Message, bool) {

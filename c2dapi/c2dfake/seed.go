@@ -119,9 +119,35 @@ func (s *Server) seed(now time.Time) {
 				s.oddMediaFields(m, i)
 			}
 		}
+		quoteInDialog(s.messages[len(s.messages)-n:], i)
 		if i%4 == 1 {
 			d.State = c2dapi.DialogClosed
 			d.End = c2dapi.Time{Time: at.Add(time.Hour)}
+		}
+	}
+}
+
+// quoteInDialog makes some messages replies to earlier ones, both ways:
+// a client quoting the agent's answer, an agent quoting the question.
+func quoteInDialog(msgs []c2dapi.Message, i int) {
+	var quoter, quoted string
+	switch i % 8 {
+	case 2:
+		quoter, quoted = c2dapi.TypeFromClient, c2dapi.TypeToClient
+	case 6:
+		quoter, quoted = c2dapi.TypeToClient, c2dapi.TypeFromClient
+	default:
+		return
+	}
+	for k := len(msgs) - 1; k > 0; k-- {
+		if string(msgs[k].Type) != quoter {
+			continue
+		}
+		for j := k - 1; j >= 0; j-- {
+			if string(msgs[j].Type) == quoted {
+				msgs[k].ReplyMessageID = msgs[j].ID
+				return
+			}
 		}
 	}
 }

@@ -627,7 +627,7 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 	m := s.addMessageLocked(c2dapi.Message{
 		Text: c2dapi.String(in.Text), Type: c2dapi.String(in.Type), Transport: c2dapi.String(reach.transport),
 		Read: true, Created: c2dapi.Time{Time: s.now().UTC().Truncate(time.Second)}, ClientID: in.ClientID,
-		DialogID: d.ID, ChannelID: reach.channelID, OperatorID: in.OperatorID,
+		DialogID: d.ID, ChannelID: reach.channelID, OperatorID: in.OperatorID, ReplyMessageID: in.ReplyMessageID,
 	})
 	writeData(w, c2dapi.SentMessage{MessageID: m.ID, ChannelID: m.ChannelID, OperatorID: m.OperatorID, Transport: m.Transport,
 		Type: m.Type, ClientID: m.ClientID, DialogID: m.DialogID, RequestID: m.ID})

@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"c2desk/app"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2/test"
+)
+
+// waitingOffice is office() with the history loaded and answered, then
+// three clients of channel 101 (open to everyone) writing: 5001 twelve
+// minutes ago, 5007 eight, 5004 three.
+func waitingOffice(t *testing.T, preselect string) func(*app.App) {
+	return func(core *app.App) {
+		office(t, preselect)(core)
+		ctx := context.Background()
+		if _, err := core.Poll(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		console := core.Console()
+		chats, err := console.Chats(ctx, storage.ChatFilter{Waiting: true, Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range chats {
+			if err := console.NoReplyNeeded(ctx, c.ID, 0); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func (h *harness) clientsWait() {
+	now := time.Now()
+	h.fake.ClientWrote(5001, "Когда можно посмотреть?", now.Add(-12*time.Minute))
+	h.fake.ClientWrote(5007, "Вы работаете в воскресенье?", now.Add(-8*time.Minute))
+	h.fake.ClientWrote(5004, "Есть парковка?", now.Add(-3*time.Minute))
+}
+
+func (h *harness) listed() []int64 {
+	var ids []int64
+	for _, c := range h.ui.chats.chats {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func TestWaitingFilterRemindersAndNoReplyNeeded(t *testing.T) {
+	h := start(t, false, waitingOffice(t, "Ivan Petrov"))
+	h.clientsWait()
+	h.signIn()
+	h.eventually("the clients' messages", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 && h.ui.chats.chats[0].ID == 9004 })
+	h.ui.chats.scope.SetSelected("Waiting")
+	h.eventually("the waiting chats, the longest waiting first", func() bool {
+		ids := h.listed()
+		return len(ids) == 3 && ids[0] == 9001 && ids[1] == 9007 && ids[2] == 9004
+	})
+	h.eventually("how long they wait", func() bool { return h.shows("waiting 12 min") && h.shows("waiting 3 min") })
+	h.capture("waiting-filter")
+
+	// Past five minutes (the default) everyone who may see the chat is
+	// reminded, once per wait.
+	h.ui.setFocused(false)
+	h.notes = nil // the messages' own notifications
+	h.ui.chats.remind()
+	h.eventually("two reminders", func() bool { return len(h.notes) == 2 })
+	if !strings.HasPrefix(h.notes[0].Content, "Waiting for an answer for 12 min: Когда можно посмотреть?") ||
+		!strings.HasPrefix(h.notes[1].Content, "Waiting for an answer for 8 min: ") {
+		t.Fatalf("reminders: %+v", h.notes)
+	}
+	h.ui.chats.remind()
+	h.ui.chats.remind()
+	h.ui.setFocused(true)
+	h.openChat(9001)
+	h.eventually("the header's waiting line", func() bool {
+		return h.shows("The client has waited for an answer for 12 min.") && h.button("No reply needed") != nil
+	})
+	if len(h.notes) != 2 {
+		t.Fatalf("reminded again: %+v", h.notes)
+	}
+
+	// "No reply needed" takes the chat out of Waiting.
+	test.Tap(h.button("No reply needed"))
+	h.eventually("9001 answered", func() bool {
+		ids := h.listed()
+		return len(ids) == 2 && ids[0] == 9007 && !h.ui.chats.conv.waiting.Visible()
+	})
+
+	// An answer does too.
+	h.openChat(9007)
+	test.Type(h.composer(), "Да, с 10 до 18")
+	pressEnter(h.composer(), false)
+	h.eventually("9007 answered", func() bool {
+		ids := h.listed()
+		return len(ids) == 1 && ids[0] == 9004 && !h.ui.chats.conv.waiting.Visible()
+	})
+}
+
+func TestWaitingFilterInRussian(t *testing.T) {
+	fa := test.NewTempApp(t)
+	inRussian(t, fa)
+	h := startWith(t, fa, false, waitingOffice(t, ""))
+	h.clientsWait()
+	h.eventually("Кто работает?", func() bool { b := h.button("Продолжить"); return b != nil && !b.Disabled() })
+	test.Tap(h.button("Продолжить"))
+	h.eventually("the clients' messages", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 && h.ui.chats.chats[0].ID == 9004 })
+	h.ui.chats.scope.SetSelected("Ждут ответа")
+	h.eventually("the waiting chats", func() bool { return len(h.listed()) >= 3 && h.shows("ждёт 12 мин") })
+	h.openChat(9001)
+	h.eventually("the header's waiting line", func() bool {
+		return h.shows("Клиент ждёт ответа 12 мин.") && h.button("Ответ не нужен") != nil
+	})
+	h.capture("waiting-filter-ru")
+}
+
+// The administrator sets the reminder in Settings; it is the office's.
+func TestReminderTimeIsSetInSettings(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn() // Ольга
+	h.tab("Settings")
+	remind := h.selectOffering("Never")
+	h.eventually("the reminder's setting", func() bool { return remind.Selected == "After 5 minutes without an answer" })
+	remind.SetSelected("After 15 minutes without an answer")
+	h.eventually("saved", func() bool { return h.shows("Saved for every computer of the office.") })
+	if d, err := h.core.RemindAfter(context.Background()); err != nil || d != 15*time.Minute {
+		t.Fatalf("stored %v %v", d, err)
+	}
+	remind.SetSelected("Never")
+	h.eventually("off", func() bool { d, _ := h.core.RemindAfter(context.Background()); return d == 0 })
+}
