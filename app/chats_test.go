@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -131,7 +132,9 @@ func TestHistoryLoadCostsOnlyListCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	pages := func(n int) int { return n/pollPageSize + 1 }
-	want := pages(sc.Messages) + pages(sc.Clients) + pages(sc.Clients)
+	// Messages, clients and dialogs in pages, and one page of the chats
+	// waiting for an answer (all within the history here).
+	want := pages(sc.Messages) + pages(sc.Clients) + pages(sc.Clients) + 1
 	if res.Stored != sc.Messages || res.Calls > want || e.fake.RequestsThisMonth()-before != res.Calls {
 		t.Fatalf("history load: %+v, %d requests, want at most %d", res, e.fake.RequestsThisMonth()-before, want)
 	}
@@ -148,20 +151,30 @@ func TestFirstPollReachesBackHistoryDays(t *testing.T) {
 	if !res.History {
 		t.Fatal("the first poll is the history load")
 	}
-	// Clients and dialogs come in pages, not one request per chat.
-	if spent := e.fake.RequestsThisMonth() - before; spent != res.Calls || spent > 4 {
-		t.Fatalf("the first poll spent %d requests (counted %d)", spent, res.Calls)
-	}
 	chats, err := admin.Chats(ctx, storage.ChatFilter{Limit: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Chat2Desk filters by whole days: the window starts at the day's start.
+	// Chat2Desk filters by whole days: the window starts at the day's
+	// start. Older chats are there only when their client still waits
+	// for an answer, each read in one call after Chat2Desk listed them.
 	cut, _ := time.Parse(c2dapi.DateLayout, c2dapi.FormatDate(time.Now().Add(-48*time.Hour)))
+	older := 0
 	for _, c := range chats {
 		if c.LastAt.Before(cut.Add(-time.Minute)) {
-			t.Fatalf("chat %d with last message %v loaded with a 2-day history", c.ID, c.LastAt)
+			if c.WaitingSince.IsZero() || c.State != c2dapi.DialogOpen {
+				t.Fatalf("chat %d with last message %v loaded with a 2-day history, and nobody waits in it", c.ID, c.LastAt)
+			}
+			older++
 		}
+	}
+	if older == 0 {
+		t.Fatal("no chat waiting since before the history was loaded")
+	}
+	// Clients and dialogs come in pages, not one request per chat; the
+	// waiting ones cost a list and one request each.
+	if spent := e.fake.RequestsThisMonth() - before; spent != res.Calls || spent > 4+1+older {
+		t.Fatalf("the first poll spent %d requests (counted %d) for %d older waiting chats", spent, res.Calls, older)
 	}
 	if len(chats) == 0 || len(chats) == 60 {
 		t.Fatalf("2 days of history gave %d chats", len(chats))
@@ -498,6 +511,34 @@ func TestNoDuplicateAfterTimeout(t *testing.T) {
 	last := conv.Messages[len(conv.Messages)-1]
 	if last.Text != "Адрес: Лесная, 5" || last.Author != o.ivan.Staff().ID {
 		t.Fatalf("%+v", last)
+	}
+}
+
+// An item whose answer was lost is looked for among every message since
+// it was queued, however many came after it: a look at the newest fifty
+// sent it again once 300 messages had followed (two PCs, one frozen past
+// its claim, showed it).
+func TestNoDuplicateWhenManyMessagesFollowedTheLostAnswer(t *testing.T) {
+	o := chatsOffice(t)
+	it, err := o.ivan.Queue(ctx, chatOn101, "Договор пришлю завтра", KindReply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.fake.Inject(c2dfake.Fault{PathContains: "/messages", LoseAnswer: true, Times: 1})
+	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	if got, _ := o.app.Deliver(short, it.ID); got.State != storage.OutboxUnclear {
+		t.Fatalf("lost answer: %+v", got)
+	}
+	cancel()
+	for i := range 300 {
+		o.fake.ClientWrites(5001, fmt.Sprintf("Сообщение %d", i))
+	}
+	got, err := o.app.Deliver(ctx, it.ID)
+	if err != nil || got.State != storage.OutboxSent {
+		t.Fatalf("second try: %+v %v", got, err)
+	}
+	if n := len(o.fake.MessagesWithText("Договор пришлю завтра")); n != 1 {
+		t.Fatalf("the client got the message %d times", n)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -112,6 +113,16 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 			progress(res.Stored)
 		}
 	}
+	if res.History {
+		stored, calls, err := a.loadWaitingBeyondHistory(ctx, client, known)
+		res.Calls += calls
+		res.Stored += stored
+		if err != nil {
+			// The history stands without them; they come with their
+			// client's next message.
+			a.log.Warn("sync: load chats waiting since before the history", "err", err)
+		}
+	}
 	if res.History && res.Stored > 0 {
 		// The database grew from nothing: its planner's statistics are
 		// brought up to it now, not at the server's next round.
@@ -127,6 +138,70 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 	}
 	return res, nil
 }
+
+// maxWaitingBeyondHistory bounds the chats read one by one after the
+// history load: an account with hundreds of forgotten ones gets the
+// newest, not hundreds of calls.
+const maxWaitingBeyondHistory = 100
+
+// loadWaitingBeyondHistory stores the chats whose client has waited for
+// an answer since before the history's first day, with their last
+// messages: Chat2Desk lists them in one call (GET /dialogs/unanswered),
+// where reading further back would cost every older day's messages. It
+// returns how many messages it stored and the calls it made.
+func (a *App) loadWaitingBeyondHistory(ctx context.Context, client *c2dapi.Client, known map[int64]c2dapi.Dialog) (int, int, error) {
+	calls := 0
+	waiting, skipped, err := c2dapi.All(ctx, pollPageSize, func(ctx context.Context, o c2dapi.ListOptions) (*c2dapi.Page[c2dapi.Dialog], error) {
+		calls++
+		return client.Dialogs.Unanswered(ctx, o)
+	})
+	if err != nil {
+		return 0, calls, err
+	}
+	a.logSkipped("unanswered dialogs", skipped)
+	ids := make([]int64, 0, len(waiting))
+	for _, d := range waiting {
+		ids = append(ids, int64(d.ID))
+	}
+	stored, err := a.store.DialogStates(ctx, ids)
+	if err != nil {
+		return 0, calls, err
+	}
+	var missing []int64
+	for _, id := range ids {
+		if _, ok := stored[id]; !ok && id > 0 {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > maxWaitingBeyondHistory {
+		slices.Sort(missing)
+		missing = missing[len(missing)-maxWaitingBeyondHistory:] // ids follow time: the newest
+	}
+	n := 0
+	for _, id := range missing {
+		page, err := client.Messages.List(ctx, c2dapi.MessageListOptions{DialogID: c2dapi.ID(id), Order: "desc", ListOptions: c2dapi.ListOptions{Limit: pageOfLastMessages}})
+		calls++
+		if err != nil {
+			return n, calls, err
+		}
+		items, _ := placeable(page.Items)
+		slices.Reverse(items)
+		dialogs, msgs, c, err := a.prepareMessages(ctx, client, items, known)
+		calls += c
+		if err != nil {
+			return n, calls, err
+		}
+		if err := a.store.AddMessages(ctx, dialogs, msgs); err != nil {
+			return n, calls, err
+		}
+		n += len(msgs)
+	}
+	return n, calls, nil
+}
+
+// pageOfLastMessages is how many of a chat's last messages are read for a
+// chat waiting since before the history.
+const pageOfLastMessages = 50
 
 // fetchedPage is one page of messages from the cursor from to after.
 type fetchedPage struct {

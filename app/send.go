@@ -260,25 +260,41 @@ func unclear(err error) bool {
 
 // findDelivered looks in the item's dialog for the message it would have
 // created: same text, same type, same operator, not older than the item.
-// A first message to a new client has no dialog yet: its client's
-// messages are looked in instead.
+// Every message since the item was queued is read, in pages from the
+// newest stored message older than it: an item may wait unclear while
+// many others go out (its sender frozen, its claim running out), and a
+// look at only the newest fifty sent it a second time. A first message
+// to a new client has no dialog yet: its client's messages are looked in
+// instead.
 func (a *App) findDelivered(ctx context.Context, client *c2dapi.Client, it storage.OutboxItem) (*c2dapi.Message, error) {
-	opts := c2dapi.MessageListOptions{DialogID: c2dapi.ID(it.DialogID), Order: "desc", ListOptions: c2dapi.ListOptions{Limit: 50}}
+	since := it.CreatedAt.Add(-time.Minute)
+	start, err := a.store.MessageBefore(ctx, it.DialogID, it.ClientID, since)
+	if err != nil {
+		return nil, err
+	}
+	opts := c2dapi.MessageListOptions{DialogID: c2dapi.ID(it.DialogID)}
 	if it.DialogID == 0 {
 		opts.ClientID = c2dapi.ID(it.ClientID)
 	}
-	page, err := client.Messages.List(ctx, opts)
-	if err != nil {
-		return nil, fmt.Errorf("check for a delivered message: %w", err)
-	}
-	var candidates []c2dapi.Message
+	var candidates []c2dapi.Message // oldest first
 	var ids []int64
-	for _, m := range page.Items {
-		if string(m.Type) == it.Type && strings.TrimSpace(string(m.Text)) == it.Text &&
-			int64(m.OperatorID) == it.OperatorID && !m.Created.Before(it.CreatedAt.Add(-time.Minute)) {
-			candidates = append(candidates, m)
-			ids = append(ids, int64(m.ID))
+	next := c2dapi.ID(start + 1)
+	for {
+		page, after, err := client.Messages.Since(ctx, next, pollPageSize, opts)
+		if err != nil {
+			return nil, fmt.Errorf("check for a delivered message: %w", err)
 		}
+		for _, m := range page.Items {
+			if string(m.Type) == it.Type && strings.TrimSpace(string(m.Text)) == it.Text &&
+				int64(m.OperatorID) == it.OperatorID && !m.Created.Before(since) {
+				candidates = append(candidates, m)
+				ids = append(ids, int64(m.ID))
+			}
+		}
+		if !page.Full(pollPageSize) || after == next {
+			break
+		}
+		next = after
 	}
 	if len(candidates) == 0 {
 		return nil, nil
@@ -289,8 +305,8 @@ func (a *App) findDelivered(ctx context.Context, client *c2dapi.Client, it stora
 		return nil, err
 	}
 	// Oldest first, so items sent in order claim messages in order.
-	for i := len(candidates) - 1; i >= 0; i-- {
-		if m := candidates[i]; !claimed[int64(m.ID)] {
+	for _, m := range candidates {
+		if !claimed[int64(m.ID)] {
 			return &m, nil
 		}
 	}

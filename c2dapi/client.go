@@ -51,6 +51,8 @@ type Client struct {
 	Templates *TemplatesService
 	// OperatorGroups lists the groups requests can be transferred to.
 	OperatorGroups *OperatorGroupsService
+	Tags           *TagsService
+	CustomFields   *CustomFieldsService
 }
 
 // token hides itself from fmt so that a Client printed by accident, in a log
@@ -117,6 +119,8 @@ func NewClient(baseURL, tok string, opts ...Option) (*Client, error) {
 	c.Dialogs = &DialogsService{c}
 	c.Templates = &TemplatesService{c}
 	c.OperatorGroups = &OperatorGroupsService{c}
+	c.Tags = &TagsService{c}
+	c.CustomFields = &CustomFieldsService{c}
 	return c, nil
 }
 

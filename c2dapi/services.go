@@ -2,6 +2,7 @@ package c2dapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -173,6 +174,22 @@ func (s *ClientsService) Create(ctx context.Context, nc NewCustomer) (*Customer,
 type ClientUpdate struct {
 	Nickname string `json:"nickname,omitempty"`
 	Comment  string `json:"comment,omitempty"`
+	// ClearComment sends an empty comment, which Comment's "" cannot.
+	ClearComment bool `json:"-"`
+	// CustomFields sets field values, by field id.
+	CustomFields map[string]string `json:"custom_fields,omitempty"`
+}
+
+// MarshalJSON sends the comment also when it is cleared.
+func (u ClientUpdate) MarshalJSON() ([]byte, error) {
+	type plain ClientUpdate
+	if !u.ClearComment {
+		return json.Marshal(plain(u))
+	}
+	return json.Marshal(struct {
+		plain
+		Comment string `json:"comment"`
+	}{plain: plain(u)})
 }
 
 // Update changes a client's name or comment. Chat2Desk's answer to a PUT
@@ -300,6 +317,36 @@ func (s *MessagesService) MarkUnread(ctx context.Context, id ID) error {
 	return err
 }
 
+// TagsService reads the account's tags and puts them on clients.
+type TagsService struct{ c *Client }
+
+// List returns one page of the account's tags.
+func (s *TagsService) List(ctx context.Context, opts ListOptions) (*Page[Tag], error) {
+	return list[Tag](ctx, s.c, "/tags", opts.query())
+}
+
+// AssignToClient puts tags on a client.
+func (s *TagsService) AssignToClient(ctx context.Context, clientID ID, tagIDs ...ID) error {
+	_, err := s.c.do(ctx, http.MethodPost, "/tags/assign_to", nil, map[string]any{
+		"tag_ids": tagIDs, "assignee_type": "client", "assignee_id": clientID})
+	return err
+}
+
+// RemoveFromClient takes a tag off a client.
+func (s *TagsService) RemoveFromClient(ctx context.Context, tagID, clientID ID) error {
+	_, err := s.c.do(ctx, http.MethodDelete, "/tags/"+tagID.String()+"/delete_from", nil, map[string]any{"client_id": clientID})
+	return err
+}
+
+// CustomFieldsService reads the account's client fields.
+type CustomFieldsService struct{ c *Client }
+
+// List returns the account's client fields (one list, answered with
+// status "ok").
+func (s *CustomFieldsService) List(ctx context.Context) (*Page[CustomField], error) {
+	return list[CustomField](ctx, s.c, "/custom_client_fields", nil)
+}
+
 // DialogsService reads and updates dialogs.
 type DialogsService struct{ c *Client }
 
@@ -316,6 +363,12 @@ func (s *DialogsService) List(ctx context.Context, opts DialogListOptions) (*Pag
 	setID(q, "operator_id", opts.OperatorID)
 	setStr(q, "state", opts.State)
 	return list[Dialog](ctx, s.c, "/dialogs", q)
+}
+
+// Unanswered returns one page of the dialogs whose client waits for an
+// answer.
+func (s *DialogsService) Unanswered(ctx context.Context, opts ListOptions) (*Page[Dialog], error) {
+	return list[Dialog](ctx, s.c, "/dialogs/unanswered", opts.query())
 }
 
 // Get returns one dialog.

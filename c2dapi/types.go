@@ -1,6 +1,9 @@
 package c2dapi
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // APIInfo is the answer of api_info: the account behind a token.
 type APIInfo struct {
@@ -136,6 +139,44 @@ type Customer struct {
 	CountryID    ID     `json:"country_id"`
 	ExternalID   String `json:"external_id"`
 	ExtraComment String `json:"extra_comment_1"`
+	// Tags are the client's tags; CustomFields their values of the
+	// account's client fields, keyed by field id or name, as strings or
+	// numbers (FieldValues reads them).
+	Tags         []Tag                      `json:"tags"`
+	CustomFields map[string]json.RawMessage `json:"custom_fields"`
+}
+
+// FieldValues is the client's custom field values as text, by key (a
+// field's id or name, as Chat2Desk sent it). A value of another shape
+// than a string or a number is left out, not the client.
+func (c Customer) FieldValues() map[string]string {
+	out := map[string]string{}
+	for k, raw := range c.CustomFields {
+		var s String
+		if s.UnmarshalJSON(raw) == nil && string(raw) != "null" {
+			out[k] = string(s)
+		}
+	}
+	return out
+}
+
+// Tag is a label an account puts on clients or requests, in a group.
+type Tag struct {
+	ID          ID     `json:"id"`
+	GroupID     ID     `json:"group_id"`
+	GroupName   String `json:"group_name"`
+	Label       String `json:"label"`
+	Description String `json:"description"`
+}
+
+// CustomField is one of the account's client fields: its type says
+// whether its values are numbers or text.
+type CustomField struct {
+	ID       ID     `json:"id"`
+	Name     String `json:"name"`
+	Type     String `json:"type"`
+	Editable Bool   `json:"editable"`
+	Viewable Bool   `json:"viewable"`
 }
 
 // siteChatPrefix starts the "phone" of a client who writes from the site's

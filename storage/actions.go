@@ -17,6 +17,13 @@ const (
 	// ActionTransferGroup's Target is the operator group.
 	ActionTransferGroup = "transfer_group"
 	ActionMarkRead      = "mark_read" // Target: the newest message read
+	// The client card's changes, for the chat's client: ActionClientUpdate's
+	// Payload is the change as JSON; the tag actions' Target is the tag;
+	// ActionClientRefresh reads the card again.
+	ActionClientUpdate  = "client_update"
+	ActionTagAdd        = "tag_add"
+	ActionTagRemove     = "tag_remove"
+	ActionClientRefresh = "client_refresh"
 )
 
 // OfficeAction is a chat action waiting for the office's poller.
@@ -29,12 +36,13 @@ type OfficeAction struct {
 	CreatedAt time.Time
 	Attempts  int
 	LastError string
+	Payload   string
 }
 
 // QueueAction adds an action for the poller.
 func (s *Store) QueueAction(ctx context.Context, a OfficeAction) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO office_actions (kind, dialog_id, target, staff_id, created_at) VALUES (?, ?, ?, ?, ?)`,
-		a.Kind, a.DialogID, a.Target, nullID(a.StaffID), s.now().Unix())
+	_, err := s.db.ExecContext(ctx, `INSERT INTO office_actions (kind, dialog_id, target, staff_id, created_at, payload) VALUES (?, ?, ?, ?, ?, ?)`,
+		a.Kind, a.DialogID, a.Target, nullID(a.StaffID), s.now().Unix(), a.Payload)
 	return wrap(err)
 }
 
@@ -48,7 +56,7 @@ func (s *Store) PendingActions(ctx context.Context) ([]OfficeAction, error) {
 }
 
 // actionColumns are the columns scanActions reads.
-const actionColumns = `id, kind, dialog_id, target, COALESCE(staff_id, 0), created_at, attempts, last_error`
+const actionColumns = `id, kind, dialog_id, target, COALESCE(staff_id, 0), created_at, attempts, last_error, payload`
 
 func scanActions(rows *sql.Rows) ([]OfficeAction, error) {
 	defer rows.Close()
@@ -56,7 +64,7 @@ func scanActions(rows *sql.Rows) ([]OfficeAction, error) {
 	for rows.Next() {
 		var a OfficeAction
 		var created int64
-		if err := rows.Scan(&a.ID, &a.Kind, &a.DialogID, &a.Target, &a.StaffID, &created, &a.Attempts, &a.LastError); err != nil {
+		if err := rows.Scan(&a.ID, &a.Kind, &a.DialogID, &a.Target, &a.StaffID, &created, &a.Attempts, &a.LastError, &a.Payload); err != nil {
 			return nil, wrap(err)
 		}
 		a.CreatedAt = time.Unix(created, 0).UTC()

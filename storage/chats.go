@@ -14,6 +14,9 @@ type Client struct {
 	ID    int64
 	Name  string
 	Phone string
+	// Tags, when not nil, are the client's tags as Chat2Desk listed them
+	// with the client: stored with it. Nil leaves the stored ones.
+	Tags []Tag
 }
 
 // Dialog is one conversation with a client, as stored.
@@ -57,8 +60,7 @@ type Message struct {
 
 // UpsertClient stores a client, replacing what was known.
 func (s *Store) UpsertClient(ctx context.Context, c Client) error {
-	_, err := s.db.ExecContext(ctx, upsertClientSQL, clientArgs(c, s.now().Unix())...)
-	return wrap(err)
+	return s.UpsertClients(ctx, []Client{c})
 }
 
 // UpsertClients stores many clients in one transaction.
@@ -73,6 +75,11 @@ func (s *Store) UpsertClients(ctx context.Context, cs []Client) error {
 		for _, c := range cs {
 			if _, err := stmt.ExecContext(ctx, clientArgs(c, now)...); err != nil {
 				return err
+			}
+			if c.Tags != nil {
+				if err := setClientTags(ctx, tx, c.ID, c.Tags); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -362,6 +369,8 @@ type ChatFilter struct {
 	// Waiting keeps the open chats whose client waits for an answer,
 	// the longest waiting first.
 	Waiting bool
+	// TagID, when set, keeps the chats of clients with this tag.
+	TagID int64
 	// IDs, when set, keeps only these dialogs.
 	IDs    []int64
 	Limit  int
@@ -431,7 +440,8 @@ func (s *Store) queryChats(ctx context.Context, q string, args []any) ([]Chat, e
 }
 
 // chatWhere is the conditions every chat list shares: access, and the
-// Mine and Open filters. Its arguments are ?1 and ?2.
+// Mine, Open, Waiting and tag filters. Its arguments are ?1 and ?2, and
+// ?3 with a tag.
 func chatWhere(v Viewer, f ChatFilter) ([]string, []any) {
 	where := []string{accessClause}
 	if f.Mine {
@@ -443,7 +453,12 @@ func chatWhere(v Viewer, f ChatFilter) ([]string, []any) {
 	if f.Waiting {
 		where = append(where, `d.waiting_since IS NOT NULL`)
 	}
-	return where, []any{v.Console, v.StaffID}
+	args := []any{v.Console, v.StaffID}
+	if f.TagID != 0 {
+		args = append(args, f.TagID)
+		where = append(where, `EXISTS (SELECT 1 FROM client_tags ct WHERE ct.client_id = d.client_id AND ct.tag_id = ?`+itoa(len(args))+`)`)
+	}
+	return where, args
 }
 
 // chatsQuery builds the chat list's query (searches build theirs in

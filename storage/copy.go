@@ -13,7 +13,8 @@ import (
 // keeps its own, filled from the messages.
 var dataTables = []string{
 	"settings", "staff", "channels", "channel_transports", "channel_rules", "channel_rule_staff",
-	"operators", "operator_groups", "operator_owner", "default_operator", "clients", "dialogs", "messages",
+	"operators", "operator_groups", "operator_owner", "default_operator", "clients", "tags", "client_tags", "custom_fields",
+	"dialogs", "messages",
 	"outbox", "sync_cursors", "drafts", "office_actions",
 }
 

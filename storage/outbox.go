@@ -87,6 +87,20 @@ func (s *Store) ClaimedMessages(ctx context.Context, outboxID int64, messageIDs 
 		AND message_id IN (SELECT value FROM json_each(?))`, outboxID, idList(messageIDs))
 }
 
+// MessageBefore is the newest stored message of the dialog (or, for 0,
+// of the client) written before a time: where to look from for what an
+// outbox item queued after it became.
+func (s *Store) MessageBefore(ctx context.Context, dialogID, clientID int64, before time.Time) (int64, error) {
+	var id int64
+	q := `SELECT COALESCE(max(id), 0) FROM messages WHERE dialog_id = ? AND created_at < ?`
+	key := dialogID
+	if dialogID == 0 {
+		q, key = `SELECT COALESCE(max(id), 0) FROM messages WHERE client_id = ? AND created_at < ?`, clientID
+	}
+	err := s.db.QueryRowContext(ctx, q, key, before.Unix()).Scan(&id)
+	return id, wrap(err)
+}
+
 // Discard removes an unsent message the user gave up on.
 func (s *Store) Discard(ctx context.Context, id int64) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE id = ? AND state != 'sent'`, id)

@@ -1,6 +1,7 @@
 package c2dfake
 
 import (
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -78,6 +79,7 @@ func (s *Server) seed(now time.Time) {
 		if transport == "widget" {
 			siteChatClient(&cust, i)
 		}
+		clientCard(&cust, i)
 		s.clients = append(s.clients, cust)
 		s.clientTransport[id] = clientReach{channelID: ch.ID, transport: transport}
 
@@ -152,6 +154,47 @@ func quoteInDialog(msgs []c2dapi.Message, i int) {
 	}
 }
 
+// Tags and client fields of the demo agency.
+var (
+	seedTags = []c2dapi.Tag{
+		{ID: 41, GroupID: 4, GroupName: "Интерес", Label: "Покупка"},
+		{ID: 42, GroupID: 4, GroupName: "Интерес", Label: "Аренда"},
+		{ID: 43, GroupID: 4, GroupName: "Интерес", Label: "Ипотека", Description: "Нужна консультация по ипотеке"},
+		{ID: 44, GroupID: 5, GroupName: "Статус", Label: "VIP"},
+		{ID: 45, GroupID: 5, GroupName: "Статус", Label: "Горячий"},
+	}
+	seedFields = []c2dapi.CustomField{
+		{ID: 1, Name: "Бюджет, ₽", Type: "number", Editable: true, Viewable: true},
+		{ID: 2, Name: "Район", Type: "string", Editable: true, Viewable: true},
+		{ID: 3, Name: "Комнат", Type: "number", Editable: true, Viewable: true},
+		{ID: 4, Name: "Источник", Type: "string", Editable: false, Viewable: true},
+	}
+	districts = []string{"Центральный", "Ленинский", "Заречный", "Северный"}
+)
+
+// clientCard gives some clients tags, a comment and field values, as an
+// agency's card would have.
+func clientCard(c *c2dapi.Customer, i int) {
+	if i%2 == 0 {
+		c.Tags = append(c.Tags, seedTags[i/2%2]) // buying or renting
+	}
+	if i%5 == 0 {
+		c.Tags = append(c.Tags, seedTags[2])
+	}
+	if i%11 == 0 {
+		c.Tags = append(c.Tags, seedTags[3])
+	}
+	if i%3 == 0 {
+		c.CustomFields = map[string]json.RawMessage{
+			"1": json.RawMessage(fmt.Sprint(5_000_000 + 250_000*i)),
+			"2": json.RawMessage(`"` + districts[i%len(districts)] + `"`),
+			"3": json.RawMessage(fmt.Sprint(1 + i%3)),
+			"4": json.RawMessage(`"Авито"`),
+		}
+		c.Comment = "Ищет квартиру рядом со школой"
+	}
+}
+
 // siteChatClient makes a client one who wrote from the site's chat widget:
 // Chat2Desk's "phone" is then a hash, and only some gave their number.
 func siteChatClient(c *c2dapi.Customer, i int) {
@@ -212,6 +255,8 @@ func (s *Server) seedAccount(now time.Time) {
 		{ID: 32, Name: "Аренда", OperatorIDs: []c2dapi.ID{8, 10}},
 	}
 	s.templates = append([]c2dapi.Template(nil), templates...)
+	s.tags = append([]c2dapi.Tag(nil), seedTags...)
+	s.fields = append([]c2dapi.CustomField(nil), seedFields...)
 	for i := range s.templates {
 		s.templates[i].Created = c2dapi.Time{Time: now.Add(-400 * 24 * time.Hour).Truncate(time.Second)}
 	}

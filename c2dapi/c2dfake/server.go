@@ -44,6 +44,8 @@ type Server struct {
 	messages        []c2dapi.Message
 	templates       []c2dapi.Template
 	groups          []c2dapi.OperatorGroup
+	tags            []c2dapi.Tag
+	fields          []c2dapi.CustomField
 	oddFields       map[c2dapi.ID]map[string]any // message fields sent in a shape of their own
 	nextMessageID   c2dapi.ID
 	nextClientID    c2dapi.ID
@@ -338,7 +340,20 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, seg []string) {
 		writePage(w, r, s.operators)
 	case get && match(seg, "clients"):
 		phone := digits(r.URL.Query().Get("phone"))
-		writePage(w, r, filter(s.clients, func(c c2dapi.Customer) bool { return phone == "" || digits(c.PhoneNumber()) == phone }))
+		tags := strings.Split(r.URL.Query().Get("tags"), ",")
+		writePage(w, r, filter(s.clients, func(c c2dapi.Customer) bool {
+			return (phone == "" || digits(c.PhoneNumber()) == phone) && (tags[0] == "" || slices.ContainsFunc(c.Tags, func(t c2dapi.Tag) bool {
+				return slices.Contains(tags, t.ID.String())
+			}))
+		}))
+	case get && match(seg, "tags"):
+		writePage(w, r, s.tags)
+	case post && match(seg, "tags", "assign_to"):
+		s.assignTags(w, r)
+	case r.Method == http.MethodDelete && len(seg) == 3 && seg[0] == "tags" && seg[2] == "delete_from":
+		s.removeTag(w, r, parseID(seg[1]))
+	case get && match(seg, "custom_client_fields"):
+		writeJSON(w, http.StatusOK, map[string]any{"status": "ok", "data": s.fields}) // "ok", as Chat2Desk answers here
 	case post && match(seg, "clients"):
 		s.createClient(w, r)
 	case len(seg) >= 2 && seg[0] == "clients":
@@ -361,6 +376,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, seg []string) {
 			}
 		}
 		writePage(w, r, out)
+	case get && match(seg, "dialogs", "unanswered"):
+		writePage(w, r, s.unansweredLocked())
 	case (get || put) && len(seg) == 2 && seg[0] == "dialogs":
 		s.dialogRoute(w, r, seg[1])
 	case get && match(seg, "templates"):
@@ -389,16 +406,35 @@ func (s *Server) clientRoutes(w http.ResponseWriter, r *http.Request, seg []stri
 	case r.Method == http.MethodGet && len(seg) == 2:
 		writeData(w, s.clients[ci])
 	case r.Method == http.MethodPut && len(seg) == 2:
-		var u c2dapi.ClientUpdate
+		var u struct {
+			Nickname     *string           `json:"nickname"`
+			Comment      *string           `json:"comment"`
+			CustomFields map[string]string `json:"custom_fields"`
+		}
 		if json.NewDecoder(r.Body).Decode(&u) != nil {
 			writeError(w, http.StatusBadRequest, "Invalid JSON", nil)
 			return
 		}
-		if u.Nickname != "" {
-			s.clients[ci].AssignedName = c2dapi.String(u.Nickname)
+		if u.Nickname != nil {
+			s.clients[ci].AssignedName = c2dapi.String(*u.Nickname)
 		}
-		if u.Comment != "" {
-			s.clients[ci].Comment = c2dapi.String(u.Comment)
+		if u.Comment != nil {
+			s.clients[ci].Comment = c2dapi.String(*u.Comment)
+		}
+		for id, v := range u.CustomFields {
+			fi := slices.IndexFunc(s.fields, func(f c2dapi.CustomField) bool { return f.ID.String() == id })
+			if fi < 0 || !bool(s.fields[fi].Editable) {
+				writeError(w, http.StatusBadRequest, "", map[string][]string{"custom_fields": {"field " + id + " not found"}})
+				return
+			}
+			if s.clients[ci].CustomFields == nil {
+				s.clients[ci].CustomFields = map[string]json.RawMessage{}
+			}
+			raw, _ := json.Marshal(v)
+			if string(s.fields[fi].Type) == "number" && v != "" {
+				raw = json.RawMessage(v) // numbers come back as numbers
+			}
+			s.clients[ci].CustomFields[id] = raw
 		}
 		// A PUT answers a status and, here, an empty list for data.
 		writeJSON(w, http.StatusOK, map[string]any{"status": "success", "data": []any{}})
@@ -631,6 +667,89 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 	})
 	writeData(w, c2dapi.SentMessage{MessageID: m.ID, ChannelID: m.ChannelID, OperatorID: m.OperatorID, Transport: m.Transport,
 		Type: m.Type, ClientID: m.ClientID, DialogID: m.DialogID, RequestID: m.ID})
+}
+
+// assignTags puts tags on a client.
+func (s *Server) assignTags(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		TagIDs       []c2dapi.ID `json:"tag_ids"`
+		AssigneeType string      `json:"assignee_type"`
+		AssigneeID   c2dapi.ID   `json:"assignee_id"`
+	}
+	if json.NewDecoder(r.Body).Decode(&in) != nil || in.AssigneeType != "client" {
+		writeError(w, http.StatusBadRequest, "Validation failed", map[string][]string{"assignee_type": {"is invalid"}})
+		return
+	}
+	ci := slices.IndexFunc(s.clients, func(c c2dapi.Customer) bool { return c.ID == in.AssigneeID })
+	if ci < 0 {
+		writeError(w, http.StatusBadRequest, "", map[string][]string{"client": {"Client not found"}})
+		return
+	}
+	for _, id := range in.TagIDs {
+		ti := slices.IndexFunc(s.tags, func(t c2dapi.Tag) bool { return t.ID == id })
+		if ti < 0 {
+			writeError(w, http.StatusBadRequest, "", map[string][]string{"tag_ids": {"tag " + id.String() + " not found"}})
+			return
+		}
+		if !slices.ContainsFunc(s.clients[ci].Tags, func(t c2dapi.Tag) bool { return t.ID == id }) {
+			s.clients[ci].Tags = append(s.clients[ci].Tags, s.tags[ti])
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"status": "success"})
+}
+
+// removeTag takes a tag off a client.
+func (s *Server) removeTag(w http.ResponseWriter, r *http.Request, tagID c2dapi.ID) {
+	var in struct {
+		ClientID c2dapi.ID `json:"client_id"`
+	}
+	json.NewDecoder(r.Body).Decode(&in)
+	ci := slices.IndexFunc(s.clients, func(c c2dapi.Customer) bool { return c.ID == in.ClientID })
+	if ci < 0 || !slices.ContainsFunc(s.tags, func(t c2dapi.Tag) bool { return t.ID == tagID }) {
+		writeError(w, http.StatusOK, "not_found", nil)
+		return
+	}
+	s.clients[ci].Tags = slices.DeleteFunc(s.clients[ci].Tags, func(t c2dapi.Tag) bool { return t.ID == tagID })
+	writeJSON(w, http.StatusOK, map[string]any{"status": "success"})
+}
+
+// Client returns a client as Chat2Desk has it now.
+func (s *Server) Client(id c2dapi.ID) (c2dapi.Customer, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.IndexFunc(s.clients, func(c c2dapi.Customer) bool { return c.ID == id })
+	if i < 0 {
+		return c2dapi.Customer{}, false
+	}
+	return s.clients[i], true
+}
+
+// RemoveTag deletes a tag from the account, as an admin may in Chat2Desk.
+func (s *Server) RemoveTag(id c2dapi.ID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tags = slices.DeleteFunc(s.tags, func(t c2dapi.Tag) bool { return t.ID == id })
+	for i := range s.clients {
+		s.clients[i].Tags = slices.DeleteFunc(s.clients[i].Tags, func(t c2dapi.Tag) bool { return t.ID == id })
+	}
+}
+
+// unansweredLocked is the open dialogs whose last message between the
+// client and the agency is the client's.
+func (s *Server) unansweredLocked() []c2dapi.Dialog {
+	last := map[c2dapi.ID]string{}
+	for _, m := range s.messages {
+		if t := string(m.Type); t == c2dapi.TypeFromClient || t == c2dapi.TypeToClient {
+			last[m.DialogID] = t
+		}
+	}
+	var out []c2dapi.Dialog
+	for _, d := range s.dialogs {
+		if d.State == c2dapi.DialogOpen && last[d.ID] == c2dapi.TypeFromClient {
+			out = append(out, d.Dialog)
+		}
+	}
+	return out
 }
 
 // openDialogLocked returns the client's latest dialog, reopening it when
