@@ -338,8 +338,8 @@ func isRefusal(err error) bool {
 // agentMethods are the Session methods meant for everyone; every other one
 // is an admin action.
 var agentMethods = []string{
-	"App", "Assign", "Chats", "Conversation", "Current", "Discard", "Draft", "IsAdmin", "MarkRead", "MyReach", "NoReplyNeeded", "Notices", "Overdue",
-	"Queue", "QueueOutgoing", "RefusedChatActions", "Retry", "SaveDraft", "SendingAs", "SetOpen", "Staff", "StartChat", "TemplateFields", "TransferToGroup",
+	"AddClientTag", "App", "Assign", "Chats", "ClientCard", "Conversation", "Current", "Discard", "Draft", "IsAdmin", "MarkRead", "MyReach", "NoReplyNeeded", "Notices", "Overdue",
+	"Queue", "QueueOutgoing", "RefreshClientCard", "RefusedChatActions", "RemoveClientTag", "Retry", "SaveDraft", "SendingAs", "SetClientComment", "SetClientField", "SetOpen", "Staff", "StartChat", "TemplateFields", "TransferToGroup",
 	"UnreadChats", "WritableChannels",
 }
 

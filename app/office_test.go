@@ -505,3 +505,63 @@ func TestOfficeTransferToGroupGoesThroughThePoller(t *testing.T) {
 		t.Fatalf("the PC without the token called Chat2Desk %d times", desk.net.calls.Load())
 	}
 }
+
+// On a PC without the token the card's changes show at once and reach
+// Chat2Desk through the office's poller; the card is read through it too.
+func TestOfficeClientCardGoesThroughThePoller(t *testing.T) {
+	o := officeOf(t)
+	if _, err := o.admin.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.app.StepDown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	poller, desk := joinPC(t, o, true), joinPC(t, o, false)
+	olga, err := desk.app.SignIn(ctx, o.admin.Staff().ID, "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	card, err := olga.RefreshClientCard(ctx, chatOn101)
+	if err != nil {
+		t.Fatal(err)
+	}
+	budget, _ := fieldValue(card, "Бюджет, ₽")
+	if err := olga.SetClientComment(ctx, chatOn101, "Только вечером"); err != nil {
+		t.Fatal(err)
+	}
+	if err := olga.SetClientField(ctx, chatOn101, budget.ID, "7000000"); err != nil {
+		t.Fatal(err)
+	}
+	if err := olga.AddClientTag(ctx, chatOn101, 45); err != nil {
+		t.Fatal(err)
+	}
+	if err := olga.RemoveClientTag(ctx, chatOn101, 44); err != nil {
+		t.Fatal(err)
+	}
+	shown, err := olga.ClientCard(ctx, chatOn101)
+	if err != nil || shown.Comment != "Только вечером" || tagLabels(shown.Tags) != "Интерес/Ипотека, Интерес/Покупка, Статус/Горячий" {
+		t.Fatalf("the change does not show at once: %+v %v", shown, err)
+	}
+	startPolling(t, poller)
+	eventually(t, "the card's changes in Chat2Desk", func() bool {
+		c, _ := o.fake.Client(5001)
+		return c.Comment == "Только вечером" && c.FieldValues()["1"] == "7000000" &&
+			tagLabels(tagsFromAPI(c.Tags)) == "Интерес/Ипотека, Интерес/Покупка, Статус/Горячий"
+	})
+	// A change made in Chat2Desk reaches the card when it is opened.
+	o.fake.TagClient(5001, 44)
+	if _, err := olga.RefreshClientCard(ctx, chatOn101); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the office's card as Chat2Desk has it", func() bool {
+		c, err := desk.app.Console().ClientCard(ctx, chatOn101)
+		return err == nil && c.Comment == "Только вечером" && c.Values[budget.ID] == "7000000"
+	})
+	eventually(t, "the card read again through the poller", func() bool {
+		c, err := olga.ClientCard(ctx, chatOn101)
+		return err == nil && strings.Contains(tagLabels(c.Tags), "VIP")
+	})
+	if desk.net.calls.Load() != 0 {
+		t.Fatalf("the PC without the token called Chat2Desk %d times", desk.net.calls.Load())
+	}
+}

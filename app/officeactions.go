@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 
 	"c2desk/c2dapi"
 	"c2desk/storage"
@@ -59,7 +61,11 @@ func (a *App) RunOfficeActions(ctx context.Context) (done int, err error) {
 			// The office shows the chat as Chat2Desk has it again, and the
 			// person who made the change is told why it did not hold.
 			a.log.Warn("Chat2Desk refused an office action", "action", act.Kind, "dialog", act.DialogID, "err", err)
-			if err := a.restoreDialog(ctx, client, act.DialogID); err != nil {
+			restore := a.restoreDialog
+			if isCardAction(act.Kind) {
+				restore = a.restoreCard
+			}
+			if err := restore(ctx, client, act.DialogID); err != nil {
 				if PollStops(err) {
 					return done, err
 				}
@@ -92,7 +98,71 @@ func (a *App) runAction(ctx context.Context, client *c2dapi.Client, act storage.
 	case storage.ActionTransferGroup:
 		return a.transferToGroup(ctx, client, act.DialogID, act.Target)
 	}
+	if !isCardAction(act.Kind) {
+		return nil
+	}
+	d, err := a.store.DialogByID(ctx, act.DialogID)
+	if err != nil {
+		return err
+	}
+	// Each change is stored again once Chat2Desk took it: a card read back
+	// from Chat2Desk in between (an earlier refresh in the queue) must not
+	// leave the office looking at the card as it was before.
+	switch act.Kind {
+	case storage.ActionClientRefresh:
+		return a.refreshCard(ctx, client, d.ClientID)
+	case storage.ActionTagAdd:
+		if err := a.tagInChat2Desk(ctx, client, d.ClientID, act.Target, true); err != nil {
+			return err
+		}
+		return a.store.AddClientTag(ctx, d.ClientID, act.Target)
+	case storage.ActionTagRemove:
+		if err := a.tagInChat2Desk(ctx, client, d.ClientID, act.Target, false); err != nil {
+			return err
+		}
+		return a.store.RemoveClientTag(ctx, d.ClientID, act.Target)
+	}
+	var ch cardChange
+	if err := json.Unmarshal([]byte(act.Payload), &ch); err != nil {
+		return fmt.Errorf("a queued card change that cannot be read: %w", err)
+	}
+	if err := client.Clients.Update(ctx, c2dapi.ID(d.ClientID), ch.update()); err != nil {
+		return err
+	}
+	return a.storeCardChange(ctx, d.ClientID, ch)
+}
+
+// storeCardChange writes a card change to the database.
+func (a *App) storeCardChange(ctx context.Context, clientID int64, ch cardChange) error {
+	if ch.Comment != nil {
+		if err := a.store.SetClientComment(ctx, clientID, *ch.Comment); err != nil {
+			return err
+		}
+	}
+	for id, v := range ch.Fields {
+		if err := a.store.SetClientField(ctx, clientID, id, v); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func isCardAction(kind string) bool {
+	switch kind {
+	case storage.ActionClientUpdate, storage.ActionTagAdd, storage.ActionTagRemove, storage.ActionClientRefresh:
+		return true
+	}
+	return false
+}
+
+// restoreCard reads a chat's client back from Chat2Desk, after a card
+// change queued for it was refused.
+func (a *App) restoreCard(ctx context.Context, client *c2dapi.Client, dialogID int64) error {
+	d, err := a.store.DialogByID(ctx, dialogID)
+	if err != nil {
+		return err
+	}
+	return a.refreshCard(ctx, client, d.ClientID)
 }
 
 // restoreDialog reads a dialog back from Chat2Desk into the office
@@ -134,6 +204,8 @@ func (r RefusedChatAction) Msg(client string) (string, map[string]any) {
 		key = MsgTransferRefused
 	case storage.ActionTransferGroup:
 		key = MsgGroupTransferRefused
+	case storage.ActionClientUpdate, storage.ActionTagAdd, storage.ActionTagRemove, storage.ActionClientRefresh:
+		key = MsgClientCardRefused
 	}
 	return key, map[string]any{"Client": client, "Reason": r.Reason}
 }

@@ -320,7 +320,11 @@ func (a *App) fetchClient(ctx context.Context, client *c2dapi.Client, id int64) 
 // agency gave, else the client's own, and a phone number only when there
 // is one (a site-chat client's "phone" is a hash).
 func clientFromAPI(c c2dapi.Customer) storage.Client {
-	return storage.Client{ID: int64(c.ID), Name: c.DisplayName(), Phone: c.PhoneNumber()}
+	out := storage.Client{ID: int64(c.ID), Name: c.DisplayName(), Phone: c.PhoneNumber()}
+	if c.Tags != nil { // listed with the client: its tags as they are now
+		out.Tags = tagsFromAPI(c.Tags)
+	}
+	return out
 }
 
 // preload reads every client and dialog page by page before the first

@@ -124,6 +124,10 @@ func (s *Session) Sync(ctx context.Context) (SyncResult, error) {
 	if res.Groups, err = s.app.syncOperatorGroups(ctx, client); err != nil {
 		return res, err
 	}
+	// The client cards' tags and fields come with the account's setup.
+	if err := s.app.refreshCardDefinitions(ctx, client, true); err != nil {
+		return res, err
+	}
 	s.app.log.Info("sync done", "channels", res.Channels.Total(), "operators", res.Operators.Total(), "skipped", res.Skipped)
 	return res, nil
 }

@@ -29,7 +29,7 @@ type ClientCard struct {
 	Client
 	Comment string
 	Tags    []Tag            // by group, then label
-	Fields  map[int64]string // values by field id
+	Values  map[int64]string // field values by field id
 	// LoadedAt is when the card was last read from Chat2Desk; zero: never.
 	LoadedAt time.Time
 }
@@ -137,7 +137,7 @@ func (s *Store) ClientCard(ctx context.Context, clientID int64) (ClientCard, err
 		return c, wrap(err)
 	}
 	c.LoadedAt = fromUnix(loaded)
-	c.Fields = decodeFields(fields)
+	c.Values = decodeFields(fields)
 	c.Tags, err = s.tags(ctx, `SELECT t.id, t.label, t.group_name, t.description FROM client_tags ct JOIN tags t ON t.id = ct.tag_id
 		WHERE ct.client_id = ? ORDER BY c2d_fold(t.group_name), c2d_fold(t.label), t.id`, clientID)
 	return c, err
@@ -168,7 +168,7 @@ func (s *Store) SaveClientCard(ctx context.Context, c ClientCard) error {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE clients SET comment = ?, custom_fields = ?, card_loaded_at = ? WHERE id = ?`,
-			c.Comment, encodeFields(c.Fields), now, c.ID); err != nil {
+			c.Comment, encodeFields(c.Values), now, c.ID); err != nil {
 			return err
 		}
 		return setClientTags(ctx, tx, c.ID, c.Tags)

@@ -47,9 +47,13 @@ type chatsTab struct {
 	// chatsSource reads a page of the list; the session's, but for tests.
 	chatsSource func(ctx context.Context, f storage.ChatFilter) ([]storage.Chat, error)
 
-	list        *widget.List
-	search      *widget.Entry
-	scope       *segmented
+	list   *widget.List
+	search *widget.Entry
+	scope  *segmented
+	// tagFilter narrows the list to the clients with a tag; hidden when
+	// the account has no tags.
+	tagFilter   *widget.Select
+	tagIDs      map[string]int64 // tag filter option → tag
 	empty       *widget.Label
 	banner      *fyne.Container
 	bannerText  *widget.Label
@@ -91,6 +95,8 @@ func newChatsTab(u *UI) *chatsTab {
 		t.reload()
 	})
 	newChat := widget.NewButtonWithIcon(lang.L("New chat"), theme.ContentAddIcon(), func() { showNewChat(t) })
+	t.tagFilter = widget.NewSelect(nil, t.tagChosen)
+	t.tagFilter.Hide()
 
 	t.list = widget.NewList(func() int { return len(t.chats) }, newChatRow, t.updateRow)
 	t.list.OnSelected = t.selected
@@ -117,7 +123,7 @@ func newChatsTab(u *UI) *chatsTab {
 	t.history.Hide()
 
 	t.left = container.NewBorder(
-		container.NewVBox(t.banner, t.history, container.NewBorder(nil, nil, nil, newChat, t.search), t.scope.content),
+		container.NewVBox(t.banner, t.history, container.NewBorder(nil, nil, nil, newChat, t.search), t.scope.content, t.tagFilter),
 		nil, nil, nil, container.NewStack(t.list, container.NewPadded(t.empty)))
 
 	hint := widget.NewLabel(lang.L("Choose a chat on the left to read and answer it."))
@@ -129,6 +135,7 @@ func newChatsTab(u *UI) *chatsTab {
 
 	t.scope.SetSelected(all) // loads the list
 	t.loadNames()
+	t.loadTags()
 	background(u, u.core.HistoryLoaded, func(done bool, err error) {
 		if err == nil && !done && !t.polledOnce {
 			t.history.Show()
@@ -159,6 +166,52 @@ func (t *chatsTab) loadNames() {
 			if t.conv.chat.ID != 0 {
 				t.conv.updateHeader() // the chat's operator, by name
 			}
+		}
+	})
+}
+
+// anyTag is the tag filter's first option: no filter.
+func anyTag() string { return lang.L("Any tag") }
+
+// loadTags offers the account's tags in the list's filter.
+func (t *chatsTab) loadTags() {
+	background(t.u, t.u.core.Tags, func(tags []storage.Tag, err error) {
+		if err != nil {
+			return
+		}
+		options := []string{anyTag()}
+		t.tagIDs = map[string]int64{}
+		for _, tag := range tags {
+			options = append(options, tagName(tag))
+			t.tagIDs[tagName(tag)] = tag.ID
+		}
+		t.tagFilter.Options = options
+		t.tagFilter.Hidden = len(tags) == 0
+		if t.tagFilter.Selected == "" {
+			t.tagFilter.SetSelected(anyTag())
+		}
+		t.tagFilter.Refresh()
+		t.left.Refresh()
+	})
+}
+
+// tagChosen filters the list by a tag, after asking Chat2Desk which
+// clients carry it (the stored tags are shown meanwhile).
+func (t *chatsTab) tagChosen(option string) {
+	id := t.tagIDs[option]
+	if id == t.filter.TagID {
+		return
+	}
+	t.filter.TagID = id
+	t.reload()
+	if id == 0 {
+		return
+	}
+	background(t.u, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, t.u.core.RefreshTag(ctx, id)
+	}, func(_ struct{}, err error) {
+		if err == nil && t.filter.TagID == id {
+			t.reload()
 		}
 	})
 }
@@ -237,6 +290,8 @@ func (t *chatsTab) updateEmpty(f storage.ChatFilter) {
 		t.empty.SetText(lang.L("No chats are assigned to you."))
 	case f.Waiting:
 		t.empty.SetText(lang.L("No client is waiting for an answer."))
+	case f.TagID != 0:
+		t.empty.SetText(lang.L("No chats with clients that have this tag."))
 	default:
 		t.empty.SetText(lang.L("No chats yet. New messages from clients appear here."))
 	}
@@ -363,10 +418,16 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 		if changedAny(res.Changed, "office_actions") {
 			t.tellRefusedActions()
 		}
+		if changedAny(res.Changed, "tags") {
+			t.loadTags()
+		}
 	}
 	t.reload()
 	if t.conv.chat.ID != 0 {
 		t.conv.load(false)
+		if res.Refresh && (changedAny(res.Changed, "clients", "client_tags", "tags", "custom_fields")) {
+			t.conv.card.load(t.conv.chat.ID, false) // another PC or the poller changed the card
+		}
 	}
 	if len(res.Incoming) > 0 && !res.History { // old unread messages are no news
 		t.notify(res.Incoming)

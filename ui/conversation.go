@@ -73,6 +73,8 @@ type conversationView struct {
 	replying  *storage.Message
 	replyBar  *fyne.Container
 	replyText *widget.Label
+	// card is the client card beside the conversation.
+	card *clientCard
 }
 
 func newConversationView(t *chatsTab) *conversationView {
@@ -123,7 +125,9 @@ func newConversationView(t *chatsTab) *conversationView {
 	v.replyBar = v.newReplyBar()
 	composer := container.NewVBox(v.status, v.replyBar, v.composer, tools)
 
-	v.content = container.NewBorder(container.NewVBox(v.header, widget.NewSeparator()), composer, nil, nil, v.scroll)
+	body := container.NewBorder(container.NewVBox(v.header, widget.NewSeparator()), composer, nil, nil, v.scroll)
+	v.card = newClientCard(v)
+	v.content = container.New(conversationLayout{v.card}, body, v.card.strip, v.card.panel)
 	return v
 }
 
@@ -146,9 +150,13 @@ func (v *conversationView) show(c storage.Chat) {
 		v.msgs.RemoveAll()
 		v.count = 0
 	}
+	changed := v.chat.ID != c.ID
 	v.chat = c
 	v.updateHeader()
 	v.load(true)
+	if changed || v.card.dialogID != c.ID {
+		v.card.load(c.ID, true)
+	}
 	id := c.ID
 	background(v.tab.u, func(ctx context.Context) (string, error) {
 		return v.tab.session.Draft(ctx, id)

@@ -29,6 +29,7 @@ const (
 	prefTrayHintSeen = "trayHintSeen"
 	prefWidth        = "windowWidth"
 	prefHeight       = "windowHeight"
+	prefCardShown    = "clientCardShown"
 )
 
 // setupLang is Fyne's own switch of the active catalog. Fyne chooses the

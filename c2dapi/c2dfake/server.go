@@ -724,6 +724,17 @@ func (s *Server) Client(id c2dapi.ID) (c2dapi.Customer, bool) {
 	return s.clients[i], true
 }
 
+// TagClient puts a tag on a client, as an agent may in Chat2Desk's window.
+func (s *Server) TagClient(clientID, tagID c2dapi.ID) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ci := slices.IndexFunc(s.clients, func(c c2dapi.Customer) bool { return c.ID == clientID })
+	ti := slices.IndexFunc(s.tags, func(t c2dapi.Tag) bool { return t.ID == tagID })
+	if ci >= 0 && ti >= 0 && !slices.ContainsFunc(s.clients[ci].Tags, func(t c2dapi.Tag) bool { return t.ID == tagID }) {
+		s.clients[ci].Tags = append(s.clients[ci].Tags, s.tags[ti])
+	}
+}
+
 // RemoveTag deletes a tag from the account, as an admin may in Chat2Desk.
 func (s *Server) RemoveTag(id c2dapi.ID) {
 	s.mu.Lock()

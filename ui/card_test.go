@@ -1,0 +1,199 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"c2desk/c2dapi"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// chips are the tags the card shows.
+func (h *harness) chips() []string {
+	var out []string
+	for _, o := range h.ui.chats.conv.card.tags.Objects {
+		if b, ok := o.(*widget.Button); ok {
+			out = append(out, b.Text)
+		}
+	}
+	return out
+}
+
+func (h *harness) fieldEntry(name string) *widget.Entry {
+	c := h.ui.chats.conv.card
+	for _, it := range c.fields.Items {
+		if it.Text == name {
+			if e, ok := it.Widget.(*widget.Entry); ok {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+func fakeTags(h *harness, clientID c2dapi.ID) string {
+	c, _ := h.fake.Client(clientID)
+	var out []string
+	for _, t := range c.Tags {
+		out = append(out, string(t.Label))
+	}
+	return strings.Join(out, ",")
+}
+
+// wide gives the window a common laptop's width: room for the list, the
+// conversation and the card side by side.
+func (h *harness) wide() {
+	h.win.Resize(fyne.NewSize(1366, 768))
+	h.win.Canvas().Refresh(h.win.Content())
+}
+
+func TestClientCardBesideTheChat(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.wide()
+	h.signIn() // Ольга
+	h.openChat(9001)
+	card := h.ui.chats.conv.card
+	h.eventually("the card beside the conversation", func() bool { return card.shown() && !card.strip.Visible() })
+	h.eventually("the card with its tags and fields", func() bool {
+		return strings.Join(h.chips(), ",") == "Ипотека,Покупка,VIP" && h.fieldEntry("Бюджет, ₽") != nil &&
+			h.fieldEntry("Бюджет, ₽").Text == "5000000" && card.comment.Text == "Ищет квартиру рядом со школой"
+	})
+	// The entries on screen are the card's: a form whose items were
+	// replaced went on showing the first (empty) ones.
+	shown := map[string]bool{}
+	for _, o := range h.objects() {
+		if e, ok := o.(*widget.Entry); ok {
+			shown[e.Text] = true
+		}
+	}
+	if !shown["5000000"] || !shown["Центральный"] {
+		t.Fatalf("the fields on screen: %v", shown)
+	}
+	var names []string
+	for _, it := range card.fields.Items {
+		names = append(names, it.Text)
+	}
+	if !h.shows("Новостройки · ") || strings.Join(names, ",") != "Бюджет, ₽,Район,Комнат,Источник" || !h.shows("Авито") {
+		t.Fatalf("the card shows %q, fields %q", h.texts(), names)
+	}
+	h.capture("client-card")
+
+	// The comment and a field, saved to Chat2Desk.
+	card.comment.SetText(card.comment.Text + " и садиком")
+	test.Tap(card.saveComment)
+	h.eventually("the comment in Chat2Desk", func() bool {
+		c, _ := h.fake.Client(5001)
+		return c.Comment == "Ищет квартиру рядом со школой и садиком"
+	})
+	budget := h.fieldEntry("Бюджет, ₽")
+	budget.SetText("6 000 000")
+	test.Tap(card.saveFields)
+	h.eventually("the budget in Chat2Desk", func() bool {
+		c, _ := h.fake.Client(5001)
+		return c.FieldValues()["1"] == "6000000" && h.fieldEntry("Бюджет, ₽").Text == "6000000"
+	})
+	// A refused value says why and stays typed.
+	h.fieldEntry("Комнат").SetText("две")
+	test.Tap(card.saveFields)
+	h.eventually("the refusal", func() bool { return h.shows("This field takes a number, for example 4500000.") })
+	if h.fieldEntry("Комнат").Text != "две" {
+		t.Fatal("the refused value was lost")
+	}
+
+	// Tags: one added from the list, one taken off by its chip.
+	card.addTag.SetSelected("Статус: Горячий")
+	h.eventually("the new tag", func() bool {
+		return strings.Contains(fakeTags(h, 5001), "Горячий") && strings.Contains(strings.Join(h.chips(), ","), "Горячий")
+	})
+	for _, o := range card.tags.Objects {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Покупка" {
+			test.Tap(b)
+		}
+	}
+	h.eventually("the tag taken off", func() bool {
+		return !strings.Contains(fakeTags(h, 5001), "Покупка") && !strings.Contains(strings.Join(h.chips(), ","), "Покупка")
+	})
+
+	// The list filters by a tag.
+	h.ui.chats.tagFilter.SetSelected("Статус: Горячий")
+	h.eventually("only the tagged chat", func() bool { ids := h.listed(); return len(ids) == 1 && ids[0] == 9001 })
+	h.ui.chats.tagFilter.SetSelected("Any tag")
+	h.eventually("every chat again", func() bool { return len(h.listed()) > 1 })
+
+	// Folded, and remembered so.
+	test.Tap(card.fold)
+	h.win.Canvas().Refresh(h.win.Content())
+	if card.shown() || h.ui.prefs().BoolWithFallback(prefCardShown, true) {
+		t.Fatal("the card did not fold")
+	}
+	if h.shows("Ищет квартиру") {
+		t.Fatal("a folded card still shows")
+	}
+	h.capture("client-card-folded")
+	test.Tap(card.unfold)
+	h.eventually("the card again", func() bool { return h.fieldEntry("Бюджет, ₽") != nil })
+}
+
+// A client without tags or fields, and an agent's card of a chat.
+func TestClientCardOfAPlainClient(t *testing.T) {
+	h := start(t, false, office(t, "Ivan Petrov"))
+	h.wide()
+	h.signIn()
+	h.openChat(9004) // client 5004: no tags, no field values, no comment
+	h.eventually("the card", func() bool { return h.ui.chats.conv.card.card.ID == 5004 && h.shows("No tags") })
+	if e := h.fieldEntry("Бюджет, ₽"); e == nil || e.Text != "" {
+		t.Fatal("a client without values still gets the fields to fill in")
+	}
+	if !h.shows("No other chats with this client.") {
+		t.Fatalf("%q", h.texts())
+	}
+}
+
+func TestClientCardInRussian(t *testing.T) {
+	fa := test.NewTempApp(t)
+	inRussian(t, fa)
+	h := startWith(t, fa, false, office(t, ""))
+	h.wide()
+	h.eventually("Кто работает?", func() bool { b := h.button("Продолжить"); return b != nil && !b.Disabled() })
+	test.Tap(h.button("Продолжить"))
+	h.openChat(9001)
+	h.eventually("the card", func() bool {
+		return strings.Join(h.chips(), ",") == "Ипотека,Покупка,VIP" && h.shows("Поля клиента") && h.shows("Последний ответ") &&
+			h.ui.chats.conv.card.comment.Text == "Ищет квартиру рядом со школой"
+	})
+	h.capture("client-card-ru")
+}
+
+// In a window too narrow for the card beside the conversation (1024
+// wide) the card folds to a strip, whatever was remembered; unfolded it
+// lies over the conversation, and folding it again changes nothing
+// remembered.
+func TestClientCardIsADrawerInANarrowWindow(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	h.openChat(9001)
+	v := h.ui.chats.conv
+	card := v.card
+	h.win.Canvas().Refresh(h.win.Content())
+	if card.shown() || !card.strip.Visible() {
+		t.Fatal("the card is beside a conversation that has no room for it")
+	}
+	if v.header.Size().Width < v.header.MinSize().Width {
+		t.Fatalf("the header has %v of the %v it needs", v.header.Size().Width, v.header.MinSize().Width)
+	}
+	test.Tap(card.unfold)
+	h.eventually("the card over the conversation", func() bool { return card.shown() && card.panel.Position().X > 0 })
+	if !h.ui.prefs().BoolWithFallback(prefCardShown, true) {
+		t.Fatal("the drawer changed what is remembered")
+	}
+	h.eventually("the card's contents", func() bool { return card.comment.Text == "Ищет квартиру рядом со школой" })
+	h.capture("client-card-drawer")
+	test.Tap(card.fold)
+	h.win.Canvas().Refresh(h.win.Content())
+	if card.shown() || !h.ui.prefs().BoolWithFallback(prefCardShown, true) {
+		t.Fatal("folding the drawer should hide it and leave the remembered choice")
+	}
+}
