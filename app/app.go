@@ -57,6 +57,7 @@ type App struct {
 	clientFor  string         // the token the cached client was made with
 	templates  []Template     // quick replies, loaded once per run
 	delivering map[int64]bool // outbox items this process is sending now
+	uploads    uploadProgress // files this process is uploading now
 
 	holder           string      // this process, in leases and claims
 	leading          atomic.Bool // holds the office's poller lease

@@ -2,6 +2,7 @@ package app
 
 import (
 	"bufio"
+	"bytes"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -57,6 +58,12 @@ type crashPlan struct {
 	PC                 string
 	LeaseTTL, ClaimTTL time.Duration
 	Drain              bool
+	// Files makes each message a file of FileSize bytes with the text as
+	// its caption, uploaded to the storage set in the database with
+	// S3Secret.
+	Files    bool
+	FileSize int
+	S3Secret string
 }
 
 // repeatedText is sent now and then by every round, so that a message with
@@ -117,6 +124,13 @@ func TestCrashChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	secrets.Set(acc, p.Token)
+	if p.S3Secret != "" {
+		id, err := store.InstallationID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		secrets.Set(storageSecretAccount(id), p.S3Secret)
+	}
 	say("started")
 	if p.History {
 		res, err := a.Poll(ctx, nil)
@@ -164,7 +178,17 @@ func TestCrashChild(t *testing.T) {
 	for k := 1; k <= p.Messages; k++ {
 		current = k
 		text := crashText(p.Round, k, p.PC)
-		it, err := s.Queue(ctx, p.Dialogs[k%len(p.Dialogs)], text, KindReply)
+		var it storage.OutboxItem
+		if p.Files {
+			data := bytes.Repeat([]byte(text+"\n"), p.FileSize/len(text)+1)[:p.FileSize]
+			items, qerr := s.QueueFiles(ctx, p.Dialogs[k%len(p.Dialogs)], []OutgoingFile{{Name: fmt.Sprintf("plan-%d-%d.pdf", p.Round, k), Data: data}}, text)
+			if qerr == nil {
+				it = items[0]
+			}
+			err = qerr
+		} else {
+			it, err = s.Queue(ctx, p.Dialogs[k%len(p.Dialogs)], text, KindReply)
+		}
 		if err != nil {
 			t.Fatalf("queue: %v", err)
 		}
@@ -695,4 +719,90 @@ func TestKillNineTwoPCsOnOnePostgreSQL(t *testing.T) {
 		}
 	}
 	t.Logf("%d rounds of two PCs, %d killed, %d frozen, %d messages queued, all in Chat2Desk once", rounds, kills, freezes, len(outbox))
+}
+
+// Files killed midway: a child queues files and is killed in the middle
+// of an upload, before the message's request, or with Chat2Desk's answer
+// lost. Nothing queued is lost, no file goes to Chat2Desk twice, and each
+// message Chat2Desk has carries a link it could fetch.
+func TestKillNineMidUploadNeverLosesOrDuplicates(t *testing.T) {
+	if testing.Short() {
+		t.Skip("child processes")
+	}
+	o := chatsOffice(t)
+	s3 := newS3(t)
+	if err := o.admin.SetFileStorage(ctx, s3.storage(), "secret-key"); err != nil {
+		t.Fatal(err)
+	}
+	c := &crashParent{t: t, fake: o.fake}
+	srv := httptest.NewServer(c)
+	defer srv.Close()
+	o.store.Close()
+	plan := crashPlan{Dir: o.dir, APIURL: srv.URL + "/v1", Token: c2dfake.DemoToken, Staff: o.ivan.Staff().ID,
+		Dialogs: []int64{chatOn101, 9004}, Files: true, FileSize: 3 << 20, S3Secret: "secret-key", Messages: 2}
+	if o.store.Office() {
+		plan.Database = o.store.Path()
+	}
+	modes := []string{"mid-upload", "before-request", "answer-lost", "mid-upload", "before-commit", "request-lost"}
+	everQueued := map[int64]string{}
+	kills := map[string]int{}
+	for r := 1; r <= 2*len(modes); r++ {
+		p := plan
+		p.Round = r
+		mode := modes[r%len(modes)]
+		c.mu.Lock()
+		c.requestMode, c.requestsTo = "", 0
+		switch mode {
+		case "request-lost", "answer-lost":
+			c.requestMode, c.requestsTo = mode, 1+r%p.Messages
+		default:
+			p.StopAt, p.StopAtK = mode, 1+r%p.Messages
+		}
+		c.mu.Unlock()
+		queued, killed := c.round(p, 0)
+		if killed {
+			kills[mode]++
+		}
+		for id, text := range queued {
+			everQueued[id] = text
+		}
+		outbox := checkDatabase(t, o.dir, plan.Database)
+		inOutbox := map[int64]string{}
+		for _, row := range outbox {
+			inOutbox[row.id] = row.text
+		}
+		for id, text := range everQueued {
+			if inOutbox[id] != text {
+				t.Fatalf("round %d (%s): queued file %d %q is gone from the outbox", r, mode, id, text)
+			}
+		}
+		checkNoneTwice(t, o.fake, outbox, r)
+	}
+	for _, mode := range modes {
+		if kills[mode] == 0 {
+			t.Fatalf("no round was killed at %s: %v", mode, kills)
+		}
+	}
+	p := plan
+	p.Round, p.Drain = 2*len(modes)+1, true
+	if _, killed := c.round(p, 0); killed {
+		t.Fatal("the last child was killed")
+	}
+	outbox := checkDatabase(t, o.dir, plan.Database)
+	inFake := checkNoneTwice(t, o.fake, outbox, p.Round)
+	fetched := map[string]bool{}
+	for _, link := range o.fake.Fetched() {
+		fetched[link] = true
+	}
+	for _, row := range outbox {
+		if row.state != storage.OutboxSent || inFake[row.text] != 1 {
+			t.Fatalf("file %d %q is %s, in Chat2Desk %d times", row.id, row.text, row.state, inFake[row.text])
+		}
+	}
+	for _, m := range o.fake.Messages() {
+		if strings.HasPrefix(string(m.Text), "Раунд ") && (len(m.Attachments) != 1 || !fetched[string(m.Attachments[0].Link)]) {
+			t.Fatalf("message %q has no fetched file: %+v", m.Text, m.Attachments)
+		}
+	}
+	t.Logf("%d files queued, every one in Chat2Desk once; kills: %v; %d objects in the bucket", len(outbox), kills, s3.objects(t))
 }

@@ -131,6 +131,8 @@ func Messages() []string {
 		MsgConfigUnreadable, MsgConfigTooNew, MsgConfigForeign, MsgConfigBadStaff, MsgConfigDupStaff, MsgConfigNoOwner, MsgConfigAdminNoPIN,
 		PlanAddStaff, PlanChangeRole, PlanDeactivate, PlanActivate, PlanOwner, PlanDefault, PlanRule, PlanRuleChosen, PlanNothing, MsgNoOperator, MsgEmptyMessage, MsgNotYourChat, MsgUnclearSend, MsgQuoteGone, MsgRemindAfterRange,
 		MsgFieldNumber, MsgFieldNotEditable, MsgNoSuchField, MsgNoSuchTag, MsgCommentTooLong, MsgClientCardRefused,
+		MsgNoFileStorage, MsgFileTooBig, MsgFileEmpty, MsgFileRefused, MsgStorageEndpoint, MsgStorageBucket, MsgStorageKeys, MsgStorageLinkDays,
+		MsgStorageCheckFailed, MsgStorageSecretMissing, MsgStorageRefused, MsgStorageUnreachable, MsgMediaUnavailable, MsgMediaTooBig,
 		MsgNoSuchStaff, MsgPhoneFormat, MsgPickChannel, MsgWriteFirstOff, MsgChannelNotOpen, MsgNewChatRejected, MsgClientNotYours,
 		LabelNobody, LabelNone, LabelAdmin, LabelAgent, LabelEveryone, LabelAdminsOnly}
 }

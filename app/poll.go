@@ -411,12 +411,20 @@ func fromAPIMessage(m c2dapi.Message, now time.Time) storage.Message {
 	if out.Type == "" {
 		out.Type = c2dapi.TypeFromClient
 	}
+	seen := map[string]bool{}
 	for _, at := range m.Attachments {
-		out.Attachments = append(out.Attachments, storage.Attachment{Name: string(at.Name), Link: string(at.Link)})
+		seen[string(at.Link)] = true
+		out.Attachments = append(out.Attachments, storage.Attachment{Name: string(at.Name), Link: string(at.Link),
+			Kind: attachmentKind(string(at.Name)+" "+string(at.Link), "")})
 	}
-	for _, link := range []c2dapi.Link{m.Photo, m.Video, m.Audio, m.PDF} {
-		if link != "" {
-			out.Attachments = append(out.Attachments, storage.Attachment{Link: string(link)})
+	// The media fields say what they hold; a link also listed among the
+	// attachments is shown once.
+	for _, media := range []struct {
+		link c2dapi.Link
+		kind string
+	}{{m.Photo, KindPhoto}, {m.Video, KindVideo}, {m.Audio, KindAudio}, {m.PDF, KindPDF}} {
+		if media.link != "" && !seen[string(media.link)] {
+			out.Attachments = append(out.Attachments, storage.Attachment{Link: string(media.link), Kind: media.kind})
 		}
 	}
 	return out

@@ -175,6 +175,25 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 	if err := a.store.MarkOutbox(ctx, it.ID, storage.OutboxSending, ""); err != nil {
 		return it, err
 	}
+	if it.File != nil {
+		// The file first: Chat2Desk takes it only at a link. Nothing has
+		// reached Chat2Desk if this fails, so it may be tried again.
+		link, err := a.uploadFile(ctx, it)
+		if err != nil {
+			state := storage.OutboxFailed
+			var ne *c2dapi.NetworkError
+			if errors.As(err, &ne) {
+				state, err = storage.OutboxQueued, problem(MsgStorageUnreachable)
+			}
+			a.log.Warn("file upload failed", "outbox", it.ID, "state", state, "err", err)
+			if mErr := a.store.MarkOutbox(context.WithoutCancel(ctx), it.ID, state, Explain(err)); mErr != nil {
+				return it, mErr
+			}
+			it.State = state
+			return it, err
+		}
+		it.File.URL = link
+	}
 	if a.store.Office() {
 		// A poller frozen past its lease must not send beside the one
 		// that took over: it checks, as late as it can.
@@ -192,10 +211,19 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 	}
 	sendCtx, cancel := context.WithDeadline(ctx, startBy.monotonic)
 	defer cancel()
-	sent, err := client.Messages.Send(sendCtx, c2dapi.OutgoingMessage{
+	out := c2dapi.OutgoingMessage{
 		ClientID: c2dapi.ID(it.ClientID), Text: it.Text, Type: it.Type, Transport: it.Transport,
 		ChannelID: c2dapi.ID(it.ChannelID), OperatorID: c2dapi.ID(it.OperatorID), ReplyMessageID: c2dapi.ID(it.ReplyTo),
-	})
+	}
+	if it.File != nil {
+		out.AttachmentFilename = it.File.Name
+		if isPDF(it.File) {
+			out.PDF = it.File.URL
+		} else {
+			out.Attachment = it.File.URL
+		}
+	}
+	sent, err := client.Messages.Send(sendCtx, out)
 	if err == nil && sent.MessageID <= 0 {
 		// Accepted, it seems, but without the id that proves it: unclear,
 		// so looked for before any second try, like a lost answer.
@@ -286,7 +314,7 @@ func (a *App) findDelivered(ctx context.Context, client *c2dapi.Client, it stora
 		}
 		for _, m := range page.Items {
 			if string(m.Type) == it.Type && strings.TrimSpace(string(m.Text)) == it.Text &&
-				int64(m.OperatorID) == it.OperatorID && !m.Created.Before(since) {
+				int64(m.OperatorID) == it.OperatorID && !m.Created.Before(since) && carriesFile(m, it.File) {
 				candidates = append(candidates, m)
 				ids = append(ids, int64(m.ID))
 			}
@@ -313,11 +341,35 @@ func (a *App) findDelivered(ctx context.Context, client *c2dapi.Client, it stora
 	return nil, nil
 }
 
+// carriesFile reports whether a message has the outbox item's file (any
+// message does for an item without one).
+func carriesFile(m c2dapi.Message, f *storage.OutboxFile) bool {
+	if f == nil {
+		return true
+	}
+	if f.URL == "" {
+		return false // never uploaded: never sent
+	}
+	for _, at := range m.Attachments {
+		if string(at.Link) == f.URL {
+			return true
+		}
+	}
+	return string(m.PDF) == f.URL || string(m.Photo) == f.URL || string(m.Video) == f.URL || string(m.Audio) == f.URL
+}
+
 func (a *App) confirm(ctx context.Context, it storage.OutboxItem, m c2dapi.Message) (storage.OutboxItem, error) {
 	stored := storage.Message{
 		ID: int64(m.ID), DialogID: it.DialogID, ClientID: it.ClientID, ChannelID: it.ChannelID, Transport: it.Transport,
 		Type: it.Type, Text: it.Text, Read: true, CreatedAt: a.cfg.Now().UTC().Truncate(time.Second),
 		OperatorID: it.OperatorID, Author: it.Author, ReplyTo: it.ReplyTo,
+	}
+	if it.File != nil {
+		stored.Attachments = []storage.Attachment{{Name: it.File.Name, Link: it.File.URL, Kind: attachmentKind(it.File.Name, it.File.Mime)}}
+		// This PC shows the file from its own copy, whatever the link does.
+		if data, err := a.store.OutboxFileData(ctx, it.ID); err == nil {
+			a.cacheMedia(it.File.URL, it.File.Name, data)
+		}
 	}
 	if m.DialogID != 0 {
 		stored.DialogID = int64(m.DialogID)

@@ -291,7 +291,9 @@ type OutgoingMessage struct {
 	OperatorID ID     `json:"operator_id,omitempty"`
 	Attachment string `json:"attachment,omitempty"` // URL
 	PDF        string `json:"pdf,omitempty"`        // URL
-	OpenDialog *bool  `json:"open_dialog,omitempty"`
+	// AttachmentFilename is the name the client sees for the attachment.
+	AttachmentFilename string `json:"attachment_filename,omitempty"`
+	OpenDialog         *bool  `json:"open_dialog,omitempty"`
 	// ReplyMessageID quotes the message this one answers.
 	ReplyMessageID ID `json:"reply_message_id,omitempty"`
 }

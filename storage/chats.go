@@ -36,6 +36,8 @@ type Dialog struct {
 type Attachment struct {
 	Name string `json:"name"`
 	Link string `json:"link"`
+	// Kind is photo, video, audio, pdf or file: how to show it.
+	Kind string `json:"kind,omitempty"`
 }
 
 // Message is one stored message.

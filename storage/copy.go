@@ -15,7 +15,7 @@ var dataTables = []string{
 	"settings", "staff", "channels", "channel_transports", "channel_rules", "channel_rule_staff",
 	"operators", "operator_groups", "operator_owner", "default_operator", "clients", "tags", "client_tags", "custom_fields",
 	"dialogs", "messages",
-	"outbox", "sync_cursors", "drafts", "office_actions",
+	"outbox", "outbox_files", "sync_cursors", "drafts", "office_actions",
 }
 
 // ErrOfficeNotEmpty means an office database already holds an office's

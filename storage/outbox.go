@@ -2,7 +2,9 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"time"
 )
@@ -34,20 +36,74 @@ type OutboxItem struct {
 	Attempts   int
 	LastError  string
 	MessageID  int64
-	ReplyTo    int64    // the message this one quotes; 0 when none
-	Quote      *Message // the quoted message, when the reader may see it
+	ReplyTo    int64       // the message this one quotes; 0 when none
+	Quote      *Message    // the quoted message, when the reader may see it
+	File       *OutboxFile // the file it sends, without its bytes; nil: text only
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 }
 
+// OutboxFile is a file an outbox item sends.
+type OutboxFile struct {
+	Name   string
+	Mime   string
+	Size   int64
+	SHA256 string
+	URL    string // its link once uploaded; "" before
+	Key    string // its object's key in the file storage
+}
+
 // Enqueue writes a new outgoing message as queued and returns its id.
 func (s *Store) Enqueue(ctx context.Context, it OutboxItem) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sqlTx) error {
+		var err error
+		id, err = s.enqueue(ctx, tx, it)
+		return err
+	})
+	return id, err
+}
+
+// EnqueueFile writes an outgoing message that sends a file, with the
+// file's bytes, in one transaction: both are there, or neither.
+func (s *Store) EnqueueFile(ctx context.Context, it OutboxItem, f OutboxFile, data []byte) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(tx *sqlTx) error {
+		var err error
+		if id, err = s.enqueue(ctx, tx, it); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO outbox_files (outbox_id, name, mime, size, sha256, data) VALUES (?, ?, ?, ?, ?, ?)`,
+			id, f.Name, f.Mime, int64(len(data)), f.SHA256, data)
+		return err
+	})
+	return id, err
+}
+
+// OutboxFileData returns the bytes of an outbox item's file.
+func (s *Store) OutboxFileData(ctx context.Context, outboxID int64) ([]byte, error) {
+	var data []byte
+	err := s.db.QueryRowContext(ctx, `SELECT data FROM outbox_files WHERE outbox_id = ?`, outboxID).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	return data, wrap(err)
+}
+
+// SetFileUploaded records where an outbox item's file was uploaded.
+func (s *Store) SetFileUploaded(ctx context.Context, outboxID int64, key, url string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE outbox_files SET object_key = ?, url = ?, uploaded_at = ? WHERE outbox_id = ?`,
+		key, url, s.now().Unix(), outboxID)
+	return wrap(err)
+}
+
+func (s *Store) enqueue(ctx context.Context, tx *sqlTx, it OutboxItem) (int64, error) {
 	now := s.now().Unix()
 	var id int64
-	err := s.db.QueryRowContext(ctx, `INSERT INTO outbox (client_id, dialog_id, channel_id, transport, type, text, author_staff_id, operator_id, reply_to_id, state, created_at, updated_at)
+	err := tx.QueryRowContext(ctx, `INSERT INTO outbox (client_id, dialog_id, channel_id, transport, type, text, author_staff_id, operator_id, reply_to_id, state, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`,
 		it.ClientID, nullID(it.DialogID), nullID(it.ChannelID), it.Transport, it.Type, it.Text, it.Author, nullID(it.OperatorID), nullID(it.ReplyTo), now, now).Scan(&id)
-	return id, wrap(err)
+	return id, err
 }
 
 // MarkOutbox moves an unsent item to a new state, counting attempts when
@@ -73,6 +129,10 @@ func (s *Store) ConfirmSent(ctx context.Context, outboxID int64, m Message) erro
 	return s.inTx(ctx, func(tx *sqlTx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent', message_id = ?, dialog_id = ?, last_error = '', updated_at = ? WHERE id = ?`,
 			m.ID, m.DialogID, s.now().Unix(), outboxID); err != nil {
+			return err
+		}
+		// The file is in Chat2Desk now, at its link: its bytes may go.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox_files WHERE outbox_id = ?`, outboxID); err != nil {
 			return err
 		}
 		return addMessages(ctx, tx, []Message{m})
@@ -103,8 +163,14 @@ func (s *Store) MessageBefore(ctx context.Context, dialogID, clientID int64, bef
 
 // Discard removes an unsent message the user gave up on.
 func (s *Store) Discard(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE id = ? AND state != 'sent'`, id)
-	return wrap(err)
+	return s.inTx(ctx, func(tx *sqlTx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM outbox_files WHERE outbox_id = ? AND EXISTS (
+			SELECT 1 FROM outbox WHERE id = ? AND state != 'sent')`, id, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE id = ? AND state != 'sent'`, id)
+		return err
+	})
 }
 
 // Pending returns unsent items (queued, sending, unclear, failed), oldest first.
@@ -138,8 +204,8 @@ func (s *Store) OutboxItemByID(ctx context.Context, id int64) (OutboxItem, error
 func (s *Store) outbox(ctx context.Context, where string, args ...any) ([]OutboxItem, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, client_id, COALESCE(dialog_id, 0), COALESCE(channel_id, 0), transport, type, text,
 		author_staff_id, COALESCE(operator_id, 0), state, attempts, last_error, COALESCE(message_id, 0), COALESCE(reply_to_id, 0),
-		created_at, updated_at
-		FROM outbox `+where, args...)
+		created_at, updated_at, f.name, f.mime, f.size, f.sha256, f.url, f.object_key
+		FROM outbox LEFT JOIN outbox_files f ON f.outbox_id = outbox.id `+where, args...)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -148,9 +214,15 @@ func (s *Store) outbox(ctx context.Context, where string, args ...any) ([]Outbox
 	for rows.Next() {
 		var it OutboxItem
 		var created, updated int64
+		var name, mime, sum, url, key sql.NullString
+		var size sql.NullInt64
 		if err := rows.Scan(&it.ID, &it.ClientID, &it.DialogID, &it.ChannelID, &it.Transport, &it.Type, &it.Text, &it.Author,
-			&it.OperatorID, &it.State, &it.Attempts, &it.LastError, &it.MessageID, &it.ReplyTo, &created, &updated); err != nil {
+			&it.OperatorID, &it.State, &it.Attempts, &it.LastError, &it.MessageID, &it.ReplyTo, &created, &updated,
+			&name, &mime, &size, &sum, &url, &key); err != nil {
 			return nil, wrap(err)
+		}
+		if name.Valid {
+			it.File = &OutboxFile{Name: name.String, Mime: mime.String, Size: size.Int64, SHA256: sum.String, URL: url.String, Key: key.String}
 		}
 		it.CreatedAt, it.UpdatedAt = time.Unix(created, 0).UTC(), time.Unix(updated, 0).UTC()
 		out = append(out, it)

@@ -45,6 +45,7 @@ type Server struct {
 	templates       []c2dapi.Template
 	groups          []c2dapi.OperatorGroup
 	tags            []c2dapi.Tag
+	fetched         []string // links of files sent, fetched as Chat2Desk does
 	fields          []c2dapi.CustomField
 	oddFields       map[c2dapi.ID]map[string]any // message fields sent in a shape of their own
 	nextMessageID   c2dapi.ID
@@ -659,12 +660,27 @@ func (s *Server) sendMessage(w http.ResponseWriter, r *http.Request) {
 	if in.Transport != "" {
 		reach.transport = in.Transport
 	}
-	d := s.openDialogLocked(in.ClientID, reach, in.OperatorID)
-	m := s.addMessageLocked(c2dapi.Message{
+	// Chat2Desk fetches a file from its link: one that cannot be fetched
+	// is refused, which proves C2Desk's links reach the file.
+	msg := c2dapi.Message{
 		Text: c2dapi.String(in.Text), Type: c2dapi.String(in.Type), Transport: c2dapi.String(reach.transport),
 		Read: true, Created: c2dapi.Time{Time: s.now().UTC().Truncate(time.Second)}, ClientID: in.ClientID,
-		DialogID: d.ID, ChannelID: reach.channelID, OperatorID: in.OperatorID, ReplyMessageID: in.ReplyMessageID,
-	})
+		ChannelID: reach.channelID, OperatorID: in.OperatorID, ReplyMessageID: in.ReplyMessageID,
+	}
+	for _, link := range []string{in.Attachment, in.PDF} {
+		if link == "" {
+			continue
+		}
+		if err := fetchable(link); err != nil {
+			writeError(w, http.StatusBadRequest, "", map[string][]string{"attachment": {"could not be downloaded: " + err.Error()}})
+			return
+		}
+		s.fetched = append(s.fetched, link)
+		msg.Attachments = append(msg.Attachments, c2dapi.Attachment{Name: c2dapi.String(in.AttachmentFilename), Link: c2dapi.String(link)})
+	}
+	d := s.openDialogLocked(in.ClientID, reach, in.OperatorID)
+	msg.DialogID = d.ID
+	m := s.addMessageLocked(msg)
 	writeData(w, c2dapi.SentMessage{MessageID: m.ID, ChannelID: m.ChannelID, OperatorID: m.OperatorID, Transport: m.Transport,
 		Type: m.Type, ClientID: m.ClientID, DialogID: m.DialogID, RequestID: m.ID})
 }
@@ -743,6 +759,28 @@ func (s *Server) RemoveTag(id c2dapi.ID) {
 	for i := range s.clients {
 		s.clients[i].Tags = slices.DeleteFunc(s.clients[i].Tags, func(t c2dapi.Tag) bool { return t.ID == id })
 	}
+}
+
+// fetchable downloads a file's link as Chat2Desk would.
+func fetchable(link string) error {
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(link)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return err
+}
+
+// Fetched is the links of the files sent so far, each fetched once when
+// its message was sent.
+func (s *Server) Fetched() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.fetched...)
 }
 
 // unansweredLocked is the open dialogs whose last message between the

@@ -1,0 +1,236 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Attachment kinds: how a file in a message is shown.
+const (
+	KindPhoto = "photo"
+	KindVideo = "video"
+	KindAudio = "audio"
+	KindPDF   = "pdf"
+	KindFile  = "file"
+)
+
+// Sentences about media.
+const (
+	MsgMediaUnavailable = "The file could not be loaded: its link may have expired, or the network is down."
+	MsgMediaTooBig      = "The file is larger than 50 MB: open it from the link instead."
+)
+
+// maxMediaSize bounds one downloaded file; maxMediaCache the cache on disk.
+const (
+	maxMediaSize  = 50 << 20
+	maxMediaCache = 300 << 20
+)
+
+// attachmentKind guesses how to show a file from its name or link, and
+// its type when known.
+func attachmentKind(name, mimeType string) string {
+	switch {
+	case strings.HasPrefix(mimeType, "image/"):
+		return KindPhoto
+	case strings.HasPrefix(mimeType, "video/"):
+		return KindVideo
+	case strings.HasPrefix(mimeType, "audio/"):
+		return KindAudio
+	case mimeType == "application/pdf":
+		return KindPDF
+	}
+	lower := strings.ToLower(name)
+	if i := strings.IndexAny(lower, "?#"); i >= 0 {
+		lower = lower[:i]
+	}
+	ext := path.Ext(lower)
+	switch ext {
+	case ".jpg", ".jpeg", ".png", ".gif", ".webp", ".bmp":
+		return KindPhoto
+	case ".mp4", ".mov", ".avi", ".mkv", ".webm", ".3gp":
+		return KindVideo
+	case ".mp3", ".ogg", ".oga", ".opus", ".wav", ".m4a", ".aac":
+		return KindAudio
+	case ".pdf":
+		return KindPDF
+	}
+	return KindFile
+}
+
+// mediaDir is this PC's cache of downloaded files.
+func (a *App) mediaDir() string { return filepath.Join(a.dataDir(), "media") }
+
+// mediaPath is where a link's file is cached: named by the link's hash,
+// with the file's extension so that the system viewer knows it.
+func (a *App) mediaPath(link, name string) string {
+	sum := sha256.Sum256([]byte(link))
+	ext := strings.ToLower(filepath.Ext(name))
+	if ext == "" {
+		if u, err := url.Parse(link); err == nil {
+			ext = strings.ToLower(path.Ext(u.Path))
+		}
+	}
+	if len(ext) > 8 || strings.ContainsAny(ext, `/\`) {
+		ext = ""
+	}
+	return filepath.Join(a.mediaDir(), hex.EncodeToString(sum[:16])+ext)
+}
+
+// cacheMedia keeps a copy of a file this PC sent, under its link.
+func (a *App) cacheMedia(link, name string, data []byte) {
+	p := a.mediaPath(link, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err == nil {
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			a.log.Warn("keep a sent file", "err", err)
+		}
+	}
+	a.trimMedia()
+}
+
+// Media returns the path of a message's file on this PC, downloading it
+// into the cache the first time. It does not block the window: callers
+// run it in the background.
+func (a *App) Media(ctx context.Context, link, name string) (string, error) {
+	u, err := url.Parse(link)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", problem(MsgMediaUnavailable)
+	}
+	p := a.mediaPath(link, name)
+	if _, err := os.Stat(p); err == nil {
+		now := time.Now()
+		_ = os.Chtimes(p, now, now) // recently used: kept longest
+		return p, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
+	if err != nil {
+		return "", problem(MsgMediaUnavailable)
+	}
+	resp, err := a.mediaClient().Do(req)
+	if err != nil {
+		a.log.Warn("download a file", "err", err)
+		return "", problem(MsgMediaUnavailable)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		a.log.Warn("download a file", "status", resp.StatusCode)
+		return "", problem(MsgMediaUnavailable)
+	}
+	if resp.ContentLength > maxMediaSize {
+		return "", problem(MsgMediaTooBig)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(p), "download-*")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp.Name())
+	n, err := io.Copy(tmp, io.LimitReader(resp.Body, maxMediaSize+1))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err != nil:
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return "", err // the disk: a full disk says so
+		}
+		return "", problem(MsgMediaUnavailable)
+	case n > maxMediaSize:
+		return "", problem(MsgMediaTooBig)
+	}
+	if err := os.Rename(tmp.Name(), p); err != nil {
+		return "", err
+	}
+	a.trimMedia()
+	return p, nil
+}
+
+func (a *App) mediaClient() *http.Client {
+	if a.cfg.HTTPClient != nil {
+		return &http.Client{Transport: a.cfg.HTTPClient.Transport, Timeout: 2 * time.Minute}
+	}
+	return &http.Client{Timeout: 2 * time.Minute}
+}
+
+// trimMedia removes the least recently used cached files until the cache
+// is within its bound.
+func (a *App) trimMedia() {
+	entries, err := os.ReadDir(a.mediaDir())
+	if err != nil {
+		return
+	}
+	type file struct {
+		path string
+		size int64
+		used time.Time
+	}
+	var files []file
+	var total int64
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		files = append(files, file{filepath.Join(a.mediaDir(), e.Name()), info.Size(), info.ModTime()})
+		total += info.Size()
+	}
+	slices.SortFunc(files, func(x, y file) int { return x.used.Compare(y.used) })
+	for _, f := range files {
+		if total <= maxMediaCache {
+			break
+		}
+		if os.Remove(f.path) == nil {
+			total -= f.size
+		}
+	}
+}
+
+// MediaInfo is a file's size and type as its server says, for a file card,
+// without downloading it; zero when the server does not say.
+func (a *App) MediaInfo(ctx context.Context, link string) (size int64, mimeType string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodHead, link, nil)
+	if err != nil {
+		return 0, "", problem(MsgMediaUnavailable)
+	}
+	resp, err := a.mediaClient().Do(req)
+	if err != nil {
+		return 0, "", problem(MsgMediaUnavailable)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 0, "", problem(MsgMediaUnavailable)
+	}
+	return max(resp.ContentLength, 0), resp.Header.Get("Content-Type"), nil
+}
+
+// FormatSize writes a file's size for people: "830 KB", "4.2 MB".
+func FormatSize(n int64) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%d KB", (n+512)>>10)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+}
