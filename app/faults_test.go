@@ -283,7 +283,9 @@ func TestUnreadableRecordRemovesNothing(t *testing.T) {
 			t.Fatalf("channel %d marked removed because another record was unreadable", c.ID)
 		}
 	}
-	if diff := snapshotDiff(before, dbSnapshot(t, o.env), "channels", "channel_transports", "operators", "operator_groups"); len(diff) > 0 {
+	if diff := snapshotDiff(before, dbSnapshot(t, o.env), "channels", "channel_transports", "operators", "operator_groups",
+		"settings"); len(diff) > 0 { // settings: when the card's tags and fields were loaded, which moves with the clock
+
 		t.Fatalf("changed %v", diff)
 	}
 	// The same list without the bad record is whole: the missing ones are gone.
