@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"c2desk/app"
-	"c2desk/c2dapi"
 	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
@@ -240,14 +239,7 @@ func (c *clientCard) show(card app.Card) {
 	c.name.SetText(title)
 	c.phone.SetText(card.Phone)
 	c.phone.Hidden = card.Phone == "" || card.Name == ""
-	var where []string
-	if card.Channel != "" {
-		where = append(where, card.Channel)
-	}
-	if card.Transport != "" {
-		where = append(where, translate(app.TransportName(card.Transport), nil))
-	}
-	c.where.SetText(strings.Join(where, " · "))
+	c.where.SetText(strings.Join(chatPlace(card.Channel, card.Transport, ""), " · "))
 	if !editingComment {
 		c.comment.SetText(card.Comment)
 	}
@@ -362,17 +354,7 @@ func (c *clientCard) showLast() {
 func (c *clientCard) showChats() {
 	c.chats.RemoveAll()
 	for _, ch := range c.card.OtherChats { // links, as a button's label cannot be cut short
-		parts := []string{}
-		if ch.ChannelName != "" {
-			parts = append(parts, ch.ChannelName)
-		}
-		if ch.Transport != "" {
-			parts = append(parts, translate(app.TransportName(ch.Transport), nil))
-		}
-		if ch.State == c2dapi.DialogClosed {
-			parts = append(parts, lang.L("closed"))
-		}
-		parts = append(parts, shortTime(ch.LastAt, time.Now()))
+		parts := append(chatPlace(ch.ChannelName, ch.Transport, ch.State), shortTime(ch.LastAt, time.Now()))
 		id := ch.ID
 		link := widget.NewHyperlink(strings.Join(parts, " · "), nil)
 		link.Truncation = fyne.TextTruncateEllipsis

@@ -591,18 +591,7 @@ func (t *chatsTab) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	} else {
 		r.badge.Hide()
 	}
-	// A chat whose channel is not loaded yet has no channel name: the line
-	// then starts with the messenger, not with a separator.
-	var where []string
-	if c.ChannelName != "" {
-		where = append(where, c.ChannelName)
-	}
-	if c.Transport != "" {
-		where = append(where, translate(app.TransportName(c.Transport), nil))
-	}
-	if c.State == c2dapi.DialogClosed {
-		where = append(where, lang.L("closed"))
-	}
+	where := chatPlace(c.ChannelName, c.Transport, c.State)
 	if c.Assignee != 0 {
 		if n, ok := t.names.staff[c.Assignee]; ok {
 			where = append(where, lang.L("assigned to {{.Name}}", map[string]any{"Name": n}))
@@ -614,6 +603,23 @@ func (t *chatsTab) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if id >= len(t.chats)-20 {
 		t.loadMore()
 	}
+}
+
+// chatPlace is where a chat is: its channel, its messenger and, when it
+// is closed, that. A chat whose channel is not loaded yet has no channel
+// name: the line then starts with the messenger, not with a separator.
+func chatPlace(channel, transport, state string) []string {
+	var where []string
+	if channel != "" {
+		where = append(where, channel)
+	}
+	if transport != "" {
+		where = append(where, translate(app.TransportName(transport), nil))
+	}
+	if state == c2dapi.DialogClosed {
+		where = append(where, lang.L("closed"))
+	}
+	return where
 }
 
 // waitedFor says how long a client has waited, in the largest units that
