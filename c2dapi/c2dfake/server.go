@@ -737,7 +737,11 @@ func (s *Server) Client(id c2dapi.ID) (c2dapi.Customer, bool) {
 	if i < 0 {
 		return c2dapi.Customer{}, false
 	}
-	return s.clients[i], true
+	// A copy: the test reads it while the server goes on writing its own.
+	c := s.clients[i]
+	c.Tags = slices.Clone(c.Tags)
+	c.CustomFields = maps.Clone(c.CustomFields)
+	return c, true
 }
 
 // TagClient puts a tag on a client, as an agent may in Chat2Desk's window.
