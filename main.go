@@ -207,6 +207,8 @@ type environment struct {
 	// What another database's App is built with (office.go's databases).
 	cfg app.Config
 	dir string
+	// demoStorage is the demo's stand-in file storage.
+	demoStorage c2dfake.DemoStorage
 }
 
 // crashed writes a panic that reached run to the crash report, with every
@@ -258,6 +260,10 @@ func setup(ctx context.Context, o options) (*environment, error) {
 		}
 		go fake.RunDemoTraffic(demoCtx, 20*time.Second)
 		o.apiURL = url
+		if env.demoStorage, err = c2dfake.ListenStorage(demoCtx, "127.0.0.1:0"); err != nil {
+			env.close()
+			return nil, err
+		}
 		secrets = &app.Memory{}
 	}
 	if dir == "" {
@@ -350,6 +356,12 @@ func setup(ctx context.Context, o options) (*environment, error) {
 			return nil, fmt.Errorf("start demo: %w", err)
 		}
 		if err := env.core.Console().SetUpDemoAgency(ctx); err != nil {
+			env.close()
+			return nil, fmt.Errorf("start demo: %w", err)
+		}
+		ds := env.demoStorage
+		if err := env.core.Console().SetFileStorage(ctx, app.FileStorage{Endpoint: ds.Endpoint, Bucket: ds.Bucket, KeyID: ds.KeyID,
+			LinkDays: app.DefaultLinkDays, Demo: true}, ds.Secret); err != nil {
 			env.close()
 			return nil, fmt.Errorf("start demo: %w", err)
 		}

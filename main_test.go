@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -389,5 +390,61 @@ func TestCommandsAreQuietUnderTheCLocale(t *testing.T) {
 		if err != nil || stderr.Len() != 0 || !strings.Contains(string(out), c2dfake.DemoCompany) {
 			t.Fatalf("LANG=%s: %v\nstderr: %q\nstdout: %s", locale, err, stderr.String(), out)
 		}
+	}
+}
+
+// The demo sends files without any storage of the office's: through its
+// own stand-in, labelled as the demo's, and its sample photos load.
+func TestDemoSendsFilesThroughItsOwnStorage(t *testing.T) {
+	ctx := context.Background()
+	env, err := setup(ctx, options{demo: true, historyDays: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.close()
+	fs, ok, err := env.core.FileStorage(ctx)
+	if err != nil || !ok || !fs.Demo || !strings.HasPrefix(fs.Endpoint, "http://127.0.0.1:") {
+		t.Fatalf("%+v %v %v", fs, ok, err)
+	}
+	if _, err := env.core.Poll(ctx, nil); err != nil { // the history, as the window's poller loads it
+		t.Fatal(err)
+	}
+	staff, err := env.store.AllStaff(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(staff, func(s storage.Staff) bool { return s.Role == storage.RoleAdmin })
+	olga, err := env.core.SignIn(ctx, staff[i].ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := c2dfake.SamplePDF()
+	items, err := olga.QueueFiles(ctx, 9001, []app.OutgoingFile{{Name: "planirovka.pdf", Data: plan}}, "Планировка")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent, err := env.core.Deliver(ctx, items[0].ID); err != nil || sent.State != storage.OutboxSent {
+		t.Fatalf("%+v %v", sent, err)
+	}
+	conv, err := olga.Conversation(ctx, 9001, 0, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links []storage.Attachment
+	for _, m := range conv.Messages {
+		links = append(links, m.Attachments...)
+	}
+	var sentBack, photo bool
+	for _, a := range links {
+		p, err := env.core.Media(ctx, a.Link, a.Name)
+		if err != nil {
+			t.Fatalf("%s: %v", a.Link, err)
+		}
+		data, _ := os.ReadFile(p)
+		sentBack = sentBack || (a.Name == "planirovka.pdf" && bytes.Equal(data, plan) && strings.HasPrefix(a.Link, fs.Endpoint))
+		photo = photo || (a.Kind == app.KindPhoto && len(data) > 1000)
+	}
+	if !sentBack || !photo {
+		t.Fatalf("sent file back: %v, a sample photo: %v, in %+v", sentBack, photo, links)
 	}
 }

@@ -85,6 +85,17 @@ func (a *App) FileStorage(ctx context.Context) (fs FileStorage, ok bool, err err
 	return fs, fs.Endpoint != "" && fs.Bucket != "", nil
 }
 
+// FileStorageSecretHere reports whether this computer's keyring holds the
+// file storage's secret key: the computer that uploads needs it.
+func (a *App) FileStorageSecretHere(ctx context.Context) bool {
+	acc, err := a.storageSecretAccount(ctx)
+	if err != nil {
+		return false
+	}
+	secret, err := a.secrets.Get(acc)
+	return err == nil && secret != ""
+}
+
 func storageSecretAccount(installation string) string { return "files-secret-" + installation }
 
 func (a *App) storageSecretAccount(ctx context.Context) (string, error) {
@@ -98,7 +109,7 @@ func (a *App) storageSecretAccount(ctx context.Context) (string, error) {
 // SetFileStorage checks the storage by storing, reading and deleting a
 // small file with the keys, then keeps it: the settings in the database
 // (the office's, on an office database), the secret in this computer's
-// keyring. Administrators only.
+// keyring; a blank secret keeps the one already there. Administrators only.
 func (s *Session) SetFileStorage(ctx context.Context, fs FileStorage, secret string) error {
 	if err := s.requireAdmin(ctx); err != nil {
 		return err
@@ -109,6 +120,13 @@ func (s *Session) SetFileStorage(ctx context.Context, fs FileStorage, secret str
 func (a *App) setFileStorage(ctx context.Context, fs FileStorage, secret string) error {
 	fs.Endpoint, fs.Bucket, fs.Region = strings.TrimSpace(fs.Endpoint), strings.TrimSpace(fs.Bucket), strings.TrimSpace(fs.Region)
 	fs.KeyID, secret = strings.TrimSpace(fs.KeyID), strings.TrimSpace(secret)
+	if secret == "" {
+		// Changed settings with the secret left blank keep the one this
+		// computer has: it is never shown again once entered.
+		if acc, err := a.storageSecretAccount(ctx); err == nil {
+			secret, _ = a.secrets.Get(acc)
+		}
+	}
 	switch {
 	case fs.Endpoint == "":
 		return problem(MsgStorageEndpoint)

@@ -209,6 +209,16 @@ func TestFileStorageIsCheckedBeforeItIsKept(t *testing.T) {
 			t.Fatalf("the secret is in the setting %s", k)
 		}
 	}
+	// Changed again with the secret left blank, as the settings card
+	// leaves it: the keyring's is kept, and checked.
+	shorter := s3.storage()
+	shorter.LinkDays = 2
+	if err := o.admin.SetFileStorage(ctx, shorter, ""); err != nil {
+		t.Fatal(err)
+	}
+	if fs, _, _ := o.app.FileStorage(ctx); fs.LinkDays != 2 {
+		t.Fatalf("%+v", fs)
+	}
 }
 
 // A storage that is down leaves the file queued, saying so, and it goes

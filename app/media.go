@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -33,15 +35,15 @@ const (
 	MsgMediaTooBig      = "The file is larger than 50 MB: open it from the link instead."
 )
 
-// maxMediaSize bounds one downloaded file; maxMediaCache the cache on disk.
-const (
-	maxMediaSize  = 50 << 20
-	maxMediaCache = 300 << 20
-)
+// maxMediaSize bounds one downloaded file; maxMediaCache the cache on disk
+// (a variable for tests, which fill it with less).
+const maxMediaSize = 50 << 20
 
-// attachmentKind guesses how to show a file from its name or link, and
+var maxMediaCache int64 = 300 << 20
+
+// AttachmentKind guesses how to show a file from its name or link, and
 // its type when known.
-func attachmentKind(name, mimeType string) string {
+func AttachmentKind(name, mimeType string) string {
 	switch {
 	case strings.HasPrefix(mimeType, "image/"):
 		return KindPhoto
@@ -204,22 +206,40 @@ func (a *App) trimMedia() {
 
 // MediaInfo is a file's size and type as its server says, for a file card,
 // without downloading it; zero when the server does not say.
+// A file already in the cache (one this PC sent or opened) is measured
+// there. A link signed for GET only, as S3 links are, refuses HEAD: it is
+// asked for its first byte, and the answer says the whole size.
 func (a *App) MediaInfo(ctx context.Context, link string) (size int64, mimeType string, err error) {
+	if fi, err := os.Stat(a.mediaPath(link, "")); err == nil {
+		return fi.Size(), "", nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodHead, link, nil)
-	if err != nil {
+	ask := func(method string, header http.Header) (*http.Response, error) {
+		req, err := http.NewRequestWithContext(ctx, method, link, nil)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(req.Header, header)
+		resp, err := a.mediaClient().Do(req)
+		if err != nil {
+			return nil, err
+		}
+		resp.Body.Close()
+		return resp, nil
+	}
+	resp, err := ask(http.MethodHead, nil)
+	if err == nil && resp.StatusCode == http.StatusOK {
+		return max(resp.ContentLength, 0), resp.Header.Get("Content-Type"), nil
+	}
+	resp, err = ask(http.MethodGet, http.Header{"Range": {"bytes=0-0"}})
+	if err != nil || resp.StatusCode != http.StatusPartialContent {
 		return 0, "", problem(MsgMediaUnavailable)
 	}
-	resp, err := a.mediaClient().Do(req)
-	if err != nil {
-		return 0, "", problem(MsgMediaUnavailable)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return 0, "", problem(MsgMediaUnavailable)
-	}
-	return max(resp.ContentLength, 0), resp.Header.Get("Content-Type"), nil
+	// Content-Range: bytes 0-0/12345
+	_, total, _ := strings.Cut(resp.Header.Get("Content-Range"), "/")
+	size, _ = strconv.ParseInt(total, 10, 64)
+	return size, resp.Header.Get("Content-Type"), nil
 }
 
 // FormatSize writes a file's size for people: "830 KB", "4.2 MB".

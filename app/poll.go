@@ -415,7 +415,7 @@ func fromAPIMessage(m c2dapi.Message, now time.Time) storage.Message {
 	for _, at := range m.Attachments {
 		seen[string(at.Link)] = true
 		out.Attachments = append(out.Attachments, storage.Attachment{Name: string(at.Name), Link: string(at.Link),
-			Kind: attachmentKind(string(at.Name)+" "+string(at.Link), "")})
+			Kind: AttachmentKind(string(at.Name)+" "+string(at.Link), "")})
 	}
 	// The media fields say what they hold; a link also listed among the
 	// attachments is shown once.

@@ -365,7 +365,7 @@ func (a *App) confirm(ctx context.Context, it storage.OutboxItem, m c2dapi.Messa
 		OperatorID: it.OperatorID, Author: it.Author, ReplyTo: it.ReplyTo,
 	}
 	if it.File != nil {
-		stored.Attachments = []storage.Attachment{{Name: it.File.Name, Link: it.File.URL, Kind: attachmentKind(it.File.Name, it.File.Mime)}}
+		stored.Attachments = []storage.Attachment{{Name: it.File.Name, Link: it.File.URL, Kind: AttachmentKind(it.File.Name, it.File.Mime)}}
 		// This PC shows the file from its own copy, whatever the link does.
 		if data, err := a.store.OutboxFileData(ctx, it.ID); err == nil {
 			a.cacheMedia(it.File.URL, it.File.Name, data)

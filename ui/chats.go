@@ -568,6 +568,9 @@ func (t *chatsTab) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	r.when.Refresh()
 	preview := strings.Join(strings.Fields(c.LastText), " ")
+	if preview == "" && c.LastType != "" {
+		preview = "📎 " + lang.L("Attachment") // a file without a caption
+	}
 	switch {
 	case c.Found != "":
 		// A search by words shows the message that matched, not the last.

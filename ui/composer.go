@@ -15,6 +15,9 @@ type composerEntry struct {
 	// onEscape drops what the composer is about to do besides its text
 	// (the quoted message).
 	onEscape func()
+	// onPasteFiles takes a paste that names files on this PC (a file
+	// manager's copy), which become attachments instead of text.
+	onPasteFiles func(paths []string)
 }
 
 func newComposerEntry(onSend func(), onChanged func(string)) *composerEntry {
@@ -56,4 +59,17 @@ func (e *composerEntry) TypedKey(k *fyne.KeyEvent) {
 		return
 	}
 	e.Entry.TypedKey(k)
+}
+
+// TypedShortcut turns a paste of copied files into attachments. Fyne's
+// clipboard holds text only: a copied picture (a screenshot) cannot reach
+// C2Desk this way, but a copied file's path can.
+func (e *composerEntry) TypedShortcut(s fyne.Shortcut) {
+	if p, ok := s.(*fyne.ShortcutPaste); ok && p.Clipboard != nil && e.onPasteFiles != nil {
+		if paths := localPaths(p.Clipboard.Content()); len(paths) > 0 {
+			e.onPasteFiles(paths)
+			return
+		}
+	}
+	e.Entry.TypedShortcut(s)
 }

@@ -2,8 +2,8 @@ package ui
 
 import (
 	"context"
-	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"c2desk/app"
@@ -75,10 +75,19 @@ type conversationView struct {
 	replyText *widget.Label
 	// card is the client card beside the conversation.
 	card *clientCard
+	// media is what is known of the open chat's files.
+	media map[string]*mediaState
+	// attach is the paperclip; preview the files about to be sent, if any.
+	attach  *widget.Button
+	preview *filePreview
+	// progress holds the bars of the files being uploaded, by outbox item;
+	// uploadsShown tells the window's ticker whether any is shown.
+	progress     map[int64]*widget.ProgressBar
+	uploadsShown atomic.Bool
 }
 
 func newConversationView(t *chatsTab) *conversationView {
-	v := &conversationView{tab: t}
+	v := &conversationView{tab: t, media: map[string]*mediaState{}, progress: map[int64]*widget.ProgressBar{}}
 	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.title.Truncation = fyne.TextTruncateEllipsis
 	v.subtitle = widget.NewLabel("")
@@ -114,6 +123,7 @@ func newConversationView(t *chatsTab) *conversationView {
 
 	v.composer = newComposerEntry(v.sendNow, v.composerChanged)
 	v.composer.onEscape = v.cancelReply
+	v.composer.onPasteFiles = v.attachPaths
 	v.note = widget.NewCheck(lang.L("Internal note"), func(on bool) { v.notePlaceholder() })
 	v.notePlaceholder()
 	v.send = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), v.sendNow)
@@ -121,7 +131,8 @@ func newConversationView(t *chatsTab) *conversationView {
 	v.templates = widget.NewButtonWithIcon(lang.L("Quick replies"), theme.DocumentIcon(), func() { v.showTemplates("") })
 	v.status = paragraph("", widget.DangerImportance)
 	v.status.Hide()
-	tools := container.NewHBox(v.templates, v.note, layout.NewSpacer(), v.send)
+	v.attach = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), v.attachFile)
+	tools := container.NewHBox(v.attach, v.templates, v.note, layout.NewSpacer(), v.send)
 	v.replyBar = v.newReplyBar()
 	composer := container.NewVBox(v.status, v.replyBar, v.composer, tools)
 
@@ -149,6 +160,7 @@ func (v *conversationView) show(c storage.Chat) {
 		v.status.Hide()
 		v.msgs.RemoveAll()
 		v.count = 0
+		v.media = map[string]*mediaState{}
 	}
 	changed := v.chat.ID != c.ID
 	v.chat = c
@@ -252,6 +264,7 @@ func (v *conversationView) render(msgs []storage.Message, outbox []storage.Outbo
 	rows := make([]fyne.CanvasObject, 0, len(msgs)+len(outbox)+1)
 	v.older.Hidden = !more
 	rows = append(rows, container.NewCenter(v.older))
+	clear(v.progress)
 	rows = append(rows, v.messageRows(msgs)...)
 	for _, it := range outbox {
 		rows = append(rows, v.outboxRow(it))
@@ -261,6 +274,7 @@ func (v *conversationView) render(msgs []storage.Message, outbox []storage.Outbo
 	}
 	v.count = len(msgs)
 	v.msgs.Objects = rows
+	v.uploadsShown.Store(len(v.progress) > 0)
 	v.msgs.Refresh()
 	v.scroll.Refresh()
 }
@@ -370,8 +384,12 @@ func (v *conversationView) outboxRow(it storage.OutboxItem) fyne.CanvasObject {
 	case storage.OutboxSending:
 		state = lang.L("Sending…")
 	case storage.OutboxQueued:
+		_, uploading := v.tab.u.core.UploadProgress(it.ID)
 		state = lang.L("Queued")
-		if it.LastError != "" { // refused for now (rate limit): the next round sends it
+		switch {
+		case uploading && it.ID != 0: // read as queued just before its upload began
+			state = lang.L("Sending…")
+		case it.LastError != "": // refused for now (rate limit): the next round sends it
 			state = lang.L("Queued, C2Desk will send it again: {{.Reason}}", map[string]any{"Reason": translate(it.LastError, nil)})
 		}
 	default:
@@ -385,7 +403,8 @@ func (v *conversationView) outboxRow(it storage.OutboxItem) fyne.CanvasObject {
 		actions = []fyne.CanvasObject{retry, discard}
 	}
 	b := bubbleParts{text: it.Text, meta: v.author(it.Author, it.OperatorID) + " · " + state, metaImportance: importance,
-		actions: actions, side: sideRight, replyTo: it.ReplyTo, quote: it.Quote}
+		actions: actions, side: sideRight, replyTo: it.ReplyTo, quote: it.Quote,
+		outFile: it.File, outboxID: it.ID, uploading: it.State == storage.OutboxSending || it.State == storage.OutboxQueued}
 	if it.Type == app.KindNote {
 		b.kind = lang.L("Internal note")
 	}
@@ -404,6 +423,11 @@ type bubbleParts struct {
 	replyTo        int64            // the message quoted, if any
 	quote          *storage.Message // that message, when stored and visible
 	onReply        func()           // the reply action; nil: none
+	// outFile is a file on its way out, from the outbox item outboxID;
+	// uploading: it may be being uploaded now or soon.
+	outFile   *storage.OutboxFile
+	outboxID  int64
+	uploading bool
 }
 
 // bubble assembles a message: optional kind line, the quoted message,
@@ -436,18 +460,13 @@ func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
 		natural = max(natural, textWidth(text, fyne.TextStyle{}, theme.TextSize()))
 	}
 	for _, a := range b.atts {
-		u, err := url.Parse(a.Link)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
-			continue
-		}
-		name := a.Name
-		if name == "" {
-			name = lang.L("Attachment")
-		}
-		link := widget.NewHyperlink("📎 "+name, u)
-		link.Truncation = fyne.TextTruncateEllipsis
-		parts = append(parts, link)
-		natural = max(natural, textWidth("📎 "+name, fyne.TextStyle{}, theme.TextSize()))
+		view, w := v.attachmentView(a)
+		parts = append(parts, view)
+		natural = max(natural, w)
+	}
+	if b.outFile != nil {
+		parts = append(parts, v.outgoingFile(b.outboxID, b.outFile, b.uploading))
+		natural = max(natural, fileCardWidth)
 	}
 	info := widget.NewLabel(meta)
 	info.Importance = b.metaImportance

@@ -26,19 +26,29 @@ func (u *UI) startPolling(t *chatsTab) {
 		func(stored int) { u.opts.post(func() { t.progress(stored) }) })
 	u.poller.SetActive(u.focused)
 	// Reminders of waiting chats come on time, with or without news.
+	// So do the bars of files being uploaded, while any is shown.
 	go func() {
 		tick := time.NewTicker(remindEvery)
 		defer tick.Stop()
+		bars := time.NewTicker(progressEvery)
+		defer bars.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
 				u.opts.post(t.remind)
+			case <-bars.C:
+				if t.conv.uploadsShown.Load() {
+					u.opts.post(t.conv.showProgress)
+				}
 			}
 		}
 	}()
 }
+
+// progressEvery is how often an upload's bar moves.
+const progressEvery = 250 * time.Millisecond
 
 // remindEvery is how often the chats tab looks for chats waiting too long.
 const remindEvery = 30 * time.Second

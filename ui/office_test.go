@@ -215,13 +215,16 @@ func (h *harness) entryWithPlaceholder(placeholder string) *widget.Entry {
 	return nil
 }
 
+// passwordEntry is the last password field shown: a dialog's, over the
+// Settings tab's file storage secret.
 func (h *harness) passwordEntry() *widget.Entry {
+	var last *widget.Entry
 	for _, o := range h.objects() {
 		if e, ok := o.(*widget.Entry); ok && e.Password && e.Visible() {
-			return e
+			last = e
 		}
 	}
-	return nil
+	return last
 }
 
 // The admin moves this PC's data into a new office database: a wrong

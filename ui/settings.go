@@ -100,6 +100,7 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 	column.Add(connection)
 	column.Add(data)
 	column.Add(t.newWaitingCard())
+	column.Add(newFileStorageCard(u).content)
 	column.Add(office)
 	column.Add(newDesktopCard(u))
 	t.content = container.NewVScroll(container.NewPadded(container.New(columnLayout{width: 760}, column)))

@@ -171,12 +171,14 @@ var shownBy = map[string]bool{
 
 // notWords may be shown as they are in every language: the product's
 // name, the languages named in themselves, a phone number's pattern, an
-// office database's address as an example, the
+// office database's address, a storage's address and a bucket's name as
+// examples, the
 // numbering of translated steps, and the texts of list row templates, which
 // size a row and are replaced before it shows.
 var notWords = map[string]bool{
 	"C2Desk": true, "Русский": true, "English": true, "+7 905 000-00-00": true,
 	"postgres://c2desk@server/c2desk?sslmode=verify-full": true, "1. %s\n2. %s\n3. %s\n4. %s\n": true,
+	"storage.yandexcloud.net": true, "agency-files": true,
 	"name": true, "role": true, "pin": true, "state": true, "two\nlines": true,
 }
 

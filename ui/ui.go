@@ -5,6 +5,7 @@ package ui
 
 import (
 	"context"
+	"net/url"
 	"sync"
 	"time"
 
@@ -34,6 +35,9 @@ type Options struct {
 	post func(func())
 	// notify shows a desktop notification; the app's SendNotification when nil.
 	notify func(*fyne.Notification)
+	// openURL opens a link or a file outside C2Desk; the app's OpenURL
+	// when nil.
+	openURL func(*url.URL) error
 }
 
 // UI is the main window's controller.
@@ -98,6 +102,7 @@ func Create(fa fyne.App, w fyne.Window, core *app.App, opts Options) *UI {
 		w.Resize(size)
 	}
 	w.SetCloseIntercept(u.closeWindow)
+	w.SetOnDropped(u.dropped)
 	fa.Lifecycle().SetOnStopped(u.saveWindowSize)
 	u.focused = true
 	fa.Lifecycle().SetOnEnteredForeground(func() { u.setFocused(true) })
@@ -255,10 +260,16 @@ const requestTimeout = 45 * time.Second
 // background runs work off the UI goroutine and hands its result to done on
 // the UI goroutine.
 func background[T any](u *UI, work func(ctx context.Context) (T, error), done func(T, error)) {
+	backgroundWithin(u, requestTimeout, work, done)
+}
+
+// backgroundWithin is background with a bound of its own, for work longer
+// than a request: a download, an upload.
+func backgroundWithin[T any](u *UI, timeout time.Duration, work func(ctx context.Context) (T, error), done func(T, error)) {
 	u.working.Add(1)
 	go func() {
 		defer u.working.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
 		v, err := work(ctx)
 		u.opts.post(func() { done(v, err) })

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,6 +36,10 @@ type harness struct {
 	win   fyne.Window
 	notes []fyne.Notification // desktop notifications shown, in order
 	store *storage.Store      // the database the window started on
+	// api is the fake Chat2Desk's address, without /v1.
+	api string
+	// opened is what the window asked the system to open, in order.
+	opened []*url.URL
 }
 
 // start builds the real UI on the test driver, against a fake Chat2Desk and
@@ -66,7 +71,7 @@ func startWith(t *testing.T, fa fyne.App, demo bool, prepare func(core *app.App)
 		prepare(core)
 	}
 	h := startOnApp(t, fa, core, fake, demo)
-	h.store = store
+	h.store, h.api = store, srv.URL
 	return h
 }
 
@@ -165,7 +170,8 @@ func connectedAdmin(t *testing.T, load bool) func(*app.App) {
 // drains, so widgets are only touched from here.
 func (h *harness) options(demo bool) Options {
 	return Options{Demo: demo, post: func(f func()) { h.queue <- f },
-		notify: func(n *fyne.Notification) { h.notes = append(h.notes, *n) }}
+		notify:  func(n *fyne.Notification) { h.notes = append(h.notes, *n) },
+		openURL: func(u *url.URL) error { h.opened = append(h.opened, u); return nil }}
 }
 
 // signIn continues on the sign-in screen with the preselected person.

@@ -81,7 +81,7 @@ func (s *Server) seedScaled(now time.Time, sc Scale) {
 				m.Type, m.Text = c2dapi.TypeAutoreply, "Спасибо за обращение! Менеджер ответит в течение 15 минут."
 			}
 			if r.IntN(50) == 0 {
-				m.Attachments = []c2dapi.Attachment{{Name: "planirovka.pdf", Link: "https://files.klyuch-realty.ru/planirovka.pdf"}}
+				m.Attachments = []c2dapi.Attachment{{Name: "planirovka.pdf", Link: sampleHost + "planirovka.pdf"}}
 			}
 			msgs = append(msgs, m)
 		}

@@ -89,5 +89,7 @@ func (s *Server) Listen(ctx context.Context, addr string) (string, error) {
 		<-ctx.Done()
 		srv.Close()
 	}()
-	return "http://" + ln.Addr().String() + "/v1", nil
+	base := "http://" + ln.Addr().String()
+	s.ServeSamples(base)
+	return base + "/v1", nil
 }

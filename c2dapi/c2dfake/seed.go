@@ -113,8 +113,12 @@ func (s *Server) seed(now time.Time) {
 			if j == n-1 && m.Type == c2dapi.TypeFromClient && i%3 == 0 {
 				m.Read = false
 			}
+			if i%9 == 0 && j == 0 {
+				m.Attachments = []c2dapi.Attachment{{Name: "kvartira-1.jpg", Link: sampleHost + "photo/kvartira-1.jpg"},
+					{Name: "kvartira-2.jpg", Link: sampleHost + "photo/kvartira-2.jpg"}}
+			}
 			if i%9 == 0 && j == 2 {
-				m.Attachments = []c2dapi.Attachment{{Name: "planirovka.pdf", Link: "https://files.klyuch-realty.ru/planirovka.pdf"}}
+				m.Attachments = []c2dapi.Attachment{{Name: "planirovka.pdf", Link: sampleHost + "planirovka.pdf"}}
 			}
 			m = s.addMessageLocked(m)
 			if j == 0 {
@@ -213,7 +217,7 @@ func (s *Server) oddMediaFields(m c2dapi.Message, i int) {
 	odd := map[string]any{}
 	switch i % 6 {
 	case 1:
-		odd["video"] = map[string]any{"url": fmt.Sprintf("https://files.klyuch-realty.ru/video/%d.mp4", m.ID), "duration": 14, "size": 2_400_000}
+		odd["video"] = map[string]any{"url": fmt.Sprintf(sampleHost+"video/%d.mp4", m.ID), "duration": 14, "size": 2_400_000}
 	case 2:
 		odd["audio"] = map[string]any{"id": m.ID, "duration": 9}
 		odd["recipient_status"] = map[string]any{"code": 2, "name": "delivered"}
@@ -221,7 +225,7 @@ func (s *Server) oddMediaFields(m c2dapi.Message, i int) {
 		odd["coordinates"] = map[string]any{"lat": 55.7512, "lon": 37.6184}
 		odd["ai_tips"] = []any{map[string]any{"text": "Предложите показ в выходные"}}
 	case 5:
-		odd["photo"] = []any{fmt.Sprintf("https://files.klyuch-realty.ru/photo/%d.jpg", m.ID)}
+		odd["photo"] = []any{fmt.Sprintf(sampleHost+"photo/%d.jpg", m.ID)}
 	}
 	if len(odd) > 0 {
 		s.oddFields[m.ID] = odd

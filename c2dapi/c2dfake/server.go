@@ -48,6 +48,7 @@ type Server struct {
 	fetched         []string // links of files sent, fetched as Chat2Desk does
 	fields          []c2dapi.CustomField
 	oddFields       map[c2dapi.ID]map[string]any // message fields sent in a shape of their own
+	samplesAt       string                       // where the sample files load from; "": nowhere
 	nextMessageID   c2dapi.ID
 	nextClientID    c2dapi.ID
 	nextDialogID    c2dapi.ID
@@ -291,6 +292,10 @@ func (s *Server) addMessageLocked(m c2dapi.Message) c2dapi.Message {
 
 // ServeHTTP answers the Chat2Desk API under any prefix ending in /v1, or at the root.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if name, ok := strings.CutPrefix(r.URL.Path, samplesPath); ok && s.servesSamples() {
+		serveSample(w, r, name)
+		return
+	}
 	if s.applyFault(w, r) {
 		return
 	}
@@ -727,6 +732,12 @@ func (s *Server) removeTag(w http.ResponseWriter, r *http.Request, tagID c2dapi.
 	}
 	s.clients[ci].Tags = slices.DeleteFunc(s.clients[ci].Tags, func(t c2dapi.Tag) bool { return t.ID == tagID })
 	writeJSON(w, http.StatusOK, map[string]any{"status": "success"})
+}
+
+func (s *Server) servesSamples() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.samplesAt != ""
 }
 
 // Client returns a client as Chat2Desk has it now.

@@ -1,0 +1,399 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"image"
+	_ "image/gif" // photos as messengers send them
+	_ "image/jpeg"
+	_ "image/png"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"c2desk/app"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	storagefs "fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	_ "golang.org/x/image/bmp"
+	_ "golang.org/x/image/webp"
+)
+
+// thumbSize is the box a photo's thumbnail fits in, whatever its shape, so
+// a bubble keeps its height while the photo loads.
+var thumbSize = fyne.NewSize(240, 180)
+
+// fileCardWidth is a file card's natural width in a bubble.
+const fileCardWidth = 300
+
+// mediaTimeout bounds one file's download, longer than a request's: a
+// video takes a while on an office's line.
+const mediaTimeout = 3 * time.Minute
+
+// mediaState is what the conversation knows of one file: where it is on
+// this PC once loaded, or why it did not load. The conversation is drawn
+// again on every poll; this keeps a photo from loading, or flickering,
+// each time.
+type mediaState struct {
+	path    string
+	err     error
+	loading bool
+	waiting []func(*mediaState) // drawn once it has loaded
+	// size is the server's word on the file's size, for its card.
+	size     int64
+	asked    bool // its size was asked for
+	answered bool // and the server answered
+	// sizeLabels are the cards' lines waiting for the size.
+	sizeLabels []*widget.Label
+}
+
+// loadMedia calls done with the file behind link, loaded in the background
+// the first time, at once after that.
+func (v *conversationView) loadMedia(link, name string, done func(*mediaState)) {
+	st := v.media[link]
+	if st == nil {
+		st = &mediaState{}
+		v.media[link] = st
+	}
+	if st.path != "" || st.err != nil {
+		done(st)
+		return
+	}
+	st.waiting = append(st.waiting, done)
+	if st.loading {
+		return
+	}
+	st.loading = true
+	core, u := v.tab.u.core, v.tab.u
+	backgroundWithin(u, mediaTimeout, func(ctx context.Context) (string, error) {
+		return core.Media(ctx, link, name)
+	}, func(p string, err error) {
+		st.loading, st.path, st.err = false, p, err
+		waiting := st.waiting
+		st.waiting = nil
+		for _, f := range waiting {
+			f(st)
+		}
+	})
+}
+
+// attachmentView shows a message's file: a photo as a thumbnail, anything
+// else as a card with Open and Save as….
+func (v *conversationView) attachmentView(a storage.Attachment) (fyne.CanvasObject, float32) {
+	kind := a.Kind
+	if kind == "" {
+		kind = app.AttachmentKind(a.Name+" "+a.Link, "")
+	}
+	if kind == app.KindPhoto {
+		return v.photoView(a), thumbSize.Width
+	}
+	return v.fileCard(a, kind), fileCardWidth
+}
+
+// photoView is a photo's thumbnail, loaded in the background; a tap opens
+// it large. A photo that does not load says so, with its link.
+func (v *conversationView) photoView(a storage.Attachment) fyne.CanvasObject {
+	holder := container.NewStack()
+	loading := canvas.NewRectangle(theme.Color(theme.ColorNameInputBorder))
+	loading.CornerRadius = theme.Padding()
+	loading.SetMinSize(thumbSize)
+	wait := widget.NewLabel(lang.L("Loading the photo…"))
+	wait.Importance = widget.LowImportance
+	holder.Objects = []fyne.CanvasObject{loading, container.NewCenter(wait)}
+	v.loadMedia(a.Link, a.Name, func(st *mediaState) {
+		switch {
+		case st.err != nil:
+			holder.Objects = []fyne.CanvasObject{v.mediaFailed(a, st.err)}
+		default:
+			img := canvas.NewImageFromFile(st.path)
+			img.FillMode = canvas.ImageFillContain
+			img.ScaleMode = canvas.ImageScaleSmooth
+			img.SetMinSize(thumbSize)
+			holder.Objects = []fyne.CanvasObject{newTapArea(img, lang.L("Open the photo"), func() { v.showPhoto(a, st.path) })}
+		}
+		holder.Refresh()
+		v.msgs.Refresh()
+	})
+	return container.New(fixedWidth{thumbSize.Width}, holder)
+}
+
+// mediaFailed is what a bubble shows for a file that did not load: the
+// reason, and the link, which may still open in a browser.
+func (v *conversationView) mediaFailed(a storage.Attachment, err error) fyne.CanvasObject {
+	why := paragraph(sentence(err), widget.DangerImportance)
+	why.SizeName = theme.SizeNameCaptionText
+	parts := []fyne.CanvasObject{why}
+	if u, perr := url.Parse(a.Link); perr == nil && (u.Scheme == "https" || u.Scheme == "http") {
+		link := widget.NewHyperlink("📎 "+attachmentName(a), u)
+		link.Truncation = fyne.TextTruncateEllipsis
+		parts = append(parts, link)
+	}
+	return container.NewVBox(parts...)
+}
+
+func attachmentName(a storage.Attachment) string {
+	if a.Name != "" {
+		return a.Name
+	}
+	if u, err := url.Parse(a.Link); err == nil {
+		if i := strings.LastIndex(u.Path, "/"); i >= 0 && i < len(u.Path)-1 {
+			return u.Path[i+1:]
+		}
+	}
+	return lang.L("Attachment")
+}
+
+// kindName is a file's kind in words, for its card.
+func kindName(kind string) string {
+	switch kind {
+	case app.KindPhoto:
+		return lang.L("Photo")
+	case app.KindVideo:
+		return lang.L("Video")
+	case app.KindAudio:
+		return lang.L("Voice message or audio")
+	case app.KindPDF:
+		return "PDF"
+	}
+	return lang.L("File")
+}
+
+func kindIcon(kind string) fyne.Resource {
+	switch kind {
+	case app.KindPhoto:
+		return theme.FileImageIcon()
+	case app.KindVideo:
+		return theme.FileVideoIcon()
+	case app.KindAudio:
+		return theme.FileAudioIcon()
+	case app.KindPDF:
+		return theme.FileTextIcon()
+	}
+	return theme.FileIcon()
+}
+
+// fileCard shows a file by its name, kind and size (asked of its server in
+// the background), with Open in the system's viewer and Save as….
+func (v *conversationView) fileCard(a storage.Attachment, kind string) fyne.CanvasObject {
+	name := attachmentName(a)
+	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Truncation = fyne.TextTruncateEllipsis
+	about := widget.NewLabel(kindName(kind))
+	about.Importance = widget.LowImportance
+	about.SizeName = theme.SizeNameCaptionText
+	status := paragraph("", widget.DangerImportance)
+	status.SizeName = theme.SizeNameCaptionText
+	status.Hide()
+	open := widget.NewButtonWithIcon(lang.L("Open file"), theme.FileApplicationIcon(), nil)
+	save := widget.NewButtonWithIcon(lang.L("Save as…"), theme.DocumentSaveIcon(), nil)
+	open.Importance, save.Importance = widget.LowImportance, widget.LowImportance
+	open.OnTapped = func() {
+		open.Disable()
+		v.loadMedia(a.Link, a.Name, func(st *mediaState) {
+			open.Enable()
+			if st.err != nil {
+				v.openFailed(a, st, status)
+				return
+			}
+			if err := v.tab.u.openFile(st.path); err != nil {
+				say(status, sentence(err), widget.DangerImportance)
+			}
+		})
+	}
+	save.OnTapped = func() { v.saveAs(a, status) }
+	st := v.media[a.Link]
+	if st == nil {
+		st = &mediaState{}
+		v.media[a.Link] = st
+	}
+	if st.size > 0 {
+		about.SetText(kindName(kind) + " · " + app.FormatSize(st.size))
+	} else if !st.answered {
+		// The cards drawn while the server is asked all get the answer.
+		st.sizeLabels = append(st.sizeLabels, about)
+	}
+	if !st.asked {
+		st.asked = true
+		background(v.tab.u, func(ctx context.Context) (int64, error) {
+			size, _, err := v.tab.u.core.MediaInfo(ctx, a.Link)
+			return size, err
+		}, func(size int64, err error) {
+			st.answered = true
+			if err == nil && size > 0 { // else the card stays; Open says why should it fail too
+				st.size = size
+				for _, l := range st.sizeLabels {
+					l.SetText(kindName(kind) + " · " + app.FormatSize(size))
+				}
+			}
+			st.sizeLabels = nil
+		})
+	}
+	icon := widget.NewIcon(kindIcon(kind))
+	text := container.NewVBox(title, about)
+	top := container.NewBorder(nil, nil, icon, nil, text)
+	return container.NewVBox(top, container.NewHBox(open, save, layout.NewSpacer()), status)
+}
+
+// openFailed says why a file did not open. One too big for the cache
+// opens from its link in the browser instead.
+func (v *conversationView) openFailed(a storage.Attachment, st *mediaState, status *widget.Label) {
+	var p *app.Problem
+	if errors.As(st.err, &p) && p.Msg == app.MsgMediaTooBig {
+		if u, err := url.Parse(a.Link); err == nil {
+			if err := v.tab.u.openURL(u); err == nil {
+				return
+			}
+		}
+	}
+	say(status, sentence(st.err), widget.DangerImportance)
+	// The next tap tries again: the network may be back.
+	st.err = nil
+}
+
+// saveAs asks where to keep a copy of the file, then writes it there.
+func (v *conversationView) saveAs(a storage.Attachment, status *widget.Label) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			say(status, sentence(err), widget.DangerImportance)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		v.saveTo(a, w, status)
+	}, v.tab.u.win)
+	d.SetFileName(attachmentName(a))
+	d.Show()
+}
+
+// saveTo writes the file, loaded first if need be, to w.
+func (v *conversationView) saveTo(a storage.Attachment, w io.WriteCloser, status *widget.Label) {
+	v.loadMedia(a.Link, a.Name, func(st *mediaState) {
+		if st.err != nil {
+			w.Close()
+			say(status, sentence(st.err), widget.DangerImportance)
+			st.err = nil
+			return
+		}
+		path := st.path
+		background(v.tab.u, func(context.Context) (struct{}, error) {
+			return struct{}{}, copyFileTo(path, w)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				say(status, sentence(err), widget.DangerImportance)
+				return
+			}
+			say(status, lang.L("Saved."), widget.SuccessImportance)
+		})
+	})
+}
+
+func copyFileTo(path string, w io.WriteCloser) error {
+	f, err := os.Open(path)
+	if err != nil {
+		w.Close()
+		return err
+	}
+	defer f.Close()
+	if _, err := io.Copy(w, f); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}
+
+// showPhoto opens a photo large, over the window, with Open and Save as….
+func (v *conversationView) showPhoto(a storage.Attachment, path string) {
+	img := canvas.NewImageFromFile(path)
+	img.FillMode = canvas.ImageFillContain
+	img.ScaleMode = canvas.ImageScaleSmooth
+	win := v.tab.u.win.Canvas().Size()
+	room := fyne.NewSize(max(win.Width*0.8, 320), max(win.Height*0.7, 240))
+	if f, err := os.Open(path); err == nil {
+		if cfg, _, err := image.DecodeConfig(f); err == nil && cfg.Width > 0 && cfg.Height > 0 {
+			// As large as the photo, within the window.
+			scale := min(room.Width/float32(cfg.Width), room.Height/float32(cfg.Height), 1)
+			room = fyne.NewSize(float32(cfg.Width)*scale, float32(cfg.Height)*scale)
+		}
+		f.Close()
+	}
+	img.SetMinSize(room)
+	status := widget.NewLabel("")
+	status.Hide()
+	open := widget.NewButtonWithIcon(lang.L("Open file"), theme.FileApplicationIcon(), func() {
+		if err := v.tab.u.openFile(path); err != nil {
+			say(status, sentence(err), widget.DangerImportance)
+		}
+	})
+	save := widget.NewButtonWithIcon(lang.L("Save as…"), theme.DocumentSaveIcon(), func() { v.saveAs(a, status) })
+	body := container.NewBorder(nil, container.NewHBox(open, save, status), nil, nil, img)
+	v.tab.u.showDialog(dialog.NewCustom(attachmentName(a), lang.L("Close"), body, v.tab.u.win))
+}
+
+// openFile opens a file on this PC in the system's viewer for its type.
+func (u *UI) openFile(path string) error {
+	target, err := url.Parse(storagefs.NewFileURI(path).String())
+	if err != nil {
+		return err
+	}
+	return u.openURL(target)
+}
+
+func (u *UI) openURL(target *url.URL) error {
+	if u.opts.openURL != nil {
+		return u.opts.openURL(target)
+	}
+	return u.fyneApp.OpenURL(target)
+}
+
+// tapArea makes anything tappable, with the hand cursor: a photo's
+// thumbnail.
+type tapArea struct {
+	widget.BaseWidget
+	content fyne.CanvasObject
+	label   string // what a tap does, for tests
+	action  func()
+}
+
+func newTapArea(content fyne.CanvasObject, label string, action func()) *tapArea {
+	t := &tapArea{content: content, label: label, action: action}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+func (t *tapArea) Tapped(*fyne.PointEvent) { t.action() }
+
+func (t *tapArea) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+func (t *tapArea) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(t.content) }
+
+// fixedWidth lays its one object out at a width of its own, or the room
+// there is when less.
+type fixedWidth struct{ width float32 }
+
+func (l fixedWidth) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(fyne.NewSize(min(l.width, size.Width), size.Height))
+	}
+}
+
+func (l fixedWidth) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objects {
+		m := o.MinSize()
+		s = fyne.NewSize(max(s.Width, min(m.Width, l.width)), max(s.Height, m.Height))
+	}
+	return s
+}

@@ -1,0 +1,402 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"c2desk/app"
+	"c2desk/storage"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// uploadTimeout bounds sending a batch of files from this window: each may
+// be 20 MB on an office's line. A send cut short stays in the outbox.
+const uploadTimeout = 15 * time.Minute
+
+// pickedFile is a file chosen to send, read into memory, or why it cannot
+// be sent.
+type pickedFile struct {
+	name string
+	data []byte
+	err  error
+}
+
+// readPicked reads files chosen by path (dropped, pasted), checking each
+// before its bytes are read: a 2 GB video is refused by its size alone.
+func readPicked(paths []string) []pickedFile {
+	out := make([]pickedFile, 0, len(paths))
+	for _, p := range paths {
+		name := filepath.Base(p)
+		info, err := os.Stat(p)
+		switch {
+		case err != nil:
+			out = append(out, pickedFile{name: name, err: err})
+			continue
+		case info.IsDir():
+			out = append(out, pickedFile{name: name, err: errFolder(name)})
+			continue
+		}
+		if err := app.CheckFile(name, int(min(info.Size(), app.MaxFileSize+1))); err != nil {
+			out = append(out, pickedFile{name: name, err: err})
+			continue
+		}
+		data, err := os.ReadFile(p)
+		out = append(out, pickedFile{name: name, data: data, err: err})
+	}
+	return out
+}
+
+// readChosen reads a file from the file dialog, within the size bound.
+func readChosen(r fyne.URIReadCloser) pickedFile {
+	defer r.Close()
+	name := r.URI().Name()
+	data, err := io.ReadAll(io.LimitReader(r, app.MaxFileSize+1))
+	if err == nil {
+		err = app.CheckFile(name, len(data))
+	}
+	return pickedFile{name: name, data: data, err: err}
+}
+
+// folderError says a folder was dropped where files were meant.
+type folderError struct{ name string }
+
+func (e folderError) Error() string {
+	return lang.L("{{.Name}} is a folder: choose the files in it.", map[string]any{"Name": e.name})
+}
+
+func errFolder(name string) error { return folderError{name} }
+
+// pickedSentence is why a picked file cannot go, in the reader's language.
+func pickedSentence(err error) string {
+	var f folderError
+	if errors.As(err, &f) {
+		return f.Error()
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		return lang.L("The file is no longer there.")
+	}
+	return sentence(err)
+}
+
+// attachFile is the paperclip: it explains what an administrator must set
+// up when the office has no file storage, else offers the file dialog.
+func (v *conversationView) attachFile() {
+	v.withFileStorage(func() {
+		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil {
+				v.say(sentence(err))
+				return
+			}
+			if r == nil {
+				return // cancelled
+			}
+			background(v.tab.u, func(context.Context) (pickedFile, error) {
+				return readChosen(r), nil
+			}, func(f pickedFile, _ error) { v.addPicked([]pickedFile{f}) })
+		}, v.tab.u.win)
+		d.Resize(fyne.NewSize(720, 520))
+		v.tab.u.showDialog(d)
+	})
+}
+
+// withFileStorage runs then when the office can send files; else it says
+// what an administrator must set up.
+func (v *conversationView) withFileStorage(then func()) {
+	if v.chat.ID == 0 {
+		return
+	}
+	background(v.tab.u, func(ctx context.Context) (bool, error) {
+		_, ok, err := v.tab.u.core.FileStorage(ctx)
+		return ok, err
+	}, func(ok bool, err error) {
+		switch {
+		case err != nil:
+			v.say(sentence(err))
+		case !ok:
+			v.say(translate(app.MsgNoFileStorage, nil))
+		default:
+			v.status.Hide()
+			then()
+		}
+	})
+}
+
+// attachPaths offers files given by path (dropped on the window, pasted)
+// for sending.
+func (v *conversationView) attachPaths(paths []string) {
+	if len(paths) == 0 {
+		return
+	}
+	v.withFileStorage(func() {
+		background(v.tab.u, func(context.Context) ([]pickedFile, error) {
+			return readPicked(paths), nil
+		}, func(files []pickedFile, _ error) { v.addPicked(files) })
+	})
+}
+
+// localPaths is what a pasted or dropped text names as files on this PC:
+// one path or file:// URI per line, every line one; nil when the text is
+// anything else, which is pasted as text.
+func localPaths(text string) []string {
+	var out []string
+	for line := range strings.SplitSeq(strings.TrimSpace(text), "\n") {
+		line = strings.TrimSpace(strings.TrimSuffix(line, "\r"))
+		if line == "" {
+			continue
+		}
+		if strings.HasPrefix(line, "file://") {
+			u, err := url.Parse(line)
+			if err != nil {
+				return nil
+			}
+			line = filepath.FromSlash(u.Path)
+			if len(line) > 2 && line[0] == filepath.Separator && line[2] == ':' {
+				line = line[1:] // file:///C:/… on Windows
+			}
+		}
+		if !filepath.IsAbs(line) {
+			return nil
+		}
+		if _, err := os.Stat(line); err != nil {
+			return nil
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// dropped takes files dragged onto the window to the open chat's preview.
+func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
+	if u.chats == nil || !u.inSession || u.chats.conv.chat.ID == 0 {
+		return
+	}
+	var paths []string
+	for _, uri := range uris {
+		if uri.Scheme() == "file" {
+			paths = append(paths, uri.Path())
+		}
+	}
+	u.chats.conv.attachPaths(paths)
+}
+
+// filePreview is the dialog before files go: each file with its thumbnail
+// or icon, size and any reason it cannot go, a caption, and Send.
+type filePreview struct {
+	v        *conversationView
+	dialogID int64
+	files    []pickedFile
+	list     *fyne.Container
+	caption  *widget.Entry
+	send     *widget.Button
+	status   *widget.Label
+	dialog   *dialog.CustomDialog
+}
+
+// addPicked adds files to the open preview, opening one if need be.
+func (v *conversationView) addPicked(files []pickedFile) {
+	if len(files) == 0 || v.chat.ID == 0 {
+		return
+	}
+	if p := v.preview; p != nil && p.dialogID == v.chat.ID {
+		p.files = append(p.files, files...)
+		p.refresh()
+		return
+	}
+	p := &filePreview{v: v, dialogID: v.chat.ID, files: files}
+	p.list = container.NewVBox()
+	p.caption = widget.NewMultiLineEntry()
+	p.caption.SetPlaceHolder(lang.L("Caption (optional): it goes with the first file"))
+	p.caption.Wrapping = fyne.TextWrapWord
+	p.caption.SetMinRowsVisible(2)
+	p.status = paragraph("", widget.DangerImportance)
+	p.status.Hide()
+	add := widget.NewButtonWithIcon(lang.L("Add a file…"), theme.ContentAddIcon(), v.attachFile)
+	add.Importance = widget.LowImportance
+	cancel := widget.NewButton(lang.L("Cancel"), func() { p.dialog.Hide() })
+	p.send = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), p.sendAll)
+	p.send.Importance = widget.HighImportance
+	scroll := container.NewVScroll(p.list)
+	scroll.SetMinSize(fyne.NewSize(480, 230))
+	body := container.NewBorder(nil, container.NewVBox(container.NewHBox(add, layout.NewSpacer()), p.caption, p.status), nil, nil, scroll)
+	p.dialog = dialog.NewCustomWithoutButtons(lang.L("Send files to {{.Name}}", map[string]any{"Name": chatTitle(v.chat)}), body, v.tab.u.win)
+	p.dialog.SetButtons([]fyne.CanvasObject{cancel, p.send})
+	p.dialog.SetOnClosed(func() {
+		if v.preview == p {
+			v.preview = nil
+		}
+	})
+	v.preview = p
+	p.refresh()
+	v.tab.u.showDialog(p.dialog)
+	p.dialog.Resize(fyne.NewSize(560, 480))
+	v.tab.u.win.Canvas().Focus(p.caption)
+}
+
+// refresh lists the files again, and allows Send only when every one can go.
+func (p *filePreview) refresh() {
+	rows := make([]fyne.CanvasObject, 0, len(p.files))
+	refused := 0
+	for i, f := range p.files {
+		rows = append(rows, p.row(i, f))
+		if f.err != nil {
+			refused++
+		}
+	}
+	p.list.Objects = rows
+	p.list.Refresh()
+	switch {
+	case len(p.files) == 0:
+		p.send.Disable()
+	case refused > 0:
+		p.send.Disable()
+		say(p.status, lang.L("Remove the files C2Desk cannot send, then send the others."), widget.WarningImportance)
+	default:
+		p.send.Enable()
+		p.status.Hide()
+	}
+}
+
+// previewThumb is the size of a picture's thumbnail in the preview.
+var previewThumb = fyne.NewSize(64, 48)
+
+func (p *filePreview) row(i int, f pickedFile) fyne.CanvasObject {
+	var thumb fyne.CanvasObject
+	kind := app.AttachmentKind(f.name, "")
+	if kind == app.KindPhoto && f.err == nil {
+		if _, _, err := image.DecodeConfig(bytes.NewReader(f.data)); err == nil {
+			img := canvas.NewImageFromReader(bytes.NewReader(f.data), f.name)
+			img.FillMode = canvas.ImageFillContain
+			img.SetMinSize(previewThumb)
+			thumb = img
+		}
+	}
+	if thumb == nil {
+		icon := widget.NewIcon(kindIcon(kind))
+		thumb = container.New(fixedWidth{previewThumb.Width}, container.NewCenter(icon))
+	}
+	name := widget.NewLabelWithStyle(f.name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	about := widget.NewLabel(kindName(kind) + " · " + app.FormatSize(int64(len(f.data))))
+	about.SizeName = theme.SizeNameCaptionText
+	about.Importance = widget.LowImportance
+	if f.err != nil {
+		about = paragraph(pickedSentence(f.err), widget.DangerImportance)
+		about.SizeName = theme.SizeNameCaptionText
+	}
+	remove := widget.NewButtonWithIcon("", theme.DeleteIcon(), func() {
+		p.files = append(p.files[:i:i], p.files[i+1:]...)
+		p.refresh()
+		if len(p.files) == 0 {
+			p.dialog.Hide()
+		}
+	})
+	remove.Importance = widget.LowImportance
+	return container.NewBorder(nil, nil, thumb, remove, container.NewVBox(name, about))
+}
+
+// sendAll queues the files (the caption with the first), closes the
+// preview, then uploads and sends them; the bubbles show how far each got.
+func (p *filePreview) sendAll() {
+	v := p.v
+	files := make([]app.OutgoingFile, 0, len(p.files))
+	for _, f := range p.files {
+		files = append(files, app.OutgoingFile{Name: f.name, Data: f.data})
+	}
+	caption, id := p.caption.Text, p.dialogID
+	p.send.Disable()
+	background(v.tab.u, func(ctx context.Context) ([]storage.OutboxItem, error) {
+		return v.tab.session.QueueFiles(ctx, id, files, caption)
+	}, func(items []storage.OutboxItem, err error) {
+		if err != nil {
+			p.send.Enable()
+			say(p.status, sentence(err), widget.DangerImportance)
+			return
+		}
+		p.dialog.Hide()
+		if v.chat.ID == id {
+			v.load(true)
+		}
+		v.deliverFiles(id, items)
+	})
+}
+
+// deliverFiles uploads and sends queued files now, one after the other; a
+// failure shows on its bubble, with Retry.
+func (v *conversationView) deliverFiles(dialogID int64, items []storage.OutboxItem) {
+	core := v.tab.u.core
+	backgroundWithin(v.tab.u, uploadTimeout, func(ctx context.Context) (struct{}, error) {
+		for _, it := range items {
+			if _, err := core.Deliver(ctx, it.ID); err != nil && ctx.Err() != nil {
+				break
+			}
+		}
+		return struct{}{}, nil
+	}, func(struct{}, error) {
+		if v.chat.ID == dialogID {
+			v.load(true)
+		}
+		v.tab.reload()
+	})
+}
+
+// outgoingFile is a file in the outbox on its bubble: name and size, and
+// while it is being uploaded from this PC, a bar of how far it got.
+func (v *conversationView) outgoingFile(outboxID int64, f *storage.OutboxFile, uploading bool) fyne.CanvasObject {
+	kind := app.AttachmentKind(f.Name, f.Mime)
+	name := widget.NewLabelWithStyle(f.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	about := widget.NewLabel(kindName(kind) + " · " + app.FormatSize(f.Size))
+	about.SizeName = theme.SizeNameCaptionText
+	about.Importance = widget.LowImportance
+	parts := []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(kindIcon(kind)), nil, container.NewVBox(name, about))}
+	if uploading && outboxID != 0 {
+		bar := widget.NewProgressBar()
+		bar.TextFormatter = func() string {
+			if bar.Value >= 1 {
+				return lang.L("Uploaded; waiting for the storage to confirm…")
+			}
+			return lang.L("Uploading: {{.Percent}}%", map[string]any{"Percent": int(bar.Value * 100)})
+		}
+		if done, ok := v.tab.u.core.UploadProgress(outboxID); ok {
+			bar.SetValue(done)
+		} else {
+			bar.Hide() // not begun here yet, or uploaded by the office's poller
+		}
+		v.progress[outboxID] = bar
+		v.uploadsShown.Store(true)
+		parts = append(parts, bar)
+	}
+	return container.NewVBox(parts...)
+}
+
+// showProgress moves the upload bars on. They go with their rows when
+// the conversation is drawn again after the send.
+func (v *conversationView) showProgress() {
+	for id, bar := range v.progress {
+		if done, ok := v.tab.u.core.UploadProgress(id); ok {
+			bar.SetValue(done)
+			if !bar.Visible() {
+				// Its upload began: drawn again, the bubble says "Sending…"
+				// rather than "Queued".
+				v.load(false)
+				return
+			}
+		}
+	}
+}
