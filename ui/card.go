@@ -34,8 +34,9 @@ type clientCard struct {
 
 	dialogID int64
 	card     app.Card
-	// reads counts the card's reads: only the newest one's answer is shown.
-	reads int
+	// reads and refreshes count the card's stored reads and its reads from
+	// Chat2Desk: only the newest of each is shown.
+	reads, refreshes int
 
 	name, phone, where, last *widget.Label
 	comment                  *widget.Entry
@@ -192,29 +193,37 @@ func (c *clientCard) load(dialogID int64, refresh bool) {
 		c.card = app.Card{}
 		c.status.Hide()
 	}
+	// The newest stored read wins over older ones; a read from Chat2Desk is
+	// never undone by a stored read that began before it was saved. On an
+	// office database another PC's change starts a stored read while the
+	// refresh is under way, and used to throw the refresh's card away.
 	c.reads++
 	read := c.reads
 	s := c.conv.tab.session
 	background(c.conv.tab.u, func(ctx context.Context) (app.Card, error) {
 		return s.ClientCard(ctx, dialogID)
 	}, func(card app.Card, err error) {
-		if read != c.reads || dialogID != c.dialogID {
+		if dialogID != c.dialogID {
 			return
 		}
-		if err != nil {
+		switch {
+		case read != c.reads || (err == nil && card.LoadedAt.Before(c.card.LoadedAt)):
+			// A newer read shows instead; the refresh asked for still goes.
+		case err != nil:
 			say(c.status, sentence(err), widget.DangerImportance)
 			return
+		default:
+			c.show(card)
 		}
-		c.show(card)
 		if !refresh {
 			return
 		}
-		c.reads++
-		read = c.reads
+		c.refreshes++
+		refreshing := c.refreshes
 		background(c.conv.tab.u, func(ctx context.Context) (app.Card, error) {
 			return s.RefreshClientCard(ctx, dialogID)
 		}, func(card app.Card, err error) {
-			if read != c.reads || dialogID != c.dialogID {
+			if refreshing != c.refreshes || dialogID != c.dialogID {
 				return
 			}
 			if err != nil {
