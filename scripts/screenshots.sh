@@ -80,6 +80,16 @@ xdotool type --window "$win" --delay 20 "916 104"
 sleep 1.5
 xdotool mousemove 150 230 click 1    # the chat found
 shoot demo-site-chat 1.5
+# A client who sent photos of a flat, with a floor plan's PDF further down:
+# the thumbnails load in the background.
+xdotool key --window "$win" ctrl+k ctrl+a BackSpace
+xdotool type --window "$win" --delay 20 "9930946117"
+sleep 1.5
+xdotool mousemove 150 260 click 1
+sleep 2
+xdotool mousemove 600 400
+for _ in 1 2 3 4 5 6 7 8 9 10; do xdotool click 4; done
+shoot demo-chat-photos 1.5
 xdotool key --window "$win" ctrl+k ctrl+a BackSpace
 xdotool key --window "$win" ctrl+n   # New chat
 shoot demo-new-chat 1.5

@@ -108,6 +108,32 @@ func TestReplyToAMessageBothWays(t *testing.T) {
 	h.capture("reply-both-ways")
 }
 
+func TestReplyBothWaysInRussian(t *testing.T) {
+	fa := test.NewTempApp(t)
+	inRussian(t, fa)
+	h := startWith(t, fa, false, office(t, ""))
+	h.wide()
+	h.eventually("Кто работает?", func() bool { b := h.button("Продолжить"); return b != nil && !b.Disabled() })
+	test.Tap(h.button("Продолжить"))
+	h.openChat(9001)
+	v := h.ui.chats.conv
+	question := lastClientText(h, 9001)
+	tapReplyOf(t, h, question)
+	if !strings.Contains(v.replyText.Text, question) {
+		t.Fatalf("the reply bar shows %q", v.replyText.Text)
+	}
+	test.Type(v.composer, "Да, ещё продаётся")
+	pressEnter(v.composer, false)
+	h.eventually("the reply in Chat2Desk", func() bool { return len(h.fake.MessagesWithText("Да, ещё продаётся")) == 1 })
+	sent := h.fake.MessagesWithText("Да, ещё продаётся")[0]
+	h.fake.ClientReplies(5001, "А торг возможен?", sent.ID)
+	h.ui.poller.Wake()
+	h.eventually("both quotes", func() bool {
+		return h.quoteShown(question) && h.shows("А торг возможен?") && h.quoteShown("Да, ещё продаётся")
+	})
+	h.capture("reply-both-ways-ru")
+}
+
 // Notes and Chat2Desk's own messages have no reply action: the client
 // never saw them.
 func TestOnlyClientMessagesAndAnswersCanBeRepliedTo(t *testing.T) {
