@@ -459,10 +459,22 @@ func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
 		parts = append(parts, body)
 		natural = max(natural, textWidth(text, fyne.TextStyle{}, theme.TextSize()))
 	}
+	// Photos sit side by side, as many as the bubble has room for; other
+	// files are cards, one under another.
+	var photos []fyne.CanvasObject
 	for _, a := range b.atts {
+		if isPhoto(a) {
+			photos = append(photos, v.photoView(a, len(b.atts) > 1))
+			continue
+		}
 		view, w := v.attachmentView(a)
 		parts = append(parts, view)
 		natural = max(natural, w)
+	}
+	if len(photos) > 0 {
+		grid := &photoGrid{cell: thumbFor(len(photos) > 1)}
+		parts = append(parts, container.New(grid, photos...))
+		natural = max(natural, grid.natural(len(photos)))
 	}
 	if b.outFile != nil {
 		parts = append(parts, v.outgoingFile(b.outboxID, b.outFile, b.uploading))

@@ -63,6 +63,14 @@ func (s *heldS3) storage() app.FileStorage {
 	return app.FileStorage{Endpoint: s.URL, Bucket: testBucket, KeyID: "office-key", LinkDays: 7}
 }
 
+// tall gives the window the height of a big monitor, so that one capture
+// shows a chat's photos and the PDF sent further down.
+func (h *harness) tall() {
+	h.win.Resize(fyne.NewSize(1366, 1060))
+	h.win.Canvas().Refresh(h.win.Content())
+	h.ui.chats.conv.scroll.ScrollToTop()
+}
+
 // photos are the bubbles' thumbnails shown, by what a tap does.
 func (h *harness) photos() int {
 	n := 0
@@ -86,7 +94,7 @@ func TestPhotosAndFilesInAChat(t *testing.T) {
 	h.eventually("two photos and the plan's card with its size", func() bool {
 		return h.photos() == 2 && h.shows("planirovka.pdf") && h.shows("PDF · ")
 	})
-	conv.scroll.ScrollToTop()
+	h.tall()
 	h.capture("chat-with-photos")
 
 	// Open: the system's viewer gets the file, downloaded once.
@@ -283,7 +291,7 @@ func TestSendPreviewInRussian(t *testing.T) {
 	test.Tap(h.button("Продолжить"))
 	h.openChat(9001)
 	h.eventually("photos and the plan", func() bool { return h.photos() == 2 && h.shows("PDF · ") })
-	h.ui.chats.conv.scroll.ScrollToTop()
+	h.tall()
 	h.capture("chat-with-photos-ru")
 	s3 := newHeldS3(t)
 	if err := h.core.Console().SetFileStorage(context.Background(), s3.storage(), "secret"); err != nil {

@@ -88,26 +88,37 @@ func (v *conversationView) loadMedia(link, name string, done func(*mediaState)) 
 	})
 }
 
-// attachmentView shows a message's file: a photo as a thumbnail, anything
-// else as a card with Open and Save as….
+func attachmentKindOf(a storage.Attachment) string {
+	if a.Kind != "" {
+		return a.Kind
+	}
+	return app.AttachmentKind(a.Name+" "+a.Link, "")
+}
+
+func isPhoto(a storage.Attachment) bool { return attachmentKindOf(a) == app.KindPhoto }
+
+// attachmentView shows a message's file other than a photo as a card with
+// Open and Save as….
 func (v *conversationView) attachmentView(a storage.Attachment) (fyne.CanvasObject, float32) {
-	kind := a.Kind
-	if kind == "" {
-		kind = app.AttachmentKind(a.Name+" "+a.Link, "")
+	return v.fileCard(a, attachmentKindOf(a)), fileCardWidth
+}
+
+// thumbFor is a thumbnail's box: smaller when a message has several files.
+func thumbFor(several bool) fyne.Size {
+	if several {
+		return fyne.NewSize(180, 135)
 	}
-	if kind == app.KindPhoto {
-		return v.photoView(a), thumbSize.Width
-	}
-	return v.fileCard(a, kind), fileCardWidth
+	return thumbSize
 }
 
 // photoView is a photo's thumbnail, loaded in the background; a tap opens
 // it large. A photo that does not load says so, with its link.
-func (v *conversationView) photoView(a storage.Attachment) fyne.CanvasObject {
+func (v *conversationView) photoView(a storage.Attachment, several bool) fyne.CanvasObject {
+	box := thumbFor(several)
 	holder := container.NewStack()
 	loading := canvas.NewRectangle(theme.Color(theme.ColorNameInputBorder))
 	loading.CornerRadius = theme.Padding()
-	loading.SetMinSize(thumbSize)
+	loading.SetMinSize(box)
 	wait := widget.NewLabel(lang.L("Loading the photo…"))
 	wait.Importance = widget.LowImportance
 	holder.Objects = []fyne.CanvasObject{loading, container.NewCenter(wait)}
@@ -119,13 +130,59 @@ func (v *conversationView) photoView(a storage.Attachment) fyne.CanvasObject {
 			img := canvas.NewImageFromFile(st.path)
 			img.FillMode = canvas.ImageFillContain
 			img.ScaleMode = canvas.ImageScaleSmooth
-			img.SetMinSize(thumbSize)
+			img.SetMinSize(box)
 			holder.Objects = []fyne.CanvasObject{newTapArea(img, lang.L("Open the photo"), func() { v.showPhoto(a, st.path) })}
 		}
 		holder.Refresh()
 		v.msgs.Refresh()
 	})
-	return container.New(fixedWidth{thumbSize.Width}, holder)
+	return holder
+}
+
+// photoGrid lays thumbnails out in rows, as many to a row as the width
+// holds. The bubble sets its width before asking its height.
+type photoGrid struct {
+	cell  fyne.Size
+	width float32 // as last laid out
+}
+
+func (g *photoGrid) columns(width float32, n int) int {
+	cols := int((width + theme.Padding()) / (g.cell.Width + theme.Padding()))
+	return max(1, min(cols, n))
+}
+
+// natural is the width of n thumbnails in one row, at most two.
+func (g *photoGrid) natural(n int) float32 {
+	k := float32(min(n, 2))
+	return k*g.cell.Width + (k-1)*theme.Padding()
+}
+
+func (g *photoGrid) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	g.width = size.Width
+	cols := g.columns(size.Width, len(objects))
+	cell := g.cell
+	if size.Width < cell.Width { // a column narrower than one thumbnail
+		cell = fyne.NewSize(size.Width, cell.Height*size.Width/cell.Width)
+	}
+	for i, o := range objects {
+		r, c := i/cols, i%cols
+		o.Move(fyne.NewPos(float32(c)*(cell.Width+theme.Padding()), float32(r)*(cell.Height+theme.Padding())))
+		o.Resize(cell)
+	}
+}
+
+func (g *photoGrid) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	width := g.width
+	if width == 0 {
+		width = g.natural(len(objects))
+	}
+	cols := g.columns(width, len(objects))
+	rows := (len(objects) + cols - 1) / cols
+	cell := g.cell
+	if width < cell.Width {
+		cell = fyne.NewSize(width, cell.Height*width/cell.Width)
+	}
+	return fyne.NewSize(min(cell.Width, width), float32(rows)*cell.Height+float32(rows-1)*theme.Padding())
 }
 
 // mediaFailed is what a bubble shows for a file that did not load: the

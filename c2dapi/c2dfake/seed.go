@@ -90,6 +90,7 @@ func (s *Server) seed(now time.Time) {
 		s.dialogs = append(s.dialogs, d)
 		at := begin
 		n := 3 + r.IntN(8)
+		planSent := false // the floor plan goes with the agency's first answer
 		for j := range n {
 			at = at.Add(time.Duration(1+r.IntN(90)) * time.Minute)
 			m := c2dapi.Message{
@@ -117,7 +118,8 @@ func (s *Server) seed(now time.Time) {
 				m.Attachments = []c2dapi.Attachment{{Name: "kvartira-1.jpg", Link: sampleHost + "photo/kvartira-1.jpg"},
 					{Name: "kvartira-2.jpg", Link: sampleHost + "photo/kvartira-2.jpg"}}
 			}
-			if i%9 == 0 && j == 2 {
+			if i%9 == 0 && m.Type == c2dapi.TypeToClient && !planSent {
+				planSent = true
 				m.Attachments = []c2dapi.Attachment{{Name: "planirovka.pdf", Link: sampleHost + "planirovka.pdf"}}
 			}
 			m = s.addMessageLocked(m)
