@@ -155,12 +155,9 @@ func TestClientCardOfAPlainClient(t *testing.T) {
 }
 
 func TestClientCardInRussian(t *testing.T) {
-	fa := test.NewTempApp(t)
-	inRussian(t, fa)
-	h := startWith(t, fa, false, office(t, ""))
+	h := startInRussian(t, office(t, ""))
 	h.wide()
-	h.eventually("Кто работает?", func() bool { b := h.button("Продолжить"); return b != nil && !b.Disabled() })
-	test.Tap(h.button("Продолжить"))
+	h.signInRussian()
 	h.openChat(9001)
 	h.eventually("the card", func() bool {
 		return strings.Join(h.chips(), ",") == "VIP,Ипотека,Покупка" && h.shows("Поля клиента") && h.shows("Последний ответ") &&

@@ -589,11 +589,8 @@ func TestTransferToAGroupFromTheAssignDialog(t *testing.T) {
 // In Russian the Assign dialog names the groups and explains the
 // transfer in Russian, and the header names the operator so.
 func TestTransferToAGroupInRussian(t *testing.T) {
-	fa := test.NewTempApp(t)
-	inRussian(t, fa)
-	h := startWith(t, fa, false, office(t, ""))
-	h.eventually("Кто работает?", func() bool { b := h.button("Продолжить"); return b != nil && !b.Disabled() })
-	test.Tap(h.button("Продолжить"))
+	h := startInRussian(t, office(t, ""))
+	h.signInRussian()
 	h.openChat(9001)
 	h.eventually("the operator in the header", func() bool {
 		return h.ui.chats.conv.operator.Text == "Оператор Chat2Desk: Ольга Смирнова"

@@ -62,6 +62,21 @@ func inRussian(t *testing.T, fa fyne.App) {
 	t.Cleanup(func() { useLanguage(languageEnglish) })
 }
 
+// startInRussian starts the window in Russian.
+func startInRussian(t *testing.T, prepare func(*app.App)) *harness {
+	t.Helper()
+	fa := test.NewTempApp(t)
+	inRussian(t, fa)
+	return startWith(t, fa, false, prepare)
+}
+
+// signInRussian continues as the person "Кто работает?" offers.
+func (h *harness) signInRussian() {
+	h.t.Helper()
+	h.eventually("Кто работает?", func() bool { b := h.button("Продолжить"); return b != nil && !b.Disabled() })
+	test.Tap(h.button("Продолжить"))
+}
+
 func TestLanguageSwitchRebuildsTheWindow(t *testing.T) {
 	fa := test.NewTempApp(t)
 	h := startWith(t, fa, false, connectedAdmin(t, true))

@@ -282,13 +282,10 @@ func TestSendFilesFromThePreview(t *testing.T) {
 }
 
 func TestSendPreviewInRussian(t *testing.T) {
-	fa := test.NewTempApp(t)
-	inRussian(t, fa)
-	h := startWith(t, fa, false, office(t, ""))
+	h := startInRussian(t, office(t, ""))
 	h.fake.ServeSamples(h.api)
 	h.wide()
-	h.eventually("Кто работает?", func() bool { b := h.button("Продолжить"); return b != nil && !b.Disabled() })
-	test.Tap(h.button("Продолжить"))
+	h.signInRussian()
 	h.openChat(9001)
 	h.eventually("photos and the plan", func() bool { return h.photos() == 2 && h.shows("PDF · ") })
 	h.tall()

@@ -109,12 +109,9 @@ func TestReplyToAMessageBothWays(t *testing.T) {
 }
 
 func TestReplyBothWaysInRussian(t *testing.T) {
-	fa := test.NewTempApp(t)
-	inRussian(t, fa)
-	h := startWith(t, fa, false, office(t, ""))
+	h := startInRussian(t, office(t, ""))
 	h.wide()
-	h.eventually("Кто работает?", func() bool { b := h.button("Продолжить"); return b != nil && !b.Disabled() })
-	test.Tap(h.button("Продолжить"))
+	h.signInRussian()
 	h.openChat(9001)
 	v := h.ui.chats.conv
 	question := lastClientText(h, 9001)

@@ -116,12 +116,9 @@ func TestWaitingFilterRemindersAndNoReplyNeeded(t *testing.T) {
 }
 
 func TestWaitingFilterInRussian(t *testing.T) {
-	fa := test.NewTempApp(t)
-	inRussian(t, fa)
-	h := startWith(t, fa, false, waitingOffice(t, ""))
+	h := startInRussian(t, waitingOffice(t, ""))
 	h.clientsWait()
-	h.eventually("Кто работает?", func() bool { b := h.button("Продолжить"); return b != nil && !b.Disabled() })
-	test.Tap(h.button("Продолжить"))
+	h.signInRussian()
 	h.eventually("the clients' messages", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 && h.ui.chats.chats[0].ID == 9004 })
 	h.ui.chats.scope.SetSelected("Ждут ответа")
 	h.eventually("the waiting chats", func() bool { return len(h.listed()) >= 3 && h.shows("ждёт 12 мин") })
