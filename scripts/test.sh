@@ -70,6 +70,15 @@ fi
 rm -f "$quiet"
 sh scripts/smoke.sh ./c2desk out/smoke-demo.png
 
+step "a picture through the real X clipboard, under Xvfb"
+(
+	. scripts/xvfb.sh
+	work=$(mktemp -d)
+	trap 'kill ${xvfb:-} 2>/dev/null; rm -rf "$work"' EXIT
+	start_xvfb 800x600x24 "$work/xvfb.log"
+	C2DESK_REAL_DISPLAY=1 go test -count=1 -run TestPictureFromTheRealClipboard -v ./ui
+)
+
 step "make install (menu entry and icons)"
 root=$(mktemp -d)
 make -s install DESTDIR="$root" PREFIX=/usr

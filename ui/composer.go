@@ -16,8 +16,10 @@ type composerEntry struct {
 	// (the quoted message).
 	onEscape func()
 	// onPasteFiles takes a paste that names files on this PC (a file
-	// manager's copy), which become attachments instead of text.
-	onPasteFiles func(paths []string)
+	// manager's copy), which become attachments instead of text;
+	// onPasteNoText a paste of no text, which may be a picture.
+	onPasteFiles  func(paths []string)
+	onPasteNoText func()
 }
 
 func newComposerEntry(onSend func(), onChanged func(string)) *composerEntry {
@@ -61,13 +63,17 @@ func (e *composerEntry) TypedKey(k *fyne.KeyEvent) {
 	e.Entry.TypedKey(k)
 }
 
-// TypedShortcut turns a paste of copied files into attachments. Fyne's
-// clipboard holds text only: a copied picture (a screenshot) cannot reach
-// C2Desk this way, but a copied file's path can.
+// TypedShortcut turns a paste of copied files, or of a copied picture,
+// into attachments; text is pasted as text.
 func (e *composerEntry) TypedShortcut(s fyne.Shortcut) {
 	if p, ok := s.(*fyne.ShortcutPaste); ok && p.Clipboard != nil && e.onPasteFiles != nil {
-		if paths := localPaths(p.Clipboard.Content()); len(paths) > 0 {
+		text := p.Clipboard.Content()
+		if paths := localPaths(text); len(paths) > 0 {
 			e.onPasteFiles(paths)
+			return
+		}
+		if text == "" && e.onPasteNoText != nil {
+			e.onPasteNoText()
 			return
 		}
 	}

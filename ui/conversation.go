@@ -124,6 +124,7 @@ func newConversationView(t *chatsTab) *conversationView {
 	v.composer = newComposerEntry(v.sendNow, v.composerChanged)
 	v.composer.onEscape = v.cancelReply
 	v.composer.onPasteFiles = v.attachPaths
+	v.composer.onPasteNoText = v.attachClipboardImage
 	v.note = widget.NewCheck(lang.L("Internal note"), func(on bool) { v.notePlaceholder() })
 	v.notePlaceholder()
 	v.send = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), v.sendNow)

@@ -343,3 +343,30 @@ func TestFileStorageSettings(t *testing.T) {
 	}
 	h.capture("file-storage-settings")
 }
+
+// A picture copied to the clipboard (a screenshot) is pasted as a PNG;
+// where the clipboard cannot give pictures, a paste without text says so.
+func TestPasteACopiedPicture(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	h.openChat(9001)
+	conv := h.ui.chats.conv
+	s3 := newHeldS3(t)
+	if err := h.core.Console().SetFileStorage(context.Background(), s3.storage(), "secret"); err != nil {
+		t.Fatal(err)
+	}
+	clip := h.ui.fyneApp.Clipboard()
+	clip.SetContent("")
+	h.ui.opts.clipboardImage = func() ([]byte, error) { return nil, errNoPictureClipboard }
+	conv.composer.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
+	h.eventually("what to do instead", func() bool { return h.shows("Save the picture as a file and drag it here.") })
+
+	shot := c2dfake.SampleFloorPlan()
+	h.ui.opts.clipboardImage = func() ([]byte, error) { return shot, nil }
+	conv.composer.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
+	h.eventually("the picture in the preview", func() bool {
+		p := conv.preview
+		return p != nil && len(p.files) == 1 && strings.HasPrefix(p.files[0].name, "image-") &&
+			strings.HasSuffix(p.files[0].name, ".png") && bytes.Equal(p.files[0].data, shot) && !p.send.Disabled()
+	})
+}

@@ -150,6 +150,34 @@ func (v *conversationView) attachPaths(paths []string) {
 	})
 }
 
+// attachClipboardImage offers a picture copied to the clipboard (a
+// screenshot) for sending, as a PNG named by the time it was pasted.
+func (v *conversationView) attachClipboardImage() {
+	read := v.tab.u.opts.clipboardImage
+	if read == nil {
+		read = systemClipboardImage
+	}
+	if v.chat.ID == 0 {
+		return
+	}
+	background(v.tab.u, func(context.Context) ([]byte, error) {
+		return read()
+	}, func(png []byte, err error) {
+		switch {
+		case errors.Is(err, errNoPictureClipboard):
+			// A paste without text is most likely a picture.
+			v.say(lang.L("C2Desk cannot read pictures from this computer's clipboard. Save the picture as a file and drag it here."))
+		case err != nil:
+			v.say(sentence(err))
+		case len(png) > 0:
+			name := "image-" + time.Now().Format("2006-01-02-150405") + ".png"
+			v.withFileStorage(func() {
+				v.addPicked([]pickedFile{{name: name, data: png, err: app.CheckFile(name, len(png))}})
+			})
+		}
+	})
+}
+
 // localPaths is what a pasted or dropped text names as files on this PC:
 // one path or file:// URI per line, every line one; nil when the text is
 // anything else, which is pasted as text.

@@ -38,6 +38,9 @@ type Options struct {
 	// openURL opens a link or a file outside C2Desk; the app's OpenURL
 	// when nil.
 	openURL func(*url.URL) error
+	// clipboardImage reads a picture copied to the clipboard, as PNG;
+	// the system's clipboard when nil.
+	clipboardImage func() ([]byte, error)
 }
 
 // UI is the main window's controller.
