@@ -195,13 +195,7 @@ func (v *conversationView) setComposer(text string) {
 func (v *conversationView) updateHeader() {
 	c := v.chat
 	v.title.SetText(chatTitle(c))
-	sub := []string{}
-	if c.ChannelName != "" {
-		sub = append(sub, c.ChannelName)
-	}
-	if c.Transport != "" {
-		sub = append(sub, translate(app.TransportName(c.Transport), nil))
-	}
+	sub := chatPlace(c.ChannelName, c.Transport, "") // the phone before "closed"
 	if c.ClientName != "" && c.ClientPhone != "" {
 		sub = append(sub, c.ClientPhone)
 	}
