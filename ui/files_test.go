@@ -211,6 +211,14 @@ func TestSendFilesFromThePreview(t *testing.T) {
 	}
 	paths := writeFiles(t, map[string][]byte{"plan.png": c2dfake.SampleFloorPlan(), "dogovor.pdf": c2dfake.SamplePDF(),
 		"setup.exe": []byte("MZ")})
+	// A file never goes as an internal note: it would reach the client.
+	conv.note.SetChecked(true)
+	h.ui.dropped(fyne.Position{}, []fyne.URI{storage.NewFileURI(paths["dogovor.pdf"])})
+	h.eventually("files refused for a note", func() bool { return h.shows("Internal notes take text only") })
+	if conv.preview != nil {
+		t.Fatal("a preview opened for a note")
+	}
+	conv.note.SetChecked(false)
 	// Two files dropped on the window.
 	h.ui.dropped(fyne.Position{}, []fyne.URI{storage.NewFileURI(paths["plan.png"]), storage.NewFileURI(paths["dogovor.pdf"])})
 	h.eventually("the preview of two files", func() bool {

@@ -121,6 +121,11 @@ func (v *conversationView) withFileStorage(then func()) {
 	if v.chat.ID == 0 {
 		return
 	}
+	if v.note.Checked {
+		// A file always goes to the client; a note never may.
+		v.say(lang.L("Internal notes take text only: a file would go to the client. Untick Internal note to send it."))
+		return
+	}
 	background(v.tab.u, func(ctx context.Context) (bool, error) {
 		_, ok, err := v.tab.u.core.FileStorage(ctx)
 		return ok, err
