@@ -117,7 +117,7 @@ func (a *App) Media(ctx context.Context, link, name string) (string, error) {
 		return p, nil
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-		return "", err
+		return "", DiskFull(err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
@@ -140,7 +140,7 @@ func (a *App) Media(ctx context.Context, link, name string) (string, error) {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(p), "download-*")
 	if err != nil {
-		return "", err
+		return "", DiskFull(err)
 	}
 	defer os.Remove(tmp.Name())
 	n, err := io.Copy(tmp, io.LimitReader(resp.Body, maxMediaSize+1))
@@ -151,7 +151,7 @@ func (a *App) Media(ctx context.Context, link, name string) (string, error) {
 	case err != nil:
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
-			return "", err // the disk: a full disk says so
+			return "", DiskFull(err) // the disk: a full one says so
 		}
 		return "", problem(MsgMediaUnavailable)
 	case n > maxMediaSize:

@@ -356,6 +356,8 @@ func (v *conversationView) saveTo(a storage.Attachment, w io.WriteCloser, status
 	})
 }
 
+// copyFileTo copies a cached file where the person chose; a full disk
+// there says so.
 func copyFileTo(path string, w io.WriteCloser) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -365,9 +367,9 @@ func copyFileTo(path string, w io.WriteCloser) error {
 	defer f.Close()
 	if _, err := io.Copy(w, f); err != nil {
 		w.Close()
-		return err
+		return app.DiskFull(err)
 	}
-	return w.Close()
+	return app.DiskFull(w.Close())
 }
 
 // showPhoto opens a photo large, over the window, with Open and Save as….
