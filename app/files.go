@@ -88,12 +88,18 @@ func (a *App) FileStorage(ctx context.Context) (fs FileStorage, ok bool, err err
 // FileStorageSecretHere reports whether this computer's keyring holds the
 // file storage's secret key: the computer that uploads needs it.
 func (a *App) FileStorageSecretHere(ctx context.Context) bool {
+	secret, err := a.storageSecret(ctx)
+	return err == nil && secret != ""
+}
+
+// storageSecret reads the file storage's secret key from this computer's
+// keyring; ErrNoToken when it is not there.
+func (a *App) storageSecret(ctx context.Context) (string, error) {
 	acc, err := a.storageSecretAccount(ctx)
 	if err != nil {
-		return false
+		return "", err
 	}
-	secret, err := a.secrets.Get(acc)
-	return err == nil && secret != ""
+	return a.secrets.Get(acc)
 }
 
 func storageSecretAccount(installation string) string { return "files-secret-" + installation }
@@ -123,9 +129,7 @@ func (a *App) setFileStorage(ctx context.Context, fs FileStorage, secret string)
 	if secret == "" {
 		// Changed settings with the secret left blank keep the one this
 		// computer has: it is never shown again once entered.
-		if acc, err := a.storageSecretAccount(ctx); err == nil {
-			secret, _ = a.secrets.Get(acc)
-		}
+		secret, _ = a.storageSecret(ctx)
 	}
 	switch {
 	case fs.Endpoint == "":
@@ -159,10 +163,9 @@ func (a *App) setFileStorage(ctx context.Context, fs FileStorage, secret string)
 	if fs.Demo {
 		demo = "1"
 	}
-	for i, v := range []string{fs.Endpoint, fs.Bucket, fs.Region, fs.KeyID, strconv.Itoa(fs.LinkDays), demo} {
-		if err := a.store.SetSetting(ctx, storageKeys[i], v); err != nil {
-			return err
-		}
+	// All at once: a storage half changed would send to the wrong bucket.
+	if err := a.store.SetSettings(ctx, storageKeys, []string{fs.Endpoint, fs.Bucket, fs.Region, fs.KeyID, strconv.Itoa(fs.LinkDays), demo}); err != nil {
+		return err
 	}
 	a.log.Info("file storage set", "endpoint", fs.Endpoint, "bucket", fs.Bucket)
 	return nil
@@ -352,11 +355,7 @@ func (a *App) uploadFile(ctx context.Context, it storage.OutboxItem) (string, er
 	if !ok {
 		return "", problem(MsgNoFileStorage)
 	}
-	acc, err := a.storageSecretAccount(ctx)
-	if err != nil {
-		return "", err
-	}
-	secret, err := a.secrets.Get(acc)
+	secret, err := a.storageSecret(ctx)
 	if errors.Is(err, ErrNoToken) {
 		return "", problem(MsgStorageSecretMissing)
 	}

@@ -209,8 +209,8 @@ func (a *App) trimMedia() {
 // A file already in the cache (one this PC sent or opened) is measured
 // there. A link signed for GET only, as S3 links are, refuses HEAD: it is
 // asked for its first byte, and the answer says the whole size.
-func (a *App) MediaInfo(ctx context.Context, link string) (size int64, mimeType string, err error) {
-	if fi, err := os.Stat(a.mediaPath(link, "")); err == nil {
+func (a *App) MediaInfo(ctx context.Context, link, name string) (size int64, mimeType string, err error) {
+	if fi, err := os.Stat(a.mediaPath(link, name)); err == nil {
 		return fi.Size(), "", nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)

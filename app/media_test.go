@@ -59,10 +59,10 @@ func TestMediaIsCachedWithinItsBound(t *testing.T) {
 	}
 	// The size of a cached file is read on disk; of another, from a
 	// one-byte GET, since HEAD is refused.
-	if size, _, err := e.app.MediaInfo(ctx, srv.URL+"/a.jpg"); err != nil || size != 4000 {
+	if size, _, err := e.app.MediaInfo(ctx, srv.URL+"/a.jpg", "kvartira.jpg"); err != nil || size != 4000 {
 		t.Fatalf("%d %v", size, err)
 	}
-	if size, kind, err := e.app.MediaInfo(ctx, srv.URL+"/c.pdf"); err != nil || size != 4000 || kind != "application/pdf" || srv.gets.Load() != 1 {
+	if size, kind, err := e.app.MediaInfo(ctx, srv.URL+"/c.pdf", ""); err != nil || size != 4000 || kind != "application/pdf" || srv.gets.Load() != 1 {
 		t.Fatalf("%d %q %v, %d gets", size, kind, err, srv.gets.Load())
 	}
 	_, err = e.app.Media(ctx, srv.URL+"/huge.mp4", "")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -350,12 +351,8 @@ func carriesFile(m c2dapi.Message, f *storage.OutboxFile) bool {
 	if f.URL == "" {
 		return false // never uploaded: never sent
 	}
-	for _, at := range m.Attachments {
-		if string(at.Link) == f.URL {
-			return true
-		}
-	}
-	return string(m.PDF) == f.URL || string(m.Photo) == f.URL || string(m.Video) == f.URL || string(m.Audio) == f.URL
+	// Wherever the message holds links, as they are stored.
+	return slices.ContainsFunc(fromAPIMessage(m, time.Time{}).Attachments, func(a storage.Attachment) bool { return a.Link == f.URL })
 }
 
 func (a *App) confirm(ctx context.Context, it storage.OutboxItem, m c2dapi.Message) (storage.OutboxItem, error) {

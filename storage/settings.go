@@ -30,8 +30,8 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 const setSettingSQL = `INSERT INTO settings (key, value) VALUES (?, ?)
 	ON CONFLICT (key) DO UPDATE SET value = excluded.value`
 
-// setSettings stores values under keys, in one transaction.
-func (s *Store) setSettings(ctx context.Context, keys, values []string) error {
+// SetSettings stores values under keys, in one transaction: all or none.
+func (s *Store) SetSettings(ctx context.Context, keys, values []string) error {
 	return s.inTx(ctx, func(tx *sqlTx) error {
 		for i, k := range keys {
 			if _, err := tx.ExecContext(ctx, setSettingSQL, k, values[i]); err != nil {
@@ -90,7 +90,7 @@ func (s *Store) SetWriteFirst(ctx context.Context, w WriteFirst) error {
 // SaveConnection stores the account details in one transaction.
 func (s *Store) SaveConnection(ctx context.Context, c Connection) error {
 	values := []string{c.Company, c.APIURL, c.Mode, strconv.Itoa(c.RequestsThisMonth), strconv.FormatInt(c.CheckedAt.Unix(), 10), string(c.WriteFirst)}
-	return s.setSettings(ctx, allConnectionKeys, values)
+	return s.SetSettings(ctx, allConnectionKeys, values)
 }
 
 // LoadConnection returns the stored account details and whether there are any.
@@ -198,7 +198,7 @@ func (s *Store) SaveTemplates(ctx context.Context, all []Template, loadedAt time
 	if err != nil {
 		return err
 	}
-	return s.setSettings(ctx, []string{templatesKey, templatesLoadedKey}, []string{string(data), strconv.FormatInt(loadedAt.Unix(), 10)})
+	return s.SetSettings(ctx, []string{templatesKey, templatesLoadedKey}, []string{string(data), strconv.FormatInt(loadedAt.Unix(), 10)})
 }
 
 // Templates returns the quick replies SaveTemplates kept, when they were

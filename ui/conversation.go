@@ -382,7 +382,7 @@ func (v *conversationView) outboxRow(it storage.OutboxItem) fyne.CanvasObject {
 		_, uploading := v.tab.u.core.UploadProgress(it.ID)
 		state = lang.L("Queued")
 		switch {
-		case uploading && it.ID != 0: // read as queued just before its upload began
+		case uploading: // read as queued just before its upload began
 			state = lang.L("Sending…")
 		case it.LastError != "": // refused for now (rate limit): the next round sends it
 			state = lang.L("Queued, C2Desk will send it again: {{.Reason}}", map[string]any{"Reason": translate(it.LastError, nil)})
@@ -456,19 +456,22 @@ func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
 	}
 	// Photos sit side by side, as many as the bubble has room for; other
 	// files are cards, one under another.
-	var photos []fyne.CanvasObject
+	var photos []storage.Attachment
 	for _, a := range b.atts {
 		if isPhoto(a) {
-			photos = append(photos, v.photoView(a, len(b.atts) > 1))
+			photos = append(photos, a)
 			continue
 		}
-		view, w := v.attachmentView(a)
-		parts = append(parts, view)
-		natural = max(natural, w)
+		parts = append(parts, v.fileCard(a, attachmentKindOf(a)))
+		natural = max(natural, fileCardWidth)
 	}
 	if len(photos) > 0 {
 		grid := &photoGrid{cell: thumbFor(len(photos) > 1)}
-		parts = append(parts, container.New(grid, photos...))
+		views := make([]fyne.CanvasObject, len(photos))
+		for i, a := range photos {
+			views[i] = v.photoView(a, grid.cell)
+		}
+		parts = append(parts, container.New(grid, views...))
 		natural = max(natural, grid.natural(len(photos)))
 	}
 	if b.outFile != nil {

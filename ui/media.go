@@ -58,14 +58,20 @@ type mediaState struct {
 	sizeLabels []*widget.Label
 }
 
-// loadMedia calls done with the file behind link, loaded in the background
-// the first time, at once after that.
-func (v *conversationView) loadMedia(link, name string, done func(*mediaState)) {
+// mediaOf is what is known of the file behind link, made on first ask.
+func (v *conversationView) mediaOf(link string) *mediaState {
 	st := v.media[link]
 	if st == nil {
 		st = &mediaState{}
 		v.media[link] = st
 	}
+	return st
+}
+
+// loadMedia calls done with the file behind link, loaded in the background
+// the first time, at once after that.
+func (v *conversationView) loadMedia(link, name string, done func(*mediaState)) {
+	st := v.mediaOf(link)
 	if st.path != "" || st.err != nil {
 		done(st)
 		return
@@ -97,13 +103,7 @@ func attachmentKindOf(a storage.Attachment) string {
 
 func isPhoto(a storage.Attachment) bool { return attachmentKindOf(a) == app.KindPhoto }
 
-// attachmentView shows a message's file other than a photo as a card with
-// Open and Save as….
-func (v *conversationView) attachmentView(a storage.Attachment) (fyne.CanvasObject, float32) {
-	return v.fileCard(a, attachmentKindOf(a)), fileCardWidth
-}
-
-// thumbFor is a thumbnail's box: smaller when a message has several files.
+// thumbFor is a thumbnail's box: smaller when a message has several photos.
 func thumbFor(several bool) fyne.Size {
 	if several {
 		return fyne.NewSize(180, 135)
@@ -113,8 +113,7 @@ func thumbFor(several bool) fyne.Size {
 
 // photoView is a photo's thumbnail, loaded in the background; a tap opens
 // it large. A photo that does not load says so, with its link.
-func (v *conversationView) photoView(a storage.Attachment, several bool) fyne.CanvasObject {
-	box := thumbFor(several)
+func (v *conversationView) photoView(a storage.Attachment, box fyne.Size) fyne.CanvasObject {
 	holder := container.NewStack()
 	loading := canvas.NewRectangle(theme.Color(theme.ColorNameInputBorder))
 	loading.CornerRadius = theme.Padding()
@@ -269,11 +268,7 @@ func (v *conversationView) fileCard(a storage.Attachment, kind string) fyne.Canv
 		})
 	}
 	save.OnTapped = func() { v.saveAs(a, status) }
-	st := v.media[a.Link]
-	if st == nil {
-		st = &mediaState{}
-		v.media[a.Link] = st
-	}
+	st := v.mediaOf(a.Link)
 	if st.size > 0 {
 		about.SetText(kindName(kind) + " · " + app.FormatSize(st.size))
 	} else if !st.answered {
@@ -283,7 +278,7 @@ func (v *conversationView) fileCard(a storage.Attachment, kind string) fyne.Canv
 	if !st.asked {
 		st.asked = true
 		background(v.tab.u, func(ctx context.Context) (int64, error) {
-			size, _, err := v.tab.u.core.MediaInfo(ctx, a.Link)
+			size, _, err := v.tab.u.core.MediaInfo(ctx, a.Link, a.Name)
 			return size, err
 		}, func(size int64, err error) {
 			st.answered = true

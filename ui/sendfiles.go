@@ -49,7 +49,7 @@ func readPicked(paths []string) []pickedFile {
 			out = append(out, pickedFile{name: name, err: err})
 			continue
 		case info.IsDir():
-			out = append(out, pickedFile{name: name, err: errFolder(name)})
+			out = append(out, pickedFile{name: name, err: folderError{name}})
 			continue
 		}
 		if err := app.CheckFile(name, int(min(info.Size(), app.MaxFileSize+1))); err != nil {
@@ -79,8 +79,6 @@ type folderError struct{ name string }
 func (e folderError) Error() string {
 	return lang.L("{{.Name}} is a folder: choose the files in it.", map[string]any{"Name": e.name})
 }
-
-func errFolder(name string) error { return folderError{name} }
 
 // pickedSentence is why a picked file cannot go, in the reader's language.
 func pickedSentence(err error) string {
