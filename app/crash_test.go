@@ -401,6 +401,23 @@ func checkDatabase(t *testing.T, dir, address string) []outboxRow {
 	return out
 }
 
+// checkRound checks the outbox after a round: every item ever queued is
+// still there with its text, and none reached Chat2Desk twice. what names
+// the round and the kind of item, for the failure.
+func checkRound(t *testing.T, fake *c2dfake.Server, outbox []outboxRow, everQueued map[int64]string, round int, what string) {
+	t.Helper()
+	inOutbox := map[int64]string{}
+	for _, row := range outbox {
+		inOutbox[row.id] = row.text
+	}
+	for id, text := range everQueued {
+		if inOutbox[id] != text {
+			t.Fatalf("%s %d %q is gone from the outbox", what, id, text)
+		}
+	}
+	checkNoneTwice(t, fake, outbox, round)
+}
+
 // checkNoneTwice compares Chat2Desk with the outbox: no text more often
 // than it was queued, every confirmed item its own message with its text.
 func checkNoneTwice(t *testing.T, fake *c2dfake.Server, outbox []outboxRow, round int) (inFake map[string]int) {
@@ -486,17 +503,7 @@ func TestKillNineNeverLosesOrDuplicates(t *testing.T) {
 		for id, text := range queued {
 			everQueued[id] = text
 		}
-		outbox := checkDatabase(t, o.dir, plan.Database)
-		inOutbox := map[int64]string{}
-		for _, row := range outbox {
-			inOutbox[row.id] = row.text
-		}
-		for id, text := range everQueued {
-			if inOutbox[id] != text {
-				t.Fatalf("round %d (%s): queued item %d %q is gone from the outbox", r, mode, id, text)
-			}
-		}
-		checkNoneTwice(t, o.fake, outbox, r)
+		checkRound(t, o.fake, checkDatabase(t, o.dir, plan.Database), everQueued, r, fmt.Sprintf("round %d (%s): queued item", r, mode))
 	}
 	t.Logf("kills by moment: %v", kills)
 	for _, mode := range crashModes {
@@ -686,17 +693,7 @@ func TestKillNineTwoPCsOnOnePostgreSQL(t *testing.T) {
 				everQueued[id] = text
 			}
 		}
-		outbox := checkDatabase(t, "", address)
-		inOutbox := map[int64]string{}
-		for _, row := range outbox {
-			inOutbox[row.id] = row.text
-		}
-		for id, text := range everQueued {
-			if inOutbox[id] != text {
-				t.Fatalf("round %d: queued item %d %q is gone from the outbox", r, id, text)
-			}
-		}
-		checkNoneTwice(t, o.fake, outbox, r)
+		checkRound(t, o.fake, checkDatabase(t, "", address), everQueued, r, fmt.Sprintf("round %d: queued item", r))
 	}
 	last := plans[0]
 	last.Round, last.Drain = rounds+1, true
@@ -766,17 +763,7 @@ func TestKillNineMidUploadNeverLosesOrDuplicates(t *testing.T) {
 		for id, text := range queued {
 			everQueued[id] = text
 		}
-		outbox := checkDatabase(t, o.dir, plan.Database)
-		inOutbox := map[int64]string{}
-		for _, row := range outbox {
-			inOutbox[row.id] = row.text
-		}
-		for id, text := range everQueued {
-			if inOutbox[id] != text {
-				t.Fatalf("round %d (%s): queued file %d %q is gone from the outbox", r, mode, id, text)
-			}
-		}
-		checkNoneTwice(t, o.fake, outbox, r)
+		checkRound(t, o.fake, checkDatabase(t, o.dir, plan.Database), everQueued, r, fmt.Sprintf("round %d (%s): queued file", r, mode))
 	}
 	for _, mode := range modes {
 		if kills[mode] == 0 {

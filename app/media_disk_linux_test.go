@@ -2,45 +2,24 @@ package app
 
 import (
 	"bytes"
-	"errors"
 	"os"
-	"path/filepath"
-	"syscall"
 	"testing"
+
+	"c2desk/internal/pgtest"
 )
 
 // A download onto a full disk says so in the sentence of a full disk,
 // leaves no half-written file, and works once there is room.
 func TestMediaOnAFullDisk(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Fatal("filling a disk mounts a small filesystem, which needs root: run the tests as root, as scripts/test.sh does in CI")
-	}
 	e := newEnv(t)
 	media := e.app.mediaDir()
-	if err := os.MkdirAll(media, 0o700); err != nil {
+	disk := pgtest.MountSmallDisk(t, media)
+	if err := disk.Fill(); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mount("tmpfs", media, "tmpfs", 0, "size=1m,mode=0700"); err != nil {
-		t.Fatalf("mount a small filesystem: %v", err)
-	}
-	t.Cleanup(func() { syscall.Unmount(media, syscall.MNT_DETACH) })
-	filler := filepath.Join(media, "filler")
-	f, err := os.Create(filler)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for chunk := make([]byte, 64<<10); ; {
-		if _, err := f.Write(chunk); err != nil {
-			if !errors.Is(err, syscall.ENOSPC) {
-				t.Fatal(err)
-			}
-			break
-		}
-	}
-	f.Close()
 	photo := bytes.Repeat([]byte("p"), 200<<10)
 	srv := newMediaServer(t, map[string][]byte{"a.jpg": photo})
-	_, err = e.app.Media(ctx, srv.URL+"/a.jpg", "kvartira.jpg")
+	_, err := e.app.Media(ctx, srv.URL+"/a.jpg", "kvartira.jpg")
 	if Explain(err) != MsgDiskFull {
 		t.Fatalf("on a full disk: %v (%s)", err, Explain(err))
 	}
@@ -48,7 +27,9 @@ func TestMediaOnAFullDisk(t *testing.T) {
 	if len(entries) != 1 {
 		t.Fatalf("left on the disk: %v", entries)
 	}
-	os.Remove(filler)
+	if err := disk.Free(); err != nil {
+		t.Fatal(err)
+	}
 	p, err := e.app.Media(ctx, srv.URL+"/a.jpg", "kvartira.jpg")
 	if err != nil {
 		t.Fatal(err)

@@ -115,11 +115,7 @@ func TestPhotosAndFilesInAChat(t *testing.T) {
 	}
 
 	// Save as… writes the same bytes where the person chose.
-	var plan app.Conversation
-	background(h.ui, func(ctx context.Context) (app.Conversation, error) {
-		return h.ui.session.Conversation(ctx, 9001, 0, 100)
-	}, func(c app.Conversation, err error) { plan = c })
-	h.eventually("the conversation", func() bool { return len(plan.Messages) > 0 })
+	plan := h.conversation(9001)
 	var pdf = -1
 	for i, m := range plan.Messages {
 		if len(m.Attachments) == 1 && m.Attachments[0].Name == "planirovka.pdf" {
@@ -147,6 +143,18 @@ func TestPhotosAndFilesInAChat(t *testing.T) {
 	}
 	h.eventually("the photo large", func() bool { return len(h.ui.dialogs) == 1 && h.shows("kvartira-1.jpg") })
 	h.capture("photo-large")
+}
+
+// conversation reads a chat as the signed-in person may see it.
+func (h *harness) conversation(dialogID int64) app.Conversation {
+	h.t.Helper()
+	var conv app.Conversation
+	h.eventually("the chat's messages", func() bool {
+		var err error
+		conv, err = h.ui.session.Conversation(context.Background(), dialogID, 0, 100)
+		return err == nil && len(conv.Messages) > 0
+	})
+	return conv
 }
 
 // A link that does not load says so in its bubble; the chat goes on.

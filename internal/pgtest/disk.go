@@ -17,13 +17,43 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// SmallDisk is a filesystem of its own, a few megabytes large, holding a
-// test database's tables and indexes, so that a test can fill the server's
-// disk for real: PostgreSQL then refuses writes with "disk full" (53100)
-// while the rest of the server, its write-ahead log included, goes on.
+// SmallDisk is a filesystem of its own, a few megabytes large, so that a
+// test can fill a disk for real: holding a test database's tables and
+// indexes (MoveToSmallDisk), PostgreSQL then refuses writes with "disk
+// full" (53100) while the rest of the server, its write-ahead log
+// included, goes on; mounted at a folder of C2Desk's (MountSmallDisk),
+// its files fail to write with ENOSPC.
 type SmallDisk struct {
 	dir    string
 	filler string
+}
+
+// mountSmallDisk mounts a tmpfs with opts at dir until the test ends.
+func mountSmallDisk(tb testing.TB, dir, opts string) *SmallDisk {
+	tb.Helper()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, opts); err != nil {
+		tb.Fatalf("mount a small filesystem at %s: %v", dir, err)
+	}
+	tb.Cleanup(func() {
+		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
+			tb.Errorf("unmount %s: %v", dir, err)
+		}
+	})
+	return &SmallDisk{dir: dir, filler: filepath.Join(dir, "filler")}
+}
+
+// MountSmallDisk mounts a 1 MB filesystem at dir (made if need be) until
+// the test ends. Mounting needs root, which scripts/test.sh has in CI; the
+// test fails otherwise.
+func MountSmallDisk(tb testing.TB, dir string) *SmallDisk {
+	tb.Helper()
+	if os.Geteuid() != 0 {
+		tb.Fatal("filling a disk mounts a small filesystem, which needs root: run the tests as root, as scripts/test.sh does in CI")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		tb.Fatal(err)
+	}
+	return mountSmallDisk(tb, dir, "size=1m,mode=0700")
 }
 
 // MoveToSmallDisk mounts a small tmpfs, makes it a tablespace of the
@@ -47,17 +77,7 @@ func MoveToSmallDisk(tb testing.TB, address string) *SmallDisk {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { os.RemoveAll(dir) })
-	d := &SmallDisk{dir: dir}
-	d.filler = filepath.Join(d.dir, "filler")
-	opts := fmt.Sprintf("size=16m,mode=0700,uid=%s,gid=%s", owner.Uid, owner.Gid)
-	if err := syscall.Mount("tmpfs", d.dir, "tmpfs", 0, opts); err != nil {
-		tb.Fatalf("mount a small filesystem for the server's disk: %v", err)
-	}
-	tb.Cleanup(func() {
-		if err := syscall.Unmount(d.dir, syscall.MNT_DETACH); err != nil {
-			tb.Errorf("unmount %s: %v", d.dir, err)
-		}
-	})
+	d := mountSmallDisk(tb, dir, fmt.Sprintf("size=16m,mode=0700,uid=%s,gid=%s", owner.Uid, owner.Gid))
 	space := fmt.Sprintf("small%d_%d", os.Getpid(), smallDisks.Add(1))
 	if err := superuser(address, "postgres", "CREATE TABLESPACE "+space+" LOCATION '"+d.dir+"'"); err != nil {
 		tb.Fatalf("create the small disk's tablespace: %v", err)
