@@ -45,6 +45,19 @@ func BenchmarkChatListFirstPage(b *testing.B) {
 	}
 }
 
+// BenchmarkChatListAssignedOnly: the first 100 chats of an agent who sees
+// only the chats assigned to him, about 1 % of the office.
+func BenchmarkChatListAssignedOnly(b *testing.B) {
+	a := bigagency.Shared(b)
+	want := min(100, bigagency.SharedScale().Clients/100)
+	for b.Loop() {
+		chats, err := a.Assigned.Chats(ctx, storage.ChatFilter{Limit: 100})
+		if err != nil || len(chats) != want {
+			b.Fatalf("%d chats, want %d: %v", len(chats), want, err)
+		}
+	}
+}
+
 // BenchmarkOpenChat: the first screen (50 messages) of a chat of 5,000.
 func BenchmarkOpenChat(b *testing.B) {
 	a := bigagency.Shared(b)

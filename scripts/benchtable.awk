@@ -40,6 +40,7 @@ END {
 	print "|--------------------------------------------------------------|----------------------|----------------------------|----------------------------|--------|"
 	timed("build the whole UI with the big database, up to the chat list", "BenchmarkCreate", 100)
 	timed("first page of the chat list, agent with access rules", "BenchmarkChatListFirstPage", 10)
+	timed("first page of the chat list, agent who sees only assigned chats", "BenchmarkChatListAssignedOnly", 10)
 	timed("open a chat of 5,000 messages: first screen (50)", "BenchmarkOpenChat", 15)
 	timed("search: a rare word", "BenchmarkSearchText/rare", 20)
 	timed("search: a common word", "BenchmarkSearchText/common", 20)

@@ -416,6 +416,16 @@ func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, erro
 	if strings.TrimSpace(f.Search) != "" {
 		return s.searchChats(ctx, v, f)
 	}
+	if !f.Mine && !v.Console {
+		// For an agent no channel is open to, all their chats are the
+		// ones assigned to them: read by that index, not by walking every
+		// chat newest first to find them (a second at 100,000 chats).
+		only, err := s.seesOnlyAssigned(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		f.Mine = only
+	}
 	q, args := chatsQuery(v, f)
 	return s.queryChats(ctx, q, args)
 }
@@ -439,6 +449,18 @@ func (s *Store) queryChats(ctx context.Context, q string, args []any) ([]Chat, e
 		out = append(out, c)
 	}
 	return out, wrap(rows.Err())
+}
+
+// seesOnlyAssigned reports whether the viewer is an active agent whom no
+// channel rule opens a channel to: the access rule then leaves them only
+// the chats assigned to them.
+func (s *Store) seesOnlyAssigned(ctx context.Context, v Viewer) (bool, error) {
+	var only bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM staff WHERE id = ?1 AND active = 1 AND role <> 'admin')
+		AND NOT EXISTS (SELECT 1 FROM channel_rules r WHERE r.visibility = 'everyone' OR (r.visibility = 'listed'
+			AND EXISTS (SELECT 1 FROM channel_rule_staff rs WHERE rs.channel_id = r.channel_id AND rs.staff_id = ?1)))`,
+		v.StaffID).Scan(&only)
+	return only, wrap(err)
 }
 
 // chatWhere is the conditions every chat list shares: access, and the

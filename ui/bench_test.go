@@ -224,9 +224,20 @@ func browseBigAgency(t *testing.T, dir, url string) {
 		HTTPClient: &http.Client{Timeout: time.Minute}, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost})
 	h := startOn(t, core, nil, false)
 	h.signIn()
-	h.eventually("the chat list", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) >= 20 })
-	for i := range 20 {
-		h.openChat(h.ui.chats.chats[i].ID)
+	// The twenty are chosen once: opening a chat reloads the list, which
+	// may be shorter meanwhile (its first page again, while news arrives).
+	var ids []int64
+	h.eventually("the chat list", func() bool {
+		if h.ui.chats == nil || len(h.ui.chats.chats) < 20 {
+			return false
+		}
+		for _, c := range h.ui.chats.chats[:20] {
+			ids = append(ids, c.ID)
+		}
+		return true
+	})
+	for _, id := range ids {
+		h.openChat(id)
 	}
 }
 

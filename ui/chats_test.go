@@ -628,3 +628,68 @@ func TestChatRowShowsTheWholeTime(t *testing.T) {
 		t.Fatal("no chat rows")
 	}
 }
+
+// An earlier page that arrives after the reader went to another chat and
+// back is dropped: the column it was asked for is gone. It was added to
+// whatever column stood then: a column built again (here) got 66
+// messages, and an empty one, not yet read again, made the window
+// crash (make bench's memory run, three times out of three).
+func TestEarlierPageAfterLeavingAndComingBackIsDropped(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	for i := range pageSize + 10 {
+		h.fake.ClientWrites(5001, "Сообщение "+strconv.Itoa(i))
+	}
+	h.signIn()
+	h.openChat(9001)
+	v := h.ui.chats.conv
+	h.eventually("a full page with earlier messages", func() bool { return v.count == pageSize && v.older.Visible() })
+	var other storage.Chat
+	for _, c := range h.ui.chats.chats {
+		if c.ID != 9001 {
+			other = c
+		}
+	}
+	this := v.chat
+	v.loadOlder()
+	// Its answer is held back while the reader leaves and comes back.
+	held := h.holdUntilIdle()
+	v.show(other)
+	// Until its messages are read, the chat just opened offers nothing
+	// earlier: its empty column is scrolled to the top, which asked for
+	// the page before the previous chat's oldest message, and that answer
+	// found the column empty.
+	if v.older.Visible() || v.oldestID != 0 {
+		t.Fatalf("the chat just opened offers the earlier messages of the one before (oldest %d)", v.oldestID)
+	}
+	v.show(this)
+	for _, f := range held {
+		f()
+	}
+	h.eventually("the chat shown again", func() bool { return v.chat.ID == 9001 && v.count > 0 })
+	h.holdUntilIdle()
+	if v.count != pageSize {
+		t.Fatalf("%d messages shown, want the newest %d", v.count, pageSize)
+	}
+}
+
+// holdUntilIdle takes what the window's background work posts, without
+// running it, until none is running, and returns it in order.
+func (h *harness) holdUntilIdle() []func() {
+	h.t.Helper()
+	idle := make(chan struct{})
+	go func() { h.ui.working.Wait(); close(idle) }()
+	var held []func()
+	for {
+		select {
+		case f := <-h.queue:
+			held = append(held, f)
+		case <-idle:
+			for len(h.queue) > 0 {
+				held = append(held, <-h.queue)
+			}
+			return held
+		case <-time.After(10 * time.Second):
+			h.t.Fatal("the window's background work did not end")
+		}
+	}
+}

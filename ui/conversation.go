@@ -49,8 +49,12 @@ type conversationView struct {
 	scroll   *container.Scroll
 	older    *widget.Button
 	oldestID int64
-	count    int // messages shown
-	loading  bool
+	// columns counts the message columns built (a chat opened, its
+	// messages read again), so that an earlier page knows whether the
+	// column it was asked for is still shown.
+	columns int
+	count   int // messages shown
+	loading bool
 
 	composer  *composerEntry
 	note      *widget.Check
@@ -160,6 +164,11 @@ func (v *conversationView) show(c storage.Chat) {
 		v.cancelReply()
 		v.status.Hide()
 		v.msgs.RemoveAll()
+		v.columns++
+		// Nothing of the chat left is earlier than what this one shows:
+		// emptying the column scrolls it to the top, which asks for that.
+		v.oldestID, v.newestID = 0, 0
+		v.older.Hide()
 		v.count = 0
 		v.media = map[string]*mediaState{}
 	}
@@ -269,6 +278,7 @@ func (v *conversationView) render(msgs []storage.Message, outbox []storage.Outbo
 	}
 	v.count = len(msgs)
 	v.msgs.Objects = rows
+	v.columns++
 	v.uploadsShown.Store(len(v.progress) > 0)
 	v.msgs.Refresh()
 	v.scroll.Refresh()
@@ -288,12 +298,15 @@ func (v *conversationView) loadOlder() {
 		return
 	}
 	v.loading = true
-	id, before := v.chat.ID, v.oldestID
+	id, before, column := v.chat.ID, v.oldestID, v.columns
 	background(v.tab.u, func(ctx context.Context) (app.Conversation, error) {
 		return v.tab.session.Conversation(ctx, id, before, pageSize)
 	}, func(conv app.Conversation, err error) {
 		v.loading = false
-		if v.chat.ID != id {
+		if v.chat.ID != id || v.columns != column {
+			// The column was emptied (another chat opened, maybe this one
+			// again) or built anew meanwhile: the page was for one that
+			// is gone. Scrolling up asks again.
 			return
 		}
 		if err != nil {

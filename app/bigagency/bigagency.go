@@ -27,8 +27,10 @@ import (
 )
 
 // Agency is a connected office over a generated account: Ольга, the
-// administrator, and Марина, an agent who sees channel 101 (open to
-// everyone) and 102 (listed), not 103.
+// administrator; Марина, an agent who sees channel 101 (open to everyone)
+// and 102 (listed), not 103; and Павел, an agent who sees only the chats
+// assigned to him, one in a hundred (the most private setup an agency can
+// choose).
 type Agency struct {
 	Dir   string // the data folder
 	Fake  *c2dfake.Server
@@ -37,6 +39,8 @@ type Agency struct {
 	App   *app.App
 	Admin *app.Session
 	Agent *app.Session
+	// Assigned is Павел: only the chats assigned to him.
+	Assigned *app.Session
 	// FirstSync is how long the history load took, RequestsPerSecond
 	// permitting.
 	FirstSync time.Duration
@@ -139,8 +143,37 @@ func (a *Agency) build(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("first sync: %w", err)
 	}
 	a.FirstSync, a.FirstSyncCalls = time.Since(start), res.Calls
+	if err := a.assignOneInAHundred(ctx); err != nil {
+		return err
+	}
 	// Signing in also makes her the one the sign-in screen preselects.
 	a.Agent, err = a.App.SignIn(ctx, agent.ID, "")
+	return err
+}
+
+// assignOneInAHundred adds Павел and assigns him every hundredth chat,
+// newest first, straight in the database: an agency's assignments grow
+// one at a time, which is not what is measured.
+func (a *Agency) assignOneInAHundred(ctx context.Context) error {
+	st, err := a.Admin.AddStaff(ctx, app.StaffInput{Name: "Павел Егоров", Role: storage.RoleAgent})
+	if err != nil {
+		return err
+	}
+	for offset := 0; ; offset += 1000 {
+		chats, err := a.Admin.Chats(ctx, storage.ChatFilter{Limit: 1000, Offset: offset})
+		if err != nil {
+			return err
+		}
+		for i := 0; i < len(chats); i += 100 {
+			if err := a.Store.SetAssignee(ctx, chats[i].ID, st.ID); err != nil {
+				return err
+			}
+		}
+		if len(chats) < 1000 {
+			break
+		}
+	}
+	a.Assigned, err = a.App.SignIn(ctx, st.ID, "")
 	return err
 }
 
