@@ -131,11 +131,22 @@ type OfficeState struct {
 	Polls    bool   // this process polls for the office
 	Poller   string // the PC that polls, "" when none does now
 	PolledAt time.Time
+	// Readable: the database is reached off this machine without TLS
+	// that checks the server's certificate (a weaker sslmode was chosen).
+	Readable bool
 }
+
+// MsgOfficeReadable is said on the Office card and by doctor when the
+// office database's address chose a weaker sslmode than verify-full.
+const MsgOfficeReadable = "The office database is reached without checking its certificate (the sslmode in its address), so someone on the office's network can read the office's chats. Ask your administrator to set up TLS on the server and use sslmode=verify-full."
+
+// OfficeReadable reports whether this PC reaches the office database so
+// that the office's network can read it.
+func (a *App) OfficeReadable() bool { return a.store.Transport() == storage.TransportReadable }
 
 // OfficeState reads who polls Chat2Desk for the office.
 func (a *App) OfficeState(ctx context.Context) (OfficeState, error) {
-	st := OfficeState{Office: a.store.Office(), Address: a.store.Path(), Polls: a.Polls()}
+	st := OfficeState{Office: a.store.Office(), Address: a.store.Path(), Polls: a.Polls(), Readable: a.OfficeReadable()}
 	if !st.Office {
 		return st, nil
 	}

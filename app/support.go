@@ -137,7 +137,11 @@ func (a *App) supportChecks(ctx context.Context) []Check {
 			db.Detail = fmt.Sprintf("%s (schema %d, %s)", ab.Database, v, byteSize(size))
 		}
 	}
-	out = append(out, db, Check{Name: "log", OK: true, Detail: ab.LogFile})
+	out = append(out, db)
+	if a.store.Office() {
+		out = append(out, a.transportCheck())
+	}
+	out = append(out, Check{Name: "log", OK: true, Detail: ab.LogFile})
 
 	crash := Check{Name: "crashes", OK: true, Detail: "no crash report"}
 	if ab.CrashReportSize > 0 {
@@ -187,4 +191,16 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// transportCheck says how the office database is reached, and plainly
+// when the office's network can read it.
+func (a *App) transportCheck() Check {
+	switch a.store.Transport() {
+	case storage.TransportLocal:
+		return Check{Name: "network", OK: true, Detail: "the office database is on this machine"}
+	case storage.TransportVerified:
+		return Check{Name: "network", OK: true, Detail: "TLS, the server's certificate checked"}
+	}
+	return Check{Name: "network", Detail: MsgOfficeReadable}
 }

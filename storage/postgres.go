@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -112,6 +113,7 @@ func pgconnConfig(address string) (*pgx.ConnConfig, error) {
 	if _, _, err := SplitPassword(address); err != nil {
 		return nil, err
 	}
+	address, _ = secureAddress(address)
 	cfg, err := pgx.ParseConfig(address)
 	if err != nil {
 		return nil, fmt.Errorf("office database address: %s", strings.ReplaceAll(err.Error(), address, Redact(address)))
@@ -127,6 +129,70 @@ func pgconnConfig(address string) (*pgx.ConnConfig, error) {
 	// either slow for common words or for rare ones (search.go).
 	cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	return cfg, nil
+}
+
+// How the office database is reached.
+const (
+	// TransportLocal: a Unix socket or this machine's loopback; nothing
+	// crosses a network.
+	TransportLocal = "local"
+	// TransportVerified: TLS with the server's certificate checked
+	// (sslmode verify-full or verify-ca).
+	TransportVerified = "verified"
+	// TransportReadable: off this machine with a weaker sslmode given
+	// explicitly: without TLS, or without checking whom it talks to,
+	// someone on the network can read the office's chats.
+	TransportReadable = "readable"
+)
+
+// secureAddress is the address C2Desk connects with, and how it is
+// reached. Off this machine, an address that does not choose an sslmode
+// gets verify-full (pgx's default, prefer, checks no certificate and falls
+// back to plain text when asked to, so someone on the office's network can
+// force it and read everything); one that chooses a weaker mode keeps it,
+// and is said to be readable. Wherever TLS is on, SCRAM binds the
+// password exchange to the TLS channel (channel_binding=require) unless
+// the address says otherwise.
+func secureAddress(address string) (string, string) {
+	u, err := url.Parse(address)
+	if err != nil {
+		return address, TransportReadable
+	}
+	q := u.Query()
+	host := u.Hostname()
+	if h := q.Get("host"); h != "" {
+		host = h
+	}
+	if strings.HasPrefix(host, "/") || host == "localhost" || net.ParseIP(host) != nil && net.ParseIP(host).IsLoopback() {
+		return address, TransportLocal
+	}
+	mode := q.Get("sslmode")
+	if mode == "" {
+		mode = os.Getenv("PGSSLMODE")
+	}
+	if mode == "" {
+		mode = "verify-full"
+		q.Set("sslmode", mode)
+	}
+	tls := mode == "require" || mode == "verify-ca" || mode == "verify-full"
+	if tls && q.Get("channel_binding") == "" {
+		q.Set("channel_binding", "require")
+	}
+	u.RawQuery = q.Encode()
+	if mode == "verify-full" || mode == "verify-ca" {
+		return u.String(), TransportVerified
+	}
+	return u.String(), TransportReadable
+}
+
+// Transport is how this office database is reached (TransportLocal,
+// TransportVerified or TransportReadable); "" for a PC's own file.
+func (s *Store) Transport() string {
+	if !s.Office() {
+		return ""
+	}
+	_, t := secureAddress(s.where)
+	return t
 }
 
 // checkOffice makes sure the database answers and can do what C2Desk asks

@@ -235,3 +235,46 @@ func TestWatchTellsOtherProcessesWhatChanged(t *testing.T) {
 		t.Fatalf("a file: %v", err)
 	}
 }
+
+// Off this machine the office database is reached over TLS with the
+// server's certificate checked, unless the address chooses otherwise; and
+// then it is said to be readable.
+func TestOfficeAddressOffThisMachineNeedsACheckedCertificate(t *testing.T) {
+	t.Setenv("PGSSLMODE", "")
+	for _, c := range []struct {
+		address, transport string
+		tls, plainFallback bool
+		binding            string
+	}{
+		{"postgres://c2desk@db.office.lan/c2desk", TransportVerified, true, false, "require"},
+		{"postgres://c2desk@192.168.1.10:5432/c2desk", TransportVerified, true, false, "require"},
+		{"postgres://c2desk@db.office.lan/c2desk?sslmode=verify-ca", TransportVerified, true, false, "require"},
+		{"postgres://c2desk@db.office.lan/c2desk?sslmode=verify-full&channel_binding=disable", TransportVerified, true, false, "disable"},
+		{"postgres://c2desk@db.office.lan/c2desk?sslmode=require", TransportReadable, true, false, "require"},
+		{"postgres://c2desk@db.office.lan/c2desk?sslmode=prefer", TransportReadable, true, true, "prefer"},
+		{"postgres://c2desk@db.office.lan/c2desk?sslmode=disable", TransportReadable, false, false, "prefer"},
+		{"postgres://c2desk@localhost/c2desk", TransportLocal, true, true, "prefer"},
+		{"postgres://c2desk@127.0.0.1/c2desk", TransportLocal, true, true, "prefer"},
+		{"postgres://c2desk@[::1]/c2desk", TransportLocal, true, true, "prefer"},
+		{"postgres://c2desk@localhost/c2desk?host=%2Fvar%2Frun%2Fpostgresql", TransportLocal, false, false, "prefer"},
+	} {
+		cfg, err := pgconnConfig(c.address)
+		if err != nil {
+			t.Fatalf("%s: %v", c.address, err)
+		}
+		if _, got := secureAddress(c.address); got != c.transport {
+			t.Errorf("%s: transport %s, want %s", c.address, got, c.transport)
+		}
+		plain := false
+		for _, f := range cfg.Fallbacks {
+			plain = plain || f.TLSConfig == nil
+		}
+		tls := cfg.TLSConfig != nil
+		if tls != c.tls || plain != c.plainFallback || cfg.ChannelBinding != c.binding {
+			t.Errorf("%s: TLS %v, plain fallback %v, channel binding %s", c.address, tls, plain, cfg.ChannelBinding)
+		}
+		if c.transport == TransportVerified && (cfg.TLSConfig.InsecureSkipVerify && cfg.TLSConfig.VerifyPeerCertificate == nil) {
+			t.Errorf("%s: the certificate is not checked", c.address)
+		}
+	}
+}

@@ -352,3 +352,20 @@ func TestOfficePCWithoutTheTokenShowsTheOffice(t *testing.T) {
 	}
 	h.capture("office-pc-without-token")
 }
+
+// The Office card says plainly when the office's chats cross the network
+// readable, in both languages.
+func TestOfficeCardSaysWhenTheNetworkCanReadTheChats(t *testing.T) {
+	st := app.OfficeState{Office: true, Address: "postgres://c2desk@db.office.lan/c2desk?sslmode=disable", Poller: "server"}
+	if line := officeStateLine(st); strings.Contains(line, "can read") {
+		t.Fatalf("a checked connection is said to be readable: %s", line)
+	}
+	st.Readable = true
+	if line := officeStateLine(st); !strings.Contains(line, "someone on the office's network can read the office's chats") {
+		t.Fatalf("no warning: %s", line)
+	}
+	inRussian(t, test.NewTempApp(t))
+	if line := officeStateLine(st); !strings.Contains(line, "любой в сети офиса может прочитать чаты офиса") {
+		t.Fatalf("no warning in Russian: %s", line)
+	}
+}

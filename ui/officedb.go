@@ -115,6 +115,9 @@ func officeStateLine(st app.OfficeState) string {
 	if !st.PolledAt.IsZero() {
 		line += " " + lang.L("Last poll: {{.Time}}.", map[string]any{"Time": st.PolledAt.Local().Format("15:04:05")})
 	}
+	if st.Readable {
+		line += "\n\n" + translate(app.MsgOfficeReadable, nil)
+	}
 	return line
 }
 
