@@ -317,8 +317,16 @@ func TestDoctor(t *testing.T) {
 			t.Fatalf("connected: %+v", checks)
 		}
 	}
-	// What support asks, in the order it asks.
-	if got := strings.Join(names, " "); got != "version folder database log crashes outbox keyring api quota" {
+	// What support asks, in the order it asks; an office's database also
+	// says how it is reached (here, a socket on this machine).
+	want := "version folder database log crashes outbox keyring api quota"
+	if e.store.Office() {
+		want = "version folder database network log crashes outbox keyring api quota"
+		if n := doctorLine(t, checks, "network"); !strings.Contains(n.Detail, "on this machine") {
+			t.Fatalf("network line: %+v", n)
+		}
+	}
+	if got := strings.Join(names, " "); got != want {
 		t.Fatalf("lines: %s", got)
 	}
 	if db := doctorLine(t, checks, "database"); !strings.Contains(db.Detail, fmt.Sprintf("schema %d", e.store.LatestVersion())) {
