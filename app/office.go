@@ -140,13 +140,10 @@ type OfficeState struct {
 // office database's address chose a weaker sslmode than verify-full.
 const MsgOfficeReadable = "The office database is reached without checking its certificate (the sslmode in its address), so someone on the office's network can read the office's chats. Ask your administrator to set up TLS on the server and use sslmode=verify-full."
 
-// OfficeReadable reports whether this PC reaches the office database so
-// that the office's network can read it.
-func (a *App) OfficeReadable() bool { return a.store.Transport() == storage.TransportReadable }
-
 // OfficeState reads who polls Chat2Desk for the office.
 func (a *App) OfficeState(ctx context.Context) (OfficeState, error) {
-	st := OfficeState{Office: a.store.Office(), Address: a.store.Path(), Polls: a.Polls(), Readable: a.OfficeReadable()}
+	st := OfficeState{Office: a.store.Office(), Address: a.store.Path(), Polls: a.Polls(),
+		Readable: a.store.Transport() == storage.TransportReadable}
 	if !st.Office {
 		return st, nil
 	}

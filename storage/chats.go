@@ -406,10 +406,16 @@ type Chat struct {
 // active administrators see all; active agents see chats assigned to them
 // and chats of channels whose rule opens them to everyone or lists them.
 // ?1 is the console (the command line), which sees all.
-const accessClause = `(?1 = 1 OR EXISTS (SELECT 1 FROM staff v WHERE v.id = ?2 AND v.active = 1 AND (v.role = 'admin'
+var accessClause = `(?1 = 1 OR EXISTS (SELECT 1 FROM staff v WHERE v.id = ?2 AND v.active = 1 AND (v.role = 'admin'
 	OR d.assignee_staff_id = ?2 OR EXISTS (
-	SELECT 1 FROM channel_rules r WHERE r.channel_id = d.channel_id AND (r.visibility = 'everyone'
-		OR (r.visibility = 'listed' AND EXISTS (SELECT 1 FROM channel_rule_staff rs WHERE rs.channel_id = r.channel_id AND rs.staff_id = ?2)))))))`
+	SELECT 1 FROM channel_rules r WHERE r.channel_id = d.channel_id AND ` + ruleOpensTo("?2") + `))))`
+
+// ruleOpensTo is the condition under which the channel rule r opens its
+// chats to the staff member whose id is the placeholder person.
+func ruleOpensTo(person string) string {
+	return `(r.visibility = 'everyone'
+		OR (r.visibility = 'listed' AND EXISTS (SELECT 1 FROM channel_rule_staff rs WHERE rs.channel_id = r.channel_id AND rs.staff_id = ` + person + `)))`
+}
 
 // Chats returns the viewer's chats, newest first.
 func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, error) {
@@ -457,9 +463,7 @@ func (s *Store) queryChats(ctx context.Context, q string, args []any) ([]Chat, e
 func (s *Store) seesOnlyAssigned(ctx context.Context, v Viewer) (bool, error) {
 	var only bool
 	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM staff WHERE id = ?1 AND active = 1 AND role <> 'admin')
-		AND NOT EXISTS (SELECT 1 FROM channel_rules r WHERE r.visibility = 'everyone' OR (r.visibility = 'listed'
-			AND EXISTS (SELECT 1 FROM channel_rule_staff rs WHERE rs.channel_id = r.channel_id AND rs.staff_id = ?1)))`,
-		v.StaffID).Scan(&only)
+		AND NOT EXISTS (SELECT 1 FROM channel_rules r WHERE `+ruleOpensTo("?1")+`)`, v.StaffID).Scan(&only)
 	return only, wrap(err)
 }
 

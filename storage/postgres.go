@@ -163,7 +163,7 @@ func secureAddress(address string) (string, string) {
 	if h := q.Get("host"); h != "" {
 		host = h
 	}
-	if strings.HasPrefix(host, "/") || host == "localhost" || net.ParseIP(host) != nil && net.ParseIP(host).IsLoopback() {
+	if ip := net.ParseIP(host); strings.HasPrefix(host, "/") || host == "localhost" || ip != nil && ip.IsLoopback() {
 		return address, TransportLocal
 	}
 	mode := q.Get("sslmode")
