@@ -9,6 +9,10 @@ GRANT CONNECT ON DATABASE {database} TO {pc}, {poller};
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {pc}, {poller};
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM {pc}, {poller};
 
+-- Which schema the office is at: a PC's C2Desk refuses one it does not
+-- know until an administrator upgrades it.
+GRANT SELECT ON c2desk_schema TO {pc}, {poller};
+
 -- The policies' helpers run as the one who reads; c2d_fold is the shared
 -- queries' lower().
 GRANT EXECUTE ON FUNCTION c2d_fold(TEXT), c2desk_hash(TEXT), c2desk_now(), c2desk_poller(), c2desk_me(), c2desk_admin(),

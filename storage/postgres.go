@@ -13,6 +13,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -28,6 +29,14 @@ var (
 	// ErrOfficePassword means the office database refused the password
 	// (or the user): it was changed, or the role was removed.
 	ErrOfficePassword = errors.New("the office database did not accept the password")
+	// ErrForbidden means the office database refused a read or a write
+	// to the person signed in (or to nobody signed in): its row-level
+	// security or its grants (guard.go).
+	ErrForbidden = errors.New("the office database does not allow this to the person signed in")
+	// ErrOfficeBehind means the office database was made by an older
+	// C2Desk, and only its administrator may upgrade it (c2desk office
+	// upgrade, with the owner's password).
+	ErrOfficeBehind = errors.New("the office database must be upgraded by its administrator")
 	// ErrOfficeLocale means the database cannot fold Russian letters to
 	// lower case, which search needs: it was created with the C locale.
 	ErrOfficeLocale = errors.New("the office database was created without a UTF-8 locale")
@@ -86,27 +95,72 @@ func Redact(address string) string {
 // minutes-long TCP timeout.
 const officeDialTimeout = 5 * time.Second
 
-// OpenOffice connects to an office's PostgreSQL database (address with its
-// password, if it needs one) and applies pending migrations.
+// OpenOffice connects to an office's PostgreSQL database as its owner
+// (address with its password, if it needs one) and applies pending
+// migrations.
 func OpenOffice(ctx context.Context, address string) (*Store, error) {
+	s, err := openOffice(address)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ready(ctx, s.checkOffice); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenOfficeAs connects to an office database as one of its roles (a
+// PC's or the poller's, see guard.go), which may not change the schema:
+// an office behind this C2Desk is refused until an administrator upgrades
+// it (ErrOfficeBehind), one ahead of it as always (TooNewError).
+func OpenOfficeAs(ctx context.Context, address string) (*Store, error) {
+	s, err := openOffice(address)
+	if err != nil {
+		return nil, err
+	}
+	err = s.checkOffice(ctx)
+	if err == nil {
+		err = s.checkSchema(ctx)
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openOffice(address string) (*Store, error) {
 	cfg, err := pgconnConfig(address)
 	if err != nil {
 		return nil, err
 	}
-	db := stdlib.OpenDB(*cfg)
+	d := newPostgresDialect()
+	d.cfg = cfg
+	// Each connection carries the session of the person signed in here
+	// (session.go), set when it is made or taken from the pool.
+	db := stdlib.OpenDB(*cfg, stdlib.OptionAfterConnect(d.applySession), stdlib.OptionResetSession(d.applySession))
 	// A few connections per PC: the office has several PCs, and a small
 	// server allows 100 connections in all.
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	clean, _, _ := SplitPassword(address)
-	d := newPostgresDialect()
-	d.cfg = cfg
-	s := newStore(db, d, clean)
-	if err := s.ready(ctx, s.checkOffice); err != nil {
-		return nil, err
+	return newStore(db, d, clean), nil
+}
+
+// checkSchema refuses an office database whose schema this C2Desk would
+// have to change.
+func (s *Store) checkSchema(ctx context.Context) error {
+	have, err := s.SchemaVersion(ctx)
+	switch {
+	case err != nil:
+		return err
+	case have > s.LatestVersion():
+		return &TooNewError{Have: have, Know: s.LatestVersion()}
+	case have < s.LatestVersion():
+		return fmt.Errorf("%w (schema %d, this C2Desk needs %d)", ErrOfficeBehind, have, s.LatestVersion())
 	}
-	return s, nil
+	return nil
 }
 
 func pgconnConfig(address string) (*pgx.ConnConfig, error) {
@@ -212,6 +266,9 @@ func (s *Store) checkOffice(ctx context.Context) error {
 type postgresDialect struct {
 	cache rebindCache
 	cfg   *pgx.ConnConfig // for the connection that listens (watch.go)
+	// session is the token of the person signed in here ("" or nil:
+	// nobody), which every connection carries (session.go).
+	session atomic.Pointer[string]
 }
 
 func newPostgresDialect() *postgresDialect {
@@ -421,4 +478,11 @@ func postgresUnreachable(err error) bool {
 func postgresRefused(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000")
+}
+
+// postgresForbidden reports a refusal of the office's guard: a missing
+// right, or a row its policies do not allow.
+func postgresForbidden(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "42501" // insufficient_privilege
 }

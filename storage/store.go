@@ -195,6 +195,8 @@ func wrap(err error) error {
 		return nil
 	case sqliteFull(err) || postgresFull(err):
 		return fmt.Errorf("%w: %v", ErrDiskFull, err)
+	case postgresForbidden(err):
+		return fmt.Errorf("%w: %v", ErrForbidden, err)
 	case postgresRefused(err):
 		return fmt.Errorf("%w: %v", ErrOfficePassword, err)
 	case postgresUnreachable(err):

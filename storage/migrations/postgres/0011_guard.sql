@@ -232,7 +232,7 @@ BEGIN
 		WHERE invite_hash = c2desk_hash(invitation) AND invited_at > c2desk_now() - 7 * 86400;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'this invitation is not valid: it was used already, is older than a week, or was withdrawn'
-			USING ERRCODE = 'invalid_authorization_specification';
+			USING ERRCODE = 'C2D01';
 	END IF;
 	RETURN secret;
 END $$;
