@@ -18,13 +18,13 @@ import (
 // The commands that work on one account: connect, disconnect, sync,
 // doctor, export-config and import-config. The office's are in office.go.
 
-func cmdConnect(ctx context.Context, core *app.App, stdin io.Reader, stdout, stderr io.Writer) int {
-	tok, err := readToken(stdin, stderr)
+func cmdConnect(ctx context.Context, s *app.Session, in *input, stdout, stderr io.Writer) int {
+	tok, err := in.secret("Paste the Chat2Desk API token and press Enter: ")
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk: could not read the token from standard input:", err)
 		return 1
 	}
-	conn, err := core.Console().Connect(ctx, tok)
+	conn, err := s.Connect(ctx, tok)
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		return 1
@@ -33,24 +33,41 @@ func cmdConnect(ctx context.Context, core *app.App, stdin io.Reader, stdout, std
 	return 0
 }
 
-// readToken reads one line. From a terminal it prompts and does not echo,
-// so the token is not left on screen.
-func readToken(stdin io.Reader, stderr io.Writer) (string, error) {
+// input is standard input, a line at a time: what a command reads (the
+// person's PIN for --as, a new PIN, the token) comes in that order. From
+// a terminal each is asked for and not echoed, so it is not left on
+// screen.
+type input struct {
+	terminal int // the terminal's descriptor, or -1
+	lines    *bufio.Reader
+	stderr   io.Writer
+}
+
+func newInput(stdin io.Reader, stderr io.Writer) *input {
+	in := &input{terminal: -1, lines: bufio.NewReader(stdin), stderr: stderr}
 	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprint(stderr, "Paste the Chat2Desk API token and press Enter: ")
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(stderr)
-		return string(b), err
+		in.terminal = int(f.Fd())
 	}
-	line, err := bufio.NewReader(stdin).ReadString('\n')
+	return in
+}
+
+// secret reads one line: from a terminal after the prompt, without echo.
+func (in *input) secret(prompt string) (string, error) {
+	if in.terminal >= 0 {
+		fmt.Fprint(in.stderr, prompt)
+		b, err := term.ReadPassword(in.terminal)
+		fmt.Fprintln(in.stderr)
+		return strings.TrimSpace(string(b)), err
+	}
+	line, err := in.lines.ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", err
 	}
 	return strings.TrimSpace(line), nil
 }
 
-func cmdDisconnect(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
-	if err := core.Console().Disconnect(ctx); err != nil {
+func cmdDisconnect(ctx context.Context, s *app.Session, stdout, stderr io.Writer) int {
+	if err := s.Disconnect(ctx); err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		return 1
 	}
@@ -58,8 +75,9 @@ func cmdDisconnect(ctx context.Context, core *app.App, stdout, stderr io.Writer)
 	return 0
 }
 
-func cmdSync(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
-	res, err := core.Console().Sync(ctx)
+func cmdSync(ctx context.Context, s *app.Session, stdout, stderr io.Writer) int {
+	core := s.App()
+	res, err := s.Sync(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		return 1
@@ -102,8 +120,8 @@ func cmdDoctor(ctx context.Context, core *app.App, stdout io.Writer) int {
 	return code
 }
 
-func cmdExport(ctx context.Context, core *app.App, file string, stdout, stderr io.Writer) int {
-	data, err := core.Console().ExportConfig(ctx)
+func cmdExport(ctx context.Context, s *app.Session, file string, stdout, stderr io.Writer) int {
+	data, err := s.ExportConfig(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		return 1
@@ -116,14 +134,13 @@ func cmdExport(ctx context.Context, core *app.App, file string, stdout, stderr i
 	return 0
 }
 
-func cmdImport(ctx context.Context, core *app.App, file string, stdout, stderr io.Writer) int {
+func cmdImport(ctx context.Context, s *app.Session, file string, stdout, stderr io.Writer) int {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk: could not read the file:", err)
 		return 1
 	}
-	console := core.Console()
-	plan, err := console.PlanImport(ctx, data)
+	plan, err := s.PlanImport(ctx, data)
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		return 1
@@ -131,7 +148,7 @@ func cmdImport(ctx context.Context, core *app.App, file string, stdout, stderr i
 	for _, l := range plan.Lines {
 		fmt.Fprintln(stdout, "  "+l.String())
 	}
-	if err := console.ApplyImport(ctx, plan); err != nil {
+	if err := s.ApplyImport(ctx, plan); err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		return 1
 	}

@@ -33,9 +33,13 @@ const (
 	build   = "1"
 )
 
-const usage = `Usage: c2desk [--data-dir DIR] [--database URL] [--api-url URL] [--history-days N] [--demo | --demo-agency] [command]
+const usage = `Usage: c2desk [--data-dir DIR] [--database URL] [--api-url URL] [--history-days N] [--demo | --demo-agency] [--as NAME] [command]
 
 Without a command, C2Desk opens its window.
+
+A command acts for the person --as NAME names: their PIN is asked for (or
+read from the first line of standard input). Only on a computer none of
+whose administrators has a PIN may it be left out.
 
 Commands:
   connect      read the API token from standard input, check it, keep it in the keyring
@@ -50,6 +54,13 @@ Commands:
                show what FILE changes, then apply it in one transaction
   office create URL
                copy this PC's data into an empty office database (PostgreSQL)
+  staff list   who works here, with their role and whether they have a PIN
+  staff add NAME [--admin]
+               add a person (the PIN on the next line of standard input)
+  staff pin NAME
+               give a person a new PIN (on the next line)
+  staff deactivate NAME
+               a person can no longer sign in; their messages keep their name
   poll         poll Chat2Desk and send the outbox without a window, until stopped
                (for an office server: one process polls for the whole office)
 
@@ -70,6 +81,11 @@ type options struct {
 	demoAgency bool
 
 	historyDays int
+
+	// as is the person a command acts for (--as); admin makes staff add
+	// add an administrator.
+	as    string
+	admin bool
 
 	// exclusive: this command polls or sends, so no other C2Desk may work
 	// with the same data meanwhile (see lockDataDir).
@@ -98,6 +114,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs.IntVar(&o.historyDays, "history-days", app.DefaultHistoryDays, "how many days of chats the first load after connecting brings")
 	fs.BoolVar(&o.demo, "demo", false, "use the built-in demo Chat2Desk with sample data and a scratch database")
 	fs.BoolVar(&o.demoAgency, "demo-agency", false, "like --demo, with a big agency: 10,000 chats, 200,000 messages (the first load takes a minute)")
+	fs.StringVar(&o.as, "as", "", "the person a command acts for; their PIN is asked for, or read from the first line of standard input")
+	fs.BoolVar(&o.admin, "admin", false, "with staff add: the new person is an administrator")
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -105,11 +123,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	cmd, rest, file := "", fs.Args(), ""
 	if len(rest) > 0 {
 		cmd = rest[0]
-		// Flags may also follow the command: c2desk connect --data-dir X.
-		if err := fs.Parse(rest[1:]); err != nil {
-			return 2
+		// Flags may also follow the command and its arguments:
+		// c2desk connect --data-dir X, c2desk staff add Анна --admin.
+		var args []string
+		for rest = rest[1:]; ; rest = rest[1:] {
+			if err := fs.Parse(rest); err != nil {
+				return 2
+			}
+			if rest = fs.Args(); len(rest) == 0 {
+				break
+			}
+			args = append(args, rest[0])
 		}
-		args := fs.Args()
 		switch cmd {
 		case "", "connect", "disconnect", "sync", "doctor", "poll":
 			if len(args) > 0 {
@@ -129,6 +154,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 				return 2
 			}
 			cmd, file = "office create", args[1]
+		case "staff":
+			sub, n := "", len(args)
+			if n > 0 {
+				sub = args[0]
+			}
+			switch {
+			case sub == "list" && n == 1:
+			case (sub == "add" || sub == "pin" || sub == "deactivate") && n == 2:
+				file = args[1]
+			default:
+				fmt.Fprintln(stderr, `c2desk: staff takes list, add NAME, pin NAME or deactivate NAME (a name with spaces in quotes: "Анна Петрова").`)
+				return 2
+			}
+			cmd = "staff " + sub
 		default:
 			fmt.Fprintf(stderr, "c2desk: unknown command %q.\n", cmd)
 			fs.Usage()
@@ -137,6 +176,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 
 	fs.Visit(func(f *flag.Flag) { o.databaseFlag = o.databaseFlag || f.Name == "database" })
+	if o.admin && cmd != "staff add" {
+		fmt.Fprintln(stderr, "c2desk: --admin goes with staff add only.")
+		return 2
+	}
 	o.demo = o.demo || o.demoAgency
 	o.exclusive = cmd == "" || cmd == "sync" || cmd == "poll" || cmd == "office create"
 	if o.database != "" && !storage.IsOfficeURL(o.database) {
@@ -171,25 +214,42 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		}
 	}()
 
+	in := newInput(stdin, stderr)
 	switch cmd {
 	case "":
 		return runGUI(env, o)
-	case "connect":
-		return cmdConnect(ctx, env.core, stdin, stdout, stderr)
-	case "disconnect":
-		return cmdDisconnect(ctx, env.core, stdout, stderr)
-	case "sync":
-		return cmdSync(ctx, env.core, stdout, stderr)
-	case "export-config":
-		return cmdExport(ctx, env.core, file, stdout, stderr)
-	case "import-config":
-		return cmdImport(ctx, env.core, file, stdout, stderr)
-	case "office create":
-		return cmdOfficeCreate(ctx, env, file, stdout, stderr)
 	case "poll":
 		return cmdPoll(ctx, env.core, stdout, stderr)
-	default:
+	case "doctor":
 		return cmdDoctor(ctx, env.core, stdout)
+	case "staff add":
+		return cmdStaffAdd(ctx, env.core, o.as, file, o.admin, in, stdout, stderr)
+	}
+	// Every other command acts for a person, with their rights.
+	s, err := actor(ctx, env.core, o.as, in)
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	switch cmd {
+	case "connect":
+		return cmdConnect(ctx, s, in, stdout, stderr)
+	case "disconnect":
+		return cmdDisconnect(ctx, s, stdout, stderr)
+	case "sync":
+		return cmdSync(ctx, s, stdout, stderr)
+	case "export-config":
+		return cmdExport(ctx, s, file, stdout, stderr)
+	case "import-config":
+		return cmdImport(ctx, s, file, stdout, stderr)
+	case "office create":
+		return cmdOfficeCreate(ctx, env, s, file, stdout, stderr)
+	case "staff list":
+		return cmdStaffList(ctx, s, stdout, stderr)
+	case "staff pin":
+		return cmdStaffPIN(ctx, s, file, in, stdout, stderr)
+	default:
+		return cmdStaffDeactivate(ctx, s, file, stdout, stderr)
 	}
 }
 

@@ -185,13 +185,15 @@ func TestExportImportConfig(t *testing.T) {
 		t.Fatalf("import of a PIN-less admin: %d %q %q", code, stdout, stderr)
 	}
 	addAdminWithPIN(t, c, "Ольга Смирнова", "2468")
-	code, stdout, stderr = c.run("", "import-config", demoFile)
+	// Now that an administrator has a PIN, the command line acts for her.
+	c.baseArg = append(c.baseArg, "--as", "Ольга Смирнова")
+	code, stdout, stderr = c.run("2468\n", "import-config", demoFile)
 	if code != 0 || strings.Contains(stdout, "Add Ольга Смирнова") || !strings.Contains(stdout, "Add Dmitry Ivanov (agent), without a PIN") ||
 		!strings.Contains(stdout, "Default account: none → Офис Общий") || !strings.Contains(stdout, "Settings imported.") {
 		t.Fatalf("import: %d %q %q", code, stdout, stderr)
 	}
 	back := filepath.Join(dir, "back.json")
-	if code, _, stderr := c.run("", "export-config", back); code != 0 {
+	if code, _, stderr := c.run("2468\n", "export-config", back); code != 0 {
 		t.Fatalf("export: %q", stderr)
 	}
 	a, _ := os.ReadFile(demoFile)
@@ -205,7 +207,7 @@ func TestExportImportConfig(t *testing.T) {
 	foreign := strings.Replace(string(a), `"id": 103`, `"id": 999`, 1)
 	other := filepath.Join(dir, "foreign.json")
 	os.WriteFile(other, []byte(foreign), 0o600)
-	code, _, stderr = c.run("", "import-config", other)
+	code, _, stderr = c.run("2468\n", "import-config", other)
 	if code != 1 || !strings.Contains(stderr, "channel Аренда (#999)") {
 		t.Fatalf("foreign: %d %q", code, stderr)
 	}
@@ -446,5 +448,84 @@ func TestDemoSendsFilesThroughItsOwnStorage(t *testing.T) {
 	}
 	if !sentBack || !photo {
 		t.Fatalf("sent file back: %v, a sample photo: %v, in %+v", sentBack, photo, links)
+	}
+}
+
+// The command line acts for a person: once an administrator has a PIN, a
+// command needs --as and that person's PIN, and has their rights. A wrong
+// PIN, an agent doing an administrator's command or a missing --as is one
+// sentence, exit 1, and nothing changed.
+func TestCommandsActForAPerson(t *testing.T) {
+	c := newCLI(t)
+	if code, _, stderr := c.run("", "staff", "add", "Ivan Petrov"); code != 1 || !strings.Contains(stderr, "the first person is an administrator") {
+		t.Fatalf("a first person who is no administrator: %d %q", code, stderr)
+	}
+	if code, out, stderr := c.run("1234\n", "staff", "add", "Ольга Смирнова", "--admin"); code != 0 || !strings.Contains(out, "Added Ольга Смирнова (administrator).") {
+		t.Fatalf("the first administrator: %d %q %q", code, out, stderr)
+	}
+	file := filepath.Join(c.dir, "setup.json")
+	for _, tc := range []struct {
+		stdin, want string
+		args        []string
+	}{
+		{"", app.MsgSayWhoYouAre, []string{"export-config", file}},
+		{"0000\n", app.MsgWrongPIN, []string{"--as", "ольга  смирнова", "export-config", file}},
+		{"", "Nobody called Никто works here", []string{"--as", "Никто", "export-config", file}},
+	} {
+		code, out, stderr := c.run(tc.stdin, tc.args...)
+		if code != 1 || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 || out != "" {
+			t.Errorf("%v: %d %q %q", tc.args, code, out, stderr)
+		}
+	}
+	if _, err := os.Stat(file); !os.IsNotExist(err) {
+		t.Fatalf("a refused export wrote the file: %v", err)
+	}
+	olga := []string{"--as", "Ольга Смирнова"}
+	as := func(who []string, args ...string) []string { return append(append([]string{}, who...), args...) }
+	// Her PIN first, then what the command reads: the token, a new PIN.
+	if code, out, stderr := c.run("1234\n"+c2dfake.DemoToken+"\n", as(olga, "connect")...); code != 0 || !strings.Contains(out, "Connected to") {
+		t.Fatalf("connect as Ольга: %d %q %q", code, out, stderr)
+	}
+	if code, out, stderr := c.run("1234\n5678\n", as(olga, "staff", "add", "Ivan Petrov")...); code != 0 || !strings.Contains(out, "Added Ivan Petrov (agent).") {
+		t.Fatalf("add Ivan: %d %q %q", code, out, stderr)
+	}
+	if code, _, stderr := c.run("1234\n", as(olga, "export-config", file)...); code != 0 {
+		t.Fatalf("export as Ольга: %q", stderr)
+	}
+	ivan := []string{"--as", "Ivan Petrov"}
+	before, _ := os.ReadFile(file)
+	for _, args := range [][]string{{"export-config", file + ".2"}, {"import-config", file}, {"staff", "deactivate", "Ольга Смирнова"},
+		{"staff", "add", "Мошенник", "--admin"}, {"disconnect"}} {
+		code, _, stderr := c.run("5678\n1111\n", as(ivan, args...)...)
+		if code != 1 || !strings.Contains(stderr, app.MsgNotAllowed) {
+			t.Errorf("Ivan: %v: %d %q", args, code, stderr)
+		}
+	}
+	if _, err := os.Stat(file + ".2"); !os.IsNotExist(err) {
+		t.Fatal("an agent's export wrote the file")
+	}
+	code, out, _ := c.run("5678\n", as(ivan, "staff", "list")...)
+	if code != 0 || out != "Ivan Petrov\tagent\tPIN\tactive\nОльга Смирнова\tadministrator\tPIN\tactive\n" {
+		t.Fatalf("staff list: %d %q", code, out)
+	}
+	if after, _ := os.ReadFile(file); !bytes.Equal(before, after) {
+		t.Fatal("the setup changed")
+	}
+	if code, out, stderr := c.run("1234\n9999\n", as(olga, "staff", "pin", "ivan petrov")...); code != 0 || !strings.Contains(out, "Ivan Petrov has a new PIN.") {
+		t.Fatalf("new PIN: %d %q %q", code, out, stderr)
+	}
+	if code, _, stderr := c.run("5678\n", as(ivan, "staff", "list")...); code != 1 || !strings.Contains(stderr, app.MsgWrongPIN) {
+		t.Fatalf("the old PIN: %d %q", code, stderr)
+	}
+	if code, out, stderr := c.run("1234\n", as(olga, "staff", "deactivate", "Ivan Petrov")...); code != 0 || !strings.Contains(out, "Ivan Petrov is deactivated") {
+		t.Fatalf("deactivate: %d %q %q", code, out, stderr)
+	}
+	if code, _, stderr := c.run("9999\n", as(ivan, "staff", "list")...); code != 1 || !strings.Contains(stderr, "Ivan Petrov is deactivated") {
+		t.Fatalf("a deactivated person: %d %q", code, stderr)
+	}
+	for _, args := range [][]string{{"staff"}, {"staff", "add"}, {"staff", "fire", "Ivan"}, {"--admin", "sync"}} {
+		if code, _, _ := c.run("", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
 	}
 }

@@ -41,10 +41,18 @@ func openStore(ctx context.Context, o options, dir string, secrets app.Secrets, 
 // cmdOfficeCreate copies this PC's data into an empty office database, in
 // one transaction, and says how many of each it copied. The file stays as
 // it was, a backup.
-func cmdOfficeCreate(ctx context.Context, env *environment, address string, stdout, stderr io.Writer) int {
+func cmdOfficeCreate(ctx context.Context, env *environment, s *app.Session, address string, stdout, stderr io.Writer) int {
 	if !storage.IsOfficeURL(address) {
 		fmt.Fprintln(stderr, "c2desk: office create needs the office database's address: postgres://user@server/database")
 		return 2
+	}
+	// It copies every chat of this computer: an administrator's command.
+	if err := s.Current(ctx); err != nil || !s.IsAdmin() {
+		if err == nil {
+			err = app.ErrNotAllowed
+		}
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
 	}
 	office, moved, err := app.OpenOfficeDatabase(ctx, env.secrets, address)
 	if err != nil {

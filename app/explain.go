@@ -125,7 +125,7 @@ func Messages() []string {
 		MsgOfficeDown, MsgOfficePassword, MsgOfficeLocale, MsgOfficeReadable, MsgSessionEnded, MsgOfficeNotEmpty, MsgOtherPolls,
 		MsgCloseRefused, MsgReopenRefused, MsgTransferRefused, MsgGroupTransferRefused,
 		MsgNotAllowed, MsgWrongPIN, MsgPINWait, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,
-		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole,
+		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole, MsgSayWhoYouAre, MsgNobodyCalled,
 		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,
 		MsgRuleNeedsStaff, MsgBadVisibility, MsgUnknownChannel, MsgChannelStillLive,
 		MsgConfigUnreadable, MsgConfigTooNew, MsgConfigForeign, MsgConfigBadStaff, MsgConfigDupStaff, MsgConfigNoOwner, MsgConfigAdminNoPIN,

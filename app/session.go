@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -138,6 +139,12 @@ func (a *App) CreateFirstAdmin(ctx context.Context, name, pin string) (*Session,
 // SignIn starts a session for an active staff member, checking the PIN when
 // they have one.
 func (a *App) SignIn(ctx context.Context, staffID int64, pin string) (*Session, error) {
+	return a.signIn(ctx, staffID, pin, true)
+}
+
+// signIn is SignIn; remember makes the person the one "Who is working?"
+// preselects here (a command's sign-in does not).
+func (a *App) signIn(ctx context.Context, staffID int64, pin string, remember bool) (*Session, error) {
 	st, err := a.store.StaffByID(ctx, staffID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, problem(MsgUnknownStaff)
@@ -152,6 +159,10 @@ func (a *App) SignIn(ctx context.Context, staffID int64, pin string) (*Session, 
 		if err := a.checkPIN(ctx, st, pin); err != nil {
 			return nil, err
 		}
+	}
+	if !remember {
+		a.log.Info("signed in for a command", "staff", st.ID, "role", st.Role)
+		return &Session{app: a, staff: st}, nil
 	}
 	return a.startSession(ctx, st)
 }
@@ -381,4 +392,55 @@ func activeAdmins(all []storage.Staff) int {
 		}
 	}
 	return n
+}
+
+// Sentences of the command line's sign-in (--as).
+const (
+	MsgSayWhoYouAre = "An administrator of this computer has a PIN, so say who you are: c2desk --as NAME, then the PIN when asked (or on the first line of standard input)."
+	MsgNobodyCalled = "Nobody called {{.Name}} works here: c2desk staff list shows who does."
+)
+
+// CommandSession is the session a command acts in: the person named, with
+// their PIN (read by readPIN, only when they have one), or, when no name
+// is given, the command line as the whole installation's administrator,
+// which only a PC none of whose administrators has a PIN allows (anyone
+// at it could sign in as one anyway).
+func (a *App) CommandSession(ctx context.Context, name string, readPIN func() (string, error)) (*Session, error) {
+	if strings.TrimSpace(name) == "" {
+		all, err := a.store.AllStaff(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(all, func(st storage.Staff) bool {
+			return st.Active && st.Role == storage.RoleAdmin && st.PINHash != ""
+		}) {
+			return nil, problem(MsgSayWhoYouAre)
+		}
+		return a.Console(), nil
+	}
+	st, err := a.StaffNamed(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	pin := ""
+	if st.PINHash != "" && st.Active {
+		if pin, err = readPIN(); err != nil {
+			return nil, err
+		}
+	}
+	return a.signIn(ctx, st.ID, pin, false)
+}
+
+// StaffNamed is the person called name, in any case and however the
+// spaces were typed.
+func (a *App) StaffNamed(ctx context.Context, name string) (storage.Staff, error) {
+	all, err := a.store.AllStaff(ctx)
+	if err != nil {
+		return storage.Staff{}, err
+	}
+	name = strings.Join(strings.Fields(name), " ")
+	if i := slices.IndexFunc(all, func(st storage.Staff) bool { return strings.EqualFold(st.Name, name) }); i >= 0 {
+		return all[i], nil
+	}
+	return storage.Staff{}, problem(MsgNobodyCalled, "Name", name)
 }
