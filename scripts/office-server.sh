@@ -37,7 +37,7 @@ creds="$work/credentials"
 mkdir -p "$home" "$creds"
 head -c 24 /dev/urandom | base64 >"$creds/keyring"
 chmod 600 "$creds/keyring"
-printf '%s\n' "demo-token-c2desk" >"$work/token.txt"
+printf '%s\n%s\n' 2468 "demo-token-c2desk" >"$work/connect.txt"
 with_password=$(echo "$PG_URL" | sed "s|postgres://c2desk@|postgres://c2desk:$password@|")
 c2desk="$work/c2desk --api-url $url"
 
@@ -49,7 +49,13 @@ service() {
 
 connect=$(sed -n 's/^sudo cat \/etc\/c2desk\/keyring-password | sudo -u c2desk //p' PACKAGING.md)
 [ -n "$connect" ] || fail "PACKAGING.md has no connect line for the c2desk user"
-connect=$(echo "$connect" | sed "s|c2desk --database \"postgres://c2desk:PASSWORD@localhost/c2desk\"|$c2desk --database \"$with_password\"|; s|< token.txt|< $work/token.txt|")
+connect=$(echo "$connect" | sed "s|c2desk --database \"postgres://c2desk:PASSWORD@localhost/c2desk\"|$c2desk --database \"$with_password\"|; s|< connect.txt|< $work/connect.txt|")
+# The office's administrator, with her PIN, as office create leaves her:
+# added by the same line, with the keyring unlocked as it unlocks it.
+printf '2468\n' >"$work/pin.txt"
+add_admin=$(echo "$connect" | sed "s|--as \"Ольга Смирнова\" connect < $work/connect.txt|staff add \"Ольга Смирнова\" --admin < $work/pin.txt|")
+[ "$add_admin" != "$connect" ] || fail "the connect line does not act for Ольга Смирнова"
+cat "$creds/keyring" | service sh -c "$add_admin" >"$work/staff.log" 2>&1 || { cat "$work/staff.log" >&2; fail "could not add the office's administrator"; }
 cat "$creds/keyring" | service sh -c "$connect" >"$work/connect.log" 2>&1 || fail "the connect line failed"
 grep -q "Connected to" "$work/connect.log" || fail "connect did not say it connected"
 
