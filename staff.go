@@ -81,9 +81,9 @@ func cmdStaffAdd(ctx context.Context, core *app.App, as, name string, admin bool
 	case first && !admin:
 		err = errors.New("the first person is an administrator: c2desk staff add NAME --admin")
 	case first:
-		var first *app.Session
-		if first, err = core.CreateFirstAdmin(ctx, name, pin); err == nil {
-			st = first.Staff()
+		var created *app.Session
+		if created, err = core.CreateFirstAdmin(ctx, name, pin); err == nil {
+			st = created.Staff()
 		}
 	default:
 		st, err = s.AddStaff(ctx, app.StaffInput{Name: name, Role: role, PIN: &pin})
