@@ -46,6 +46,9 @@ type Card struct {
 	Channel   string // the chat's channel
 	Transport string // and messenger
 	Fields    []CardField
+	// FieldsKnown says the account's fields were ever read from Chat2Desk:
+	// until then an empty Fields means "not yet", not "none".
+	FieldsKnown bool
 	// OtherChats are the client's other chats the person may see.
 	OtherChats []storage.ClientChat
 	// LastAnswer is the chat's newest answer to the client (who and when).
@@ -82,6 +85,9 @@ func (s *Session) ClientCard(ctx context.Context, dialogID int64) (Card, error) 
 	}
 	for _, f := range defs {
 		c.Fields = append(c.Fields, CardField{CustomField: f, Value: c.Values[f.ID]})
+	}
+	if _, c.FieldsKnown, err = s.app.store.Setting(ctx, settingCardDefinitions); err != nil {
+		return c, err
 	}
 	chats, err := s.app.store.ClientChats(ctx, s.viewer(), d.ClientID)
 	if err != nil {

@@ -42,6 +42,9 @@ func TestClientCardShowsAndEditsWhatChat2DeskHas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !card.FieldsKnown {
+		t.Fatal("the fields were read")
+	}
 	if got := tagLabels(card.Tags); got != "Интерес/Ипотека, Интерес/Покупка, Статус/VIP" {
 		t.Fatalf("tags: %s", got)
 	}

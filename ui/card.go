@@ -342,7 +342,10 @@ func (c *clientCard) showFields() {
 		c.fieldEntries[f.ID] = e
 		c.fields.Append(f.Name, e)
 	}
-	if len(c.card.Fields) == 0 {
+	switch {
+	case len(c.card.Fields) == 0 && !c.card.FieldsKnown:
+		c.fields.Append("", paragraph(lang.L("The client fields have not been read from Chat2Desk yet."), widget.LowImportance))
+	case len(c.card.Fields) == 0:
 		c.fields.Append("", paragraph(lang.L("The Chat2Desk account has no client fields."), widget.LowImportance))
 	}
 	c.fieldsBox.Objects = []fyne.CanvasObject{c.fields}
