@@ -54,6 +54,12 @@ Commands:
                show what FILE changes, then apply it in one transaction
   office create URL
                copy this PC's data into an empty office database (PostgreSQL)
+  office invite NAME [--poller]
+               (an administrator, on a computer that joined the office) print a
+               one-time code that joins one more computer, valid for a week;
+               --poller: the office's server, which polls for the office
+  office join  read an invitation's code from standard input and join this
+               computer to the office; its staff then sign in with their PINs
   staff list   who works here, with their role and whether they have a PIN
   staff add NAME [--admin]
                add a person (the PIN on the next line of standard input)
@@ -83,9 +89,11 @@ type options struct {
 	historyDays int
 
 	// as is the person a command acts for (--as); admin makes staff add
-	// add an administrator.
-	as    string
-	admin bool
+	// add an administrator; poller makes office invite invite the
+	// office's server.
+	as     string
+	admin  bool
+	poller bool
 
 	// exclusive: this command polls or sends, so no other C2Desk may work
 	// with the same data meanwhile (see lockDataDir).
@@ -116,6 +124,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	fs.BoolVar(&o.demoAgency, "demo-agency", false, "like --demo, with a big agency: 10,000 chats, 200,000 messages (the first load takes a minute)")
 	fs.StringVar(&o.as, "as", "", "the person a command acts for; their PIN is asked for, or read from the first line of standard input")
 	fs.BoolVar(&o.admin, "admin", false, "with staff add: the new person is an administrator")
+	fs.BoolVar(&o.poller, "poller", false, "with office invite: the computer polls for the office (its server), and gets the poller's credential")
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -149,11 +158,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			}
 			file = args[0]
 		case "office":
-			if len(args) != 2 || args[0] != "create" {
-				fmt.Fprintln(stderr, "c2desk: office create needs the office database's address: c2desk office create postgres://user@server/database")
+			switch {
+			case len(args) == 2 && args[0] == "create":
+				cmd, file = "office create", args[1]
+			case len(args) == 2 && args[0] == "invite":
+				cmd, file = "office invite", args[1]
+			case len(args) == 1 && args[0] == "join":
+				cmd = "office join" // the code is read from standard input, like the token
+			default:
+				fmt.Fprintln(stderr, `c2desk: office takes create URL, invite NAME (the computer's name, in quotes when it has spaces) or join (the code on standard input).`)
 				return 2
 			}
-			cmd, file = "office create", args[1]
 		case "staff":
 			sub, n := "", len(args)
 			if n > 0 {
@@ -180,14 +195,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		fmt.Fprintln(stderr, "c2desk: --admin goes with staff add only.")
 		return 2
 	}
+	if o.poller && cmd != "office invite" {
+		fmt.Fprintln(stderr, "c2desk: --poller goes with office invite only.")
+		return 2
+	}
 	o.demo = o.demo || o.demoAgency
-	o.exclusive = cmd == "" || cmd == "sync" || cmd == "poll" || cmd == "office create"
+	o.exclusive = cmd == "" || cmd == "sync" || cmd == "poll" || cmd == "office create" || cmd == "office join"
 	if o.database != "" && !storage.IsOfficeURL(o.database) {
 		fmt.Fprintln(stderr, "c2desk: --database takes an office database's address (postgres://user@server/database); without it C2Desk uses this PC's own file.")
 		return 2
 	}
-	if o.database != "" && (o.demo || cmd == "office create") {
-		fmt.Fprintln(stderr, "c2desk: --database cannot be used with the demo or with office create.")
+	if o.database != "" && (o.demo || cmd == "office create" || cmd == "office join") {
+		fmt.Fprintln(stderr, "c2desk: --database cannot be used with the demo, office create or office join.")
 		return 2
 	}
 
@@ -224,6 +243,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return cmdDoctor(ctx, env.core, stdout)
 	case "staff add":
 		return cmdStaffAdd(ctx, env.core, o.as, file, o.admin, in, stdout, stderr)
+	case "office join":
+		return cmdOfficeJoin(ctx, env, in, stdout, stderr)
 	}
 	// Every other command acts for a person, with their rights.
 	s, err := actor(ctx, env.core, o.as, in)
@@ -243,7 +264,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	case "import-config":
 		return cmdImport(ctx, s, file, stdout, stderr)
 	case "office create":
-		return cmdOfficeCreate(ctx, env, s, file, stdout, stderr)
+		return cmdOfficeCreate(ctx, env, s, file, in, stdout, stderr)
+	case "office invite":
+		return cmdOfficeInvite(ctx, s, file, o.poller, stdout, stderr)
 	case "staff list":
 		return cmdStaffList(ctx, s, stdout, stderr)
 	case "staff pin":
@@ -396,7 +419,10 @@ func setup(ctx context.Context, o options) (*environment, error) {
 		cfg.RequestsPerSecond = -1 // the fake runs in this process: no tariff to spare
 	}
 	env.secrets, env.cfg, env.dir = secrets, cfg, dir
-	env.core = app.New(store, secrets, cfg)
+	if env.core, err = env.newCore(ctx, store); err != nil {
+		env.close()
+		return nil, err
+	}
 	// A command that polled for the office gives the lease up as it ends,
 	// so that the office's poller goes on at once (before the store
 	// closes: cleanups run last first).

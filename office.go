@@ -41,7 +41,7 @@ func openStore(ctx context.Context, o options, dir string, secrets app.Secrets, 
 // cmdOfficeCreate copies this PC's data into an empty office database, in
 // one transaction, and says how many of each it copied. The file stays as
 // it was, a backup.
-func cmdOfficeCreate(ctx context.Context, env *environment, s *app.Session, address string, stdout, stderr io.Writer) int {
+func cmdOfficeCreate(ctx context.Context, env *environment, s *app.Session, address string, in *input, stdout, stderr io.Writer) int {
 	if !storage.IsOfficeURL(address) {
 		fmt.Fprintln(stderr, "c2desk: office create needs the office database's address: postgres://user@server/database")
 		return 2
@@ -54,23 +54,26 @@ func cmdOfficeCreate(ctx context.Context, env *environment, s *app.Session, addr
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		return 1
 	}
-	office, moved, err := app.OpenOfficeDatabase(ctx, env.secrets, address)
-	if err != nil {
+	if env.store.Office() {
+		fmt.Fprintf(stderr, "c2desk: this computer already works in the office database %s; office create copies a computer's own file into a new one.\n", env.store.Path())
+		return 1
+	}
+	if err := askMissingPINs(ctx, s, in, stderr); err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		return 1
 	}
-	defer office.Close()
-	counts, err := env.store.CopyTo(ctx, office)
+	counts, store, err := env.createOffice(ctx, address, "")
 	var notEmpty *storage.ErrOfficeNotEmpty
 	if errors.As(err, &notEmpty) {
-		fmt.Fprintf(stderr, "c2desk: the office database already holds an office's data (%d staff, %d chats), so nothing was copied: join it instead, with --database %s.\n",
-			notEmpty.Staff, notEmpty.Chats, office.Path())
+		fmt.Fprintf(stderr, "c2desk: the office database already holds an office's data (%d staff, %d chats), so nothing was copied: join it instead, with an invitation from its administrator (c2desk office join).\n",
+			notEmpty.Staff, notEmpty.Chats)
 		return 1
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk: nothing was copied:", sentence(err))
 		return 1
 	}
+	defer store.Close()
 	var parts []string
 	for _, t := range []struct{ table, what string }{
 		{"staff", "staff"}, {"operator_owner", "operator owners"}, {"default_operator", "default account"},
@@ -80,12 +83,125 @@ func cmdOfficeCreate(ctx context.Context, env *environment, s *app.Session, addr
 	} {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[t.table], t.what))
 	}
-	fmt.Fprintf(stdout, "Copied into %s: %s.\n", office.Path(), strings.Join(parts, ", "))
-	if moved {
-		fmt.Fprintln(stdout, "The password is now kept in this computer's keyring.")
-	}
+	clean, _, _ := storage.SplitPassword(address)
+	fmt.Fprintf(stdout, "Copied into %s: %s.\n", clean, strings.Join(parts, ", "))
 	fmt.Fprintf(stdout, "This computer's own file was left as it was, as a backup (%s).\n", env.store.Path())
-	fmt.Fprintf(stdout, "Work in the office database from now on: c2desk --database %s\n", office.Path())
+	fmt.Fprintln(stdout, "The office's computers connect with roles of their own; the owner's password was not kept here: keep it safe, it is needed to upgrade the office.")
+	fmt.Fprintln(stdout, "This computer works in the office from its next start; its staff sign in with their PINs. Add the other computers with c2desk office invite NAME.")
+	return 0
+}
+
+// askMissingPINs gives everyone active without a PIN one, read from
+// standard input in the order staff list shows them: in an office people
+// sign in only with a PIN. Nothing is changed unless all are given.
+func askMissingPINs(ctx context.Context, s *app.Session, in *input, stderr io.Writer) error {
+	all, err := s.App().StaffList(ctx)
+	if err != nil {
+		return err
+	}
+	pins := map[int64]string{}
+	for _, st := range all {
+		if !st.Active || st.HasPIN {
+			continue
+		}
+		pin, err := in.secret(fmt.Sprintf("PIN for %s (4 to 12 digits; in an office everyone has one): ", st.Name))
+		if err != nil {
+			return err
+		}
+		if pin == "" {
+			return &app.Problem{Msg: app.MsgPINRequired, Data: map[string]any{"Name": st.Name}}
+		}
+		pins[st.ID] = pin
+	}
+	for _, st := range all {
+		if pin, ok := pins[st.ID]; ok {
+			if _, err := s.UpdateStaff(ctx, st.ID, app.StaffInput{Name: st.Name, Role: st.Role, PIN: &pin}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// createOffice copies this PC's data into an empty office database, as
+// its owner, then gives the office its roles and joins this computer to
+// it (app.SecureOffice), which works there from its next start
+// (office.json). The owner may make roles, checked before anything is
+// copied. It returns the rows copied and this computer's store in the
+// office.
+func (e *environment) createOffice(ctx context.Context, address, password string) (map[string]int, *storage.Store, error) {
+	clean, inAddress, err := storage.SplitPassword(address)
+	if err != nil {
+		return nil, nil, err
+	}
+	if password == "" {
+		password = inAddress
+	}
+	if err := e.core.ReadyForOffice(ctx); err != nil {
+		return nil, nil, err
+	}
+	owner, _, err := app.OpenOfficeDatabase(ctx, e.secrets, storage.WithPassword(clean, password))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer owner.Close()
+	if err := owner.CheckCanMakeRoles(ctx); err != nil {
+		return nil, nil, err
+	}
+	counts, err := e.store.CopyTo(ctx, owner)
+	if err != nil {
+		return nil, nil, err
+	}
+	store, err := app.SecureOffice(ctx, e.secrets, owner)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the data was copied, but the office could not be secured: %w", err)
+	}
+	if err := saveOfficeChoice(e.dir, store.Path()); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return counts, store, nil
+}
+
+// cmdOfficeInvite prints a one-time code that joins one computer to the
+// office: for an administrator, on a computer that joined it.
+func cmdOfficeInvite(ctx context.Context, s *app.Session, name string, poller bool, stdout, stderr io.Writer) int {
+	code, err := s.Invite(ctx, name, poller)
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	fmt.Fprintln(stdout, code)
+	if poller {
+		fmt.Fprintln(stderr, "This code gives the computer the poller's credential, which reads every chat of the office: hand it only to the office server's administrator.")
+	}
+	fmt.Fprintf(stderr, "On the computer %q: c2desk office join, then paste this code (or Join an office on C2Desk's first screen). It joins one computer, once, within a week; without a person's PIN it reads nothing.\n", name)
+	return 0
+}
+
+// cmdOfficeJoin joins this computer to an office with an invitation's
+// code from standard input: its keyring keeps what it needs, and C2Desk
+// works in the office from its next start.
+func cmdOfficeJoin(ctx context.Context, env *environment, in *input, stdout, stderr io.Writer) int {
+	code, err := in.secret("Invitation code: ")
+	if err == nil && strings.TrimSpace(code) == "" {
+		fmt.Fprintln(stderr, "c2desk: paste the invitation's code on standard input: an administrator makes it with c2desk office invite NAME, or Settings → Office database → Add a computer.")
+		return 1
+	}
+	var store *storage.Store
+	if err == nil {
+		store, err = app.JoinOffice(ctx, env.secrets, code)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	defer store.Close()
+	if err := saveOfficeChoice(env.dir, store.Path()); err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	fmt.Fprintf(stdout, "This computer joined the office in %s. Start C2Desk: its staff sign in with their PINs.\n", store.Path())
 	return 0
 }
 
@@ -94,6 +210,10 @@ func cmdOfficeCreate(ctx context.Context, env *environment, s *app.Session, addr
 // office server next to PostgreSQL keeps the office current while the
 // PCs are off.
 func cmdPoll(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
+	if !core.CanPoll() {
+		fmt.Fprintln(stderr, "c2desk:", sentence(&app.Problem{Msg: app.MsgNoPollerHere}))
+		return 1
+	}
 	if core.Office() {
 		fmt.Fprintf(stdout, "Polling Chat2Desk for the office in %s, while no other C2Desk does. Stop with Ctrl+C.\n", core.DataPath())
 	} else {
@@ -147,32 +267,41 @@ func saveOfficeChoice(dir, address string) error {
 	return os.Rename(tmp, filepath.Join(dir, officeChoiceFile))
 }
 
+// newCore wires the app to a store: on a computer that joined the office
+// and keeps the poller's credential (it created the office, or is its
+// server), with an App that polls and sends through the poller's role.
+func (e *environment) newCore(ctx context.Context, store *storage.Store) (*app.App, error) {
+	core := app.New(store, e.secrets, e.cfg)
+	if !store.ForPerson() {
+		return core, nil
+	}
+	poller, err := app.OpenPoller(ctx, e.secrets, store.Path())
+	if err != nil || poller == nil {
+		return core, err
+	}
+	e.cleanup = append(e.cleanup, func() { poller.Close() })
+	core.UsePoller(app.New(poller, e.secrets, e.cfg))
+	return core, nil
+}
+
 // databases is the window's way into an office database and back
 // (ui.Databases). The stores it leaves stay open until C2Desk exits:
 // work started on them finishes harmlessly.
 type databases struct{ env *environment }
 
-func (d *databases) use(store *storage.Store) *app.App {
-	d.env.store = store
-	d.env.cleanup = append(d.env.cleanup, func() { store.Close() })
-	d.env.core = app.New(store, d.env.secrets, d.env.cfg)
-	return d.env.core
-}
-
-func (d *databases) open(ctx context.Context, address, password string) (*storage.Store, error) {
-	clean, inAddress, err := storage.SplitPassword(address)
+func (d *databases) use(ctx context.Context, store *storage.Store) (*app.App, error) {
+	core, err := d.env.newCore(ctx, store)
 	if err != nil {
 		return nil, err
 	}
-	if password == "" {
-		password = inAddress
-	}
-	store, _, err := app.OpenOfficeDatabase(ctx, d.env.secrets, storage.WithPassword(clean, password))
-	return store, err
+	d.env.store = store
+	d.env.cleanup = append(d.env.cleanup, func() { store.Close() })
+	d.env.core = core
+	return core, nil
 }
 
-func (d *databases) Join(ctx context.Context, address, password string) (*app.App, error) {
-	store, err := d.open(ctx, address, password)
+func (d *databases) Join(ctx context.Context, code string) (*app.App, error) {
+	store, err := app.JoinOffice(ctx, d.env.secrets, code)
 	if err != nil {
 		return nil, err
 	}
@@ -180,27 +309,26 @@ func (d *databases) Join(ctx context.Context, address, password string) (*app.Ap
 		store.Close()
 		return nil, err
 	}
-	return d.use(store), nil
+	core, err := d.use(ctx, store)
+	if err != nil {
+		store.Close()
+	}
+	return core, err
 }
 
 func (d *databases) MoveIn(ctx context.Context, address, password string) (map[string]int, *app.App, error) {
 	if d.env.store.Office() {
 		return nil, nil, errors.New("this computer already works in an office database")
 	}
-	store, err := d.open(ctx, address, password)
+	counts, store, err := d.env.createOffice(ctx, address, password)
 	if err != nil {
 		return nil, nil, err
 	}
-	counts, err := d.env.store.CopyTo(ctx, store)
+	core, err := d.use(ctx, store)
 	if err != nil {
 		store.Close()
-		return nil, nil, err
 	}
-	if err := saveOfficeChoice(d.env.dir, store.Path()); err != nil {
-		store.Close()
-		return nil, nil, err
-	}
-	return counts, d.use(store), nil
+	return counts, core, err
 }
 
 func (d *databases) Leave(ctx context.Context) (*app.App, error) {
@@ -213,7 +341,11 @@ func (d *databases) Leave(ctx context.Context) (*app.App, error) {
 		return nil, err
 	}
 	old := d.env.core
-	core := d.use(store)
+	core, err := d.use(ctx, store)
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
 	stepDown, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	old.StepDown(stepDown)

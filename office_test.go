@@ -24,8 +24,8 @@ func TestMain(m *testing.M) {
 }
 
 // office create copies a connected PC's data into an empty office
-// database, refuses one that is not empty, and the PC then works in it
-// with --database.
+// database, asking a PIN for everyone without one, refuses one that is
+// not empty, and the PC then works in the office from its next start.
 func TestOfficeCreateThenWorkInTheOffice(t *testing.T) {
 	c := newCLI(t)
 	if code, _, errOut := c.run(c2dfake.DemoToken+"\n", "connect"); code != 0 {
@@ -35,14 +35,27 @@ func TestOfficeCreateThenWorkInTheOffice(t *testing.T) {
 		t.Fatalf("sync: %s", errOut)
 	}
 	address := pgtest.Database(t)
-	code, out, errOut := c.run("", "office", "create", address)
+	if code, _, errOut := c.run("", "office", "create", address); code != 1 || !strings.Contains(errOut, "office needs its administrator") {
+		t.Fatalf("office create without an administrator: %d %q", code, errOut)
+	}
+	if code, _, errOut := c.run("2468\n", "staff", "add", "Ольга Смирнова", "--admin"); code != 0 {
+		t.Fatalf("staff add: %s", errOut)
+	}
+	if code, _, errOut := c.run("2468\n", "--as", "Ольга Смирнова", "staff", "add", "Ivan Petrov"); code != 0 {
+		t.Fatalf("staff add: %s", errOut)
+	}
+	// Ivan has no PIN: office create asks for it, after the administrator's.
+	code, out, errOut := c.run("2468\n1357\n", "--as", "Ольга Смирнова", "office", "create", address)
 	if code != 0 || !strings.Contains(out, "Copied into ") || !strings.Contains(out, " 3 channels, 4 operators") ||
-		strings.Contains(out, " 0 messages") || !strings.Contains(out, "--database "+address) {
+		strings.Contains(out, " 0 messages") || !strings.Contains(out, "works in the office from its next start") {
 		t.Fatalf("office create: %d %q %q", code, out, errOut)
 	}
-	code, _, errOut = c.run("", "office", "create", address)
-	if code != 1 || !strings.Contains(errOut, "already holds an office's data") || !strings.Contains(errOut, "nothing was copied") {
-		t.Fatalf("second office create: %d %q", code, errOut)
+	if !strings.Contains(readOfficeChoice(c.dir), "_pc@") {
+		t.Fatalf("this PC works in the office as one of its computers: %q", readOfficeChoice(c.dir))
+	}
+	code, _, errOut = c.run("2468\n", "--as", "Ольга Смирнова", "office", "create", address)
+	if code != 1 || !strings.Contains(errOut, "already works in the office database") {
+		t.Fatalf("office create again: %d %q", code, errOut)
 	}
 	// The token in this PC's keyring is found in the office: its entry is
 	// named after the installation, which moved in with the data.
@@ -50,12 +63,56 @@ func TestOfficeCreateThenWorkInTheOffice(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "office database "+address) || !strings.Contains(out, "token stored") {
 		t.Fatalf("doctor in the office: %d %q %q", code, out, errOut)
 	}
-	code, out, _ = c.run("", "--database", address, "sync")
+	code, out, _ = c.run("2468\n", "--as", "Ольга Смирнова", "--database", address, "sync")
 	if code != 0 || !strings.Contains(out, "Messages: 0 new or changed") {
 		t.Fatalf("sync in the office found what the copy had: %d %q", code, out)
 	}
 	if code, _, errOut := c.run("", "--database", "/home/anna/c2desk.db", "doctor"); code != 2 || !strings.Contains(errOut, "postgres://") {
 		t.Fatalf("a file for --database: %d %q", code, errOut)
+	}
+
+	// Another computer joins with an invitation, and its people sign in
+	// through the office database.
+	code, invitation, errOut := c.run("2468\n", "--as", "Ольга Смирнова", "office", "invite", "Ресепшн")
+	if code != 0 || !strings.HasPrefix(invitation, "c2desk-invite:") || !strings.Contains(errOut, "c2desk office join") {
+		t.Fatalf("office invite: %d %q %q", code, invitation, errOut)
+	}
+	if code, _, errOut := c.run("1357\n", "--as", "Ivan Petrov", "office", "invite", "Чужой"); code != 1 || !strings.Contains(errOut, "Only an administrator") {
+		t.Fatalf("an agent invited: %d %q", code, errOut)
+	}
+	if code, _, errOut := c.run("2468\n", "--as", "Ольга Смирнова", "office", "invite", "Сервер", "--poller"); code != 0 || !strings.Contains(errOut, "poller's credential") {
+		t.Fatalf("office invite --poller: %d %q", code, errOut)
+	}
+	reception := newCLI(t) // a fresh keyring too
+	reception.baseArg[3] = c.baseArg[3]
+	code, out, errOut = reception.run(invitation, "office", "join")
+	if code != 0 || !strings.Contains(out, "This computer joined the office") {
+		t.Fatalf("office join: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := reception.run(invitation, "office", "join"); code != 1 || !strings.Contains(errOut, "cannot be used") {
+		t.Fatalf("the invitation used twice: %d %q", code, errOut)
+	}
+	if code, _, errOut := reception.run("0000\n", "--as", "Ivan Petrov", "staff", "list"); code != 1 || !strings.Contains(errOut, "Wrong PIN") {
+		t.Fatalf("a wrong PIN: %d %q", code, errOut)
+	}
+	code, out, errOut = reception.run("1357\n", "--as", "Ivan Petrov", "staff", "list")
+	if code != 0 || !strings.Contains(out, "Ольга Смирнова\tadministrator\tPIN") || !strings.Contains(out, "Ivan Petrov\tagent\tPIN") {
+		t.Fatalf("staff list on the joined computer: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := reception.run("", "staff", "list"); code != 1 || !strings.Contains(errOut, "say who you are") {
+		t.Fatalf("a joined computer's command line without --as: %d %q", code, errOut)
+	}
+	if code, _, errOut := reception.run("", "poll"); code != 1 || !strings.Contains(errOut, "cannot poll Chat2Desk for the office") {
+		t.Fatalf("poll on a joined computer without the poller's credential: %d %q", code, errOut)
+	}
+
+	// A computer with its own data cannot create over the office's.
+	other := newCLI(t)
+	other.baseArg[3] = c.baseArg[3]
+	other.run("1111\n", "staff", "add", "Анна", "--admin")
+	code, _, errOut = other.run("1111\n", "--as", "Анна", "office", "create", address)
+	if code != 1 || !strings.Contains(errOut, "already holds an office's data") || !strings.Contains(errOut, "nothing was copied") {
+		t.Fatalf("office create over an office: %d %q", code, errOut)
 	}
 }
 
@@ -96,14 +153,18 @@ func TestPollRunsUntilStopped(t *testing.T) {
 		t.Fatalf("connect: %s", errOut)
 	}
 	address := pgtest.Database(t)
-	if code, _, errOut := c.run("", "office", "create", address); code != 0 {
+	if code, _, errOut := c.run("2468\n", "staff", "add", "Ольга Смирнова", "--admin"); code != 0 {
+		t.Fatalf("staff add: %s", errOut)
+	}
+	if code, _, errOut := c.run("2468\n", "--as", "Ольга Смирнова", "office", "create", address); code != 0 {
 		t.Fatalf("office create: %s", errOut)
 	}
+	// The PC that created the office polls through the poller's role.
 	r, w := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
 		var errOut strings.Builder
-		done <- run(append(append([]string{}, c.baseArg...), "--database", address, "poll"), strings.NewReader(""), w, &errOut)
+		done <- run(append(append([]string{}, c.baseArg...), "poll"), strings.NewReader(""), w, &errOut)
 		w.Close()
 	}()
 	lines := bufio.NewScanner(r)
@@ -144,7 +205,8 @@ func TestWindowMovesInJoinsAndLeaves(t *testing.T) {
 	cluster := pgtest.Shared(t)
 	address := pgtest.Database(t)
 	u, _ := url.Parse(address)
-	if err := cluster.Exec(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'window_pw') THEN CREATE ROLE window_pw LOGIN PASSWORD 'Kl1uch'; END IF; END $$`); err != nil {
+	// The owner makes the office's roles: it needs CREATEROLE.
+	if err := cluster.Exec(`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'window_pw') THEN CREATE ROLE window_pw LOGIN CREATEROLE PASSWORD 'Kl1uch'; END IF; END $$`); err != nil {
 		t.Fatal(err)
 	}
 	if err := cluster.Exec(`ALTER DATABASE ` + strings.TrimPrefix(u.Path, "/") + ` OWNER TO window_pw`); err != nil {
@@ -159,6 +221,13 @@ func TestWindowMovesInJoinsAndLeaves(t *testing.T) {
 	}
 	defer env.close()
 	d := &databases{env: env}
+	// An office needs its administrator, with a PIN.
+	if _, _, err := d.MoveIn(context.Background(), office, "Kl1uch"); app.Explain(err) != app.Explain(&app.Problem{Msg: app.MsgOfficeNeedsAdmin}) {
+		t.Fatalf("no administrator: %v", err)
+	}
+	if code, _, errOut := c.run("2468\n", "staff", "add", "Ольга Смирнова", "--admin"); code != 0 {
+		t.Fatalf("staff add: %s", errOut)
+	}
 	if _, _, err := d.MoveIn(context.Background(), office, "wrong"); app.Explain(err) != app.MsgOfficePassword {
 		t.Fatalf("wrong password: %v", err)
 	}
@@ -166,14 +235,25 @@ func TestWindowMovesInJoinsAndLeaves(t *testing.T) {
 		t.Fatal("a refused password saved the office")
 	}
 	counts, core, err := d.MoveIn(context.Background(), office, "Kl1uch")
-	if err != nil || counts["channels"] != 3 || !core.Office() || readOfficeChoice(c.dir) != office {
+	if err != nil || counts["channels"] != 3 || !core.Office() || !core.Joined() || !strings.Contains(readOfficeChoice(c.dir), "_pc@") {
 		t.Fatalf("move in: %v %v %v %q", counts, err, core.Office(), readOfficeChoice(c.dir))
 	}
-	// The next start opens the office without being told, the password
-	// from the keyring.
-	code, out, errOut := c.run("", "doctor")
-	if code != 0 || !strings.Contains(out, "office database "+office) {
-		t.Fatalf("doctor after joining: %d %q %q", code, out, errOut)
+	// The next start opens the office as this joined computer, with what
+	// its keyring keeps; the owner's password is not kept.
+	code, out, errOut := c.run("2468\n", "--as", "Ольга Смирнова", "staff", "list")
+	if code != 0 || !strings.Contains(out, "Ольга Смирнова") {
+		t.Fatalf("staff list after moving in: %d %q %q", code, out, errOut)
+	}
+	if _, err := env.secrets.Get("office-db " + office); err == nil {
+		t.Fatal("the owner's password stayed in the keyring")
+	}
+	olga, err := core.CommandSession(context.Background(), "Ольга Смирнова", func() (string, error) { return "2468", nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	invitation, err := olga.Invite(context.Background(), "Ресепшн", false)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if core, err = d.Leave(context.Background()); err != nil || core.Office() || readOfficeChoice(c.dir) != "" {
 		t.Fatalf("leave: %v", err)
@@ -181,8 +261,8 @@ func TestWindowMovesInJoinsAndLeaves(t *testing.T) {
 	if _, out, _ = c.run("", "doctor"); !strings.Contains(out, filepath.Join(c.dir, "c2desk.db")) {
 		t.Fatalf("doctor after leaving: %q", out)
 	}
-	if core, err = d.Join(context.Background(), office, ""); err != nil || !core.Office() {
-		t.Fatalf("join again with the kept password: %v", err)
+	if core, err = d.Join(context.Background(), invitation); err != nil || !core.Joined() {
+		t.Fatalf("join with an invitation: %v", err)
 	}
 }
 

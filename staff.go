@@ -33,7 +33,7 @@ func cmdStaffList(ctx context.Context, s *app.Session, stdout, stderr io.Writer)
 	}
 	for _, st := range all {
 		pin, state := "no PIN", "active"
-		if st.PINHash != "" {
+		if st.HasPIN {
 			pin = "PIN"
 		}
 		if !st.Active {

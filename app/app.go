@@ -59,6 +59,15 @@ type App struct {
 	delivering map[int64]bool // outbox items this process is sending now
 	uploads    uploadProgress // files this process is uploading now
 
+	// poller, on a joined computer that keeps the poller's credential,
+	// is the App that polls and sends through the office's poller role;
+	// this one acts for the person signed in (guard.go).
+	poller *App
+	// signMu orders sign-ins and sign-outs on a joined computer, whose
+	// store carries one session at a time (current).
+	signMu  sync.Mutex
+	current *Session
+
 	holder           string      // this process, in leases and claims
 	leading          atomic.Bool // holds the office's poller lease
 	releaseStaleOnce sync.Once
@@ -155,6 +164,11 @@ func (a *App) storedClient(ctx context.Context) (*c2dapi.Client, error) {
 		return nil, err
 	}
 	tok, err := a.secrets.Get(acc)
+	if a.guarded() {
+		// A person's store cannot keep what Chat2Desk answers: what needs
+		// Chat2Desk is queued for the poller, as on a PC without the token.
+		tok, err = "", ErrNoToken
+	}
 	if errors.Is(err, ErrNoToken) && a.store.Office() {
 		if _, connected, cerr := a.store.LoadConnection(ctx); cerr == nil && connected {
 			return nil, ErrTokenElsewhere

@@ -223,7 +223,7 @@ func (s *Session) PlanImport(ctx context.Context, data []byte) (*ImportPlan, err
 	// reactivate without a PIN here could be signed in as by anyone at
 	// this computer, so such a file waits until they have one.
 	for _, st := range merged {
-		if st.Active && st.Role == storage.RoleAdmin && st.PINHash == "" && !activeAdminHere(cur.staff, st.ID) {
+		if st.Active && st.Role == storage.RoleAdmin && !st.HasPIN && !activeAdminHere(cur.staff, st.ID) {
 			return nil, problem(MsgConfigAdminNoPIN, "Name", st.Name)
 		}
 	}

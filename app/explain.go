@@ -114,6 +114,14 @@ func explainKey(err error) string {
 		return MsgTooNew
 	case errors.Is(err, ErrAlreadyRunning):
 		return MsgRunning
+	case errors.Is(err, storage.ErrForbidden):
+		return MsgForbidden
+	case errors.Is(err, storage.ErrOfficeBehind):
+		return MsgOfficeBehind
+	case errors.Is(err, storage.ErrInvitationInvalid):
+		return MsgInvitationInvalid
+	case errors.Is(err, storage.ErrCannotMakeRoles):
+		return MsgCannotMakeRoles
 	}
 	return MsgUnknown
 }
@@ -126,6 +134,7 @@ func Messages() []string {
 		MsgCloseRefused, MsgReopenRefused, MsgTransferRefused, MsgGroupTransferRefused,
 		MsgNotAllowed, MsgWrongPIN, MsgPINWait, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,
 		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole, MsgSayWhoYouAre, MsgNobodyCalled,
+		MsgComputerRemoved, MsgNoPINInOffice, MsgForbidden, MsgOfficeBehind, MsgInvitationInvalid, MsgInvitationFormat, MsgNotJoined, MsgPINRequired, MsgMayNoLongerSend, MsgCannotMakeRoles, MsgOfficeNeedsAdmin, MsgNoPollerHere,
 		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,
 		MsgRuleNeedsStaff, MsgBadVisibility, MsgUnknownChannel, MsgChannelStillLive,
 		MsgConfigUnreadable, MsgConfigTooNew, MsgConfigForeign, MsgConfigBadStaff, MsgConfigDupStaff, MsgConfigNoOwner, MsgConfigAdminNoPIN,

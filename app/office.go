@@ -84,6 +84,9 @@ func (a *App) Lead(ctx context.Context) (bool, error) {
 	if !a.store.Office() {
 		return true, nil
 	}
+	if a.guarded() {
+		return false, nil // its poller App leads, if any (UsePoller)
+	}
 	acc, err := a.account(ctx)
 	if err != nil {
 		return false, err
@@ -142,7 +145,7 @@ const MsgOfficeReadable = "The office database is reached without checking its c
 
 // OfficeState reads who polls Chat2Desk for the office.
 func (a *App) OfficeState(ctx context.Context) (OfficeState, error) {
-	st := OfficeState{Office: a.store.Office(), Address: a.store.Path(), Polls: a.Polls(),
+	st := OfficeState{Office: a.store.Office(), Address: a.store.Path(), Polls: a.Polls() || (a.poller != nil && a.poller.Polls()),
 		Readable: a.store.Transport() == storage.TransportReadable}
 	if !st.Office {
 		return st, nil
@@ -215,7 +218,15 @@ func OpenOfficeDatabase(ctx context.Context, secrets Secrets, address string) (s
 			return nil, false, err
 		}
 	}
-	store, err = storage.OpenOffice(ctx, storage.WithPassword(clean, password))
+	// A computer that joined with an invitation connects as the office
+	// PCs' role, and people sign in through the database (guard.go).
+	open := storage.OpenOffice
+	if _, err := secrets.Get(computerAccount(clean)); err == nil {
+		open = storage.OpenOfficeAs
+	} else if !errors.Is(err, ErrNoToken) {
+		return nil, false, err
+	}
+	store, err = open(ctx, storage.WithPassword(clean, password))
 	if err != nil {
 		return nil, false, err
 	}

@@ -24,6 +24,7 @@ type Poller struct {
 	active   atomic.Bool
 	wake     chan struct{}
 	done     chan struct{}
+	inner    *Poller // the poller App's, on a joined computer (App.UsePoller)
 
 	leaseMu      sync.Mutex
 	leaseFailure error
@@ -90,17 +91,30 @@ func (a *App) StartPoller(ctx context.Context, onResult func(PollResult, error),
 	p := &Poller{app: a, onResult: onResult, progress: progress, wake: make(chan struct{}, 1), done: make(chan struct{}),
 		changed: make(chan struct{}, 1)}
 	p.active.Store(true)
+	if a.poller != nil {
+		// A joined computer with the poller's credential: its poller App
+		// polls and sends; this one shows what the person may see.
+		p.inner = a.poller.StartPoller(ctx, nil, nil)
+	}
 	go p.run(ctx)
 	return p
 }
 
 // SetActive tells the poller whether the window is in front: it polls
 // faster then.
-func (p *Poller) SetActive(on bool) { p.active.Store(on) }
+func (p *Poller) SetActive(on bool) {
+	p.active.Store(on)
+	if p.inner != nil {
+		p.inner.SetActive(on)
+	}
+}
 
 // Wake makes the poller poll now, also after it stopped on an error that
 // needed a person (a new token, a new month).
 func (p *Poller) Wake() {
+	if p.inner != nil {
+		p.inner.Wake()
+	}
 	select {
 	case p.wake <- struct{}{}:
 	default:
@@ -112,6 +126,9 @@ func (p *Poller) Done() <-chan struct{} { return p.done }
 
 func (p *Poller) run(ctx context.Context) {
 	defer close(p.done)
+	if p.inner != nil {
+		defer func() { <-p.inner.Done() }()
+	}
 	office := p.app.store.Office()
 	if office {
 		p.seen, _ = p.app.store.NewestMessageID(ctx)

@@ -131,6 +131,11 @@ func (s *Session) viewer() storage.Viewer {
 // did arrive is confirmed instead of sent twice. The item leaves the outbox
 // only with Chat2Desk's message id.
 func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, error) {
+	// A joined computer that keeps the poller's credential sends through
+	// the poller's role, which checks the item again.
+	if a.guarded() && a.poller != nil {
+		return a.poller.Deliver(ctx, outboxID)
+	}
 	// In an office, only the poller sends; the others' items wait for it.
 	if lead, err := a.mayPoll(ctx); err != nil || !lead {
 		if err != nil {
@@ -159,6 +164,14 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 	}
 	if it.State == storage.OutboxSent {
 		return it, nil
+	}
+	if err := a.stillMaySend(ctx, it); err != nil {
+		a.log.Warn("not sent: its author may no longer send it", "outbox", it.ID, "author", it.Author, "err", err)
+		if mErr := a.store.MarkOutbox(context.WithoutCancel(ctx), it.ID, storage.OutboxFailed, Explain(err)); mErr != nil {
+			return it, mErr
+		}
+		it.State = storage.OutboxFailed
+		return it, err
 	}
 	client, err := a.storedClient(ctx)
 	if err != nil {
@@ -250,6 +263,44 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 	}
 	return a.confirm(ctx, it, c2dapi.Message{ID: sent.MessageID, DialogID: sent.DialogID, ChannelID: sent.ChannelID,
 		OperatorID: sent.OperatorID, Transport: sent.Transport})
+}
+
+// MsgMayNoLongerSend is an office's item the poller refused to send: its
+// author was deactivated, lost the chat, or now sends under another
+// operator since it was written.
+const MsgMayNoLongerSend = "Not sent: since it was written its author was deactivated, the chat is no longer open to them, or they now answer under another operator. Send it again if it should still go."
+
+// stillMaySend checks an office's outbox item again as the poller sends
+// it: a PC wrote it, and the office database checked it then; the rules
+// may have changed since (on one PC the window checked it a moment ago).
+func (a *App) stillMaySend(ctx context.Context, it storage.OutboxItem) error {
+	if !a.store.Office() || it.Author == 0 {
+		return nil
+	}
+	st, err := a.store.StaffByID(ctx, it.Author)
+	if errors.Is(err, storage.ErrNotFound) {
+		return problem(MsgMayNoLongerSend)
+	}
+	if err != nil {
+		return err
+	}
+	v := storage.Viewer{StaffID: st.ID}
+	var ok bool
+	if it.DialogID != 0 {
+		ok, err = a.store.MayView(ctx, v, it.DialogID)
+	} else {
+		var hidden bool
+		hidden, err = a.store.HidesChatsOf(ctx, v, it.ClientID)
+		ok = !hidden
+	}
+	if err != nil {
+		return err
+	}
+	op, opErr := a.operatorFor(ctx, st.ID)
+	if !st.Active || !ok || opErr != nil || op != it.OperatorID {
+		return problem(MsgMayNoLongerSend)
+	}
+	return nil
 }
 
 // crashPoint marks the moments the crash test (crash_test.go) stops the
@@ -431,7 +482,15 @@ func (s *Session) Retry(ctx context.Context, outboxID int64) (storage.OutboxItem
 	// A refused message goes out under whom its author sends as now: the
 	// refusal may have been an operator removed in Chat2Desk since. An
 	// unclear one keeps its operator, by which it is looked for.
-	if it.State == storage.OutboxFailed {
+	if it.State == storage.OutboxFailed && s.app.guarded() {
+		// On a joined computer the office database does it, for the author.
+		if ok, err := s.app.store.RetryOutbox(ctx, it.ID); err != nil || !ok {
+			if err == nil {
+				err = problem(MsgForbidden)
+			}
+			return it, err
+		}
+	} else if it.State == storage.OutboxFailed {
 		op, err := s.app.operatorFor(ctx, it.Author)
 		if err != nil {
 			return it, err

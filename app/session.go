@@ -88,17 +88,28 @@ func (s *Session) requireAdmin(ctx context.Context) error {
 
 // StaffList returns everyone, active first; for the sign-in list and pickers.
 func (a *App) StaffList(ctx context.Context) ([]storage.Staff, error) {
+	if a.guarded() {
+		list, _, err := a.officeStaff(ctx)
+		return list, err
+	}
 	return a.store.AllStaff(ctx)
 }
 
 // NeedsFirstAdmin reports whether no staff exists yet: the very first start.
 func (a *App) NeedsFirstAdmin(ctx context.Context) (bool, error) {
+	if a.guarded() {
+		return false, nil // a computer joins an office that has its administrators
+	}
 	all, err := a.store.AllStaff(ctx)
 	return len(all) == 0, err
 }
 
 // LastStaffID is who signed in last on this PC, to preselect them.
 func (a *App) LastStaffID(ctx context.Context) int64 {
+	if a.guarded() {
+		_, last, _ := a.officeStaff(ctx)
+		return last
+	}
 	v, ok, _ := a.store.Setting(ctx, a.lastStaffKey())
 	if !ok {
 		// A PC new to the office: whoever signed in last where the data
@@ -145,6 +156,16 @@ func (a *App) SignIn(ctx context.Context, staffID int64, pin string) (*Session, 
 // signIn is SignIn; remember makes the person the one "Who is working?"
 // preselects here (a command's sign-in does not).
 func (a *App) signIn(ctx context.Context, staffID int64, pin string, remember bool) (*Session, error) {
+	if a.guarded() {
+		// The office database checks the PIN, counts wrong ones and
+		// remembers who signed in last here.
+		s, err := a.signInAtOffice(ctx, staffID, pin)
+		if err != nil {
+			return nil, err
+		}
+		a.log.Info("signed in through the office database", "staff", s.staff.ID, "role", s.staff.Role)
+		return s, nil
+	}
 	st, err := a.store.StaffByID(ctx, staffID)
 	if errors.Is(err, storage.ErrNotFound) {
 		return nil, problem(MsgUnknownStaff)
@@ -254,6 +275,29 @@ type StaffInput struct {
 	PIN  *string
 }
 
+// MsgPINRequired is said when an office's person would be left without a PIN.
+const MsgPINRequired = "In an office everyone signs in with a PIN: give {{.Name}} one, 4 to 12 digits."
+
+// pinHash is the hash to store for a new PIN; on a joined PC the office
+// database hashes it (setServerPIN), so only its form is checked here.
+func (a *App) pinHash(pin string) (string, error) {
+	if a.guarded() {
+		if pin != "" && (len(pin) < minPIN || len(pin) > maxPIN || strings.Trim(pin, "0123456789") != "") {
+			return "", problem(MsgPINFormat)
+		}
+		return "", nil
+	}
+	return hashPIN(pin, a.cfg.PINHashCost)
+}
+
+// setServerPIN gives the office database a joined PC's new PIN.
+func (a *App) setServerPIN(ctx context.Context, staffID int64, pin *string) error {
+	if !a.guarded() || pin == nil {
+		return nil
+	}
+	return a.store.SetPIN(ctx, staffID, *pin)
+}
+
 func hashPIN(pin string, cost int) (string, error) {
 	if pin == "" {
 		return "", nil
@@ -301,15 +345,19 @@ func (s *Session) AddStaff(ctx context.Context, in StaffInput) (storage.Staff, e
 		return storage.Staff{}, err
 	}
 	st := storage.Staff{Name: name, Role: in.Role, Active: true}
+	if s.app.guarded() && (in.PIN == nil || *in.PIN == "") {
+		return storage.Staff{}, problem(MsgPINRequired, "Name", name)
+	}
 	if in.PIN != nil {
-		if st.PINHash, err = hashPIN(*in.PIN, s.app.cfg.PINHashCost); err != nil {
+		if st.PINHash, err = s.app.pinHash(*in.PIN); err != nil {
 			return storage.Staff{}, err
 		}
 	}
 	if st.ID, err = s.app.store.CreateStaff(ctx, st); err != nil {
 		return storage.Staff{}, err
 	}
-	return st, nil
+	st.HasPIN = in.PIN != nil && *in.PIN != ""
+	return st, s.app.setServerPIN(ctx, st.ID, in.PIN)
 }
 
 // UpdateStaff changes a staff member's name, role or PIN.
@@ -333,13 +381,20 @@ func (s *Session) UpdateStaff(ctx context.Context, id int64, in StaffInput) (sto
 		return storage.Staff{}, problem(MsgLastAdmin)
 	}
 	st.Name, st.Role = name, in.Role
+	if s.app.guarded() && in.PIN != nil && *in.PIN == "" {
+		return storage.Staff{}, problem(MsgPINRequired, "Name", name)
+	}
 	if in.PIN != nil {
-		if st.PINHash, err = hashPIN(*in.PIN, s.app.cfg.PINHashCost); err != nil {
+		if st.PINHash, err = s.app.pinHash(*in.PIN); err != nil {
 			return storage.Staff{}, err
 		}
+		st.HasPIN = *in.PIN != ""
 	}
 	if err := s.app.store.UpdateStaff(ctx, st); err != nil {
 		return storage.Staff{}, err
+	}
+	if s.app.guarded() {
+		return st, s.app.setServerPIN(ctx, id, in.PIN)
 	}
 	if in.PIN != nil { // a new PIN starts with a clean slate
 		if err := s.app.store.ClearPINFailures(ctx, id); err != nil {
@@ -406,13 +461,16 @@ const (
 // which only a PC none of whose administrators has a PIN allows (anyone
 // at it could sign in as one anyway).
 func (a *App) CommandSession(ctx context.Context, name string, readPIN func() (string, error)) (*Session, error) {
+	if strings.TrimSpace(name) == "" && a.guarded() {
+		return nil, problem(MsgSayWhoYouAre)
+	}
 	if strings.TrimSpace(name) == "" {
 		all, err := a.store.AllStaff(ctx)
 		if err != nil {
 			return nil, err
 		}
 		if slices.ContainsFunc(all, func(st storage.Staff) bool {
-			return st.Active && st.Role == storage.RoleAdmin && st.PINHash != ""
+			return st.Active && st.Role == storage.RoleAdmin && st.HasPIN
 		}) {
 			return nil, problem(MsgSayWhoYouAre)
 		}
@@ -423,7 +481,7 @@ func (a *App) CommandSession(ctx context.Context, name string, readPIN func() (s
 		return nil, err
 	}
 	pin := ""
-	if st.PINHash != "" && st.Active {
+	if st.HasPIN && st.Active {
 		if pin, err = readPIN(); err != nil {
 			return nil, err
 		}
@@ -434,7 +492,7 @@ func (a *App) CommandSession(ctx context.Context, name string, readPIN func() (s
 // StaffNamed is the person called name, in any case and however the
 // spaces were typed.
 func (a *App) StaffNamed(ctx context.Context, name string) (storage.Staff, error) {
-	all, err := a.store.AllStaff(ctx)
+	all, err := a.StaffList(ctx)
 	if err != nil {
 		return storage.Staff{}, err
 	}

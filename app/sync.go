@@ -101,6 +101,12 @@ func logLost[T any](a *App, what string, page *c2dapi.Page[T]) {
 // lists are fetched whole before anything is written, so a failure midway
 // leaves the previous data as it was.
 func (s *Session) Sync(ctx context.Context) (SyncResult, error) {
+	if p, err := s.viaPoller(ctx); p != nil || err != nil {
+		if err != nil {
+			return SyncResult{}, err
+		}
+		return p.Sync(ctx)
+	}
 	var res SyncResult
 	client, err := s.adminClient(ctx)
 	if err != nil {
@@ -134,6 +140,12 @@ func (s *Session) Sync(ctx context.Context) (SyncResult, error) {
 
 // LoadChannels loads only the channels (the Channels tab's button).
 func (s *Session) LoadChannels(ctx context.Context) (storage.Changes, int, error) {
+	if p, err := s.viaPoller(ctx); p != nil || err != nil {
+		if err != nil {
+			return storage.Changes{}, 0, err
+		}
+		return p.LoadChannels(ctx)
+	}
 	client, err := s.adminClient(ctx)
 	if err != nil {
 		return storage.Changes{}, 0, err
@@ -148,6 +160,12 @@ func (s *Session) LoadChannels(ctx context.Context) (storage.Changes, int, error
 
 // LoadOperators loads only the operators (the Operators tab's button).
 func (s *Session) LoadOperators(ctx context.Context) (storage.Changes, int, error) {
+	if p, err := s.viaPoller(ctx); p != nil || err != nil {
+		if err != nil {
+			return storage.Changes{}, 0, err
+		}
+		return p.LoadOperators(ctx)
+	}
 	client, err := s.adminClient(ctx)
 	if err != nil {
 		return storage.Changes{}, 0, err
@@ -174,6 +192,12 @@ func (s *Session) adminClient(ctx context.Context) (*c2dapi.Client, error) {
 
 // Connect checks a token and stores it; see App.connect. Admins only.
 func (s *Session) Connect(ctx context.Context, token string) (storage.Connection, error) {
+	if p, err := s.viaPoller(ctx); p != nil || err != nil {
+		if err != nil {
+			return storage.Connection{}, err
+		}
+		return p.Connect(ctx, token)
+	}
 	if err := s.requireAdmin(ctx); err != nil {
 		return storage.Connection{}, err
 	}
@@ -182,6 +206,12 @@ func (s *Session) Connect(ctx context.Context, token string) (storage.Connection
 
 // Disconnect removes the token; see App.disconnect. Admins only.
 func (s *Session) Disconnect(ctx context.Context) error {
+	if p, err := s.viaPoller(ctx); p != nil || err != nil {
+		if err != nil {
+			return err
+		}
+		return p.Disconnect(ctx)
+	}
 	if err := s.requireAdmin(ctx); err != nil {
 		return err
 	}
@@ -190,6 +220,12 @@ func (s *Session) Disconnect(ctx context.Context) error {
 
 // Refresh re-reads the account details from Chat2Desk. Admins only.
 func (s *Session) Refresh(ctx context.Context) (storage.Connection, error) {
+	if p, err := s.viaPoller(ctx); p != nil || err != nil {
+		if err != nil {
+			return storage.Connection{}, err
+		}
+		return p.Refresh(ctx)
+	}
 	if err := s.requireAdmin(ctx); err != nil {
 		return storage.Connection{}, err
 	}

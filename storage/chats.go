@@ -535,6 +535,11 @@ func (s *Store) MayView(ctx context.Context, v Viewer, dialogID int64) (bool, er
 // HidesChatsOf reports whether a client has a stored chat the viewer may
 // not see: writing to them would show the viewer that chat.
 func (s *Store) HidesChatsOf(ctx context.Context, v Viewer, clientID int64) (bool, error) {
+	if s.ForPerson() {
+		// A person's store does not see the chats hidden from them: the
+		// office database answers.
+		return s.exists(ctx, `SELECT 1 WHERE c2desk_hides_client(?)`, clientID)
+	}
 	return s.exists(ctx, `SELECT 1 FROM dialogs d WHERE d.client_id = ?3 AND NOT `+accessClause, v.Console, v.StaffID, clientID)
 }
 

@@ -32,7 +32,7 @@ func (s *Store) ApplyConfig(ctx context.Context, c ConfigChange) error {
 				return err
 			}
 		}
-		staff, err := queryStaff(ctx, tx)
+		staff, err := queryStaff(ctx, tx, s.guarded)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"crypto/hmac"
 	"crypto/pbkdf2"
 	"crypto/rand"
@@ -72,6 +73,24 @@ func (s *Store) SecureOffice(ctx context.Context) (made map[string]Credential, e
 	return made, nil
 }
 
+// ErrCannotMakeRoles means the office database's owner may not create
+// roles, which making the office's PC and poller roles needs.
+var ErrCannotMakeRoles = errors.New("the office database's owner may not create roles")
+
+// CheckCanMakeRoles says, before anything is written, whether the owner
+// may make the office's roles (SecureOffice) and set their passwords.
+func (s *Store) CheckCanMakeRoles(ctx context.Context) error {
+	var ok bool
+	err := s.db.QueryRowContext(ctx, `SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user`).Scan(&ok)
+	if err != nil {
+		return wrap(err)
+	}
+	if !ok {
+		return ErrCannotMakeRoles
+	}
+	return nil
+}
+
 // ensureRole returns the role of this kind that office_roles names, or
 // makes one called name with a new password.
 func ensureRole(ctx context.Context, tx *sqlTx, kind, name string) (string, *Credential, error) {
@@ -80,9 +99,7 @@ func ensureRole(ctx context.Context, tx *sqlTx, kind, name string) (string, *Cre
 	if err == nil {
 		return have, nil, nil
 	}
-	secret := make([]byte, 24)
-	rand.Read(secret)
-	password := base64.RawURLEncoding.EncodeToString(secret)
+	password := newRolePassword()
 	// The verifier, not the password, is sent: the server may log DDL.
 	if _, err := tx.ExecContext(ctx, `CREATE ROLE `+quoteIdent(name)+` LOGIN NOINHERIT PASSWORD '`+scramVerifier(password)+`'`); err != nil {
 		return "", nil, fmt.Errorf("make the role %s (the owner needs the CREATEROLE right): %w", name, err)
@@ -91,6 +108,28 @@ func ensureRole(ctx context.Context, tx *sqlTx, kind, name string) (string, *Cre
 		return "", nil, err
 	}
 	return name, &Credential{Role: name, Password: password}, nil
+}
+
+// RenewRole gives the office's role of a kind a new random password and
+// returns it; the old one stops working at once. For the owner: when the
+// office is created again after a failed try (the roles existed), or when
+// a role's password must be changed.
+func (s *Store) RenewRole(ctx context.Context, kind string) (Credential, error) {
+	var name string
+	if err := s.db.QueryRowContext(ctx, `SELECT name FROM office_roles WHERE kind = ?`, kind).Scan(&name); err != nil {
+		return Credential{}, wrap(err)
+	}
+	password := newRolePassword()
+	if _, err := s.db.ExecContext(ctx, `ALTER ROLE `+quoteIdent(name)+` PASSWORD '`+scramVerifier(password)+`'`); err != nil {
+		return Credential{}, fmt.Errorf("change the password of %s (the owner needs the CREATEROLE right): %w", name, err)
+	}
+	return Credential{Role: name, Password: password}, nil
+}
+
+func newRolePassword() string {
+	secret := make([]byte, 24)
+	rand.Read(secret)
+	return base64.RawURLEncoding.EncodeToString(secret)
 }
 
 // roleName is the role of a kind for a database: roles are the server's,

@@ -16,12 +16,12 @@ GRANT SELECT ON c2desk_schema TO {pc}, {poller};
 -- The policies' helpers run as the one who reads; c2d_fold is the shared
 -- queries' lower().
 GRANT EXECUTE ON FUNCTION c2d_fold(TEXT), c2desk_hash(TEXT), c2desk_now(), c2desk_poller(), c2desk_me(), c2desk_admin(),
-	c2desk_channels(), c2desk_sees_dialog(BIGINT), c2desk_hides_client(BIGINT), c2desk_operator_for(BIGINT),
+	c2desk_channels(), c2desk_sees_dialog(BIGINT), c2desk_hides_client(BIGINT), c2desk_operator_for(BIGINT), c2desk_has_pin(BIGINT),
 	c2desk_may_queue(BIGINT, BIGINT, BIGINT, BIGINT, BIGINT) TO {pc}, {poller};
 -- A PC signs a person in and out, joins, and (for an administrator)
 -- invites, lists and removes computers; PINs are set here too.
 GRANT EXECUTE ON FUNCTION c2desk_sign_in(TEXT, BIGINT, TEXT), c2desk_sign_in_list(TEXT), c2desk_sign_out(),
-	c2desk_set_pin(BIGINT, TEXT), c2desk_invite(TEXT), c2desk_join(TEXT, TEXT), c2desk_computers(),
+	c2desk_set_pin(BIGINT, TEXT), c2desk_retry(BIGINT), c2desk_invite(TEXT), c2desk_join(TEXT, TEXT), c2desk_computers(),
 	c2desk_remove_computer(BIGINT) TO {pc};
 
 -- A person (the policies say whose rows). Staff without their PIN hashes

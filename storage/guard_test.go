@@ -415,3 +415,21 @@ func TestPollerWritesWhatPollingNeedsAndNoSetup(t *testing.T) {
 		t.Errorf("the poller reads PIN hashes: %s", got)
 	}
 }
+
+// A role's password renewed by the owner: the old one is refused at once
+// (a stolen PC credential, or the shared password of an office upgraded
+// in place), the new one connects.
+func TestRenewedRolePasswordReplacesTheOld(t *testing.T) {
+	o := newGuardOffice(t)
+	renewed, err := o.owner.RenewRole(ctx, RolePC)
+	if err != nil || renewed.Role != o.pc.Role || renewed.Password == o.pc.Password {
+		t.Fatalf("renewed: %+v %v", renewed, err)
+	}
+	u, _ := url.Parse(o.address)
+	u.User = url.UserPassword(o.pc.Role, o.pc.Password)
+	if conn, err := pgx.Connect(ctx, u.String()); err == nil {
+		conn.Close(ctx)
+		t.Fatal("the old password still connects")
+	}
+	o.connect(t, renewed)
+}

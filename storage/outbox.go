@@ -100,8 +100,9 @@ func (s *Store) SetFileUploaded(ctx context.Context, outboxID int64, key, url st
 func (s *Store) enqueue(ctx context.Context, tx *sqlTx, it OutboxItem) (int64, error) {
 	now := s.now().Unix()
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO outbox (client_id, dialog_id, channel_id, transport, type, text, author_staff_id, operator_id, reply_to_id, state, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?) RETURNING id`,
+	// Queued by the column's default: an office PC may not choose a state.
+	err := tx.QueryRowContext(ctx, `INSERT INTO outbox (client_id, dialog_id, channel_id, transport, type, text, author_staff_id, operator_id, reply_to_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		it.ClientID, nullID(it.DialogID), nullID(it.ChannelID), it.Transport, it.Type, it.Text, it.Author, nullID(it.OperatorID), nullID(it.ReplyTo), now, now).Scan(&id)
 	return id, err
 }

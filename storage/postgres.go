@@ -118,9 +118,13 @@ func OpenOfficeAs(ctx context.Context, address string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.guarded = true
 	err = s.checkOffice(ctx)
 	if err == nil {
 		err = s.checkSchema(ctx)
+	}
+	if err == nil {
+		err = wrap(s.db.QueryRowContext(ctx, `SELECT c2desk_poller()`).Scan(&s.poller))
 	}
 	if err != nil {
 		s.Close()

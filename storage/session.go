@@ -177,6 +177,15 @@ func (s *Store) RemoveComputer(ctx context.Context, id int64) error {
 	return wrap(err)
 }
 
+// RetryOutbox queues a refused message of the person signed in here again,
+// under the operator the mapping gives them now; false when it is not
+// theirs to retry (another's, not refused, or in a chat they lost).
+func (s *Store) RetryOutbox(ctx context.Context, id int64) (bool, error) {
+	var ok bool
+	err := s.db.QueryRowContext(ctx, `SELECT c2desk_retry(?)`, id).Scan(&ok)
+	return ok, wrap(err)
+}
+
 // SetPIN sets a person's PIN on the server, which hashes it: an
 // administrator's for anyone, a person's own; "" removes it.
 func (s *Store) SetPIN(ctx context.Context, staffID int64, pin string) error {

@@ -21,23 +21,36 @@ type Staff struct {
 	ID        int64
 	Name      string
 	Role      string // RoleAdmin or RoleAgent
-	PINHash   string // empty: no PIN
+	PINHash   string // empty: no PIN; never read on a guarded store
+	HasPIN    bool
 	Active    bool
 	CreatedAt time.Time
 }
 
-// CreateStaff adds a staff member and returns the id.
+// CreateStaff adds a staff member and returns the id. A guarded store
+// leaves the PIN to SetPIN.
 func (s *Store) CreateStaff(ctx context.Context, st Staff) (int64, error) {
 	var id int64
-	err := s.db.QueryRowContext(ctx, `INSERT INTO staff (name, role, pin_hash, active, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		st.Name, st.Role, nullString(st.PINHash), st.Active, s.now().Unix()).Scan(&id)
+	var err error
+	if s.guarded {
+		err = s.db.QueryRowContext(ctx, `INSERT INTO staff (name, role, active, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
+			st.Name, st.Role, st.Active, s.now().Unix()).Scan(&id)
+	} else {
+		err = s.db.QueryRowContext(ctx, `INSERT INTO staff (name, role, pin_hash, active, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			st.Name, st.Role, nullString(st.PINHash), st.Active, s.now().Unix()).Scan(&id)
+	}
 	return id, wrap(err)
 }
 
-// UpdateStaff stores a staff member's name, role, PIN hash and active flag.
+// UpdateStaff stores a staff member's name, role, PIN hash and active flag
+// (a guarded store leaves the PIN to SetPIN).
 func (s *Store) UpdateStaff(ctx context.Context, st Staff) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE staff SET name = ?, role = ?, pin_hash = ?, active = ? WHERE id = ?`,
-		st.Name, st.Role, nullString(st.PINHash), st.Active, st.ID)
+	q, args := `UPDATE staff SET name = ?, role = ?, pin_hash = ?, active = ? WHERE id = ?`,
+		[]any{st.Name, st.Role, nullString(st.PINHash), st.Active, st.ID}
+	if s.guarded {
+		q, args = `UPDATE staff SET name = ?, role = ?, active = ? WHERE id = ?`, []any{st.Name, st.Role, st.Active, st.ID}
+	}
+	res, err := s.db.ExecContext(ctx, q, args...)
 	if err != nil {
 		return wrap(err)
 	}
@@ -49,13 +62,21 @@ func (s *Store) UpdateStaff(ctx context.Context, st Staff) error {
 
 // AllStaff returns every staff member, active ones first, by name.
 func (s *Store) AllStaff(ctx context.Context) ([]Staff, error) {
-	out, err := queryStaff(ctx, s.db)
+	out, err := queryStaff(ctx, s.db, s.guarded)
 	return out, wrap(err)
 }
 
-func queryStaff(ctx context.Context, q querier) ([]Staff, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, name, role, COALESCE(pin_hash, ''), active, created_at
-		FROM staff ORDER BY active DESC, c2d_fold(name), id`)
+// staffColumns are a staff row's columns as Staff scans them: on a
+// guarded store without the PIN hash, which only the server reads.
+func staffColumns(guarded bool) string {
+	if guarded {
+		return `id, name, role, '', c2desk_has_pin(id), active, created_at`
+	}
+	return `id, name, role, COALESCE(pin_hash, ''), COALESCE(pin_hash, '') <> '', active, created_at`
+}
+
+func queryStaff(ctx context.Context, q querier, guarded bool) ([]Staff, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+staffColumns(guarded)+` FROM staff ORDER BY active DESC, c2d_fold(name), id`)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +85,7 @@ func queryStaff(ctx context.Context, q querier) ([]Staff, error) {
 	for rows.Next() {
 		var st Staff
 		var created int64
-		if err := rows.Scan(&st.ID, &st.Name, &st.Role, &st.PINHash, &st.Active, &created); err != nil {
+		if err := rows.Scan(&st.ID, &st.Name, &st.Role, &st.PINHash, &st.HasPIN, &st.Active, &created); err != nil {
 			return nil, err
 		}
 		st.CreatedAt = time.Unix(created, 0).UTC()
@@ -77,8 +98,8 @@ func queryStaff(ctx context.Context, q querier) ([]Staff, error) {
 func (s *Store) StaffByID(ctx context.Context, id int64) (Staff, error) {
 	var st Staff
 	var created int64
-	err := s.db.QueryRowContext(ctx, `SELECT id, name, role, COALESCE(pin_hash, ''), active, created_at FROM staff WHERE id = ?`, id).
-		Scan(&st.ID, &st.Name, &st.Role, &st.PINHash, &st.Active, &created)
+	err := s.db.QueryRowContext(ctx, `SELECT `+staffColumns(s.guarded)+` FROM staff WHERE id = ?`, id).
+		Scan(&st.ID, &st.Name, &st.Role, &st.PINHash, &st.HasPIN, &st.Active, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, ErrNotFound
 	}

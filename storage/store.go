@@ -45,6 +45,11 @@ type Store struct {
 	// watchErr is told the errors Watch recovers from.
 	watchErr func(error)
 	clockSet bool // a test's clock (SetClock) replaces the server's
+	// guarded: connected as one of the office's roles (OpenOfficeAs), not
+	// its owner: PIN hashes are the server's, and the guard's functions
+	// set them.
+	guarded bool
+	poller  bool // guarded, as the office's poller
 }
 
 func newStore(db *sql.DB, d dialect, where string) *Store {
@@ -63,6 +68,15 @@ func (s *Store) ready(ctx context.Context, check func(context.Context) error) er
 	}
 	return err
 }
+
+// Guarded reports whether this store connects as one of the office's
+// roles, whose rights the database limits (guard.go), rather than as the
+// owner of the data.
+func (s *Store) Guarded() bool { return s.guarded }
+
+// ForPerson reports whether this store connects as the office PCs' role:
+// it acts for the person signed in (session.go), else for nobody.
+func (s *Store) ForPerson() bool { return s.guarded && !s.poller }
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -71,6 +73,11 @@ func (u *UI) menuItem(s fyne.Shortcut) *fyne.MenuItem {
 }
 
 func (u *UI) switchProfile() {
+	if s := u.session; s != nil && u.inSession {
+		// On a computer that joined an office the database forgets the
+		// session: nothing is readable here until someone signs in.
+		background(u, func(ctx context.Context) (struct{}, error) { return struct{}{}, s.SignOut(ctx) }, func(struct{}, error) {})
+	}
 	u.closeDialogs()
 	u.setTitle("C2Desk")
 	u.route()

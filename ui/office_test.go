@@ -154,38 +154,64 @@ func TestOfficeDeactivationOnASignsOutOnB(t *testing.T) {
 }
 
 // pgDatabases moves a test's window between its file and an office
-// database on the test's PostgreSQL server, as main's databases does.
+// database on the test's PostgreSQL server, as main's databases does:
+// moving in makes the office's roles and joins this computer to it with
+// the poller's credential; joining takes an invitation.
 type pgDatabases struct {
-	t     *testing.T
-	local *app.App
-	from  *storage.Store
-	cfg   app.Config
+	t       *testing.T
+	local   *app.App
+	from    *storage.Store
+	cfg     app.Config
+	secrets app.Secrets
 }
 
-func (d *pgDatabases) open(ctx context.Context, address, password string) (*app.App, *storage.Store, error) {
+// core is the window's C2Desk on a joined computer's store, polling
+// through the poller's role when this computer keeps its credential.
+func (d *pgDatabases) core(ctx context.Context, store *storage.Store) (*app.App, error) {
+	d.t.Cleanup(func() { store.Close() })
+	core := app.New(store, d.secrets, d.cfg)
+	poller, err := app.OpenPoller(ctx, d.secrets, store.Path())
+	if err != nil || poller == nil {
+		return core, err
+	}
+	d.t.Cleanup(func() { poller.Close() })
+	core.UsePoller(app.New(poller, d.secrets, d.cfg))
+	return core, nil
+}
+
+func (d *pgDatabases) Join(ctx context.Context, code string) (*app.App, error) {
+	store, err := app.JoinOffice(ctx, d.secrets, code)
+	if err != nil {
+		return nil, err
+	}
+	return d.core(ctx, store)
+}
+
+func (d *pgDatabases) MoveIn(ctx context.Context, address, password string) (map[string]int, *app.App, error) {
 	clean, _, err := storage.SplitPassword(address)
 	if err != nil {
 		return nil, nil, err
 	}
-	store, _, err := app.OpenOfficeDatabase(ctx, &lockedKeyring{}, storage.WithPassword(clean, password))
+	if err := d.local.ReadyForOffice(ctx); err != nil {
+		return nil, nil, err
+	}
+	owner, _, err := app.OpenOfficeDatabase(ctx, d.secrets, storage.WithPassword(clean, password))
 	if err != nil {
 		return nil, nil, err
 	}
-	d.t.Cleanup(func() { store.Close() })
-	return app.New(store, &lockedKeyring{}, d.cfg), store, nil
-}
-
-func (d *pgDatabases) Join(ctx context.Context, address, password string) (*app.App, error) {
-	core, _, err := d.open(ctx, address, password)
-	return core, err
-}
-
-func (d *pgDatabases) MoveIn(ctx context.Context, address, password string) (map[string]int, *app.App, error) {
-	core, store, err := d.open(ctx, address, password)
+	defer owner.Close()
+	if err := owner.CheckCanMakeRoles(ctx); err != nil {
+		return nil, nil, err
+	}
+	counts, err := d.from.CopyTo(ctx, owner)
 	if err != nil {
 		return nil, nil, err
 	}
-	counts, err := d.from.CopyTo(ctx, store)
+	store, err := app.SecureOffice(ctx, d.secrets, owner)
+	if err != nil {
+		return nil, nil, err
+	}
+	core, err := d.core(ctx, store)
 	return counts, core, err
 }
 

@@ -22,8 +22,9 @@ import (
 // chosen database, which the window then runs on. Nothing is saved before
 // the database answered and accepted the password.
 type Databases interface {
-	// Join works in the office database from now on.
-	Join(ctx context.Context, address, password string) (*app.App, error)
+	// Join joins this computer to an office with an administrator's
+	// invitation code, and works there from now on.
+	Join(ctx context.Context, code string) (*app.App, error)
 	// MoveIn copies this PC's data into an empty office database, then
 	// joins it; it returns how many rows of each table it copied.
 	MoveIn(ctx context.Context, address, password string) (map[string]int, *app.App, error)
@@ -61,8 +62,8 @@ func newOfficeDatabaseSection(u *UI) fyne.CanvasObject {
 	}
 	if !u.core.Office() {
 		state.SetText(lang.L("This computer works in its own file: {{.Path}}. To share chats, staff and settings with the office's other computers, join the office's database, or move this computer's data into a new, empty one.", map[string]any{"Path": u.core.DataPath()}))
-		join := widget.NewButtonWithIcon(lang.L("Join an office database…"), theme.LoginIcon(), func() { u.showJoinOffice(false) })
-		move := widget.NewButtonWithIcon(lang.L("Move this computer's data into an office database…"), theme.UploadIcon(), func() { u.showJoinOffice(true) })
+		join := widget.NewButtonWithIcon(lang.L("Join an office…"), theme.LoginIcon(), u.showJoinOffice)
+		move := widget.NewButtonWithIcon(lang.L("Move this computer's data into an office database…"), theme.UploadIcon(), u.showMoveIn)
 		buttons.Objects = []fyne.CanvasObject{join, move}
 		return box
 	}
@@ -97,7 +98,7 @@ func newOfficeDatabaseSection(u *UI) fyne.CanvasObject {
 			}, u.win)
 		u.showDialog(d)
 	})
-	buttons.Objects = []fyne.CanvasObject{leave}
+	buttons.Objects = append(u.computerButtons(), leave)
 	return box
 }
 
@@ -121,53 +122,74 @@ func officeStateLine(st app.OfficeState) string {
 	return line
 }
 
-// showJoinOffice asks for the office database's address and password
-// and joins it (moveIn: copies this PC's data into it first). The
-// password goes to the keyring, never next to the address.
-func (u *UI) showJoinOffice(moveIn bool) {
+// showJoinOffice asks for the invitation an administrator made for this
+// computer and joins the office with it: the keyring then keeps what
+// the computer needs, and its people sign in with their PINs.
+func (u *UI) showJoinOffice() {
+	code := widget.NewMultiLineEntry()
+	code.SetPlaceHolder("c2desk-invite:…")
+	code.Wrapping = fyne.TextWrapBreak
+	code.SetMinRowsVisible(3)
+	intro := lang.L("An administrator makes the invitation on a computer of the office (Settings → Office database → Add a computer…) and sends it to you. Paste it here. It works once, within a week.")
+	u.showOfficeDialog(lang.L("Join an office"), lang.L("Join"), intro, widget.NewForm(widget.NewFormItem(lang.L("Invitation"), code)), code,
+		func(ctx context.Context) (*app.App, string, error) {
+			core, err := u.opts.Databases.Join(ctx, code.Text)
+			return core, lang.L("This computer now works in the office database."), err
+		})
+}
+
+// showMoveIn asks for an empty office database's address and its
+// owner's password, copies this PC's data into it and makes it the
+// office: this computer joins it, and the owner's password is not kept.
+func (u *UI) showMoveIn() {
 	address := widget.NewEntry()
 	address.SetPlaceHolder("postgres://c2desk@server/c2desk?sslmode=verify-full")
 	password := widget.NewPasswordEntry()
+	intro := lang.L("This computer's staff, settings, chats and messages are copied into the office database, which must be empty. This computer's own file stays as it is, as a backup. The owner's password is used once and not kept; the office's computers then join with invitations.")
+	form := widget.NewForm(widget.NewFormItem(lang.L("Address"), address), widget.NewFormItem(lang.L("Owner's password"), password))
+	u.showOfficeDialog(lang.L("Move into an office database"), lang.L("Copy and join"), intro, form, address,
+		func(ctx context.Context) (*app.App, string, error) {
+			addr := strings.TrimSpace(address.Text)
+			if !storage.IsOfficeURL(addr) {
+				return nil, "", errors.New(lang.L("The address starts with postgres://, as the administrator wrote it."))
+			}
+			counts, core, err := u.opts.Databases.MoveIn(ctx, addr, password.Text)
+			return core, lang.L("This computer's data was copied into the office database ({{.Chats}} chats, {{.Messages}} messages), and it works there now.",
+				map[string]any{"Chats": counts["dialogs"], "Messages": counts["messages"]}), err
+		})
+}
+
+// officeSwitch is the C2Desk a Join or Move in leaves the window on, and
+// what to tell on "Who is working?".
+type officeSwitch struct {
+	core   *app.App
+	notice string
+}
+
+// showOfficeDialog is the dialog of Join and Move in: the form, a
+// problem line, and the action, which runs in the background and, when
+// it succeeds, switches the window to the office.
+func (u *UI) showOfficeDialog(title, action, intro string, form *widget.Form, first fyne.Focusable,
+	run func(ctx context.Context) (*app.App, string, error)) {
 	problemLabel := paragraph("", widget.DangerImportance)
 	problemLabel.Hide()
-	intro := lang.L("The administrator gives the address and password of the office's database. The password is kept in this computer's keyring.")
-	title, action := lang.L("Join an office database"), lang.L("Join")
-	if moveIn {
-		intro = lang.L("This computer's staff, settings, chats and messages are copied into the office database, which must be empty. This computer's own file stays as it is, as a backup.")
-		title, action = lang.L("Move into an office database"), lang.L("Copy and join")
-	}
 	working := widget.NewActivity()
 	working.Hide()
 	var d dialog.Dialog
-	var joinButton *widget.Button
+	var button *widget.Button
 	fit := func() { d.Resize(fyne.NewSize(min(600, u.win.Canvas().Size().Width-40), 1)) }
 	submit := func() {
-		addr, pw := strings.TrimSpace(address.Text), password.Text
-		if !storage.IsOfficeURL(addr) {
-			problemLabel.SetText(lang.L("The address starts with postgres://, as the administrator wrote it."))
-			problemLabel.Show()
-			fit()
-			return
-		}
-		joinButton.Disable()
+		button.Disable()
 		problemLabel.Hide()
 		working.Show()
 		working.Start()
-		type result struct {
-			core   *app.App
-			counts map[string]int
-		}
-		background(u, func(ctx context.Context) (result, error) {
-			if moveIn {
-				counts, core, err := u.opts.Databases.MoveIn(ctx, addr, pw)
-				return result{core, counts}, err
-			}
-			core, err := u.opts.Databases.Join(ctx, addr, pw)
-			return result{core: core}, err
-		}, func(r result, err error) {
+		background(u, func(ctx context.Context) (officeSwitch, error) {
+			core, notice, err := run(ctx)
+			return officeSwitch{core, notice}, err
+		}, func(r officeSwitch, err error) {
 			working.Stop()
 			working.Hide()
-			joinButton.Enable()
+			button.Enable()
 			if err != nil {
 				problemLabel.SetText(sentence(err))
 				problemLabel.Show()
@@ -175,23 +197,19 @@ func (u *UI) showJoinOffice(moveIn bool) {
 				return
 			}
 			d.Hide()
-			notice := lang.L("This computer now works in the office database.")
-			if moveIn {
-				notice = lang.L("This computer's data was copied into the office database ({{.Chats}} chats, {{.Messages}} messages), and it works there now.",
-					map[string]any{"Chats": r.counts["dialogs"], "Messages": r.counts["messages"]})
-			}
-			u.switchCore(r.core, notice, true)
+			u.switchCore(r.core, r.notice, true)
 		})
 	}
-	joinButton = widget.NewButtonWithIcon(action, theme.ConfirmIcon(), submit)
-	joinButton.Importance = widget.HighImportance
+	button = widget.NewButtonWithIcon(action, theme.ConfirmIcon(), submit)
+	button.Importance = widget.HighImportance
 	cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide() })
-	password.OnSubmitted = func(string) { submit() }
-	form := widget.NewForm(widget.NewFormItem(lang.L("Address"), address), widget.NewFormItem(lang.L("Password"), password))
+	if e, ok := form.Items[len(form.Items)-1].Widget.(*widget.Entry); ok && !e.MultiLine {
+		e.OnSubmitted = func(string) { submit() }
+	}
 	body := container.NewVBox(paragraph(intro, widget.MediumImportance), form, problemLabel,
-		container.NewHBox(working, layout.NewSpacer(), cancel, joinButton))
+		container.NewHBox(working, layout.NewSpacer(), cancel, button))
 	d = dialog.NewCustomWithoutButtons(title, body, u.win)
 	u.showDialog(d)
 	fit() // as tall as the form needs, at a width the address fits in
-	u.win.Canvas().Focus(address)
+	u.win.Canvas().Focus(first)
 }

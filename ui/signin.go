@@ -73,7 +73,7 @@ func (u *UI) showFirstAdmin() {
 		// starting an office of its own.
 		join = container.NewVBox(widget.NewSeparator(),
 			paragraph(lang.L("Does the office already work with C2Desk on a shared database? Join it instead; its staff then sign in here."), widget.MediumImportance),
-			container.NewHBox(widget.NewButtonWithIcon(lang.L("Join an office database…"), theme.LoginIcon(), func() { u.showJoinOffice(false) })))
+			container.NewHBox(widget.NewButtonWithIcon(lang.L("Join an office…"), theme.LoginIcon(), u.showJoinOffice)))
 	}
 	u.setContent(column(640, container.NewHBox(widget.NewIcon(Icon), title), intro, form, actions, problemLabel, join))
 	u.win.Canvas().Focus(name)
@@ -123,7 +123,7 @@ func (u *UI) showSignIn(st startState) {
 		selected = i
 		problemLabel.Hide()
 		pin.SetText("")
-		if active[i].PINHash != "" {
+		if active[i].HasPIN {
 			pinRow.Show()
 			u.win.Canvas().Focus(pin)
 		} else {

@@ -75,7 +75,7 @@ func (t *staffTab) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	name.SetText(st.Name)
 	right.Objects[0].(*widget.Label).SetText(roleText(st.Role))
 	pin := right.Objects[1].(*widget.Label)
-	if st.PINHash != "" {
+	if st.HasPIN {
 		pin.SetText(lang.L("PIN set"))
 	} else {
 		pin.SetText(lang.L("no PIN"))
@@ -178,7 +178,7 @@ func (t *staffTab) openEditor(st *storage.Staff) {
 		if st.Role == storage.RoleAdmin {
 			role.SetSelected(admin)
 		}
-		if st.PINHash != "" {
+		if st.HasPIN {
 			pin.SetPlaceHolder(lang.L("Leave empty to keep the PIN"))
 			removePIN.Show()
 		}

@@ -125,6 +125,23 @@ CREATE FUNCTION c2desk_may_queue(author BIGINT, dialog BIGINT, client BIGINT, op
 		AND (operator IS NOT DISTINCT FROM c2desk_operator_for(author))
 		AND (operator IS NOT NULL OR NOT EXISTS (SELECT 1 FROM operators)) $$;
 
+-- c2desk_has_pin: whether a person has a PIN (the Staff tab shows it), for
+-- whoever is signed in (false for the poller); the hash itself never
+-- leaves the server.
+CREATE FUNCTION c2desk_has_pin(person BIGINT) RETURNS BOOLEAN LANGUAGE sql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, public, pg_temp
+	AS $$ SELECT EXISTS (SELECT 1 FROM staff WHERE id = person AND COALESCE(pin_hash, '') <> '' AND c2desk_me() IS NOT NULL) $$;
+
+-- c2desk_retry: its author sends a refused message again, under the
+-- operator the mapping gives them now; the poller takes it from the queue.
+-- (No person may write an outbox row's state or operator.)
+CREATE FUNCTION c2desk_retry(item BIGINT) RETURNS BOOLEAN
+	LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
+	AS $$ WITH done AS (UPDATE outbox SET state = 'queued', operator_id = c2desk_operator_for(author_staff_id), updated_at = c2desk_now()
+		WHERE id = item AND state = 'failed' AND author_staff_id = c2desk_me()
+			AND (dialog_id IS NULL OR c2desk_sees_dialog(dialog_id)) RETURNING 1)
+		SELECT EXISTS (SELECT 1 FROM done) $$;
+
 -- Wrong PINs: the first three cost nothing, then sign-in pauses 30 s,
 -- doubling up to 15 minutes (app.PINWait), by the server's clock.
 CREATE FUNCTION c2desk_pin_wait(failures INTEGER) RETURNS BIGINT LANGUAGE sql IMMUTABLE
@@ -209,7 +226,8 @@ END $$;
 
 -- Computers: an administrator invites one (the secret is shown once, in
 -- the invitation), the computer joins with it once, within a week, and
--- gets its own secret; an administrator lists and removes them.
+-- gets its own secret; an administrator lists and removes them. The name
+-- the administrator gave stays; an unnamed one takes the computer's.
 CREATE FUNCTION c2desk_invite(computer_name TEXT) RETURNS TEXT
 	LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
@@ -228,7 +246,7 @@ DECLARE
 	secret TEXT := encode(gen_random_bytes(32), 'hex');
 BEGIN
 	UPDATE computers SET invite_hash = NULL, secret_hash = c2desk_hash(secret), joined_at = c2desk_now(),
-		name = COALESCE(NULLIF(computer_name, ''), name)
+		name = CASE WHEN name = '' THEN computer_name ELSE name END
 		WHERE invite_hash = c2desk_hash(invitation) AND invited_at > c2desk_now() - 7 * 86400;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION 'this invitation is not valid: it was used already, is older than a week, or was withdrawn'
