@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"errors"
 	"crypto/hmac"
 	"crypto/pbkdf2"
 	"crypto/rand"
@@ -10,6 +9,7 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 )
