@@ -147,12 +147,13 @@ type Computer struct {
 	JoinedAt  time.Time // zero while the invitation is unused
 	LastUsed  time.Time
 	LastStaff string // who signed in there last
+	Here      bool   // the computer this store's person signed in on
 }
 
 // Computers lists the office's computers, for an administrator signed in
 // here (nobody else sees any).
 func (s *Store) Computers(ctx context.Context) ([]Computer, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, name, invited_at, joined_at, last_used_at, last_staff FROM c2desk_computers()`)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name, invited_at, joined_at, last_used_at, last_staff, here FROM c2desk_computers()`)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -161,7 +162,7 @@ func (s *Store) Computers(ctx context.Context) ([]Computer, error) {
 	for rows.Next() {
 		var c Computer
 		var invited, joined, used sql.NullInt64
-		if err := rows.Scan(&c.ID, &c.Name, &invited, &joined, &used, &c.LastStaff); err != nil {
+		if err := rows.Scan(&c.ID, &c.Name, &invited, &joined, &used, &c.LastStaff, &c.Here); err != nil {
 			return nil, wrap(err)
 		}
 		c.InvitedAt, c.JoinedAt, c.LastUsed = fromUnix(invited), fromUnix(joined), fromUnix(used)

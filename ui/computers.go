@@ -139,11 +139,16 @@ func (u *UI) computerRow(c storage.Computer, reload func(), problemLabel *widget
 	default:
 		state = lang.L("Last used {{.Time}} by {{.Name}}", map[string]any{"Time": shortTime(c.LastUsed, time.Now()), "Name": c.LastStaff})
 	}
-	name := widget.NewLabelWithStyle(c.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := c.Name
+	warning := lang.L("Nobody can sign in on {{.Name}} any more, and whoever works there now is signed out. To use it again, it joins with a new invitation.", map[string]any{"Name": c.Name})
+	if c.Here {
+		title = lang.L("{{.Name}} (this computer)", map[string]any{"Name": c.Name})
+		warning = lang.L("This is the computer you are using: you are signed out at once, and nobody can sign in here until it joins again with a new invitation.")
+	}
+	name := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s := u.session
 	remove := widget.NewButtonWithIcon(lang.L("Remove"), theme.DeleteIcon(), func() {
-		confirm := dialog.NewConfirm(lang.L("Remove {{.Name}}?", map[string]any{"Name": c.Name}),
-			lang.L("Nobody can sign in on {{.Name}} any more, and whoever works there now is signed out. To use it again, it joins with a new invitation.", map[string]any{"Name": c.Name}),
+		confirm := dialog.NewConfirm(lang.L("Remove {{.Name}}?", map[string]any{"Name": c.Name}), warning,
 			func(ok bool) {
 				if !ok {
 					return
@@ -152,6 +157,10 @@ func (u *UI) computerRow(c storage.Computer, reload func(), problemLabel *widget
 					func(_ struct{}, err error) {
 						if err != nil {
 							say(problemLabel, sentence(err), widget.DangerImportance)
+							return
+						}
+						if c.Here {
+							u.route() // signed out: this computer is not the office's now
 							return
 						}
 						reload()

@@ -253,19 +253,68 @@ func (h *harness) passwordEntry() *widget.Entry {
 	return last
 }
 
+// signInWithPIN picks a person on "Who is working?" and types the PIN.
+func (h *harness) signInWithPIN(name, pin string) {
+	h.t.Helper()
+	h.eventually("Who is working? with "+name, func() bool { return h.shows(name) && h.button("Continue") != nil })
+	list := h.signInList()
+	for i, st := range h.ui.signInPeople {
+		if st.Name == name {
+			list.Select(i)
+		}
+	}
+	h.eventually("the PIN field", func() bool { return h.passwordEntry() != nil })
+	h.passwordEntry().SetText(pin)
+	test.Tap(h.button("Continue"))
+}
+
+func (h *harness) signInList() *widget.List {
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.List); ok {
+			return l
+		}
+	}
+	h.t.Fatal("no list of people")
+	return nil
+}
+
+func (h *harness) multiLineEntry() *widget.Entry {
+	for _, o := range h.objects() {
+		if e, ok := o.(*widget.Entry); ok && e.MultiLine && e.Visible() {
+			return e
+		}
+	}
+	return nil
+}
+
 // The admin moves this PC's data into a new office database: a wrong
 // password is refused in the dialog and nothing is saved; the right one
-// copies, switches the window to the office, and the card then says who
-// polls Chat2Desk. Leaving goes back to the file.
-func TestOfficeDatabaseCardMovesInAndLeaves(t *testing.T) {
+// copies, makes the office's roles, joins this computer and switches the
+// window to the office, whose people sign in with their PINs through the
+// database. The administrator invites a computer (the code to copy); the
+// window, back on its file, joins with it; a wrong PIN is said; the
+// computer is removed, and nobody can sign in there any more.
+func TestOfficeDatabaseCardMovesInInvitesAndRemoves(t *testing.T) {
 	t.Setenv(pgtest.EngineEnv, "") // this PC starts on its own file
-	h := start(t, false, office(t, ""))
+	h := start(t, false, func(core *app.App) {
+		office(t, "")(core)
+		ctx := context.Background()
+		for name, pin := range map[string]string{"Ольга Смирнова": "1111", "Ivan Petrov": "2222"} {
+			st := staffNamed(t, core, name)
+			if _, err := core.Console().UpdateStaff(ctx, st.ID, app.StaffInput{Name: st.Name, Role: st.Role, PIN: &pin}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
 	cluster := pgtest.Shared(t)
 	address := passwordRole(t, cluster, pgtest.Database(t), "card_office", "Kl1uch-2026")
-	d := &pgDatabases{t: t, local: h.core, from: h.store,
+	if err := cluster.Exec(`ALTER ROLE card_office CREATEROLE`); err != nil { // it makes the office's roles
+		t.Fatal(err)
+	}
+	d := &pgDatabases{t: t, local: h.core, from: h.store, secrets: &lockedKeyring{},
 		cfg: app.Config{APIURL: h.core.APIURL(), RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()}}
 	h.ui.opts.Databases = d
-	h.signIn()
+	h.signInWithPIN("Ольга Смирнова", "1111")
 	h.tab("Settings")
 	h.eventually("the office database part", func() bool {
 		return h.shows("Office database") && h.button("Move this computer's data into an office database…") != nil
@@ -285,22 +334,82 @@ func TestOfficeDatabaseCardMovesInAndLeaves(t *testing.T) {
 	h.eventually("Who is working? in the office", func() bool {
 		return h.shows("Who is working?") && h.shows("This computer's data was copied into the office database (")
 	})
-	if !h.ui.core.Office() {
-		t.Fatal("the window still runs on the file")
+	if !h.ui.core.Joined() {
+		t.Fatal("the window does not work in the office as a joined computer")
 	}
-	h.signIn()
+	h.signInWithPIN("Ольга Смирнова", "1111")
 	h.tab("Settings")
 	h.eventually("the office's state", func() bool {
-		return h.shows("Leave the office database") && h.shows("This computer polls Chat2Desk for the office.")
+		return h.shows("Leave the office database") && h.shows("This computer polls Chat2Desk for the office.") && h.button("Add a computer…") != nil
 	})
 	h.capture("office-database-card-joined")
+
+	// Add a computer: the invitation to copy.
+	test.Tap(h.button("Add a computer…"))
+	h.eventually("the name field", func() bool { return h.entryWithPlaceholder("For example: Reception") != nil })
+	test.Type(h.entryWithPlaceholder("For example: Reception"), "Ресепшн")
+	test.Tap(h.button("Make the invitation"))
+	h.eventually("the invitation", func() bool {
+		e := h.multiLineEntry()
+		return e != nil && strings.HasPrefix(e.Text, "c2desk-invite:")
+	})
+	h.capture("office-add-computer")
+	code := h.multiLineEntry().Text
+	test.Tap(h.button("Copy"))
+	if h.ui.fyneApp.Clipboard().Content() != code {
+		t.Fatal("Copy did not copy the invitation")
+	}
+	test.Tap(h.lastButton("Close"))
+
+	// Back on the file, the window joins with the invitation, as the
+	// reception's computer would.
 	test.Tap(h.button("Leave the office database"))
 	h.eventually("the confirmation", func() bool { return h.shows("Leave the office database?") })
 	test.Tap(h.lastButton("Yes"))
 	h.eventually("back on the file", func() bool { return h.shows("This computer works in its own file again.") })
-	if h.ui.core.Office() {
-		t.Fatal("the window still runs on the office database")
+	h.signInWithPIN("Ольга Смирнова", "1111")
+	h.tab("Settings")
+	h.eventually("Join an office…", func() bool { return h.button("Join an office…") != nil })
+	test.Tap(h.button("Join an office…"))
+	h.eventually("the invitation field", func() bool { return h.multiLineEntry() != nil })
+	h.multiLineEntry().SetText("c2desk-invite:not-one")
+	test.Tap(h.button("Join"))
+	h.eventually("a mistyped code refused", func() bool { return h.shows(app.MsgInvitationFormat) })
+	h.multiLineEntry().SetText(code)
+	h.capture("office-join")
+	test.Tap(h.button("Join"))
+	h.eventually("Who is working? on the joined computer", func() bool {
+		return h.shows("Who is working?") && h.shows("This computer now works in the office database.")
+	})
+	h.signInWithPIN("Ivan Petrov", "0000")
+	h.eventually("the wrong PIN said", func() bool { return h.shows(app.MsgWrongPIN) })
+	h.capture("office-sign-in-wrong-pin")
+	h.signInWithPIN("Ivan Petrov", "2222")
+	h.eventually("Ivan's chats", func() bool { return h.ui.chats != nil })
+
+	// The administrator removes the computer: nobody signs in there now.
+	h.ui.switchProfile()
+	h.signInWithPIN("Ольга Смирнова", "1111")
+	h.tab("Settings")
+	h.eventually("Remove a computer…", func() bool { return h.button("Remove a computer…") != nil })
+	test.Tap(h.button("Remove a computer…"))
+	h.eventually("the computers", func() bool { return h.shows("Ресепшн (this computer)") && h.shows("Last used") })
+	h.capture("office-remove-computer")
+	var remove *widget.Button
+	for _, o := range h.objects() {
+		if b, ok := o.(*widget.Button); ok && b.Text == "Remove" {
+			remove = b // the last listed: Ресепшн, invited after the first
+		}
 	}
+	test.Tap(remove)
+	h.eventually("the confirmation", func() bool { return h.shows("Remove Ресепшн?") && h.shows("This is the computer you are using") })
+	test.Tap(h.lastButton("Yes"))
+	h.eventually("the computer no longer known", func() bool {
+		return h.shows(app.MsgComputerRemoved) && h.button("Join an office…") != nil && h.button("Leave the office database") != nil
+	})
+	h.capture("office-computer-removed")
+	test.Tap(h.button("Leave the office database"))
+	h.eventually("back on the file", func() bool { return h.shows("This computer works in its own file again.") })
 }
 
 // The office database goes down: the chats show it in a banner, the

@@ -88,6 +88,7 @@ func (u *UI) showSignIn(st startState) {
 			active = append(active, s)
 		}
 	}
+	u.signInPeople = active
 	title := heading(lang.L("Who is working?"))
 	pin := widget.NewPasswordEntry()
 	pin.SetPlaceHolder(lang.L("PIN"))

@@ -11,12 +11,14 @@ import (
 
 	"c2desk/app"
 	"c2desk/assets"
+	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -61,9 +63,12 @@ type UI struct {
 	// signInNotice is said on "Who is working?" until someone signs in:
 	// why the last session ended.
 	signInNotice     string
-	signInNoticeGood bool   // news, not a warning
-	inSession        bool   // someone is signed in
-	onEnter          func() // what Enter does on the current screen, if anything
+	signInNoticeGood bool // news, not a warning
+	// signInPeople are the active people "Who is working?" lists, in its
+	// order.
+	signInPeople []storage.Staff
+	inSession    bool   // someone is signed in
+	onEnter      func() // what Enter does on the current screen, if anything
 
 	title    string      // the window title without the unread count
 	poller   *app.Poller // background sync while someone is signed in
@@ -209,8 +214,22 @@ func (u *UI) showProblem(err error) {
 		u.route()
 	})
 	retry.Importance = widget.HighImportance
+	buttons := container.NewHBox(retry)
+	if key, _ := app.Describe(err); key == app.MsgComputerRemoved && u.opts.Databases != nil {
+		// Not stuck: join again with a new invitation, or work alone.
+		buttons.Add(widget.NewButtonWithIcon(lang.L("Join an office…"), theme.LoginIcon(), u.showJoinOffice))
+		buttons.Add(widget.NewButtonWithIcon(lang.L("Leave the office database"), theme.LogoutIcon(), func() {
+			background(u, u.opts.Databases.Leave, func(core *app.App, err error) {
+				if err != nil {
+					u.showProblem(err)
+					return
+				}
+				u.switchCore(core, lang.L("This computer works in its own file again."), true)
+			})
+		}))
+	}
 	u.setContent(container.New(columnLayout{width: 560}, container.NewVBox(
-		layout.NewSpacer(), msg, container.NewHBox(retry), layout.NewSpacer())))
+		layout.NewSpacer(), msg, buttons, layout.NewSpacer())))
 }
 
 // ShowStartupFailure opens a small window with the reason C2Desk cannot

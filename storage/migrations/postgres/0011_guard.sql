@@ -255,10 +255,12 @@ BEGIN
 	RETURN secret;
 END $$;
 
+-- here: the computer this session was signed in on.
 CREATE FUNCTION c2desk_computers()
-	RETURNS TABLE (id BIGINT, name TEXT, invited_at BIGINT, joined_at BIGINT, last_used_at BIGINT, last_staff TEXT)
+	RETURNS TABLE (id BIGINT, name TEXT, invited_at BIGINT, joined_at BIGINT, last_used_at BIGINT, last_staff TEXT, here BOOLEAN)
 	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
-	AS $$ SELECT c.id, c.name, c.invited_at, c.joined_at, c.last_used_at, COALESCE(st.name, '')
+	AS $$ SELECT c.id, c.name, c.invited_at, c.joined_at, c.last_used_at, COALESCE(st.name, ''),
+			EXISTS (SELECT 1 FROM sessions s WHERE s.computer_id = c.id AND s.token_hash = c2desk_hash(current_setting('c2desk.session', true)))
 		FROM computers c LEFT JOIN staff st ON st.id = c.last_staff_id
 		WHERE c2desk_admin() ORDER BY c.id $$;
 
