@@ -58,6 +58,27 @@ func BenchmarkChatListAssignedOnly(b *testing.B) {
 	}
 }
 
+// BenchmarkOfficeSignIn: signing in on a joined computer, the PIN (bcrypt
+// 12, as C2Desk hashes PINs) checked by the office database. PostgreSQL
+// only: a file's PIN is checked on the PC.
+func BenchmarkOfficeSignIn(b *testing.B) {
+	officePass(b)
+	a := bigagency.Shared(b)
+	core, err := a.JoinedApp(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := core.StaffNamed(ctx, "Вход")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := core.SignIn(ctx, st.ID, bigagency.SignInPIN); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkOpenChat: the first screen (50 messages) of a chat of 5,000.
 func BenchmarkOpenChat(b *testing.B) {
 	a := bigagency.Shared(b)

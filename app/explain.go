@@ -134,7 +134,7 @@ func Messages() []string {
 		MsgCloseRefused, MsgReopenRefused, MsgTransferRefused, MsgGroupTransferRefused,
 		MsgNotAllowed, MsgWrongPIN, MsgPINWait, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,
 		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole, MsgSayWhoYouAre, MsgNobodyCalled,
-		MsgComputerRemoved, MsgNoPINInOffice, MsgForbidden, MsgOfficeBehind, MsgInvitationInvalid, MsgInvitationFormat, MsgNotJoined, MsgPINRequired, MsgMayNoLongerSend, MsgCannotMakeRoles, MsgOfficeNeedsAdmin, MsgNoPollerHere,
+		MsgComputerRemoved, MsgNoPINInOffice, MsgForbidden, MsgOfficeBehind, MsgInvitationInvalid, MsgInvitationFormat, MsgNotJoined, MsgPINRequired, MsgMayNoLongerSend, MsgCannotMakeRoles, MsgOfficeNeedsAdmin, MsgNoPollerHere, MsgStorageWherePolls,
 		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,
 		MsgRuleNeedsStaff, MsgBadVisibility, MsgUnknownChannel, MsgChannelStillLive,
 		MsgConfigUnreadable, MsgConfigTooNew, MsgConfigForeign, MsgConfigBadStaff, MsgConfigDupStaff, MsgConfigNoOwner, MsgConfigAdminNoPIN,

@@ -120,8 +120,16 @@ func (s *Session) SetFileStorage(ctx context.Context, fs FileStorage, secret str
 	if err := s.requireAdmin(ctx); err != nil {
 		return err
 	}
+	// The secret key lives where files are uploaded: with the office's
+	// poller, not on whichever computer it was typed on.
+	if s.app.guarded() && s.app.poller == nil {
+		return problem(MsgStorageWherePolls)
+	}
 	return s.app.setFileStorage(ctx, fs, secret)
 }
+
+// MsgStorageWherePolls is said on a joined computer that does not poll.
+const MsgStorageWherePolls = "Set the file storage up on the computer that polls Chat2Desk for the office: it uploads the files, so its keyring keeps the secret key. This computer does not poll."
 
 func (a *App) setFileStorage(ctx context.Context, fs FileStorage, secret string) error {
 	fs.Endpoint, fs.Bucket, fs.Region = strings.TrimSpace(fs.Endpoint), strings.TrimSpace(fs.Bucket), strings.TrimSpace(fs.Region)

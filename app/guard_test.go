@@ -308,6 +308,9 @@ func TestJoinedPCDoesAPersonsWork(t *testing.T) {
 	must("mapping", err)
 	must("save mapping", olga.SaveMapping(ctx, m.Mapping))
 	must("remind after", olga.SetRemindAfter(ctx, 20*time.Minute))
+	// The storage's secret key is kept where files are uploaded: not here.
+	err = olga.SetFileStorage(ctx, FileStorage{Endpoint: "storage.yandexcloud.net", Bucket: "c2desk", KeyID: "k", LinkDays: 7}, "s")
+	wantProblem(t, err, MsgStorageWherePolls)
 	_, err = olga.ExportConfig(ctx)
 	must("export", err)
 	_, err = olga.UpdateStaff(ctx, marina.Staff().ID, StaffInput{Name: "Марина Орлова", Role: storage.RoleAgent})

@@ -126,6 +126,9 @@ func OpenOfficeAs(ctx context.Context, address string) (*Store, error) {
 	if err == nil {
 		err = wrap(s.db.QueryRowContext(ctx, `SELECT c2desk_poller()`).Scan(&s.poller))
 	}
+	if d, ok := s.d.(*postgresDialect); ok {
+		d.person = s.ForPerson()
+	}
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -273,6 +276,10 @@ type postgresDialect struct {
 	// session is the token of the person signed in here ("" or nil:
 	// nobody), which every connection carries (session.go).
 	session atomic.Pointer[string]
+	// person: connected as the office PCs' role, whose reads the policies
+	// limit; searches then go through the guard's functions, which keep
+	// the words' index (0011_guard.sql).
+	person bool
 }
 
 func newPostgresDialect() *postgresDialect {
@@ -345,7 +352,10 @@ func (*postgresDialect) setSchemaVersion(ctx context.Context, tx *sqlTx, v int) 
 // wordMatchesSQL reads the messages' stored words (migration 0001). Its
 // pages always start below the newest messages, which recentWordMatches
 // read first.
-func (*postgresDialect) wordMatchesSQL() string {
+func (d *postgresDialect) wordMatchesSQL() string {
+	if d.person {
+		return `SELECT id, dialog_id FROM c2desk_word_matches(?1, ?2, ?3)`
+	}
 	return `SELECT id, dialog_id FROM messages WHERE words @@ to_tsquery('simple', ?1) AND id < ?2 ORDER BY id DESC LIMIT ?3`
 }
 
@@ -361,13 +371,18 @@ func (*postgresDialect) wordMatchesSQL() string {
 
 // recentWordMatches reads the newest n messages by id and keeps the
 // matches.
-func (*postgresDialect) recentWordMatches(ctx context.Context, db *sqlDB, words string, n int) ([][2]int64, int64, bool, error) {
+func (d *postgresDialect) recentWordMatches(ctx context.Context, db *sqlDB, words string, n int) ([][2]int64, int64, bool, error) {
+	lowestSQL := `SELECT min(id) FROM (SELECT id FROM messages ORDER BY id DESC LIMIT ?) newest`
+	matchesSQL := `SELECT id, dialog_id FROM (SELECT id, dialog_id, words FROM messages ORDER BY id DESC LIMIT ?2) newest
+		WHERE words @@ to_tsquery('simple', ?1) ORDER BY id DESC`
+	if d.person {
+		lowestSQL, matchesSQL = `SELECT c2desk_recent_lowest(?)`, `SELECT id, dialog_id FROM c2desk_recent_matches(?1, ?2)`
+	}
 	var lowest sql.NullInt64
-	if err := db.QueryRowContext(ctx, `SELECT min(id) FROM (SELECT id FROM messages ORDER BY id DESC LIMIT ?) newest`, n).Scan(&lowest); err != nil {
+	if err := db.QueryRowContext(ctx, lowestSQL, n).Scan(&lowest); err != nil {
 		return nil, 0, false, err
 	}
-	rows, err := db.QueryContext(ctx, `SELECT id, dialog_id FROM (SELECT id, dialog_id, words FROM messages ORDER BY id DESC LIMIT ?2) newest
-		WHERE words @@ to_tsquery('simple', ?1) ORDER BY id DESC`, words, n)
+	rows, err := db.QueryContext(ctx, matchesSQL, words, n)
 	if err != nil {
 		return nil, 0, false, err
 	}
@@ -378,7 +393,14 @@ func (*postgresDialect) recentWordMatches(ctx context.Context, db *sqlDB, words 
 // fewWordMatches reads the matches older than before through the words'
 // GIN index alone (the other plans are switched off for this one
 // statement), stopping at limit+1.
-func (*postgresDialect) fewWordMatches(ctx context.Context, db *sqlDB, words string, before int64, limit int) ([][2]int64, bool, error) {
+func (d *postgresDialect) fewWordMatches(ctx context.Context, db *sqlDB, words string, before int64, limit int) ([][2]int64, bool, error) {
+	if d.person {
+		rows, err := db.QueryContext(ctx, `SELECT id, dialog_id FROM c2desk_few_matches(?, ?, ?)`, words, before, limit+1)
+		if err != nil {
+			return nil, false, err
+		}
+		return fewMatchesRead(rows, limit)
+	}
 	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, false, err
@@ -393,6 +415,12 @@ func (*postgresDialect) fewWordMatches(ctx context.Context, db *sqlDB, words str
 	if err != nil {
 		return nil, false, err
 	}
+	return fewMatchesRead(rows, limit)
+}
+
+// fewMatchesRead reads fewWordMatches' rows: all of them newest first, or
+// not ok past limit.
+func fewMatchesRead(rows *sql.Rows, limit int) ([][2]int64, bool, error) {
 	out, err := scanMatches(rows, limit)
 	if err != nil || len(out) > limit {
 		return nil, false, err

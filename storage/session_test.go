@@ -142,3 +142,52 @@ func TestPCStoreRefusesASchemaItWouldHaveToChange(t *testing.T) {
 		}
 	}
 }
+
+// A person's search goes through the guard's functions, which use the
+// words' index, and finds only what they may see; the owner's finds all.
+func TestPCStoreSearchesOnlyWhatThePersonSees(t *testing.T) {
+	o := newGuardOffice(t)
+	s := o.openAs(t, o.pc)
+	search := func(who int64, words string) []int64 {
+		t.Helper()
+		chats, err := s.Chats(ctx, Viewer{StaffID: who}, ChatFilter{Search: words})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int64
+		for _, c := range chats {
+			out = append(out, c.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := search(olga, "аренда"); len(got) != 0 {
+		t.Fatalf("nobody signed in finds %v", got)
+	}
+	if r, err := s.SignInAt(ctx, o.computer, anna, "2222"); err != nil || r.Outcome != SignedIn {
+		t.Fatalf("sign in: %+v %v", r, err)
+	}
+	if got := search(anna, "аренда"); !slices.Equal(got, []int64{9004}) {
+		t.Fatalf("Анна finds %v", got)
+	}
+	if got := search(anna, "ответ"); len(got) != 0 {
+		t.Fatalf("Анна finds the administrators' answer in %v", got)
+	}
+	if r, err := s.SignInAt(ctx, o.computer, olga, "1111"); err != nil || r.Outcome != SignedIn {
+		t.Fatalf("sign in: %+v %v", r, err)
+	}
+	if got := search(olga, "аренда"); !slices.Equal(got, []int64{9003, 9004}) {
+		t.Fatalf("the administrator finds %v", got)
+	}
+	// The functions themselves keep to the person: called directly with
+	// nobody signed in, they return nothing.
+	if err := s.SignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	pc := o.connect(t, o.pc)
+	var n int
+	if err := pc.QueryRow(ctx, `SELECT (SELECT count(*) FROM c2desk_word_matches('аренда:*', 1000000, 100))
+		+ (SELECT count(*) FROM c2desk_few_matches('аренда:*', 1000000, 100)) + (SELECT count(*) FROM c2desk_recent_matches('аренда:*', 100))`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("nobody signed in, the search functions return %d rows (%v)", n, err)
+	}
+}

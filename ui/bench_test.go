@@ -43,7 +43,19 @@ func TestMain(m *testing.M) {
 // signedInAgent builds the whole UI over the big database and signs in
 // Марина (preselected), up to her chat list's first page on screen.
 func signedInAgent(b *testing.B, a *bigagency.Agency) *harness {
-	h := startOn(b, a.App, a.Fake, false)
+	core := a.App
+	if a.Joined != "" {
+		// On PostgreSQL, a joined computer: the policies are on.
+		var err error
+		if core, err = a.JoinedApp(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	h := startOn(b, core, a.Fake, false)
+	if a.Joined != "" {
+		h.eventually("the PIN field", func() bool { return h.passwordEntry() != nil && h.passwordEntry().Visible() })
+		h.passwordEntry().SetText(bigagency.SignInPIN)
+	}
 	h.signIn()
 	h.eventually("the first page of chats", func() bool {
 		return h.ui.chats != nil && len(h.ui.chats.chats) == 100 && h.ui.chats.list.Length() == 100

@@ -39,7 +39,7 @@ func (u *UI) showAddComputer() {
 	name.SetPlaceHolder(lang.L("For example: Reception"))
 	code := widget.NewMultiLineEntry()
 	code.Wrapping = fyne.TextWrapBreak
-	code.SetMinRowsVisible(3)
+	code.SetMinRowsVisible(5)
 	code.Hide()
 	problemLabel := paragraph("", widget.DangerImportance)
 	problemLabel.Hide()
@@ -71,6 +71,8 @@ func (u *UI) showAddComputer() {
 			code.Show()
 			after.Show()
 			copyButton.Show()
+			copyButton.Importance = widget.HighImportance
+			copyButton.Refresh()
 			fit()
 		})
 	}
@@ -97,6 +99,7 @@ func (u *UI) showAddComputer() {
 // with Remove.
 func (u *UI) showComputers() {
 	rows := container.NewVBox()
+	scroll := container.NewVScroll(rows)
 	problemLabel := paragraph("", widget.DangerImportance)
 	problemLabel.Hide()
 	var d dialog.Dialog
@@ -116,12 +119,15 @@ func (u *UI) showComputers() {
 				rows.Add(paragraph(lang.L("No computer has joined the office."), widget.LowImportance))
 			}
 			rows.Refresh()
+			// As tall as the list, up to about six computers, then it scrolls.
+			scroll.SetMinSize(fyne.NewSize(0, min(rows.MinSize().Height, 6*rows.Objects[0].MinSize().Height)))
+			d.Refresh()
 			d.Resize(fyne.NewSize(min(640, u.win.Canvas().Size().Width-40), 1))
 		})
 	}
 	body := container.NewVBox(
 		paragraph(lang.L("A removed computer can no longer be used to sign in; it can join again only with a new invitation."), widget.MediumImportance),
-		container.NewVScroll(rows), problemLabel)
+		scroll, problemLabel)
 	d = dialog.NewCustom(lang.L("The office's computers"), lang.L("Close"), body, u.win)
 	u.showDialog(d)
 	load()
@@ -169,5 +175,5 @@ func (u *UI) computerRow(c storage.Computer, reload func(), problemLabel *widget
 		u.showDialog(confirm)
 	})
 	remove.Importance = widget.DangerImportance
-	return container.NewBorder(nil, nil, nil, remove, container.NewVBox(name, paragraph(state, widget.LowImportance)))
+	return container.NewBorder(nil, nil, nil, container.NewCenter(remove), container.NewVBox(name, paragraph(state, widget.LowImportance)))
 }

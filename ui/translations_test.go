@@ -177,7 +177,7 @@ var shownBy = map[string]bool{
 // size a row and are replaced before it shows.
 var notWords = map[string]bool{
 	"C2Desk": true, "Русский": true, "English": true, "+7 905 000-00-00": true,
-	"postgres://c2desk@server/c2desk?sslmode=verify-full": true, "1. %s\n2. %s\n3. %s\n4. %s\n": true,
+	"postgres://c2desk@server/c2desk?sslmode=verify-full": true, "c2desk-invite:…": true, "1. %s\n2. %s\n3. %s\n4. %s\n": true,
 	"storage.yandexcloud.net": true, "agency-files": true,
 	"name": true, "role": true, "pin": true, "state": true, "two\nlines": true,
 }

@@ -345,6 +345,11 @@ func (h *harness) capture(name string) {
 		h.t.Fatal(err)
 	}
 	defer f.Close()
+	// Laid out again as a real window does after widgets were shown or
+	// hidden: the test canvas only lays out on a resize.
+	size := h.win.Canvas().Size()
+	h.win.Resize(size.AddWidthHeight(1, 1))
+	h.win.Resize(size)
 	png.Encode(f, h.win.Canvas().Capture())
 }
 

@@ -30,7 +30,9 @@ import (
 // administrator; Марина, an agent who sees channel 101 (open to everyone)
 // and 102 (listed), not 103; and Павел, an agent who sees only the chats
 // assigned to him, one in a hundred (the most private setup an agency can
-// choose).
+// choose). On PostgreSQL the office is secured as office create does, and
+// Марина and Павел work on joined computers: what they read goes through
+// the office database's policies.
 type Agency struct {
 	Dir   string // the data folder
 	Fake  *c2dfake.Server
@@ -41,13 +43,17 @@ type Agency struct {
 	Agent *app.Session
 	// Assigned is Павел: only the chats assigned to him.
 	Assigned *app.Session
+	// Joined is, on PostgreSQL, the address a joined computer opens (its
+	// credentials in the mock keyring); "" on SQLite.
+	Joined string
 	// FirstSync is how long the history load took, RequestsPerSecond
 	// permitting.
 	FirstSync time.Duration
 	// FirstSyncCalls is how many API requests it made.
 	FirstSyncCalls int
 
-	srv *httptest.Server
+	srv    *httptest.Server
+	joined []*storage.Store
 }
 
 // scale multiplies AgencyScale's clients and messages (not the one long
@@ -147,8 +153,73 @@ func (a *Agency) build(ctx context.Context, cfg Config) error {
 		return err
 	}
 	// Signing in also makes her the one the sign-in screen preselects.
-	a.Agent, err = a.App.SignIn(ctx, agent.ID, "")
+	if a.Agent, err = a.App.SignIn(ctx, agent.ID, ""); err != nil || cfg.Office == "" {
+		return err
+	}
+	return a.secure(ctx)
+}
+
+// SignInPIN is everyone's PIN in a secured office; Вход, an agent kept for
+// the sign-in benchmark, has it hashed as C2Desk hashes PINs (bcrypt 12).
+const SignInPIN = "2468"
+
+// secure makes the office's roles, joins a computer, and signs Марина and
+// Павел in on computers of their own, through the database.
+func (a *Agency) secure(ctx context.Context) error {
+	pin := SignInPIN
+	all, err := a.App.StaffList(ctx)
+	if err != nil {
+		return err
+	}
+	for _, st := range all {
+		if _, err := a.Admin.UpdateStaff(ctx, st.ID, app.StaffInput{Name: st.Name, Role: st.Role, PIN: &pin}); err != nil {
+			return err
+		}
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(pin), 12)
+	if err != nil {
+		return err
+	}
+	if _, err := a.Store.CreateStaff(ctx, storage.Staff{Name: "Вход", Role: storage.RoleAgent, Active: true, PINHash: string(hash)}); err != nil {
+		return err
+	}
+	joined, err := app.SecureOffice(ctx, app.Keyring{}, a.Store)
+	if err != nil {
+		return err
+	}
+	a.Joined = joined.Path()
+	joined.Close()
+	if a.Assigned, err = a.OnJoinedComputer(ctx, "Павел Егоров"); err != nil {
+		return err
+	}
+	// Last, so that "Who is working?" preselects her there.
+	a.Agent, err = a.OnJoinedComputer(ctx, "Марина Орлова")
 	return err
+}
+
+// JoinedApp is C2Desk on a joined computer of the office (a store of its
+// own, closed with the agency); nobody is signed in.
+func (a *Agency) JoinedApp(ctx context.Context) (*app.App, error) {
+	store, _, err := app.OpenOfficeDatabase(ctx, app.Keyring{}, a.Joined)
+	if err != nil {
+		return nil, err
+	}
+	a.joined = append(a.joined, store)
+	return app.New(store, app.Keyring{}, app.Config{APIURL: a.URL, RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler), DataDir: a.Dir}), nil
+}
+
+// OnJoinedComputer signs a person in with SignInPIN on a joined computer
+// of their own.
+func (a *Agency) OnJoinedComputer(ctx context.Context, name string) (*app.Session, error) {
+	core, err := a.JoinedApp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := core.StaffNamed(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return core.SignIn(ctx, st.ID, SignInPIN)
 }
 
 // assignOneInAHundred adds Павел and assigns him every hundredth chat,
@@ -181,6 +252,9 @@ func (a *Agency) assignOneInAHundred(ctx context.Context) error {
 func (a *Agency) Close() {
 	if a.srv != nil {
 		a.srv.Close()
+	}
+	for _, s := range a.joined {
+		s.Close()
 	}
 	if a.Store != nil {
 		a.Store.Close()
