@@ -60,6 +60,10 @@ Commands:
                --poller: the office's server, which polls for the office
   office join  read an invitation's code from standard input and join this
                computer to the office; its staff then sign in with their PINs
+  office secure
+               (an administrator, with --database and the owner's password, on an
+               office made by an older C2Desk) give the office its roles, join this
+               computer, and forget the owner's password here
   staff list   who works here, with their role and whether they have a PIN
   staff add NAME [--admin]
                add a person (the PIN on the next line of standard input)
@@ -98,6 +102,9 @@ type options struct {
 	// exclusive: this command polls or sends, so no other C2Desk may work
 	// with the same data meanwhile (see lockDataDir).
 	exclusive bool
+	// ownFile: open this PC's own file whatever office.json says (office
+	// join: the office it names may not let this PC in any more).
+	ownFile bool
 
 	// startupLog is what libraries logged before main ran (Fyne's locale
 	// complaints under LANG=C): it goes to C2Desk's log, not to stderr.
@@ -165,8 +172,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 				cmd, file = "office invite", args[1]
 			case len(args) == 1 && args[0] == "join":
 				cmd = "office join" // the code is read from standard input, like the token
+			case len(args) == 1 && args[0] == "secure":
+				cmd = "office secure"
 			default:
-				fmt.Fprintln(stderr, `c2desk: office takes create URL, invite NAME (the computer's name, in quotes when it has spaces) or join (the code on standard input).`)
+				fmt.Fprintln(stderr, `c2desk: office takes create URL, invite NAME (the computer's name, in quotes when it has spaces), join (the code on standard input) or secure.`)
 				return 2
 			}
 		case "staff":
@@ -201,6 +210,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	o.demo = o.demo || o.demoAgency
 	o.exclusive = cmd == "" || cmd == "sync" || cmd == "poll" || cmd == "office create" || cmd == "office join"
+	o.ownFile = cmd == "office join"
 	if o.database != "" && !storage.IsOfficeURL(o.database) {
 		fmt.Fprintln(stderr, "c2desk: --database takes an office database's address (postgres://user@server/database); without it C2Desk uses this PC's own file.")
 		return 2
@@ -265,6 +275,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return cmdImport(ctx, s, file, stdout, stderr)
 	case "office create":
 		return cmdOfficeCreate(ctx, env, s, file, in, stdout, stderr)
+	case "office secure":
+		return cmdOfficeSecure(ctx, env, s, in, stdout, stderr)
 	case "office invite":
 		return cmdOfficeInvite(ctx, s, file, o.poller, stdout, stderr)
 	case "staff list":

@@ -22,7 +22,7 @@ import (
 // password from the keyring (a password given in the address is moved
 // there, and the user told), or this PC's file in dir.
 func openStore(ctx context.Context, o options, dir string, secrets app.Secrets, env *environment) (*storage.Store, error) {
-	if o.database == "" && !o.demo {
+	if o.database == "" && !o.demo && !o.ownFile {
 		o.database = readOfficeChoice(dir)
 	}
 	if o.database == "" {
@@ -161,6 +161,56 @@ func (e *environment) createOffice(ctx context.Context, address, password string
 		return nil, nil, err
 	}
 	return counts, store, nil
+}
+
+// cmdOfficeSecure upgrades an office an older C2Desk made, where every PC
+// connects as the owner: the roles are made, this computer joins, and the
+// owner's password is forgotten here. Once the administrator changes it
+// on the server, the other PCs' copies open nothing; they join again with
+// invitations.
+func cmdOfficeSecure(ctx context.Context, env *environment, s *app.Session, in *input, stdout, stderr io.Writer) int {
+	if !env.store.Office() || env.store.Guarded() {
+		fmt.Fprintln(stderr, "c2desk: office secure is for an office database opened with its owner's password (--database), made by an older C2Desk.")
+		return 1
+	}
+	if err := s.Current(ctx); err != nil || !s.IsAdmin() {
+		if err == nil {
+			err = app.ErrNotAllowed
+		}
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	// Made again, the roles' passwords would change under every joined PC.
+	if secured, err := env.store.Secured(ctx); err != nil || secured {
+		if err == nil {
+			err = errors.New("the office is secured already: invite computers with c2desk office invite NAME on a computer that joined it")
+		}
+		fmt.Fprintln(stderr, "c2desk:", err)
+		return 1
+	}
+	if err := askMissingPINs(ctx, s, in, stderr); err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	err := env.core.ReadyForOffice(ctx)
+	if err == nil {
+		err = env.store.CheckCanMakeRoles(ctx)
+	}
+	var store *storage.Store
+	if err == nil {
+		store, err = app.SecureOffice(ctx, env.secrets, env.store)
+	}
+	if err == nil {
+		defer store.Close()
+		err = saveOfficeChoice(env.dir, store.Path())
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	fmt.Fprintln(stdout, "The office is secured: its computers connect with roles of their own, and this one works in it from its next start. The owner's password was forgotten here.")
+	fmt.Fprintln(stdout, "Now change the owner's password on the server (the README says how), so that the copies on the other computers open nothing, and invite them: c2desk office invite NAME.")
+	return 0
 }
 
 // cmdOfficeInvite prints a one-time code that joins one computer to the

@@ -297,3 +297,44 @@ func TestConnectIntoTheOffice(t *testing.T) {
 		t.Fatalf("another PC does not see the account: %s", b)
 	}
 }
+
+// An office an older C2Desk made (every PC with the owner's password) is
+// secured in place by its administrator: the roles are made, that PC
+// joins and works through them, and the other PCs join with invitations.
+func TestOfficeMadeByAnOlderC2DeskIsSecured(t *testing.T) {
+	c := newCLI(t)
+	address := pgtest.Database(t)
+	if code, _, errOut := c.run(c2dfake.DemoToken+"\n", "--database", address, "connect"); code != 0 {
+		t.Fatalf("connect: %s", errOut)
+	}
+	if code, _, errOut := c.run("2468\n", "--database", address, "staff", "add", "Ольга Смирнова", "--admin"); code != 0 {
+		t.Fatalf("staff add: %s", errOut)
+	}
+	code, out, errOut := c.run("2468\n", "--as", "Ольга Смирнова", "--database", address, "office", "secure")
+	if code != 0 || !strings.Contains(out, "The office is secured") || !strings.Contains(out, "change the owner's password") {
+		t.Fatalf("office secure: %d %q %q", code, out, errOut)
+	}
+	if !strings.Contains(readOfficeChoice(c.dir), "_pc@") {
+		t.Fatalf("this PC works in the office through its role: %q", readOfficeChoice(c.dir))
+	}
+	if code, _, errOut := c.run("2468\n", "--as", "Ольга Смирнова", "--database", address, "office", "secure"); code != 1 || !strings.Contains(errOut, "secured already") {
+		t.Fatalf("office secure again: %d %q", code, errOut)
+	}
+	code, invitation, errOut := c.run("2468\n", "--as", "Ольга Смирнова", "office", "invite", "Ресепшн")
+	if code != 0 {
+		t.Fatalf("office invite: %q", errOut)
+	}
+	// Another PC that kept the owner's address in office.json joins with
+	// the invitation: office join does not open the office it named.
+	other := newCLI(t)
+	other.baseArg[3] = c.baseArg[3]
+	if err := saveOfficeChoice(other.dir, "postgres://c2desk@db.invalid/c2desk"); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := other.run(invitation, "office", "join"); code != 0 || !strings.Contains(out, "joined the office") {
+		t.Fatalf("office join from an office that lets this PC in no more: %d %q %q", code, out, errOut)
+	}
+	if code, out, errOut := other.run("2468\n", "--as", "Ольга Смирнова", "staff", "list"); code != 0 || !strings.Contains(out, "Ольга Смирнова") {
+		t.Fatalf("the other PC after joining: %d %q %q", code, out, errOut)
+	}
+}

@@ -34,7 +34,7 @@ url=$(head -n1 "$work/url")
 # What the admin prepares: the c2desk user's home, the keyring's password
 # (systemd's credentials folder stands for /etc/c2desk), the token file.
 creds="$work/credentials"
-mkdir -p "$home" "$creds"
+mkdir -p "$home" "$creds" "$work/admin"
 head -c 24 /dev/urandom | base64 >"$creds/keyring"
 chmod 600 "$creds/keyring"
 printf '%s\n%s\n' 2468 "demo-token-c2desk" >"$work/connect.txt"
@@ -46,26 +46,33 @@ service() {
 	env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR -u XDG_DATA_HOME -u XDG_CONFIG_HOME -u DISPLAY \
 		HOME="$home" CREDENTIALS_DIRECTORY="$creds" "$@"
 }
+# The administrator's PC: a home and a keyring of its own.
+admin_pc() {
+	head -c 24 /dev/urandom | base64 | env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR -u XDG_DATA_HOME -u XDG_CONFIG_HOME \
+		-u DISPLAY HOME="$work/admin" dbus-run-session -- sh -c "gnome-keyring-daemon --unlock --components=secrets >/dev/null && $1"
+}
+
+# The office, as the README makes it: Ольга, with her PIN, creates it on
+# her PC, then invites the server as PACKAGING.md says.
+invite=$(sed -n 's/^c2desk --as "Ольга Смирнова" office invite "Сервер" --poller > server-invitation.txt$/&/p' PACKAGING.md)
+[ -n "$invite" ] || fail "PACKAGING.md has no invite line for the server"
+invite=$(echo "$invite" | sed "s|^c2desk|$c2desk|; s|> server-invitation.txt|> $work/server-invitation.txt|")
+admin_pc "printf '2468\n' | $c2desk staff add 'Ольга Смирнова' --admin && printf '2468\n' | $c2desk --as 'Ольга Смирнова' office create '$with_password' && printf '2468\n' | $invite" \
+	>"$work/admin.log" 2>&1 || fail "the administrator's PC could not create the office and invite the server"
+grep -q "^c2desk-invite:" "$work/server-invitation.txt" || fail "no invitation for the server"
 
 connect=$(sed -n 's/^sudo cat \/etc\/c2desk\/keyring-password | sudo -u c2desk //p' PACKAGING.md)
-[ -n "$connect" ] || fail "PACKAGING.md has no connect line for the c2desk user"
-connect=$(echo "$connect" | sed "s|c2desk --database \"postgres://c2desk:PASSWORD@localhost/c2desk\"|$c2desk --database \"$with_password\"|; s|< connect.txt|< $work/connect.txt|")
-# The office's administrator, with her PIN, as office create leaves her:
-# added by the same line, with the keyring unlocked as it unlocks it.
-printf '2468\n' >"$work/pin.txt"
-add_admin=$(echo "$connect" | sed "s|--as \"Ольга Смирнова\" connect < $work/connect.txt|staff add \"Ольга Смирнова\" --admin < $work/pin.txt|")
-[ "$add_admin" != "$connect" ] || fail "the connect line does not act for Ольга Смирнова"
-cat "$creds/keyring" | service sh -c "$add_admin" >"$work/staff.log" 2>&1 || { cat "$work/staff.log" >&2; fail "could not add the office's administrator"; }
-cat "$creds/keyring" | service sh -c "$connect" >"$work/connect.log" 2>&1 || fail "the connect line failed"
+[ -n "$connect" ] || fail "PACKAGING.md has no join-and-connect line for the c2desk user"
+connect=$(echo "$connect" | sed "s|c2desk office join < server-invitation.txt|$c2desk office join < $work/server-invitation.txt|; s|c2desk --as \"Ольга Смирнова\" connect < connect.txt|$c2desk --as \"Ольга Смирнова\" connect < $work/connect.txt|")
+cat "$creds/keyring" | service sh -c "$connect" >"$work/connect.log" 2>&1 || fail "the join-and-connect line failed"
+grep -q "joined the office" "$work/connect.log" || fail "office join did not say it joined"
 grep -q "Connected to" "$work/connect.log" || fail "connect did not say it connected"
 
 unit=$(sed -n 's/^ExecStart=//p' PACKAGING.md)
 [ -n "$unit" ] || fail "PACKAGING.md has no ExecStart"
-environment=$(sed -n 's/^Environment=//p' PACKAGING.md)
-[ "${environment%%=*}" = C2DESK_DATABASE ] || fail "the unit does not name the database in C2DESK_DATABASE"
 # systemd turns $$ into $; the binary is this build, on the demo Chat2Desk.
 unit=$(echo "$unit" | sed "s/\\\$\\\$/\$/g; s|/usr/local/bin/c2desk|$c2desk|")
-service C2DESK_DATABASE="$PG_URL" sh -c "exec $unit" >"$work/poll.log" 2>&1 &
+service sh -c "exec $unit" >"$work/poll.log" 2>&1 &
 poll=$!
 
 # The poller has polled once the lease records a poll.
@@ -90,4 +97,4 @@ live=$(pg_as "$(pg_bin)/psql" -h "$PG_DIR" -U postgres -d c2desk -tAc 'SELECT co
 if grep -q "demo-token-c2desk\|$password" "$work"/*.log; then
 	fail "the token or the database password was printed"
 fi
-echo "the office server's unit (PACKAGING.md) polled with the token from its keyring and stopped cleanly"
+echo "the office server (PACKAGING.md) joined with the poller's invitation, polled through the poller's role with the token from its keyring, and stopped cleanly"

@@ -1,6 +1,7 @@
 # Sourced by scripts that need a throwaway PostgreSQL server (the office
 # screenshots): start_pg DIR starts one whose only way in is a Unix socket
-# in DIR, creates the role c2desk (password in $2) and its database
+# in DIR, creates the role c2desk (password in $2; CREATEROLE, as the
+# README has it) and its database
 # c2desk, and sets PG_URL to postgres://c2desk@localhost/c2desk?host=DIR.
 # stop_pg stops it. As the Go tests' internal/pgtest does: Debian's server,
 # initdb as the postgres user when run as root, no TCP port.
@@ -29,7 +30,7 @@ start_pg() {
 	pg_as "$bin/pg_ctl" -D "$PG_DIR/data" -o "-k $PG_DIR -c listen_addresses=''" -l "$PG_DIR/server.log" -w -t 120 start >/dev/null || {
 		cat "$PG_DIR/server.log" >&2; return 1; }
 	pg_as "$bin/psql" -h "$PG_DIR" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
-		-c "CREATE ROLE c2desk LOGIN PASSWORD '$2'" \
+		-c "CREATE ROLE c2desk LOGIN CREATEROLE PASSWORD '$2'" \
 		-c "CREATE DATABASE c2desk OWNER c2desk TEMPLATE template0 LOCALE 'C.UTF-8'" >/dev/null
 	PG_URL="postgres://c2desk@localhost/c2desk?host=$PG_DIR"
 }

@@ -54,7 +54,7 @@ if ! XDG_DATA_HOME=$keyring_home dbus-run-session -- sh -c 'echo -n c2desk | gno
 fi
 rm -rf "$keyring_home"
 
-step "the office server of PACKAGING.md: its connect line and systemd unit"
+step "the office server of PACKAGING.md: its invitation, join-and-connect line and systemd unit"
 sh scripts/office-server.sh
 
 step "smoke test: the real binary under Xvfb"

@@ -260,7 +260,7 @@ type ClientChat struct {
 func (s *Store) ClientChats(ctx context.Context, v Viewer, clientID int64) ([]ClientChat, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT d.id, d.state, COALESCE(ch.name, ''), d.transport, d.last_message_at
 		FROM dialogs d LEFT JOIN channels ch ON ch.id = d.channel_id
-		WHERE d.client_id = ?3 AND `+accessClause+` ORDER BY d.last_message_at DESC, d.id DESC LIMIT 20`, v.Console, v.StaffID, clientID)
+		WHERE d.client_id = ?3 AND `+accessClause+` ORDER BY d.last_message_at DESC, d.id DESC LIMIT 20`, s.viewer(v).sees(), v.StaffID, clientID)
 	if err != nil {
 		return nil, wrap(err)
 	}

@@ -111,7 +111,7 @@ func (s *Store) ClientByID(ctx context.Context, id int64) (Client, error) {
 // UnreadChats counts the viewer's chats with unread client messages.
 func (s *Store) UnreadChats(ctx context.Context, v Viewer) (int, error) {
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM dialogs d WHERE d.unread > 0 AND `+accessClause, v.Console, v.StaffID).Scan(&n)
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM dialogs d WHERE d.unread > 0 AND `+accessClause, s.viewer(v).sees(), v.StaffID).Scan(&n)
 	return n, wrap(err)
 }
 
@@ -361,7 +361,21 @@ func (s *Store) MarkDialogRead(ctx context.Context, dialogID int64) (newestUnrea
 type Viewer struct {
 	StaffID int64
 	Console bool // the command line, which acts for the whole office
+	// byPolicy: the office database's policies already limit the reads to
+	// this person's chats (a joined computer's store, signed in as them),
+	// so the query need not say it again (Store.viewer).
+	byPolicy bool
 }
+
+// viewer is v as this store's queries take it.
+func (s *Store) viewer(v Viewer) Viewer {
+	v.byPolicy = s.ForPerson() && v.StaffID != 0 && v.StaffID == s.sessionStaff.Load()
+	return v
+}
+
+// sees is the access clause's first parameter: the viewer sees every chat
+// the query may read.
+func (v Viewer) sees() bool { return v.Console || v.byPolicy }
 
 // ChatFilter narrows the chat list.
 type ChatFilter struct {
@@ -419,6 +433,7 @@ func ruleOpensTo(person string) string {
 
 // Chats returns the viewer's chats, newest first.
 func (s *Store) Chats(ctx context.Context, v Viewer, f ChatFilter) ([]Chat, error) {
+	v = s.viewer(v)
 	if strings.TrimSpace(f.Search) != "" {
 		return s.searchChats(ctx, v, f)
 	}
@@ -481,7 +496,7 @@ func chatWhere(v Viewer, f ChatFilter) ([]string, []any) {
 	if f.Waiting {
 		where = append(where, `d.waiting_since IS NOT NULL`)
 	}
-	args := []any{v.Console, v.StaffID}
+	args := []any{v.sees(), v.StaffID}
 	if f.TagID != 0 {
 		args = append(args, f.TagID)
 		where = append(where, `EXISTS (SELECT 1 FROM client_tags ct WHERE ct.client_id = d.client_id AND ct.tag_id = ?`+itoa(len(args))+`)`)
@@ -529,7 +544,7 @@ func idList(ids []int64) string {
 
 // MayView reports whether the viewer may see a dialog, by the same rule as Chats.
 func (s *Store) MayView(ctx context.Context, v Viewer, dialogID int64) (bool, error) {
-	return s.exists(ctx, `SELECT 1 FROM dialogs d WHERE `+accessClause+` AND d.id = ?3`, v.Console, v.StaffID, dialogID)
+	return s.exists(ctx, `SELECT 1 FROM dialogs d WHERE `+accessClause+` AND d.id = ?3`, s.viewer(v).sees(), v.StaffID, dialogID)
 }
 
 // HidesChatsOf reports whether a client has a stored chat the viewer may
@@ -587,7 +602,7 @@ func (s *Store) Quotes(ctx context.Context, v Viewer, clientID int64, ids []int6
 		return out, nil
 	}
 	msgs, err := s.messages(ctx, `WHERE client_id = ?3 AND id IN (SELECT value FROM json_each(?4))
-		AND EXISTS (SELECT 1 FROM dialogs d WHERE d.id = messages.dialog_id AND `+accessClause+`)`, v.Console, v.StaffID, clientID, idList(ids))
+		AND EXISTS (SELECT 1 FROM dialogs d WHERE d.id = messages.dialog_id AND `+accessClause+`)`, s.viewer(v).sees(), v.StaffID, clientID, idList(ids))
 	for _, m := range msgs {
 		out[m.ID] = m
 	}

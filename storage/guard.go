@@ -73,6 +73,13 @@ func (s *Store) SecureOffice(ctx context.Context) (made map[string]Credential, e
 	return made, nil
 }
 
+// Secured reports whether the office's roles were made already.
+func (s *Store) Secured(ctx context.Context) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM office_roles`).Scan(&n)
+	return n > 0, wrap(err)
+}
+
 // ErrCannotMakeRoles means the office database's owner may not create
 // roles, which making the office's PC and poller roles needs.
 var ErrCannotMakeRoles = errors.New("the office database's owner may not create roles")

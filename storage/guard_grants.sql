@@ -21,8 +21,8 @@ GRANT EXECUTE ON FUNCTION c2d_fold(TEXT), c2desk_hash(TEXT), c2desk_now(), c2des
 -- A PC signs a person in and out, joins, and (for an administrator)
 -- invites, lists and removes computers; PINs are set here too.
 GRANT EXECUTE ON FUNCTION c2desk_sign_in(TEXT, BIGINT, TEXT), c2desk_sign_in_list(TEXT), c2desk_sign_out(),
-	c2desk_set_pin(BIGINT, TEXT), c2desk_retry(BIGINT), c2desk_visible_dialogs(), c2desk_recent_lowest(INTEGER), c2desk_recent_matches(TEXT, INTEGER),
-	c2desk_few_matches(TEXT, BIGINT, INTEGER), c2desk_word_matches(TEXT, BIGINT, INTEGER), c2desk_invite(TEXT), c2desk_join(TEXT, TEXT), c2desk_computers(),
+	c2desk_set_pin(BIGINT, TEXT), c2desk_retry(BIGINT), c2desk_word_search(TEXT, BIGINT, INTEGER, INTEGER, BOOLEAN),
+	c2desk_recent_lowest(INTEGER), c2desk_client_matches(TEXT, TEXT), c2desk_invite(TEXT), c2desk_join(TEXT, TEXT), c2desk_computers(),
 	c2desk_remove_computer(BIGINT) TO {pc};
 
 -- A person (the policies say whose rows). Staff without their PIN hashes

@@ -77,8 +77,9 @@ func newGuardOffice(t *testing.T) *guardOffice {
 		`INSERT INTO operators (id, first_name, first_seen_at, loaded_at) VALUES (7, 'Анна', 0, 0), (8, 'Офис', 0, 0), (9, 'Ольга', 0, 0)`,
 		`INSERT INTO operator_owner (operator_id, staff_id) VALUES (7, 2), (9, 1)`,
 		`INSERT INTO default_operator (singleton, operator_id) VALUES (1, 8)`,
-		`INSERT INTO clients (id, name, phone, updated_at) VALUES (5001, 'Иван', '+79990000001', 0), (5002, 'Пётр', '+79990000002', 0),
-			(5003, 'Мария', '+79990000003', 0), (5004, 'Нина', '+79990000004', 0)`,
+		`INSERT INTO clients (id, name, phone, search_name, phone_digits, updated_at) VALUES
+			(5001, 'Иван', '+79990000001', 'иван', '79990000001', 0), (5002, 'Пётр', '+79990000002', 'пётр', '79990000002', 0),
+			(5003, 'Мария', '+79990000003', 'мария', '79990000003', 0), (5004, 'Нина', '+79990000004', 'нина', '79990000004', 0)`,
 		`INSERT INTO dialogs (id, client_id, channel_id, assignee_staff_id) VALUES (9001, 5001, 101, NULL), (9002, 5002, 102, NULL),
 			(9003, 5003, 103, NULL), (9004, 5004, 103, 2)`,
 		`INSERT INTO messages (id, dialog_id, client_id, channel_id, type, text, created_at, operator_id, author_staff_id) VALUES

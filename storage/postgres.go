@@ -354,7 +354,7 @@ func (*postgresDialect) setSchemaVersion(ctx context.Context, tx *sqlTx, v int) 
 // read first.
 func (d *postgresDialect) wordMatchesSQL() string {
 	if d.person {
-		return `SELECT id, dialog_id FROM c2desk_word_matches(?1, ?2, ?3)`
+		return `SELECT id, dialog_id FROM c2desk_word_search(?1, ?2, ?3, 0, false)`
 	}
 	return `SELECT id, dialog_id FROM messages WHERE words @@ to_tsquery('simple', ?1) AND id < ?2 ORDER BY id DESC LIMIT ?3`
 }
@@ -376,7 +376,7 @@ func (d *postgresDialect) recentWordMatches(ctx context.Context, db *sqlDB, word
 	matchesSQL := `SELECT id, dialog_id FROM (SELECT id, dialog_id, words FROM messages ORDER BY id DESC LIMIT ?2) newest
 		WHERE words @@ to_tsquery('simple', ?1) ORDER BY id DESC`
 	if d.person {
-		lowestSQL, matchesSQL = `SELECT c2desk_recent_lowest(?)`, `SELECT id, dialog_id FROM c2desk_recent_matches(?1, ?2)`
+		lowestSQL, matchesSQL = `SELECT c2desk_recent_lowest(?)`, `SELECT id, dialog_id FROM c2desk_word_search(?1, 0, 0, ?2, false)`
 	}
 	var lowest sql.NullInt64
 	if err := db.QueryRowContext(ctx, lowestSQL, n).Scan(&lowest); err != nil {
@@ -395,7 +395,7 @@ func (d *postgresDialect) recentWordMatches(ctx context.Context, db *sqlDB, word
 // statement), stopping at limit+1.
 func (d *postgresDialect) fewWordMatches(ctx context.Context, db *sqlDB, words string, before int64, limit int) ([][2]int64, bool, error) {
 	if d.person {
-		rows, err := db.QueryContext(ctx, `SELECT id, dialog_id FROM c2desk_few_matches(?, ?, ?)`, words, before, limit+1)
+		rows, err := db.QueryContext(ctx, `SELECT id, dialog_id FROM c2desk_word_search(?, ?, ?, 0, true)`, words, before, limit+1)
 		if err != nil {
 			return nil, false, err
 		}
@@ -453,7 +453,16 @@ func (*postgresDialect) analyze(ctx context.Context, db *sqlDB) error {
 
 // clientMatch reads every client, LIKE being served by a trigram index
 // where the server has pg_trgm (migration 0005).
-func (*postgresDialect) clientMatch(name, digits string, args []any) (from, cond string, out []any) {
+func (d *postgresDialect) clientMatch(name, digits string, args []any) (from, cond string, out []any) {
+	if d.person {
+		// Under the policies LIKE would read every client: the guard's
+		// function uses the indexes and keeps the person's clients.
+		args = append(args, "%"+escapeLike(name)+"%", "")
+		if digits != "" {
+			args[len(args)-1] = "%" + digits + "%"
+		}
+		return "clients c", `c.id IN (SELECT id FROM c2desk_client_matches(?` + itoa(len(args)-1) + `, ?` + itoa(len(args)) + `))`, args
+	}
 	return likeClientMatch(name, digits, args)
 }
 

@@ -79,6 +79,7 @@ func (s *Store) SignInAt(ctx context.Context, computer string, staffID int64, pi
 	r.Wait = time.Duration(wait) * time.Second
 	if r.Outcome == SignedIn {
 		s.setSession(token.String)
+		s.sessionStaff.Store(staffID)
 	}
 	return r, nil
 }
@@ -88,6 +89,7 @@ func (s *Store) SignInAt(ctx context.Context, computer string, staffID int64, pi
 func (s *Store) SignOut(ctx context.Context) error {
 	_, err := s.db.ExecContext(ctx, `SELECT c2desk_sign_out()`)
 	s.setSession("")
+	s.sessionStaff.Store(0)
 	return wrap(err)
 }
 

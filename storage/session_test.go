@@ -173,6 +173,15 @@ func TestPCStoreSearchesOnlyWhatThePersonSees(t *testing.T) {
 	if got := search(anna, "ответ"); len(got) != 0 {
 		t.Fatalf("Анна finds the administrators' answer in %v", got)
 	}
+	if got := search(anna, "нин"); !slices.Equal(got, []int64{9004}) {
+		t.Fatalf("Анна finds her client by name in %v", got)
+	}
+	if got := search(anna, "мари"); len(got) != 0 {
+		t.Fatalf("Анна finds a hidden client by name in %v", got)
+	}
+	if got := search(anna, "+7999000000"); !slices.Equal(got, []int64{9001, 9004}) {
+		t.Fatalf("Анна finds her clients by phone in %v", got)
+	}
 	if r, err := s.SignInAt(ctx, o.computer, olga, "1111"); err != nil || r.Outcome != SignedIn {
 		t.Fatalf("sign in: %+v %v", r, err)
 	}
@@ -186,8 +195,9 @@ func TestPCStoreSearchesOnlyWhatThePersonSees(t *testing.T) {
 	}
 	pc := o.connect(t, o.pc)
 	var n int
-	if err := pc.QueryRow(ctx, `SELECT (SELECT count(*) FROM c2desk_word_matches('аренда:*', 1000000, 100))
-		+ (SELECT count(*) FROM c2desk_few_matches('аренда:*', 1000000, 100)) + (SELECT count(*) FROM c2desk_recent_matches('аренда:*', 100))`).Scan(&n); err != nil || n != 0 {
+	if err := pc.QueryRow(ctx, `SELECT (SELECT count(*) FROM c2desk_word_search('аренда:*', 1000000, 100, 0, false))
+		+ (SELECT count(*) FROM c2desk_word_search('аренда:*', 1000000, 100, 0, true))
+		+ (SELECT count(*) FROM c2desk_word_search('аренда:*', 0, 0, 100, false))`).Scan(&n); err != nil || n != 0 {
 		t.Fatalf("nobody signed in, the search functions return %d rows (%v)", n, err)
 	}
 }

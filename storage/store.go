@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -50,6 +51,9 @@ type Store struct {
 	// set them.
 	guarded bool
 	poller  bool // guarded, as the office's poller
+	// sessionStaff is who is signed in on this store (session.go), 0:
+	// nobody.
+	sessionStaff atomic.Int64
 }
 
 func newStore(db *sql.DB, d dialect, where string) *Store {

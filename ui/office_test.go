@@ -2,9 +2,12 @@ package ui
 
 import (
 	"context"
+	"image/png"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,6 +16,9 @@ import (
 	"c2desk/internal/pgtest"
 	"c2desk/storage"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/zalando/go-keyring"
@@ -256,7 +262,13 @@ func (h *harness) passwordEntry() *widget.Entry {
 // signInWithPIN picks a person on "Who is working?" and types the PIN.
 func (h *harness) signInWithPIN(name, pin string) {
 	h.t.Helper()
-	h.eventually("Who is working? with "+name, func() bool { return h.shows(name) && h.button("Continue") != nil })
+	h.signInWithPINAs("Continue", name, pin)
+}
+
+// signInWithPINAs is signInWithPIN where Continue is called cont.
+func (h *harness) signInWithPINAs(cont, name, pin string) {
+	h.t.Helper()
+	h.eventually("Who is working? with "+name, func() bool { return h.shows(name) && h.button(cont) != nil })
 	list := h.signInList()
 	for i, st := range h.ui.signInPeople {
 		if st.Name == name {
@@ -265,7 +277,7 @@ func (h *harness) signInWithPIN(name, pin string) {
 	}
 	h.eventually("the PIN field", func() bool { return h.passwordEntry() != nil })
 	h.passwordEntry().SetText(pin)
-	test.Tap(h.button("Continue"))
+	test.Tap(h.button(cont))
 }
 
 func (h *harness) signInList() *widget.List {
@@ -499,8 +511,80 @@ func TestOfficeCardSaysWhenTheNetworkCanReadTheChats(t *testing.T) {
 	if line := officeStateLine(st); !strings.Contains(line, "someone on the office's network can read the office's chats") {
 		t.Fatalf("no warning: %s", line)
 	}
+	captureStateLine(t, st, "office-card-readable")
 	inRussian(t, test.NewTempApp(t))
 	if line := officeStateLine(st); !strings.Contains(line, "любой в сети офиса может прочитать чаты офиса") {
 		t.Fatalf("no warning in Russian: %s", line)
 	}
+	captureStateLine(t, st, "office-card-readable-ru")
+}
+
+// captureStateLine shows the Office card's state line as the card does
+// (in the warning colour when readable), for a person to look at: a test
+// reaches no server off this machine, whose address alone makes it so.
+func captureStateLine(t *testing.T, st app.OfficeState, name string) {
+	dir := os.Getenv("C2DESK_CAPTURE_DIR")
+	if dir == "" {
+		return
+	}
+	state := paragraph("", widget.MediumImportance)
+	say(state, officeStateLine(st), widget.WarningImportance)
+	w := test.NewTempWindow(t, container.NewVBox(widget.NewLabelWithStyle(lang.L("Office database"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), state))
+	w.Resize(fyne.NewSize(760, 220))
+	f, err := os.Create(filepath.Join(dir, name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	png.Encode(f, w.Canvas().Capture())
+}
+
+// The office's new screens in Russian, for a person to look at: the
+// invitation, the computers, joining, and a wrong PIN on a joined
+// computer.
+func TestOfficeScreensInRussian(t *testing.T) {
+	t.Setenv(pgtest.EngineEnv, "")
+	h := startInRussian(t, func(core *app.App) {
+		office(t, "")(core)
+		for name, pin := range map[string]string{"Ольга Смирнова": "1111", "Ivan Petrov": "2222"} {
+			st := staffNamed(t, core, name)
+			if _, err := core.Console().UpdateStaff(context.Background(), st.ID, app.StaffInput{Name: st.Name, Role: st.Role, PIN: &pin}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	cluster := pgtest.Shared(t)
+	address := passwordRole(t, cluster, pgtest.Database(t), "ru_office", "Kl1uch-2026")
+	if err := cluster.Exec(`ALTER ROLE ru_office CREATEROLE`); err != nil {
+		t.Fatal(err)
+	}
+	d := &pgDatabases{t: t, local: h.core, from: h.store, secrets: &lockedKeyring{},
+		cfg: app.Config{APIURL: h.core.APIURL(), RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()}}
+	h.ui.opts.Databases = d
+	_, core, err := d.MoveIn(context.Background(), address, "Kl1uch-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fyne.Do(func() { h.ui.switchCore(core, "", false) })
+	h.signInWithPINAs("Продолжить", "Ivan Petrov", "0000")
+	h.eventually("a wrong PIN", func() bool { return h.shows(translate(app.MsgWrongPIN, nil)) })
+	h.capture("office-sign-in-wrong-pin-ru")
+	h.signInWithPINAs("Продолжить", "Ольга Смирнова", "1111")
+	h.tab("Настройки")
+	h.eventually("Добавить компьютер…", func() bool { return h.button("Добавить компьютер…") != nil })
+	h.capture("office-database-card-joined-ru")
+	test.Tap(h.button("Добавить компьютер…"))
+	h.eventually("the name field", func() bool { return h.entryWithPlaceholder("Например: Ресепшн") != nil })
+	test.Type(h.entryWithPlaceholder("Например: Ресепшн"), "Ресепшн")
+	test.Tap(h.button("Создать приглашение"))
+	h.eventually("the invitation", func() bool { e := h.multiLineEntry(); return e != nil && e.Text != "" })
+	h.capture("office-add-computer-ru")
+	test.Tap(h.lastButton("Закрыть"))
+	test.Tap(h.button("Удалить компьютер…"))
+	h.eventually("the computers", func() bool { return h.shows("Компьютеры офиса") && h.button("Удалить") != nil })
+	h.capture("office-remove-computer-ru")
+	h.ui.closeDialogs()
+	h.ui.showJoinOffice()
+	h.eventually("the join dialog", func() bool { return h.shows("Подключиться к офису") && h.multiLineEntry() != nil })
+	h.capture("office-join-ru")
 }

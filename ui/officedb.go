@@ -77,7 +77,13 @@ func newOfficeDatabaseSection(u *UI) fyne.CanvasObject {
 				state.SetText(sentence(err))
 				return
 			}
-			state.SetText(officeStateLine(st))
+			// A connection the office's network can read is a warning,
+			// not a detail.
+			importance := widget.MediumImportance
+			if st.Readable {
+				importance = widget.WarningImportance
+			}
+			say(state, officeStateLine(st), importance)
 		})
 	}
 	u.refreshOfficeState()

@@ -77,13 +77,14 @@ CREATE FUNCTION c2desk_me() RETURNS BIGINT LANGUAGE sql STABLE SECURITY DEFINER
 
 CREATE FUNCTION c2desk_admin() RETURNS BOOLEAN LANGUAGE sql STABLE SECURITY DEFINER
 	SET search_path = pg_catalog, public, pg_temp
-	AS $$ SELECT EXISTS (SELECT 1 FROM staff WHERE id = c2desk_me() AND role = 'admin' AND active = 1) $$;
+	AS $$ SELECT EXISTS (SELECT 1 FROM staff WHERE id = (SELECT c2desk_me()) AND role = 'admin' AND active = 1) $$;
 
 -- c2desk_channels: the channels whose rule opens their chats to the person
 -- signed in (to everyone, or listing them); none when nobody is.
 CREATE FUNCTION c2desk_channels() RETURNS BIGINT[] LANGUAGE sql STABLE SECURITY DEFINER
 	SET search_path = pg_catalog, public, pg_temp
-	AS $$ SELECT COALESCE(array_agg(r.channel_id), '{}') FROM channel_rules r, (SELECT c2desk_me() AS id) me
+	AS $$ WITH me AS MATERIALIZED (SELECT c2desk_me() AS id)
+		SELECT COALESCE(array_agg(r.channel_id), '{}') FROM channel_rules r, me
 		WHERE me.id IS NOT NULL AND (r.visibility = 'everyone' OR (r.visibility = 'listed'
 			AND EXISTS (SELECT 1 FROM channel_rule_staff rs WHERE rs.channel_id = r.channel_id AND rs.staff_id = me.id))) $$;
 
@@ -146,35 +147,69 @@ CREATE FUNCTION c2desk_retry(item BIGINT) RETURNS BOOLEAN
 -- a person's search could not use the words' GIN index (a rare word took
 -- seconds). These run the searches storage's postgresDialect runs for the
 -- owner, with the index, and keep the matches in chats the person may
--- see. The caller checks visibility again, as on every engine.
-CREATE FUNCTION c2desk_visible_dialogs() RETURNS TABLE (id BIGINT) LANGUAGE sql STABLE SECURITY DEFINER
-	SET search_path = pg_catalog, public, pg_temp
-	AS $$ SELECT d.id FROM dialogs d, (SELECT c2desk_me() AS id, c2desk_admin() AS admin, c2desk_channels() AS chans) me
-		WHERE me.id IS NOT NULL AND (me.admin OR d.assignee_staff_id = me.id OR d.channel_id = ANY (me.chans)) $$;
+-- see; the caller checks visibility again, as on every engine. Who the
+-- person is and what they see is read once, then the query is planned
+-- for the words given (EXECUTE), as the owner's is.
+-- Every match older than before by the words' index alone (the other
+-- plans switched off for this function), up to lim.
+CREATE FUNCTION c2desk_word_search_indexed(query TEXT, before BIGINT, lim INTEGER, admin BOOLEAN, me BIGINT, chans BIGINT[])
+	RETURNS TABLE (id BIGINT, dialog_id BIGINT)
+	LANGUAGE plpgsql STABLE SET search_path = pg_catalog, public, pg_temp SET enable_seqscan = off SET enable_indexscan = off AS $$
+BEGIN
+	RETURN QUERY EXECUTE 'SELECT m.id, m.dialog_id FROM messages m, dialogs d
+		WHERE m.words @@ to_tsquery(''simple'', $1) AND m.id < $2
+			AND d.id = m.dialog_id AND ($4 OR d.assignee_staff_id = $5 OR d.channel_id = ANY ($6)) LIMIT $3'
+		USING query, before, lim, admin, me, chans;
+END $$;
 
--- The lowest id of the newest n messages, and the matches among them.
+CREATE FUNCTION c2desk_word_search(query TEXT, before BIGINT, lim INTEGER, newest INTEGER, index_only BOOLEAN)
+	RETURNS TABLE (id BIGINT, dialog_id BIGINT)
+	LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+	me    BIGINT := c2desk_me();
+	admin BOOLEAN := c2desk_admin();
+	chans BIGINT[] := c2desk_channels();
+	sees  TEXT := '(d.id = m.dialog_id AND ($4 OR d.assignee_staff_id = $5 OR d.channel_id = ANY ($6)))';
+BEGIN
+	IF me IS NULL THEN
+		RETURN;
+	END IF;
+	IF newest > 0 THEN
+		RETURN QUERY EXECUTE 'SELECT m.id, m.dialog_id FROM (SELECT id, dialog_id, words FROM messages ORDER BY id DESC LIMIT $3) m, dialogs d
+			WHERE m.words @@ to_tsquery(''simple'', $1) AND ' || sees || ' ORDER BY m.id DESC'
+			USING query, before, newest, admin, me, chans;
+	ELSIF index_only THEN
+		RETURN QUERY SELECT * FROM c2desk_word_search_indexed(query, before, lim, admin, me, chans);
+	ELSE
+		RETURN QUERY EXECUTE 'SELECT m.id, m.dialog_id FROM messages m, dialogs d
+			WHERE m.words @@ to_tsquery(''simple'', $1) AND m.id < $2 AND ' || sees || ' ORDER BY m.id DESC LIMIT $3'
+			USING query, before, lim, admin, me, chans;
+	END IF;
+END $$;
+
+-- The clients whose name or phone matches (LIKE patterns) and who have a
+-- chat the person may see, by the trigram indexes the policies would
+-- keep LIKE from.
+CREATE FUNCTION c2desk_client_matches(name_like TEXT, digits_like TEXT) RETURNS TABLE (id BIGINT)
+	LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
+DECLARE
+	me    BIGINT := c2desk_me();
+	admin BOOLEAN := c2desk_admin();
+	chans BIGINT[] := c2desk_channels();
+BEGIN
+	IF me IS NULL THEN
+		RETURN;
+	END IF;
+	RETURN QUERY EXECUTE 'SELECT c.id FROM clients c WHERE (c.search_name LIKE $1 ESCAPE ''\'' OR ($2 <> '''' AND c.phone_digits LIKE $2))
+		AND EXISTS (SELECT 1 FROM dialogs d WHERE d.client_id = c.id AND ($3 OR d.assignee_staff_id = $4 OR d.channel_id = ANY ($5)))'
+		USING name_like, digits_like, admin, me, chans;
+END $$;
+
+-- The lowest id of the newest n messages, where recent matches end.
 CREATE FUNCTION c2desk_recent_lowest(n INTEGER) RETURNS BIGINT LANGUAGE sql STABLE SECURITY DEFINER
 	SET search_path = pg_catalog, public, pg_temp
 	AS $$ SELECT min(newest.id) FROM (SELECT m.id FROM messages m ORDER BY m.id DESC LIMIT n) newest
-		WHERE c2desk_me() IS NOT NULL $$;
-CREATE FUNCTION c2desk_recent_matches(query TEXT, n INTEGER) RETURNS TABLE (id BIGINT, dialog_id BIGINT)
-	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
-	AS $$ SELECT newest.id, newest.dialog_id FROM (SELECT m.id, m.dialog_id, m.words FROM messages m ORDER BY m.id DESC LIMIT n) newest
-		WHERE newest.words @@ to_tsquery('simple', query) AND newest.dialog_id IN (SELECT v.id FROM c2desk_visible_dialogs() v)
-		ORDER BY newest.id DESC $$;
-
--- Every match older than before by the index alone, up to lim.
-CREATE FUNCTION c2desk_few_matches(query TEXT, before BIGINT, lim INTEGER) RETURNS TABLE (id BIGINT, dialog_id BIGINT)
-	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
-	SET enable_seqscan = off SET enable_indexscan = off
-	AS $$ SELECT m.id, m.dialog_id FROM messages m WHERE m.words @@ to_tsquery('simple', query) AND m.id < before
-		AND m.dialog_id IN (SELECT v.id FROM c2desk_visible_dialogs() v) LIMIT lim $$;
-
--- A page of matches, newest first, older than before.
-CREATE FUNCTION c2desk_word_matches(query TEXT, before BIGINT, lim INTEGER) RETURNS TABLE (id BIGINT, dialog_id BIGINT)
-	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp
-	AS $$ SELECT m.id, m.dialog_id FROM messages m WHERE m.words @@ to_tsquery('simple', query) AND m.id < before
-		AND m.dialog_id IN (SELECT v.id FROM c2desk_visible_dialogs() v) ORDER BY m.id DESC LIMIT lim $$;
+		WHERE (SELECT c2desk_me()) IS NOT NULL $$;
 
 -- Wrong PINs: the first three cost nothing, then sign-in pauses 30 s,
 -- doubling up to 15 minutes (app.PINWait), by the server's clock.
