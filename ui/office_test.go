@@ -561,11 +561,15 @@ func TestOfficeScreensInRussian(t *testing.T) {
 	d := &pgDatabases{t: t, local: h.core, from: h.store, secrets: &lockedKeyring{},
 		cfg: app.Config{APIURL: h.core.APIURL(), RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()}}
 	h.ui.opts.Databases = d
+	// The file's own "Who is working?" first, so that it cannot replace
+	// the office's.
+	h.eventually("the file's sign-in", func() bool { return len(h.ui.signInPeople) > 0 })
 	_, core, err := d.MoveIn(context.Background(), address, "Kl1uch-2026")
 	if err != nil {
 		t.Fatal(err)
 	}
 	fyne.Do(func() { h.ui.switchCore(core, "", false) })
+	h.eventually("the office's sign-in", func() bool { return h.ui.core == core && len(h.ui.signInPeople) > 0 })
 	h.signInWithPINAs("Продолжить", "Ivan Petrov", "0000")
 	h.eventually("a wrong PIN", func() bool { return h.shows(translate(app.MsgWrongPIN, nil)) })
 	h.capture("office-sign-in-wrong-pin-ru")

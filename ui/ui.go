@@ -148,6 +148,7 @@ func (u *UI) route() {
 	// it; inSession says whether someone is signed in.
 	u.inSession = false
 	u.chats, u.tabs, u.refreshOfficeState, u.adminTabs = nil, nil, nil, adminTabs{}
+	u.signInPeople = nil
 	u.setMenu()
 	background(u, u.loadStart, func(st startState, err error) {
 		switch {
