@@ -39,7 +39,9 @@ Without a command, C2Desk opens its window.
 
 A command acts for the person --as NAME names: their PIN is asked for (or
 read from the first line of standard input). Only on a computer none of
-whose administrators has a PIN may it be left out.
+whose administrators has a PIN may it be left out; doctor and poll need no
+one, except that on a computer that joined an office every command but
+poll and office join needs it.
 
 Commands:
   connect      read the API token from standard input, check it, keep it in the keyring
@@ -250,6 +252,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	case "poll":
 		return cmdPoll(ctx, env.core, stdout, stderr)
 	case "doctor":
+		if env.core.Joined() {
+			// A joined computer reads nothing until someone signs in.
+			if _, err := actor(ctx, env.core, o.as, in); err != nil {
+				fmt.Fprintln(stderr, "c2desk:", sentence(err))
+				return 1
+			}
+		}
 		return cmdDoctor(ctx, env.core, stdout)
 	case "staff add":
 		return cmdStaffAdd(ctx, env.core, o.as, file, o.admin, in, stdout, stderr)

@@ -102,6 +102,13 @@ func TestOfficeCreateThenWorkInTheOffice(t *testing.T) {
 	if code, _, errOut := reception.run("", "staff", "list"); code != 1 || !strings.Contains(errOut, "say who you are") {
 		t.Fatalf("a joined computer's command line without --as: %d %q", code, errOut)
 	}
+	// On a joined computer doctor too needs someone: it reads nothing else.
+	if code, _, errOut := reception.run("", "doctor"); code != 1 || !strings.Contains(errOut, "say who you are") {
+		t.Fatalf("doctor on a joined computer without --as: %d %q", code, errOut)
+	}
+	if code, out, errOut := reception.run("1357\n", "--as", "Ivan Petrov", "doctor"); !strings.Contains(out, "no token on this computer") || !strings.Contains(out, "ok   outbox") {
+		t.Fatalf("doctor on a joined computer: %d %q %q", code, out, errOut)
+	}
 	if code, _, errOut := reception.run("", "poll"); code != 1 || !strings.Contains(errOut, "cannot poll Chat2Desk for the office") {
 		t.Fatalf("poll on a joined computer without the poller's credential: %d %q", code, errOut)
 	}

@@ -167,11 +167,14 @@ func (s *Session) StartChat(ctx context.Context, nc NewChat) (storage.OutboxItem
 	if err != nil {
 		return storage.OutboxItem{}, err
 	}
-	client, err := s.app.storedClient(ctx)
+	// Chat2Desk is asked, and its answer kept, by the App that may: on a
+	// joined computer its poller's.
+	mirror := s.app.mirror()
+	client, err := mirror.storedClient(ctx)
 	if err != nil {
 		return storage.OutboxItem{}, err
 	}
-	clientID, err := s.app.clientToWrite(ctx, client, phone, nc)
+	clientID, err := mirror.clientToWrite(ctx, client, phone, nc)
 	if err != nil {
 		return storage.OutboxItem{}, err
 	}
@@ -189,7 +192,11 @@ func (s *Session) StartChat(ctx context.Context, nc NewChat) (storage.OutboxItem
 	if err != nil {
 		return it, err
 	}
-	if it.State == storage.OutboxFailed && it.OperatorID != opID {
+	if it.State == storage.OutboxFailed && s.app.guarded() {
+		if _, err := s.app.store.RetryOutbox(ctx, it.ID); err != nil {
+			return it, err
+		}
+	} else if it.State == storage.OutboxFailed && it.OperatorID != opID {
 		// Refused before, perhaps for its operator: it goes as Retry sends it.
 		if err := s.app.store.SetOutboxOperator(ctx, it.ID, opID); err != nil {
 			return it, err
@@ -207,11 +214,12 @@ func (s *Session) StartChat(ctx context.Context, nc NewChat) (storage.OutboxItem
 		return sent, err
 	}
 	// The new chat is its writer's; a client's existing chat keeps its own.
-	d, err := s.app.store.DialogByID(ctx, sent.DialogID)
+	// (Not theirs yet, it may be hidden from them: the mirror assigns it.)
+	d, err := mirror.store.DialogByID(ctx, sent.DialogID)
 	if err != nil || d.Assignee != 0 {
 		return sent, err
 	}
-	return sent, s.app.store.SetAssignee(ctx, sent.DialogID, s.staff.ID)
+	return sent, mirror.store.SetAssignee(ctx, sent.DialogID, s.staff.ID)
 }
 
 // clientToWrite creates the client to write first to, or finds the one the

@@ -156,6 +156,16 @@ func (s *Session) SignOut(ctx context.Context) error {
 // hands it what needs Chat2Desk.
 func (a *App) UsePoller(p *App) { a.poller = p }
 
+// mirror is the App that calls Chat2Desk and keeps what it answers: this
+// one, or on a joined computer its poller App (whose absence its
+// storedClient says: the token is elsewhere).
+func (a *App) mirror() *App {
+	if a.guarded() && a.poller != nil {
+		return a.poller
+	}
+	return a
+}
+
 // viaPoller is, on a joined computer, the session in which an
 // administrator's use of the token runs: the poller App's (its role
 // keeps the account's mirror). Nil elsewhere, where the session does it

@@ -422,6 +422,15 @@ func TestCreatorsPCPollsThroughThePollerRole(t *testing.T) {
 	if last.Text != "Отправлено ролью поллера" || last.Author != marina.Staff().ID || last.OperatorID != 9 {
 		t.Fatalf("stored as %+v", last)
 	}
+	// Writing first: Chat2Desk's new client is kept by the poller's role,
+	// the message queued as hers and sent, the new chat assigned to her.
+	first, err := marina.StartChat(ctx, NewChat{Phone: "+7 905 111-22-33", ChannelID: 101, Transport: "whatsapp", Text: "Здравствуйте! Вы оставляли заявку."})
+	if err != nil || first.State != storage.OutboxSent || first.Author != marina.Staff().ID {
+		t.Fatalf("write first: %+v %v", first, err)
+	}
+	if mine := chatIDs(t, marina, storage.ChatFilter{Mine: true}); !mine[first.DialogID] {
+		t.Fatalf("the new chat is not hers: %v", mine)
+	}
 	// An administrator's use of the token goes through the poller's role.
 	if _, err := marina.Sync(ctx); err != ErrNotAllowed {
 		t.Fatalf("an agent synced: %v", err)
