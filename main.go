@@ -66,6 +66,9 @@ Commands:
                (an administrator, with --database and the owner's password, on an
                office made by an older C2Desk) give the office its roles, join this
                computer, and forget the owner's password here
+  files secret read the file storage's secret key from standard input, check it
+               against the office's storage, and keep it in this computer's keyring
+               (the office's server, which uploads the files it sends)
   staff list   who works here, with their role and whether they have a PIN
   staff add NAME [--admin]
                add a person (the PIN on the next line of standard input)
@@ -180,6 +183,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 				fmt.Fprintln(stderr, `c2desk: office takes create URL, invite NAME (the computer's name, in quotes when it has spaces), join (the code on standard input) or secure.`)
 				return 2
 			}
+		case "files":
+			if len(args) != 1 || args[0] != "secret" {
+				fmt.Fprintln(stderr, "c2desk: files takes secret (the storage's secret key on standard input).")
+				return 2
+			}
+			cmd = "files secret"
 		case "staff":
 			sub, n := "", len(args)
 			if n > 0 {
@@ -288,6 +297,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return cmdOfficeSecure(ctx, env, s, in, stdout, stderr)
 	case "office invite":
 		return cmdOfficeInvite(ctx, s, file, o.poller, stdout, stderr)
+	case "files secret":
+		return cmdFilesSecret(ctx, s, in, stdout, stderr)
 	case "staff list":
 		return cmdStaffList(ctx, s, stdout, stderr)
 	case "staff pin":

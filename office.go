@@ -213,6 +213,21 @@ func cmdOfficeSecure(ctx context.Context, env *environment, s *app.Session, in *
 	return 0
 }
 
+// cmdFilesSecret keeps the file storage's secret key on this computer:
+// the office's server uploads the files it sends, so its keyring needs it.
+func cmdFilesSecret(ctx context.Context, s *app.Session, in *input, stdout, stderr io.Writer) int {
+	secret, err := in.secret("Secret key of the file storage: ")
+	if err == nil {
+		err = s.KeepFileStorageSecret(ctx, secret)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "c2desk:", sentence(err))
+		return 1
+	}
+	fmt.Fprintln(stdout, "The file storage's secret key is kept in this computer's keyring; the files this computer sends are uploaded with it.")
+	return 0
+}
+
 // cmdOfficeInvite prints a one-time code that joins one computer to the
 // office: for an administrator, on a computer that joined it.
 func cmdOfficeInvite(ctx context.Context, s *app.Session, name string, poller bool, stdout, stderr io.Writer) int {

@@ -102,6 +102,9 @@ func TestOfficeCreateThenWorkInTheOffice(t *testing.T) {
 	if code, _, errOut := reception.run("", "staff", "list"); code != 1 || !strings.Contains(errOut, "say who you are") {
 		t.Fatalf("a joined computer's command line without --as: %d %q", code, errOut)
 	}
+	if code, _, errOut := reception.run("1357\nsecret\n", "--as", "Ivan Petrov", "files", "secret"); code != 1 || !strings.Contains(errOut, "Only an administrator") {
+		t.Fatalf("an agent keeps the storage's secret: %d %q", code, errOut)
+	}
 	// On a joined computer doctor too needs someone: it reads nothing else.
 	if code, _, errOut := reception.run("", "doctor"); code != 1 || !strings.Contains(errOut, "say who you are") {
 		t.Fatalf("doctor on a joined computer without --as: %d %q", code, errOut)

@@ -128,6 +128,26 @@ func (s *Session) SetFileStorage(ctx context.Context, fs FileStorage, secret str
 	return s.app.setFileStorage(ctx, fs, secret)
 }
 
+// KeepFileStorageSecret keeps the file storage's secret key on this
+// computer (the office's server, which uploads too), for the storage the
+// office has: checked first, like a new storage. Administrators only.
+func (s *Session) KeepFileStorageSecret(ctx context.Context, secret string) error {
+	if err := s.requireAdmin(ctx); err != nil {
+		return err
+	}
+	fs, ok, err := s.app.FileStorage(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return problem(MsgNoFileStorage)
+	}
+	if strings.TrimSpace(secret) == "" {
+		return problem(MsgStorageKeys)
+	}
+	return s.SetFileStorage(ctx, fs, secret)
+}
+
 // MsgStorageWherePolls is said on a joined computer that does not poll.
 const MsgStorageWherePolls = "Set the file storage up on the computer that polls Chat2Desk for the office: it uploads the files, so its keyring keeps the secret key. This computer does not poll."
 

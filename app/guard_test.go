@@ -448,15 +448,34 @@ func TestCreatorsPCPollsThroughThePollerRole(t *testing.T) {
 		t.Fatal(err)
 	}
 	serverKeyring := &Memory{}
-	server, err := JoinOffice(ctx, serverKeyring, code)
+	serverStore, err := JoinOffice(ctx, serverKeyring, code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	server.Close()
-	if p, err := OpenPoller(ctx, serverKeyring, store.Path()); err != nil || p == nil {
+	t.Cleanup(func() { serverStore.Close() })
+	serverPoller, err := OpenPoller(ctx, serverKeyring, store.Path())
+	if err != nil || serverPoller == nil {
 		t.Fatalf("the server's poller: %v", err)
-	} else {
-		p.Close()
+	}
+	t.Cleanup(func() { serverPoller.Close() })
+	server := New(serverStore, serverKeyring, cfg)
+	server.UsePoller(New(serverPoller, serverKeyring, cfg))
+	// The file storage set up here; its secret kept on the server too,
+	// which uploads when it polls.
+	s3 := newS3(t)
+	if err := olga.SetFileStorage(ctx, s3.storage(), "secret-key"); err != nil {
+		t.Fatal(err)
+	}
+	onServer, err := server.SignIn(ctx, staffID(t, server, "Ольга Смирнова"), "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if server.FileStorageSecretHere(ctx) {
+		t.Fatal("the server has the secret before it was given")
+	}
+	wantProblem(t, onServer.KeepFileStorageSecret(ctx, " "), MsgStorageKeys)
+	if err := onServer.KeepFileStorageSecret(ctx, "secret-key"); err != nil || !server.FileStorageSecretHere(ctx) {
+		t.Fatalf("the server keeps the secret: %v", err)
 	}
 	// A chat action is queued and carried out by the poller.
 	if err := olga.SetOpen(ctx, chatOn103, false); err != nil {

@@ -208,6 +208,22 @@ func (a *Agency) JoinedApp(ctx context.Context) (*app.App, error) {
 	return app.New(store, app.Keyring{}, app.Config{APIURL: a.URL, RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler), DataDir: a.Dir}), nil
 }
 
+// PollingJoinedApp is JoinedApp on the computer that created the office:
+// it polls and sends through the poller's role when its poller runs.
+func (a *Agency) PollingJoinedApp(ctx context.Context) (*app.App, error) {
+	core, err := a.JoinedApp(ctx)
+	if err != nil {
+		return nil, err
+	}
+	poller, err := app.OpenPoller(ctx, app.Keyring{}, a.Joined)
+	if err != nil {
+		return nil, err
+	}
+	a.joined = append(a.joined, poller)
+	core.UsePoller(app.New(poller, app.Keyring{}, app.Config{APIURL: a.URL, RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler), DataDir: a.Dir}))
+	return core, nil
+}
+
 // OnJoinedComputer signs a person in with SignInPIN on a joined computer
 // of their own.
 func (a *Agency) OnJoinedComputer(ctx context.Context, name string) (*app.Session, error) {

@@ -75,18 +75,24 @@ CREATE FUNCTION c2desk_me() RETURNS BIGINT LANGUAGE sql STABLE SECURITY DEFINER
 		WHERE s.token_hash = c2desk_hash(current_setting('c2desk.session', true))
 			AND EXISTS (SELECT 1 FROM office_roles WHERE kind = 'pc' AND name = session_user) $$;
 
+-- The rule's parts for a person: an active administrator; the channels
+-- whose rule opens their chats to them (to everyone, or listing them).
+CREATE FUNCTION c2desk_admin_of(person BIGINT) RETURNS BOOLEAN LANGUAGE sql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, public, pg_temp
+	AS $$ SELECT EXISTS (SELECT 1 FROM staff WHERE id = person AND role = 'admin' AND active = 1) $$;
+CREATE FUNCTION c2desk_channels_of(person BIGINT) RETURNS BIGINT[] LANGUAGE sql STABLE SECURITY DEFINER
+	SET search_path = pg_catalog, public, pg_temp
+	AS $$ SELECT COALESCE(array_agg(r.channel_id), '{}') FROM channel_rules r
+		WHERE person IS NOT NULL AND (r.visibility = 'everyone' OR (r.visibility = 'listed'
+			AND EXISTS (SELECT 1 FROM channel_rule_staff rs WHERE rs.channel_id = r.channel_id AND rs.staff_id = person))) $$;
+
+-- The same for the person signed in; none when nobody is.
 CREATE FUNCTION c2desk_admin() RETURNS BOOLEAN LANGUAGE sql STABLE SECURITY DEFINER
 	SET search_path = pg_catalog, public, pg_temp
-	AS $$ SELECT EXISTS (SELECT 1 FROM staff WHERE id = (SELECT c2desk_me()) AND role = 'admin' AND active = 1) $$;
-
--- c2desk_channels: the channels whose rule opens their chats to the person
--- signed in (to everyone, or listing them); none when nobody is.
+	AS $$ SELECT c2desk_admin_of((SELECT c2desk_me())) $$;
 CREATE FUNCTION c2desk_channels() RETURNS BIGINT[] LANGUAGE sql STABLE SECURITY DEFINER
 	SET search_path = pg_catalog, public, pg_temp
-	AS $$ WITH me AS MATERIALIZED (SELECT c2desk_me() AS id)
-		SELECT COALESCE(array_agg(r.channel_id), '{}') FROM channel_rules r, me
-		WHERE me.id IS NOT NULL AND (r.visibility = 'everyone' OR (r.visibility = 'listed'
-			AND EXISTS (SELECT 1 FROM channel_rule_staff rs WHERE rs.channel_id = r.channel_id AND rs.staff_id = me.id))) $$;
+	AS $$ SELECT c2desk_channels_of((SELECT c2desk_me())) $$;
 
 -- c2desk_sees_dialog: the access rule, for one chat (writes check it).
 CREATE FUNCTION c2desk_sees_dialog(dialog BIGINT) RETURNS BOOLEAN LANGUAGE sql STABLE SECURITY DEFINER
@@ -167,8 +173,8 @@ CREATE FUNCTION c2desk_word_search(query TEXT, before BIGINT, lim INTEGER, newes
 	LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
 	me    BIGINT := c2desk_me();
-	admin BOOLEAN := c2desk_admin();
-	chans BIGINT[] := c2desk_channels();
+	admin BOOLEAN := c2desk_admin_of(me);
+	chans BIGINT[] := c2desk_channels_of(me);
 	sees  TEXT := '(d.id = m.dialog_id AND ($4 OR d.assignee_staff_id = $5 OR d.channel_id = ANY ($6)))';
 BEGIN
 	IF me IS NULL THEN
@@ -194,8 +200,8 @@ CREATE FUNCTION c2desk_client_matches(name_like TEXT, digits_like TEXT) RETURNS 
 	LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, public, pg_temp AS $$
 DECLARE
 	me    BIGINT := c2desk_me();
-	admin BOOLEAN := c2desk_admin();
-	chans BIGINT[] := c2desk_channels();
+	admin BOOLEAN := c2desk_admin_of(me);
+	chans BIGINT[] := c2desk_channels_of(me);
 BEGIN
 	IF me IS NULL THEN
 		RETURN;
