@@ -125,10 +125,11 @@ func (u *UI) showComputers() {
 			d.Resize(fyne.NewSize(min(640, u.win.Canvas().Size().Width-40), 1))
 		})
 	}
+	closeButton := widget.NewButton(lang.L("Close"), func() { d.Hide() })
 	body := container.NewVBox(
 		paragraph(lang.L("A removed computer can no longer be used to sign in; it can join again only with a new invitation."), widget.MediumImportance),
-		scroll, problemLabel)
-	d = dialog.NewCustom(lang.L("The office's computers"), lang.L("Close"), body, u.win)
+		scroll, problemLabel, container.NewHBox(layout.NewSpacer(), closeButton))
+	d = dialog.NewCustomWithoutButtons(lang.L("The office's computers"), body, u.win)
 	u.showDialog(d)
 	load()
 }
@@ -175,5 +176,10 @@ func (u *UI) computerRow(c storage.Computer, reload func(), problemLabel *widget
 		u.showDialog(confirm)
 	})
 	remove.Importance = widget.DangerImportance
-	return container.NewBorder(nil, nil, nil, container.NewCenter(remove), container.NewVBox(name, paragraph(state, widget.LowImportance)))
+	// One line, cut if need be: a wrapping label has no height to give
+	// before it is laid out, and the list is sized by its rows.
+	// Not LowImportance: in the light theme that is the disabled colour.
+	line := widget.NewLabel(state)
+	line.Truncation = fyne.TextTruncateEllipsis
+	return container.NewBorder(nil, nil, nil, container.NewCenter(remove), container.NewVBox(name, line))
 }

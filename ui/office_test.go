@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"image/color"
 	"image/png"
 	"log/slog"
 	"net/http"
@@ -20,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 	"github.com/zalando/go-keyring"
 	"golang.org/x/crypto/bcrypt"
@@ -591,4 +593,18 @@ func TestOfficeScreensInRussian(t *testing.T) {
 	h.ui.showJoinOffice()
 	h.eventually("the join dialog", func() bool { return h.shows("Подключиться к офису") && h.multiLineEntry() != nil })
 	h.capture("office-join-ru")
+	// The light theme, which Windows users get.
+	fyne.Do(func() { h.ui.fyneApp.Settings().SetTheme(lightTheme{theme.DefaultTheme()}) })
+	h.capture("office-join-ru-light")
+	h.ui.closeDialogs()
+	test.Tap(h.button("Удалить компьютер…"))
+	h.eventually("the computers", func() bool { return h.shows("Компьютеры офиса") && h.button("Удалить") != nil })
+	h.capture("office-remove-computer-ru-light")
+}
+
+// lightTheme is Fyne's theme in its light variant whatever the system's.
+type lightTheme struct{ fyne.Theme }
+
+func (l lightTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	return l.Theme.Color(n, theme.VariantLight)
 }
