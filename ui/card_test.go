@@ -139,19 +139,23 @@ func TestClientCardBesideTheChat(t *testing.T) {
 	h.eventually("the card again", func() bool { return h.fieldEntry("Бюджет, ₽") != nil })
 }
 
-// A client without tags or fields, and an agent's card of a chat.
+// A client without tags or fields. (Every client of channel 101, the one
+// open to agents, has field values in the fake's account: 5001+i for
+// i%3 == 0.)
 func TestClientCardOfAPlainClient(t *testing.T) {
-	h := start(t, false, office(t, "Ivan Petrov"))
+	h := start(t, false, office(t, ""))
 	h.wide()
-	h.signIn()
-	h.openChat(9004) // client 5004: no tags, no field values, no comment
+	h.signIn()       // Ольга, who sees every chat
+	h.openChat(9002) // client 5002: no tags, no field values, no comment, in Chat2Desk too
 	// Shown as stored first: before the account's fields were ever read
-	// the card says so rather than that there are none.
+	// the card says so rather than that there are none; then as
+	// Chat2Desk has it.
 	h.eventually("the card", func() bool {
-		return h.ui.chats.conv.card.card.ID == 5004 && h.shows("No tags") && h.fieldEntry("Бюджет, ₽") != nil
+		return h.ui.chats.conv.card.card.ID == 5002 && h.shows("No tags") && h.fieldEntry("Бюджет, ₽") != nil &&
+			h.ui.chats.conv.card.card.FieldsKnown
 	})
 	if e := h.fieldEntry("Бюджет, ₽"); e.Text != "" {
-		t.Fatal("a client without values still gets the fields to fill in")
+		t.Fatalf("a client without values still gets the fields to fill in, empty: %q (card %d)", e.Text, h.ui.chats.conv.card.card.ID)
 	}
 	if !h.shows("No other chats with this client.") {
 		t.Fatalf("%q", h.texts())
