@@ -30,7 +30,13 @@ func (o *guardOffice) openAs(t *testing.T, c Credential) *Store {
 
 func chatIDs(t *testing.T, s *Store, person int64) []int64 {
 	t.Helper()
-	chats, err := s.Chats(ctx, Viewer{StaffID: person}, ChatFilter{})
+	return listedIDs(t, s, person, ChatFilter{})
+}
+
+// listedIDs are the chats a list or search shows the person, sorted.
+func listedIDs(t *testing.T, s *Store, person int64, f ChatFilter) []int64 {
+	t.Helper()
+	chats, err := s.Chats(ctx, Viewer{StaffID: person}, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,16 +156,7 @@ func TestPCStoreSearchesOnlyWhatThePersonSees(t *testing.T) {
 	s := o.openAs(t, o.pc)
 	search := func(who int64, words string) []int64 {
 		t.Helper()
-		chats, err := s.Chats(ctx, Viewer{StaffID: who}, ChatFilter{Search: words})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []int64
-		for _, c := range chats {
-			out = append(out, c.ID)
-		}
-		slices.Sort(out)
-		return out
+		return listedIDs(t, s, who, ChatFilter{Search: words})
 	}
 	if got := search(olga, "аренда"); len(got) != 0 {
 		t.Fatalf("nobody signed in finds %v", got)
