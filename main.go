@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -235,6 +236,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	env, err := setup(ctx, o)
+	if err != nil && errors.Is(err, app.ErrAlreadyRunning) && (cmd == "office create" || cmd == "office join") {
+		// The open window would go on working in this computer's own file.
+		fmt.Fprintf(stderr, "c2desk: C2Desk is open on this computer: quit it first (File → Quit, or Quit on its tray icon), then run %s again.\n", cmd)
+		return 1
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))
 		if cmd == "" {

@@ -26,7 +26,23 @@ func openStore(ctx context.Context, o options, dir string, secrets app.Secrets, 
 		o.database = readOfficeChoice(dir)
 	}
 	if o.database == "" {
-		return storage.Open(ctx, dir)
+		store, err := storage.Open(ctx, dir)
+		if err != nil || o.demo || o.ownFile {
+			return store, err
+		}
+		// A file whose data moved into an office is a backup: with
+		// office.json lost, polling into it would take the office's poller
+		// away and keep the chats from everyone else.
+		moved, err := store.MovedIntoOffice(ctx)
+		if err != nil || moved == "" {
+			return store, err
+		}
+		store.Close()
+		if err := saveOfficeChoice(dir, moved); err != nil {
+			return nil, err
+		}
+		env.notices = append(env.notices, "This computer's data moved into the office database "+moved+"; C2Desk works there (its own file is a backup).")
+		o.database = moved
 	}
 	store, moved, err := app.OpenOfficeDatabase(ctx, secrets, o.database)
 	if err != nil {
@@ -157,6 +173,10 @@ func (e *environment) createOffice(ctx context.Context, address, password string
 		return nil, nil, fmt.Errorf("the data was copied, but the office could not be secured: %w", err)
 	}
 	if err := saveOfficeChoice(e.dir, store.Path()); err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	if err := e.store.SetMovedIntoOffice(ctx, store.Path()); err != nil {
 		store.Close()
 		return nil, nil, err
 	}
@@ -402,6 +422,11 @@ func (d *databases) Leave(ctx context.Context) (*app.App, error) {
 		return nil, err
 	}
 	if err := os.Remove(filepath.Join(d.env.dir, officeChoiceFile)); err != nil && !os.IsNotExist(err) {
+		store.Close()
+		return nil, err
+	}
+	// Leaving is this computer's choice to work in its own file again.
+	if err := store.SetMovedIntoOffice(ctx, ""); err != nil {
 		store.Close()
 		return nil, err
 	}

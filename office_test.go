@@ -44,6 +44,14 @@ func TestOfficeCreateThenWorkInTheOffice(t *testing.T) {
 	if code, _, errOut := c.run("2468\n", "--as", "Ольга Смирнова", "staff", "add", "Ivan Petrov"); code != 0 {
 		t.Fatalf("staff add: %s", errOut)
 	}
+	release, err := lockDataDir(c.dir) // the window, open
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := c.run("2468\n", "--as", "Ольга Смирнова", "office", "create", address); code != 1 || !strings.Contains(errOut, "quit it first") {
+		t.Fatalf("office create beside the open window: %d %q", code, errOut)
+	}
+	release()
 	// Ivan has no PIN: office create asks for it, after the administrator's.
 	code, out, errOut := c.run("2468\n1357\n", "--as", "Ольга Смирнова", "office", "create", address)
 	if code != 0 || !strings.Contains(out, "Copied into ") || !strings.Contains(out, " 3 channels, 4 operators") ||
@@ -52,6 +60,24 @@ func TestOfficeCreateThenWorkInTheOffice(t *testing.T) {
 	}
 	if !strings.Contains(readOfficeChoice(c.dir), "_pc@") {
 		t.Fatalf("this PC works in the office as one of its computers: %q", readOfficeChoice(c.dir))
+	}
+	// Started again as usual, this computer works in the office, and so
+	// it does when office.json is lost: its own file knows it moved.
+	code, out, errOut = c.run("2468\n", "--as", "Ольга Смирнова", "doctor")
+	if code != 0 || !strings.Contains(out, "office database ") || strings.Contains(out, "c2desk.db") {
+		t.Fatalf("doctor after office create, without --database: %d %q %q", code, out, errOut)
+	}
+	choice := readOfficeChoice(c.dir)
+	if err := os.Remove(filepath.Join(c.dir, officeChoiceFile)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = c.run("2468\n", "--as", "Ольга Смирнова", "sync")
+	if code != 0 || !strings.Contains(errOut, "moved into the office database") ||
+		!(strings.Contains(out, "Messages: 0 new or changed") || strings.Contains(out, "polls Chat2Desk for this office")) {
+		t.Fatalf("sync with office.json lost polled into the file: %d %q %q", code, out, errOut)
+	}
+	if readOfficeChoice(c.dir) != choice {
+		t.Fatalf("office.json is written again: %q, want %q", readOfficeChoice(c.dir), choice)
 	}
 	code, _, errOut = c.run("2468\n", "--as", "Ольга Смирнова", "office", "create", address)
 	if code != 1 || !strings.Contains(errOut, "already works in the office database") {

@@ -42,6 +42,23 @@ func (s *Store) SetSettings(ctx context.Context, keys, values []string) error {
 	})
 }
 
+// movedIntoOfficeKey, in a PC's own file, names the office database its
+// data was copied into: the file is a backup from then on.
+const movedIntoOfficeKey = "moved_into_office"
+
+// MovedIntoOffice returns the office database this file's data moved
+// into (the address this computer connects with), or "".
+func (s *Store) MovedIntoOffice(ctx context.Context) (string, error) {
+	v, _, err := s.Setting(ctx, movedIntoOfficeKey)
+	return v, err
+}
+
+// SetMovedIntoOffice records that this file's data moved into the office
+// database at address; "" when this computer works in its file again.
+func (s *Store) SetMovedIntoOffice(ctx context.Context, address string) error {
+	return s.SetSetting(ctx, movedIntoOfficeKey, address)
+}
+
 const installationIDKey = "installation_id"
 
 // InstallationID identifies this database; the keyring entry of the token
