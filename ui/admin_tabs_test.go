@@ -46,6 +46,11 @@ func TestChannelsTab(t *testing.T) {
 	h.signIn()
 	h.tab("Channels")
 	h.eventually("the empty state", func() bool { return h.shows("No channels yet") })
+	// The sentence is drawn under the column titles, not over them.
+	h.win.Resize(fyne.NewSize(1100, 740))
+	if y, titles := labelY(h, "No channels yet"), labelY(h, "Who sees new chats"); y < titles+10 {
+		t.Fatalf("the empty sentence at y=%v, the titles at y=%v", y, titles)
+	}
 	test.Tap(h.button("Load channels from Chat2Desk"))
 	h.eventually("the load summary", func() bool { return h.shows("3 in Chat2Desk: 3 new, 0 changed, 0 gone.") })
 	h.eventually("the rows", func() bool { return h.shows("● Новостройки") })
@@ -261,4 +266,21 @@ func TestSettingsExportAndImport(t *testing.T) {
 	h.win.SetContent(settings.content)
 	settings.importFrom([]byte(strings.Replace(data, `"id": 101`, `"id": 4242`, 1)))
 	h.eventually("the refusal", func() bool { return h.shows("channel Новостройки (#4242)") })
+}
+
+// rows is how many rows a table shows.
+func rows(t *widget.Table) int {
+	r, _ := t.Length()
+	return r
+}
+
+// labelY is where on the window the first label showing text is drawn.
+func labelY(h *harness, text string) float32 {
+	for _, o := range h.objects() {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, text) {
+			return fyne.CurrentApp().Driver().AbsolutePositionForObject(l).Y
+		}
+	}
+	h.t.Fatalf("no label %q in %q", text, h.texts())
+	return 0
 }

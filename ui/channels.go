@@ -81,7 +81,7 @@ func newChannelsTab(u *UI) *channelsTab {
 	t.ruleCard.Hide()
 
 	top := container.NewVBox(paragraph(lang.L("Each channel is one phone number with its messengers. New channels are visible to administrators only until you choose who sees them."), widget.MediumImportance), t.load.content)
-	t.content = container.NewBorder(container.NewPadded(top), container.NewPadded(t.ruleCard), nil, nil, container.NewStack(t.table, container.NewPadded(t.empty)))
+	t.content = container.NewBorder(container.NewPadded(top), container.NewPadded(t.ruleCard), nil, nil, container.NewStack(t.table, belowTableHeader(container.NewPadded(t.empty))))
 	t.reload()
 	return t
 }

@@ -1,7 +1,12 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -45,6 +50,15 @@ func say(l *widget.Label, text string, importance widget.Importance) {
 
 // newColumnTable is a table with a bold header row of titles, fixed column
 // widths, and rows counted by rows().
+// belowTableHeader places o under a column table's header row, where a
+// sentence about the empty table reads as its content, not over the titles.
+func belowTableHeader(o fyne.CanvasObject) fyne.CanvasObject {
+	header := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}).MinSize().Height
+	gap := canvas.NewRectangle(color.Transparent)
+	gap.SetMinSize(fyne.NewSize(0, header+theme.Padding()))
+	return container.NewBorder(gap, nil, nil, nil, o)
+}
+
 func newColumnTable(titles []string, widths []float32, rows func() int, create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *widget.Table {
 	t := widget.NewTableWithHeaders(func() (int, int) { return rows(), len(widths) }, create, update)
 	t.ShowHeaderColumn = false

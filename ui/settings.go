@@ -79,7 +79,11 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 	t.load = newLoadBar(u, lang.L("Load channels and operators from Chat2Desk"), func(ctx context.Context) (func() string, error) {
 		res, err := u.session.Sync(ctx)
 		return func() string { return syncSummary(res) }, err
-	}, t.refreshCounts)
+	}, func() {
+		t.refreshCounts()
+		// The Channels and Operators tabs show what was just loaded.
+		u.refreshAdminTabs([]string{"channels", "operators"})
+	})
 	if !st.TokenHere {
 		t.load.button.Disable()
 	}

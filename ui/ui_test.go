@@ -452,6 +452,12 @@ func TestSettingsLoadReplaceAndDisconnect(t *testing.T) {
 		t.Fatalf("summary: %q", h.texts())
 	}
 	h.capture("settings-loaded")
+	// The tabs that show them have them too, without their own Load.
+	h.tab("Channels")
+	h.eventually("the channels loaded from Settings", func() bool { return h.shows("● Новостройки") })
+	h.tab("Operators")
+	h.eventually("the operators loaded from Settings", func() bool { return h.table() != nil && h.table().Length != nil && rows(h.table()) == 4 })
+	h.tab("Settings")
 
 	// A failure while loading is a sentence, and the counts stay.
 	h.fake.Inject(c2dfake.FaultServer)
