@@ -69,8 +69,6 @@ type chatsTab struct {
 
 	conv  *conversationView
 	right *fyne.Container
-	// reminded is, per chat, the wait a reminder was shown for.
-	reminded map[int64]time.Time
 }
 
 func newChatsTab(u *UI) *chatsTab {
@@ -637,33 +635,6 @@ func waitedFor(d time.Duration) string {
 		return lang.L("{{.H}} h {{.M}} min", map[string]any{"H": int(d / time.Hour), "M": int(d%time.Hour) / int(time.Minute)})
 	}
 	return lang.L("{{.D}} d", map[string]any{"D": int(d / (24 * time.Hour))})
-}
-
-// remind tells of the chats whose client has waited past the office's
-// reminder time, once per wait: a chat is told of again only after it
-// was answered and its client wrote again. The chat open in the focused
-// window is not told of: its reader sees it. The list's waiting times
-// move on too.
-func (t *chatsTab) remind() {
-	t.list.Refresh()
-	background(t.u, func(ctx context.Context) ([]app.Overdue, error) {
-		return t.session.Overdue(ctx, time.Now())
-	}, func(due []app.Overdue, err error) {
-		if err != nil {
-			return
-		}
-		if t.reminded == nil {
-			t.reminded = map[int64]time.Time{}
-		}
-		for _, d := range due {
-			if t.reminded[d.DialogID].Equal(d.WaitingSince) || (t.u.focused && d.DialogID == t.conv.chat.ID) {
-				continue
-			}
-			t.reminded[d.DialogID] = d.WaitingSince
-			t.u.notifyUser(fyne.NewNotification(d.Title, lang.L("Waiting for an answer for {{.Time}}: {{.Text}}",
-				map[string]any{"Time": waitedFor(time.Since(d.WaitingSince)), "Text": d.Text})))
-		}
-	})
 }
 
 // chatTitle is the client's name, else phone, else a number.

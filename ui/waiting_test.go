@@ -49,7 +49,7 @@ func (h *harness) clientsWait() {
 func (h *harness) reminders() []fyne.Notification {
 	var out []fyne.Notification
 	for _, n := range h.notes {
-		if strings.HasPrefix(n.Content, "Waiting for an answer for ") {
+		if strings.HasPrefix(n.Content, "Waiting for an answer for ") || strings.HasPrefix(n.Title, "Chats waiting for an answer: ") {
 			out = append(out, n)
 		}
 	}
@@ -78,13 +78,12 @@ func TestWaitingFilterRemindersAndNoReplyNeeded(t *testing.T) {
 	h.capture("waiting-filter")
 
 	// Past five minutes (the default) everyone who may see the chat is
-	// reminded, once per wait.
+	// reminded, once per wait: two chats at once are one notification.
 	h.ui.setFocused(false)
 	h.notes = nil // the messages' own notifications
 	h.ui.chats.remind()
-	h.eventually("two reminders", func() bool { return len(h.reminders()) == 2 })
-	if r := h.reminders(); !strings.HasPrefix(r[0].Content, "Waiting for an answer for 12 min: Когда можно посмотреть?") ||
-		!strings.HasPrefix(r[1].Content, "Waiting for an answer for 8 min: ") {
+	h.eventually("one reminder of two chats", func() bool { return len(h.reminders()) == 1 })
+	if r := h.reminders(); r[0].Title != "Chats waiting for an answer: 2" || r[0].Content != "Ольга Волков has waited longest: 12 min." {
 		t.Fatalf("reminders: %+v", h.notes)
 	}
 	h.ui.chats.remind()
@@ -94,7 +93,7 @@ func TestWaitingFilterRemindersAndNoReplyNeeded(t *testing.T) {
 	h.eventually("the header's waiting line", func() bool {
 		return h.shows("The client has waited for an answer for 12 min.") && h.button("No reply needed") != nil
 	})
-	if len(h.reminders()) != 2 {
+	if len(h.reminders()) != 1 {
 		t.Fatalf("reminded again: %+v", h.notes)
 	}
 
@@ -113,6 +112,40 @@ func TestWaitingFilterRemindersAndNoReplyNeeded(t *testing.T) {
 		ids := h.listed()
 		return len(ids) == 1 && ids[0] == 9004 && !h.ui.chats.conv.waiting.Visible()
 	})
+}
+
+// A chat is reminded of once per wait, across sign-ins and restarts: only
+// a new wait is told of again.
+func TestRemindedOncePerWaitAcrossRestarts(t *testing.T) {
+	h := start(t, false, waitingOffice(t, "Ivan Petrov"))
+	h.clientsWait()
+	h.signIn()
+	h.eventually("the clients' messages", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 && h.ui.chats.chats[0].ID == 9004 })
+	h.ui.setFocused(false)
+	h.notes = nil
+	h.ui.chats.remind()
+	h.eventually("one reminder", func() bool { return len(h.reminders()) == 1 })
+
+	h.restart()
+	h.eventually("the chats again", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 })
+	h.ui.setFocused(false)
+	h.ui.chats.remind()
+	h.ui.chats.remind()
+	h.drain(200 * time.Millisecond)
+	if len(h.reminders()) != 1 {
+		t.Fatalf("the same waits told of again after a restart: %+v", h.reminders())
+	}
+
+	// A new wait, past the reminder time, is told of alone.
+	h.fake.ClientWrote(5010, "Ещё вопрос", time.Now().Add(-7*time.Minute))
+	if _, err := h.core.Poll(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	h.ui.chats.remind()
+	h.eventually("the new wait", func() bool { return len(h.reminders()) == 2 })
+	if r := h.reminders()[1]; !strings.HasPrefix(r.Content, "Waiting for an answer for ") || !strings.HasSuffix(r.Content, ": Ещё вопрос") {
+		t.Fatalf("the new wait's reminder: %+v", r)
+	}
 }
 
 func TestWaitingFilterInRussian(t *testing.T) {
