@@ -175,8 +175,16 @@ func (l conversationLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) 
 	}
 	body.Move(fyne.NewPos(0, 0))
 	w := min(cardWidth, size.Width)
-	panel.Move(fyne.NewPos(size.Width-w, 0))
-	panel.Resize(fyne.NewSize(w, size.Height))
+	if beside {
+		panel.Move(fyne.NewPos(size.Width-w, 0))
+		panel.Resize(fyne.NewSize(w, size.Height))
+		return
+	}
+	// As a drawer, between the header and the composer: Assign, Close
+	// chat and Send stay in reach.
+	top, bottom := c.conv.top.MinSize().Height, c.conv.bottom.MinSize().Height
+	panel.Move(fyne.NewPos(size.Width-stripW-w, top))
+	panel.Resize(fyne.NewSize(w, max(0, size.Height-top-bottom)))
 }
 
 func (l conversationLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
@@ -272,7 +280,10 @@ func (c *clientCard) showTags() {
 		c.tags.Add(chip)
 	}
 	if len(c.card.Tags) == 0 {
-		c.tags.Add(paragraph(lang.L("No tags"), widget.LowImportance))
+		// Not wrapping: in a row layout a wrapping label is one letter wide.
+		none := widget.NewLabel(lang.L("No tags"))
+		none.Importance = widget.LowImportance
+		c.tags.Add(none)
 	}
 	var options []string
 	for _, t := range c.card.AllTags {

@@ -8,6 +8,7 @@ import (
 	"c2desk/c2dapi"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -82,6 +83,15 @@ func TestClientCardBesideTheChat(t *testing.T) {
 		t.Fatalf("the card shows %q, fields %q", h.texts(), names)
 	}
 	h.capture("client-card")
+	h.scrolledToEnd(card)
+
+	// The last answer follows a new one without opening the chat again.
+	before := card.last.Text
+	test.Type(h.composer(), "Добрый день!")
+	pressEnter(h.composer(), false)
+	h.eventually("the new last answer", func() bool {
+		return card.last.Text != before && strings.HasPrefix(card.last.Text, "Ольга Смирнова · ")
+	})
 
 	// The comment and a field, saved to Chat2Desk.
 	card.comment.SetText(card.comment.Text + " и садиком")
@@ -160,6 +170,14 @@ func TestClientCardOfAPlainClient(t *testing.T) {
 	if !h.shows("No other chats with this client.") {
 		t.Fatalf("%q", h.texts())
 	}
+	// "No tags" on one line: a wrapping label in the tags' row layout was
+	// one letter wide.
+	h.win.Resize(fyne.NewSize(1280, 800))
+	for _, o := range h.ui.chats.conv.card.tags.Objects {
+		if l, ok := o.(*widget.Label); ok && l.Size().Width < widget.NewLabel(l.Text).MinSize().Width {
+			t.Fatalf("%q is %v wide", l.Text, l.Size().Width)
+		}
+	}
 }
 
 func TestClientCardInRussian(t *testing.T) {
@@ -198,9 +216,46 @@ func TestClientCardIsADrawerInANarrowWindow(t *testing.T) {
 	}
 	h.eventually("the card's contents", func() bool { return card.comment.Text == "Ищет квартиру рядом со школой" })
 	h.capture("client-card-drawer")
+	h.win.Resize(fyne.NewSize(1100, 740)) // the default window
+	for _, b := range []*widget.Button{v.assign, v.openClose, v.send, card.fold} {
+		if overlap(card.panel, b) != (b == card.fold) {
+			t.Fatalf("the drawer at %v %v and %q at %v %v", abs(card.panel), card.panel.Size(), b.Text, abs(b), b.Size())
+		}
+	}
+	h.scrolledToEnd(card)
 	test.Tap(card.fold)
 	h.win.Canvas().Refresh(h.win.Content())
 	if card.shown() || !h.ui.prefs().BoolWithFallback(prefCardShown, true) {
 		t.Fatal("folding the drawer should hide it and leave the remembered choice")
+	}
+}
+
+func abs(o fyne.CanvasObject) fyne.Position {
+	return fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
+}
+
+// overlap reports whether b is drawn within a's rectangle, in part.
+func overlap(a, b fyne.CanvasObject) bool {
+	pa, pb := abs(a), abs(b)
+	return pa.X < pb.X+b.Size().Width && pb.X < pa.X+a.Size().Width &&
+		pa.Y < pb.Y+b.Size().Height && pb.Y < pa.Y+a.Size().Height
+}
+
+// scrolledToEnd scrolls the card to its end, where its last section,
+// Other chats, must then be inside the window.
+func (h *harness) scrolledToEnd(card *clientCard) {
+	h.t.Helper()
+	var scroll *container.Scroll
+	for _, o := range h.objects() {
+		if s, ok := o.(*container.Scroll); ok && overlap(card.panel, s) && s.Size().Height > 200 {
+			scroll = s
+		}
+	}
+	if scroll == nil {
+		h.t.Fatal("the card does not scroll")
+	}
+	scroll.ScrollToBottom()
+	if end := abs(card.chats).Y + card.chats.Size().Height; end > h.win.Canvas().Size().Height || end > abs(card.panel).Y+card.panel.Size().Height+1 {
+		h.t.Fatalf("Other chats end at %v, beyond the window (%v) or the card (%v)", end, h.win.Canvas().Size(), abs(card.panel).Y+card.panel.Size().Height)
 	}
 }

@@ -79,6 +79,9 @@ type conversationView struct {
 	replyText *widget.Label
 	// card is the client card beside the conversation.
 	card *clientCard
+	// top is the header and bottom the composer: a card opened as a
+	// drawer lies between them, over the messages only.
+	top, bottom *fyne.Container
 	// media is what is known of the open chat's files.
 	media map[string]*mediaState
 	// attach is the paperclip; preview the files about to be sent, if any.
@@ -139,9 +142,10 @@ func newConversationView(t *chatsTab) *conversationView {
 	v.attach = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), v.attachFile)
 	tools := container.NewHBox(v.attach, v.templates, v.note, layout.NewSpacer(), v.send)
 	v.replyBar = v.newReplyBar()
-	composer := container.NewVBox(v.status, v.replyBar, v.composer, tools)
+	v.bottom = container.NewVBox(v.status, v.replyBar, v.composer, tools)
+	v.top = container.NewVBox(v.header, widget.NewSeparator())
 
-	body := container.NewBorder(container.NewVBox(v.header, widget.NewSeparator()), composer, nil, nil, v.scroll)
+	body := container.NewBorder(v.top, v.bottom, nil, nil, v.scroll)
 	v.card = newClientCard(v)
 	v.content = container.New(conversationLayout{v.card}, body, v.card.strip, v.card.panel)
 	return v
@@ -274,7 +278,12 @@ func (v *conversationView) render(msgs []storage.Message, outbox []storage.Outbo
 		rows = append(rows, v.outboxRow(it))
 	}
 	if len(msgs) > 0 {
-		v.oldestID, v.newestID = msgs[0].ID, msgs[len(msgs)-1].ID
+		newest := msgs[len(msgs)-1].ID
+		if v.newestID != 0 && newest != v.newestID {
+			// A new message may be the last answer the card tells of.
+			v.card.load(v.chat.ID, false)
+		}
+		v.oldestID, v.newestID = msgs[0].ID, newest
 	}
 	v.count = len(msgs)
 	v.msgs.Objects = rows
