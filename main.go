@@ -519,7 +519,7 @@ func runGUI(env *environment, o options) int {
 	fa := newFyneApp()
 	w := fa.NewWindow("C2Desk")
 	w.Resize(ui.DefaultWindowSize) // Create restores the size saved at the last close
-	opts := ui.Options{Demo: o.demo, NoTray: !ui.TrayHostAvailable()}
+	opts := ui.Options{Demo: o.demo, NoTray: !ui.TrayHostAvailable(), Screen: primaryScreen()}
 	if !o.demo && os.Getenv("C2DESK_DATABASE") == "" && !o.databaseFlag {
 		// Chosen in the window, not on the command line: the window may
 		// change it.

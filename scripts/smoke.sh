@@ -1,6 +1,7 @@
 #!/bin/sh
 # Starts the real binary with --demo in a virtual X display, waits for its
-# window, saves a screenshot and checks the window showed something.
+# window, saves a screenshot and checks the window showed something, all
+# of it on the screen (SMOKE_SCREEN, default 1280x800x24).
 #   scripts/smoke.sh BINARY SCREENSHOT.png [extra c2desk flags...]
 set -eu
 bin=$1 shot=$2
@@ -16,7 +17,8 @@ cleanup() {
 trap cleanup EXIT
 # C2Desk starts only once the display answers: a cold machine's Xvfb takes
 # longer than any fixed wait ("X11: Failed to open display" otherwise).
-start_xvfb 1280x800x24 "$work/xvfb.log"
+screen=${SMOKE_SCREEN:-1280x800x24}
+start_xvfb "$screen" "$work/xvfb.log"
 
 # LANG=C on purpose: the app must start cleanly without a real locale.
 LANG=C "$bin" --demo "$@" >"$work/app.log" 2>&1 &
@@ -58,6 +60,15 @@ if ! kill -0 "$app" 2>/dev/null; then
 	cat "$work/app.log" >&2
 	exit 1
 fi
+# The whole window on the screen: a window larger than a small laptop's
+# screen had its menu and Send button off it.
+eval "$(xdotool getwindowgeometry --shell "$win")"
+screen_w=${screen%%x*} rest=${screen#*x}
+screen_h=${rest%%x*}
+if [ "$X" -lt 0 ] || [ "$Y" -lt 0 ] || [ $((X + WIDTH)) -gt "$screen_w" ] || [ $((Y + HEIGHT)) -gt "$screen_h" ]; then
+	echo "smoke: the window (${WIDTH}x${HEIGHT} at $X,$Y) does not fit the ${screen_w}x${screen_h} screen" >&2
+	exit 1
+fi
 colors=$(convert "$shot" -format %k info:)
 if [ "$colors" -lt 50 ]; then
 	echo "smoke: the screenshot has only $colors colours; the window looks empty" >&2
@@ -68,4 +79,4 @@ if grep -qi "panic\|fatal" "$work/app.log"; then
 	cat "$work/app.log" >&2
 	exit 1
 fi
-echo "smoke: signed in, main window shown, screenshot $shot ($colors colours)"
+echo "smoke: signed in, main window ${WIDTH}x${HEIGHT} at $X,$Y on ${screen_w}x${screen_h}, screenshot $shot ($colors colours)"

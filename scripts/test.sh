@@ -69,6 +69,7 @@ if [ -s "$quiet" ]; then
 fi
 rm -f "$quiet"
 sh scripts/smoke.sh ./c2desk out/smoke-demo.png
+SMOKE_SCREEN=1024x640x24 sh scripts/smoke.sh ./c2desk out/smoke-demo-1024x640.png
 
 step "a picture through the real X clipboard, under Xvfb"
 (

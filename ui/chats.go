@@ -526,7 +526,8 @@ func newChatRow() fyne.CanvasObject {
 	r.channel.Truncation = fyne.TextTruncateEllipsis
 	r.top = container.NewBorder(nil, nil, nil, r.when, r.name)
 	r.middle = container.NewBorder(nil, nil, nil, container.NewCenter(r.badge), r.preview)
-	lines := container.New(tightVBox{}, r.top, r.middle, r.channel)
+	// Dense, as messengers list chats: nine in 800 pixels, not five.
+	lines := container.New(denseVBox{squeeze: theme.InnerPadding()}, r.top, r.middle, r.channel)
 	w := &chatRowWidget{row: r, content: container.NewBorder(nil, nil, container.NewCenter(avatar), nil, lines)}
 	w.ExtendBaseWidget(w)
 	return w

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -691,5 +692,15 @@ func (h *harness) holdUntilIdle() []func() {
 		case <-time.After(10 * time.Second):
 			h.t.Fatal("the window's background work did not end")
 		}
+	}
+}
+
+// The chat list is as dense as a messenger's: nine chats in 800 pixels
+// (it showed five).
+func TestChatListIsDense(t *testing.T) {
+	test.NewTempApp(t)
+	row := newChatRow().MinSize().Height + theme.Padding() // the list's separator
+	if n := 800 / row; n < 9 {
+		t.Fatalf("a chat row is %v tall: %.1f in 800 px", row, n)
 	}
 }

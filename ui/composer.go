@@ -26,7 +26,9 @@ func newComposerEntry(onSend func(), onChanged func(string)) *composerEntry {
 	e := &composerEntry{onSend: onSend}
 	e.MultiLine = true
 	e.Wrapping = fyne.TextWrapWord
-	e.SetMinRowsVisible(3)
+	// Two rows: a longer message scrolls; on a laptop's short screen the
+	// messages keep the height.
+	e.SetMinRowsVisible(2)
 	e.OnChanged = onChanged
 	e.ExtendBaseWidget(e)
 	return e

@@ -62,6 +62,7 @@ type conversationView struct {
 	templates *widget.Button
 	header    *fyne.Container
 	operator  *widget.Label
+	assignee  *widget.Label // who in the office the chat is assigned to
 	// waiting says how long the client has waited, beside "No reply
 	// needed"; both hidden when nobody waits.
 	waiting   *fyne.Container
@@ -108,15 +109,17 @@ func newConversationView(t *chatsTab) *conversationView {
 	v.operator.Hide()
 	v.assign = widget.NewButtonWithIcon(lang.L("Assign…"), theme.AccountIcon(), v.showAssign)
 	v.openClose = widget.NewButton("", v.toggleOpen)
-	v.waitText = widget.NewLabel("")
-	v.waitText.Importance = widget.WarningImportance
-	v.waitText.Truncation = fyne.TextTruncateEllipsis
+	v.assignee = widget.NewLabel("")
+	v.assignee.Importance = widget.LowImportance
+	// The wait wraps rather than being cut: how long is what matters.
+	v.waitText = paragraph("", widget.WarningImportance)
 	v.noReply = widget.NewButtonWithIcon(lang.L("No reply needed"), theme.ConfirmIcon(), v.noReplyNeeded)
 	v.noReply.Importance = widget.LowImportance
-	v.waiting = container.NewBorder(nil, nil, nil, v.noReply, v.waitText)
+	v.waiting = container.NewBorder(nil, nil, nil, container.NewCenter(v.noReply), v.waitText)
 	v.waiting.Hide()
 	v.header = container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(v.assign, v.openClose)),
-		container.NewVBox(v.title, v.subtitle, v.operator, v.waiting))
+		container.New(denseVBox{squeeze: theme.InnerPadding()}, v.title, v.subtitle,
+			container.NewBorder(nil, nil, v.assignee, nil, v.operator)))
 
 	v.msgs = container.New(messagesLayout{width: func() float32 { return v.scroll.Size().Width }})
 	v.scroll = container.NewVScroll(v.msgs)
@@ -143,7 +146,8 @@ func newConversationView(t *chatsTab) *conversationView {
 	tools := container.NewHBox(v.attach, v.templates, v.note, layout.NewSpacer(), v.send)
 	v.replyBar = v.newReplyBar()
 	v.bottom = container.NewVBox(v.status, v.replyBar, v.composer, tools)
-	v.top = container.NewVBox(v.header, widget.NewSeparator())
+	// The waiting line spans the conversation, beside no buttons.
+	v.top = container.New(layout.NewCustomPaddedVBoxLayout(0), v.header, v.waiting, widget.NewSeparator())
 
 	body := container.NewBorder(v.top, v.bottom, nil, nil, v.scroll)
 	v.card = newClientCard(v)
@@ -217,6 +221,11 @@ func (v *conversationView) updateHeader() {
 		v.operator.Show()
 	} else {
 		v.operator.Hide()
+	}
+	if name, ok := v.tab.names.staff[c.Assignee]; ok && c.Assignee != 0 {
+		v.assignee.SetText(lang.L("Assigned to {{.Name}}", map[string]any{"Name": name}))
+	} else {
+		v.assignee.SetText(lang.L("Assigned to nobody"))
 	}
 	if c.State == c2dapi.DialogClosed {
 		sub = append(sub, lang.L("closed"))

@@ -17,6 +17,33 @@ import (
 var DefaultWindowSize = fyne.NewSize(1100, 740)
 
 // windowSize is the size the window had when C2Desk was last closed.
+// ScreenArea is a screen and its work area (the screen less taskbars and
+// docks), in Fyne's units, as the system tells them.
+type ScreenArea struct {
+	Screen  fyne.Size
+	WorkPos fyne.Position
+	Work    fyne.Size
+}
+
+// windowFrame is room left for the title bar and borders the system adds.
+var windowFrame = fyne.NewSize(16, 40)
+
+// Fit is the largest size up to want whose window, centred on the screen
+// as C2Desk opens it, lies within the work area: on a 1024×640 laptop the
+// menu and Send stay on screen.
+func (a ScreenArea) Fit(want fyne.Size) fyne.Size {
+	room := func(screen, pos, work, frame float32) float32 {
+		// Centred, a window of t spans (screen-t)/2 … (screen+t)/2.
+		return min(screen-2*pos, 2*(pos+work)-screen) - frame
+	}
+	w := room(a.Screen.Width, a.WorkPos.X, a.Work.Width, windowFrame.Width)
+	h := room(a.Screen.Height, a.WorkPos.Y, a.Work.Height, windowFrame.Height)
+	if w < 320 || h < 240 { // nonsense from the system: keep what was wanted
+		return want
+	}
+	return fyne.NewSize(min(want.Width, w), min(want.Height, h))
+}
+
 func windowSize(p fyne.Preferences) fyne.Size {
 	w, h := p.Float(prefWidth), p.Float(prefHeight)
 	if w < 480 || h < 360 { // never saved, or unusably small

@@ -432,3 +432,29 @@ func TestWithoutATrayHostClosingQuits(t *testing.T) {
 		t.Fatal("closing should quit without a tray")
 	}
 }
+
+// On a small screen the window opens within the work area, centred,
+// never larger; on a big one as wanted.
+func TestWindowFitsTheScreen(t *testing.T) {
+	laptop := ScreenArea{Screen: fyne.NewSize(1024, 640), Work: fyne.NewSize(1024, 600)} // a taskbar below
+	got := laptop.Fit(DefaultWindowSize)
+	top := (laptop.Screen.Height - got.Height - windowFrame.Height) / 2
+	if got.Width > 1024-windowFrame.Width || top < 0 || top+got.Height+windowFrame.Height > 600 {
+		t.Fatalf("on 1024×640 with a taskbar: %v, top at %v", got, top)
+	}
+	if got.Height < 500 {
+		t.Fatalf("smaller than it needs to be: %v", got)
+	}
+	// A taskbar on the left, as some put it.
+	left := ScreenArea{Screen: fyne.NewSize(1280, 720), WorkPos: fyne.NewPos(60, 0), Work: fyne.NewSize(1220, 720)}
+	if got := left.Fit(DefaultWindowSize); (1280-got.Width-windowFrame.Width)/2 < 60 {
+		t.Fatalf("under the left taskbar: %v", got)
+	}
+	big := ScreenArea{Screen: fyne.NewSize(1920, 1080), Work: fyne.NewSize(1920, 1040)}
+	if got := big.Fit(DefaultWindowSize); got != DefaultWindowSize {
+		t.Fatalf("on a big screen: %v", got)
+	}
+	if got := (ScreenArea{}).Fit(DefaultWindowSize); got != DefaultWindowSize {
+		t.Fatalf("a screen the system did not describe: %v", got)
+	}
+}

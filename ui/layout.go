@@ -75,3 +75,33 @@ func newColumnTable(titles []string, widths []float32, rows func() int, create f
 	}
 	return t
 }
+
+// denseVBox stacks lines of text closer than a VBox does, as chat lists
+// and headers need: each line keeps its box (the text is drawn inside its
+// padding), but the next begins squeeze sooner. Hidden lines take no room.
+type denseVBox struct{ squeeze float32 }
+
+func (d denseVBox) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	y := -d.squeeze / 2
+	for _, o := range objects {
+		if !o.Visible() {
+			continue
+		}
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h - d.squeeze
+	}
+}
+
+func (d denseVBox) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objects {
+		if o.Visible() {
+			m := o.MinSize()
+			s.Width = max(s.Width, m.Width)
+			s.Height += m.Height - d.squeeze
+		}
+	}
+	return s
+}

@@ -31,6 +31,9 @@ type Options struct {
 	// Databases moves this PC into an office database and back; nil
 	// hides those buttons.
 	Databases Databases
+	// Screen is the screen the window opens on, when known (ScreenArea):
+	// the window then opens within its work area, never larger.
+	Screen *ScreenArea
 
 	// post hands a function to the UI goroutine; fyne.Do when nil. Tests
 	// set it to a queue they drain, as the test driver has no main loop.
@@ -106,7 +109,11 @@ func Create(fa fyne.App, w fyne.Window, core *app.App, opts Options) *UI {
 	}
 	u.setTitle(title)
 	w.SetIcon(Icon)
-	if size := windowSize(fa.Preferences()); size != DefaultWindowSize {
+	size := windowSize(fa.Preferences())
+	if opts.Screen != nil {
+		size = opts.Screen.Fit(size)
+	}
+	if size != DefaultWindowSize {
 		w.Resize(size)
 	}
 	w.SetCloseIntercept(u.closeWindow)

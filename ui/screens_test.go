@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// smallScreen is the window on a 1024×640 laptop, as ScreenArea.Fit opens
+// it (the smoke test checks a real one).
+var smallScreen = fyne.NewSize(1008, 560)
+
+// On a short screen the chat's header and composer leave the messages
+// most of the height.
+func TestConversationOnASmallScreen(t *testing.T) {
+	for _, light := range []bool{false, true} {
+		var h *harness
+		if light { // Russian in the light theme, English in the dark
+			h = startInRussian(t, waitingOffice(t, ""))
+			h.ui.fyneApp.Settings().SetTheme(lightTheme{theme.DefaultTheme()})
+		} else {
+			h = start(t, false, waitingOffice(t, ""))
+		}
+		h.clientsWait()
+		h.win.Resize(smallScreen)
+		if light {
+			h.signInRussian()
+		} else {
+			h.signIn()
+		}
+		h.eventually("the clients' messages", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 && h.ui.chats.chats[0].ID == 9004 })
+		h.openChat(9001)
+		v := h.ui.chats.conv
+		h.eventually("the waiting line", func() bool { return v.waiting.Visible() })
+		h.win.Resize(smallScreen.AddWidthHeight(1, 1))
+		h.win.Resize(smallScreen)
+		name := "chat-small-screen"
+		if light {
+			name += "-light"
+		}
+		h.capture(name)
+		// The wait is never cut short ("…waited for an answer for 2…").
+		if got := drawnText(v.waitText); got != v.waitText.Text {
+			t.Fatalf("the waiting line shows %q of %q", got, v.waitText.Text)
+		}
+		// They took 239 of 560 pixels, with a waiting client.
+		if around := v.top.Size().Height + v.bottom.Size().Height; around > 0.4*smallScreen.Height {
+			t.Fatalf("the header (%v) and the composer (%v) leave the messages %v of %v", v.top.Size().Height, v.bottom.Size().Height, v.scroll.Size().Height, smallScreen.Height)
+		}
+	}
+}
+
+// drawnText is what a label draws, its lines joined by spaces: with an
+// ellipsis where it was cut short.
+func drawnText(l *widget.Label) string {
+	var lines []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch c := o.(type) {
+		case *canvas.Text:
+			if strings.TrimSpace(c.Text) != "" {
+				lines = append(lines, strings.TrimSpace(c.Text))
+			}
+		case fyne.Widget:
+			for _, child := range test.WidgetRenderer(c).Objects() {
+				walk(child)
+			}
+		case *fyne.Container:
+			for _, child := range c.Objects {
+				walk(child)
+			}
+		}
+	}
+	walk(l)
+	return strings.Join(lines, " ")
+}
