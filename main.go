@@ -221,6 +221,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return 2
 	}
 	o.demo = o.demo || o.demoAgency
+	if o.demo && o.dataDir != "" {
+		fmt.Fprintln(stderr, "c2desk: the demo works in a scratch folder of its own and forgets it on exit: --data-dir is not used.")
+		o.dataDir = ""
+	}
 	o.exclusive = cmd == "" || cmd == "sync" || cmd == "poll" || cmd == "office create" || cmd == "office join"
 	o.ownFile = cmd == "office join"
 	if o.database != "" && !storage.IsOfficeURL(o.database) {
@@ -238,8 +242,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	env, err := setup(ctx, o)
 	if err != nil && errors.Is(err, app.ErrAlreadyRunning) && (cmd == "office create" || cmd == "office join") {
 		// The open window would go on working in this computer's own file.
-		fmt.Fprintf(stderr, "c2desk: C2Desk is open on this computer: quit it first (File → Quit, or Quit on its tray icon), then run %s again.\n", cmd)
+		fmt.Fprintf(stderr, "c2desk: C2Desk is open on this computer: quit it first (File › Quit, or Quit on its tray icon), then run %s again.\n", cmd)
 		return 1
+	}
+	if err != nil && errors.Is(err, storage.ErrOfficePassword) && !typedPassword(o.database) {
+		// The password is the one this computer keeps, not one just typed.
+		err = &app.Problem{Msg: app.MsgOfficeRefusedHere}
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "c2desk:", sentence(err))

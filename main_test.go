@@ -189,7 +189,7 @@ func TestExportImportConfig(t *testing.T) {
 	c.baseArg = append(c.baseArg, "--as", "Ольга Смирнова")
 	code, stdout, stderr = c.run("2468\n", "import-config", demoFile)
 	if code != 0 || strings.Contains(stdout, "Add Ольга Смирнова") || !strings.Contains(stdout, "Add Dmitry Ivanov (agent), without a PIN") ||
-		!strings.Contains(stdout, "Default account: none → Офис Общий") || !strings.Contains(stdout, "Settings imported.") {
+		!strings.Contains(stdout, "Default account: none › Офис Общий") || !strings.Contains(stdout, "Settings imported.") {
 		t.Fatalf("import: %d %q %q", code, stdout, stderr)
 	}
 	back := filepath.Join(dir, "back.json")

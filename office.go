@@ -270,7 +270,7 @@ func cmdOfficeInvite(ctx context.Context, s *app.Session, name string, poller bo
 func cmdOfficeJoin(ctx context.Context, env *environment, in *input, stdout, stderr io.Writer) int {
 	code, err := in.secret("Invitation code: ")
 	if err == nil && strings.TrimSpace(code) == "" {
-		fmt.Fprintln(stderr, "c2desk: paste the invitation's code on standard input: an administrator makes it with c2desk office invite NAME, or Settings → Office database → Add a computer.")
+		fmt.Fprintln(stderr, "c2desk: paste the invitation's code on standard input: an administrator makes it with c2desk office invite NAME, or Settings › Office database › Add a computer.")
 		return 1
 	}
 	var store *storage.Store
@@ -320,6 +320,13 @@ func cmdPoll(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
 	<-p.Done()
 	fmt.Fprintln(stdout, "Stopped.")
 	return 0
+}
+
+// typedPassword reports whether an office address given on the command
+// line carries its password.
+func typedPassword(address string) bool {
+	_, password, err := storage.SplitPassword(address)
+	return err == nil && password != ""
 }
 
 // officeChoiceFile, in the data folder, names the office database the

@@ -142,6 +142,16 @@ func TestOfficeCreateThenWorkInTheOffice(t *testing.T) {
 		t.Fatalf("poll on a joined computer without the poller's credential: %d %q", code, errOut)
 	}
 
+	// The office changed the computers' password: this computer says so
+	// at start, and how to join again.
+	pcAddress, _ := url.Parse(readOfficeChoice(c.dir))
+	if err := pgtest.Shared(t).Exec(`ALTER ROLE ` + pcAddress.User.Username() + ` PASSWORD 'Drugoy-2026'`); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := reception.run("1357\n", "--as", "Ivan Petrov", "staff", "list"); code != 1 || !strings.Contains(errOut, "no longer accepts this computer's password") || !strings.Contains(errOut, "c2desk office join") {
+		t.Fatalf("a computer whose password the office changed: %d %q", code, errOut)
+	}
+
 	// A computer with its own data cannot create over the office's.
 	other := newCLI(t)
 	other.baseArg[3] = c.baseArg[3]

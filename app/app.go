@@ -98,11 +98,23 @@ func New(store *storage.Store, secrets Secrets, cfg Config) *App {
 func (a *App) APIURL() string { return a.cfg.APIURL }
 
 // APIHost is the API's host name, for display.
-func (a *App) APIHost() string {
-	if u, err := url.Parse(a.cfg.APIURL); err == nil && u.Host != "" {
+func (a *App) APIHost() string { return hostOf(a.cfg.APIURL) }
+
+// AccountAPIHost is the API host the account works with, for display: on
+// an office computer without the token, the one stored with the account
+// by the computer that keeps it, not this computer's default.
+func (a *App) AccountAPIHost(st Status) string {
+	if !st.TokenHere && st.Connection.APIURL != "" {
+		return hostOf(st.Connection.APIURL)
+	}
+	return a.APIHost()
+}
+
+func hostOf(apiURL string) string {
+	if u, err := url.Parse(apiURL); err == nil && u.Host != "" {
 		return u.Host
 	}
-	return a.cfg.APIURL
+	return apiURL
 }
 
 // DataPath is the database file, or the office database's address

@@ -435,3 +435,19 @@ func TestMemorySecrets(t *testing.T) {
 		t.Fatal("delete")
 	}
 }
+
+// An office computer without the token shows the API server the account
+// works with (stored by the computer that keeps the token), not its own
+// default.
+func TestAccountAPIHostOnAComputerWithoutTheToken(t *testing.T) {
+	e := newEnv(t)
+	elsewhere := Status{Connected: true, Connection: storage.Connection{APIURL: "https://api.chat2desk.com.ua/v1"}}
+	if got := e.app.AccountAPIHost(elsewhere); got != "api.chat2desk.com.ua" {
+		t.Fatalf("without the token: %q", got)
+	}
+	here := elsewhere
+	here.TokenHere = true
+	if got := e.app.AccountAPIHost(here); got != e.app.APIHost() {
+		t.Fatalf("with the token: %q, want this computer's %q", got, e.app.APIHost())
+	}
+}

@@ -81,8 +81,8 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := planText(plan)
-	for _, want := range []string{"Add Ivan Petrov (agent), without a PIN", "Add Марина (agent)", "Operator Dmitry Ivanov: owner nobody → Ivan Petrov",
-		"Default account: none → Офис Общий", "Channel Вторичка / Resale: administrators only → Ivan Petrov, Марина", "Channel Новостройки: administrators only → everyone"} {
+	for _, want := range []string{"Add Ivan Petrov (agent), without a PIN", "Add Марина (agent)", "Operator Dmitry Ivanov: owner nobody › Ivan Petrov",
+		"Default account: none › Офис Общий", "Channel Вторичка / Resale: administrators only › Ivan Petrov, Марина", "Channel Новостройки: administrators only › everyone"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("plan lacks %q:\n%s", want, text)
 		}

@@ -14,7 +14,7 @@ type Check struct {
 	Detail string
 }
 
-var noTokenCheck = Check{Name: "keyring", Detail: "no token stored: run `c2desk connect` or use Settings → Connect Chat2Desk"}
+var noTokenCheck = Check{Name: "keyring", Detail: "no token stored: run `c2desk connect` or use Settings › Connect Chat2Desk"}
 
 // Doctor checks the version, the data folder, the database, the log, crash
 // reports, the outbox, the keyring, the API and the monthly quota.

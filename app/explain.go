@@ -14,7 +14,7 @@ import (
 const (
 	MsgEmptyToken     = "Paste the API token first."
 	MsgTokenFormat    = "This does not look like an API token: it has spaces inside. Copy the token again from Chat2Desk."
-	MsgAuth           = "Chat2Desk did not accept this token. Copy it again in Chat2Desk: API and scripts → API → API token → Show."
+	MsgAuth           = "Chat2Desk did not accept this token. Copy it again in Chat2Desk: API and scripts › API › API token › Show."
 	MsgRateLimit      = "Chat2Desk is receiving too many requests from this account right now. Wait a minute and try again."
 	MsgQuota          = "This Chat2Desk account has used up its API requests for this month. Ask Chat2Desk to raise the limit, or wait for the next month."
 	MsgTimeout        = "Chat2Desk did not answer in time. Check the internet connection and try again."
@@ -34,10 +34,13 @@ const (
 	MsgChatGone       = "Chat2Desk no longer has this chat: it may have been deleted there. It stays here for reference."
 	MsgRunning        = "C2Desk is already open on this computer. Look for its window, or for its icon in the system tray."
 	MsgOfficeDown     = "The office database cannot be reached: its server may be off or the network cut. What you typed stays here."
-	MsgOfficePassword = "The office database did not accept the password. Ask your administrator for the current one and join again in Settings → This computer."
-	MsgOfficeLocale   = "The office database was created without a UTF-8 locale, so C2Desk could not search Russian text in it. Create it again with: createdb --locale=C.UTF-8 --template=template0"
-	MsgOfficeNotEmpty = "The office database already holds an office's data, so nothing was copied. Join it instead."
-	MsgUnknown        = "Something went wrong. Try again; if it repeats, contact support and attach the log file."
+	MsgOfficePassword = "The office database did not accept the password: check it, or ask your administrator for the current one."
+	// MsgOfficeRefusedHere: at start, the office no longer takes the
+	// password this computer keeps (it was changed, or the computer removed).
+	MsgOfficeRefusedHere = "The office database no longer accepts this computer's password. Ask an administrator for an invitation and join again: c2desk office join."
+	MsgOfficeLocale      = "The office database was created without a UTF-8 locale, so C2Desk could not search Russian text in it. Create it again with: createdb --locale=C.UTF-8 --template=template0"
+	MsgOfficeNotEmpty    = "The office database already holds an office's data, so nothing was copied. Join it instead."
+	MsgUnknown           = "Something went wrong. Try again; if it repeats, contact support and attach the log file."
 )
 
 // ErrAlreadyRunning: another C2Desk process works with the same data
@@ -130,7 +133,7 @@ func explainKey(err error) string {
 func Messages() []string {
 	return []string{MsgEmptyToken, MsgTokenFormat, MsgAuth, MsgRateLimit, MsgQuota, MsgTimeout, MsgNetwork, MsgServer,
 		MsgMalformed, MsgNotFound, MsgValidation, MsgKeyring, MsgNotConnected, MsgTokenElsewhere, MsgTemplatesNotLoaded, MsgNoSuchGroup, MsgNoMessageToTransfer, MsgDiskFull, MsgTooNew, MsgCancelled, MsgUnknown, MsgOperatorGone, MsgClientGone, MsgChatGone, MsgRunning,
-		MsgOfficeDown, MsgOfficePassword, MsgOfficeLocale, MsgOfficeReadable, MsgSessionEnded, MsgOfficeNotEmpty, MsgOtherPolls,
+		MsgOfficeDown, MsgOfficePassword, MsgOfficeRefusedHere, MsgOfficeLocale, MsgOfficeReadable, MsgSessionEnded, MsgOfficeNotEmpty, MsgOtherPolls,
 		MsgCloseRefused, MsgReopenRefused, MsgTransferRefused, MsgGroupTransferRefused,
 		MsgNotAllowed, MsgWrongPIN, MsgPINWait, MsgPINFormat, MsgNameEmpty, MsgNameTooLong, MsgNameTaken, MsgStaffInactive, MsgLastAdmin,
 		MsgNotYourself, MsgStaffExists, MsgUnknownStaff, MsgBadRole, MsgSayWhoYouAre, MsgNobodyCalled,

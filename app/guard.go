@@ -287,7 +287,7 @@ func JoinOffice(ctx context.Context, secrets Secrets, code string) (*storage.Sto
 }
 
 // Computers lists the office's computers (an administrator's, on a joined
-// PC), for Settings → Remove a computer.
+// PC), for Settings › Remove a computer.
 func (s *Session) Computers(ctx context.Context) ([]storage.Computer, error) {
 	if err := s.requireAdmin(ctx); err != nil {
 		return nil, err

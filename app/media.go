@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"maps"
@@ -240,17 +239,4 @@ func (a *App) MediaInfo(ctx context.Context, link, name string) (size int64, mim
 	_, total, _ := strings.Cut(resp.Header.Get("Content-Range"), "/")
 	size, _ = strconv.ParseInt(total, 10, 64)
 	return size, resp.Header.Get("Content-Type"), nil
-}
-
-// FormatSize writes a file's size for people: "830 KB", "4.2 MB".
-func FormatSize(n int64) string {
-	switch {
-	case n <= 0:
-		return ""
-	case n < 1<<10:
-		return fmt.Sprintf("%d B", n)
-	case n < 1<<20:
-		return fmt.Sprintf("%d KB", (n+512)>>10)
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }

@@ -37,6 +37,9 @@ func (h *harness) selects() []*widget.Select {
 		if s, ok := o.(*widget.Select); ok && s.Visible() {
 			out = append(out, s)
 		}
+		if s, ok := o.(*escSelect); ok && s.Visible() {
+			out = append(out, &s.Select)
+		}
 	}
 	return out
 }
@@ -53,7 +56,7 @@ func TestChannelsTab(t *testing.T) {
 	}
 	test.Tap(h.button("Load channels from Chat2Desk"))
 	h.eventually("the load summary", func() bool { return h.shows("3 in Chat2Desk: 3 new, 0 changed, 0 gone.") })
-	h.eventually("the rows", func() bool { return h.shows("● Новостройки") })
+	h.eventually("the rows", func() bool { return h.shows("• Новостройки") })
 	for _, want := range []string{"+7 322 223 32 23", "Telegram, WhatsApp, Viber", "Telegram, Telegram (personal), Instagram, SMS", "Not chosen: administrators only"} {
 		if !h.shows(want) {
 			t.Fatalf("no %q in %q", want, h.texts())

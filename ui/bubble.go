@@ -125,6 +125,20 @@ func (l messagesLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(0, h)
 }
 
+// bubbleFill is a message's background: an internal note's, ours (right),
+// a system message's (centre) or the client's.
+func bubbleFill(th fyne.Theme, variant fyne.ThemeVariant, note bool, s side) color.Color {
+	switch {
+	case note:
+		return tint(th.Color(theme.ColorNameWarning, variant), 0x2c)
+	case s == sideRight:
+		return tint(th.Color(theme.ColorNamePrimary, variant), 0x24)
+	case s == sideCenter:
+		return tint(th.Color(theme.ColorNameForeground, variant), 0x0c)
+	}
+	return th.Color(theme.ColorNameInputBackground, variant)
+}
+
 // tint is c with alpha a, for backgrounds that keep text readable in light
 // and dark themes.
 func tint(c color.Color, a uint8) color.Color {

@@ -254,7 +254,7 @@ func (c *clientCard) show(card app.Card) {
 	c.card = card
 	title := chatTitle(storage.Chat{Dialog: storage.Dialog{ClientID: card.ID}, ClientName: card.Name, ClientPhone: card.Phone})
 	c.name.SetText(title)
-	c.phone.SetText(card.Phone)
+	c.phone.SetText(phoneText(card.Phone))
 	c.phone.Hidden = card.Phone == "" || card.Name == ""
 	c.where.SetText(strings.Join(chatPlace(card.Channel, card.Transport, ""), " · "))
 	if !editingComment {

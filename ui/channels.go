@@ -140,7 +140,7 @@ func (t *channelsTab) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		case !c.RemovedAt.IsZero():
 			name = lang.L("{{.Name}} (removed in Chat2Desk)", map[string]any{"Name": c.Name})
 		case !c.Rule.Set:
-			name = "● " + c.Name
+			name = "• " + c.Name
 			l.TextStyle.Bold = true
 		}
 		l.SetText(name)

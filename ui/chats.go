@@ -53,7 +53,7 @@ type chatsTab struct {
 	// tagFilter narrows the list to the clients with a tag; hidden when
 	// the account has no tags.
 	tagFilter   *widget.Select
-	tagIDs      map[string]int64 // tag filter option → tag
+	tagIDs      map[string]int64 // tag filter option › tag
 	empty       *widget.Label
 	banner      *fyne.Container
 	bannerText  *widget.Label
@@ -264,11 +264,12 @@ func (t *chatsTab) query(f storage.ChatFilter, appending bool) {
 				t.list.OnSelected = nil // already open: keep the conversation as it is
 				t.list.Select(i)
 				t.list.OnSelected = t.selected
-				if t.conv.chat.State != c.State || t.conv.chat.OperatorID != c.OperatorID || !t.conv.chat.WaitingSince.Equal(c.WaitingSince) {
+				if t.conv.chat.State != c.State || t.conv.chat.OperatorID != c.OperatorID || !t.conv.chat.WaitingSince.Equal(c.WaitingSince) ||
+					t.conv.chat.Assignee != c.Assignee {
 					t.conv.chat.State, t.conv.chat.OperatorID, t.conv.chat.WaitingSince = c.State, c.OperatorID, c.WaitingSince
+					t.conv.chat.Assignee = c.Assignee
 					t.conv.updateHeader()
 				}
-				t.conv.chat.Assignee = c.Assignee
 			}
 		}
 		t.list.Refresh()
@@ -514,7 +515,7 @@ func newChatRow() fyne.CanvasObject {
 	r.when.SizeName = theme.SizeNameCaptionText
 	r.preview = widget.NewLabel("")
 	r.preview.Truncation = fyne.TextTruncateEllipsis
-	r.count = canvas.NewText("", color.White)
+	r.count = canvas.NewText("", theme.Color(theme.ColorNameForegroundOnPrimary))
 	r.count.TextStyle.Bold = true
 	r.count.TextSize = theme.CaptionTextSize()
 	pill := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
@@ -644,9 +645,18 @@ func chatTitle(c storage.Chat) string {
 	case strings.TrimSpace(c.ClientName) != "":
 		return c.ClientName
 	case c.ClientPhone != "":
-		return c.ClientPhone
+		return phoneText(c.ClientPhone)
 	}
 	return lang.L("Client #{{.ID}}", map[string]any{"ID": c.ClientID})
+}
+
+// phoneText writes an international number as people read it, with its
+// "+": Chat2Desk gives a chat started from C2Desk "79051234567".
+func phoneText(p string) string {
+	if len(p) < 10 || len(p) > 15 || strings.Trim(p, "0123456789") != "" {
+		return p
+	}
+	return "+" + p
 }
 
 func initials(name string) string {
@@ -666,15 +676,17 @@ func initials(name string) string {
 	return string(out)
 }
 
+// avatarPalette is calm, and dark enough for white initials (AA).
+var avatarPalette = []color.NRGBA{
+	{0x3d, 0x6a, 0xa3, 0xff}, {0x85, 0x45, 0xa0, 0xff}, {0x0e, 0x7a, 0x65, 0xff}, {0xa8, 0x55, 0x0c, 0xff},
+	{0xb0, 0x2f, 0x23, 0xff}, {0x1d, 0x7d, 0x45, 0xff}, {0x2c, 0x3e, 0x50, 0xff}, {0xa3, 0x40, 0x00, 0xff},
+}
+
 // avatarColor gives each client a steady colour of a calm palette.
 func avatarColor(id int64) color.Color {
-	palette := []color.NRGBA{
-		{0x4f, 0x81, 0xbd, 0xff}, {0x9b, 0x59, 0xb6, 0xff}, {0x16, 0xa0, 0x85, 0xff}, {0xe6, 0x7e, 0x22, 0xff},
-		{0xc0, 0x39, 0x2b, 0xff}, {0x27, 0xae, 0x60, 0xff}, {0x2c, 0x3e, 0x50, 0xff}, {0xd3, 0x54, 0x00, 0xff},
-	}
 	h := fnv.New32a()
 	h.Write([]byte{byte(id), byte(id >> 8), byte(id >> 16), byte(id >> 24)})
-	return palette[h.Sum32()%uint32(len(palette))]
+	return avatarPalette[h.Sum32()%uint32(len(avatarPalette))]
 }
 
 // badgeText is an unread count as a badge shows it.

@@ -218,6 +218,8 @@ func TestNewChatWritesFirstAndOpensTheChat(t *testing.T) {
 			entries = append(entries, &w.Entry)
 		case *widget.Select:
 			selects = append(selects, w)
+		case *escSelect:
+			selects = append(selects, &w.Select)
 		}
 	}
 	// The form's fields come last: phone, then the message.
@@ -243,6 +245,10 @@ func TestNewChatWritesFirstAndOpensTheChat(t *testing.T) {
 	})
 	if got := h.fake.MessagesWithText("Здравствуйте! Вы оставляли заявку."); len(got) != 1 || got[0].OperatorID != 7 {
 		t.Fatalf("Chat2Desk got %+v", got)
+	}
+	// Its title is the number as people write it.
+	if h.ui.chats.conv.title.Text != "+79051112233" {
+		t.Fatalf("the new chat's title: %q", h.ui.chats.conv.title.Text)
 	}
 }
 
@@ -703,4 +709,36 @@ func TestChatListIsDense(t *testing.T) {
 	if n := 800 / row; n < 9 {
 		t.Fatalf("a chat row is %v tall: %.1f in 800 px", row, n)
 	}
+}
+
+// Esc closes the Assign dialog after its drop-down was used (the
+// drop-down then has the keyboard), and the header says who the chat is
+// assigned to.
+func TestAssignDialogEscAndTheAssigneeInTheHeader(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn() // Ольга
+	h.openChat(9001)
+	v := h.ui.chats.conv
+	h.eventually("the header", func() bool { return v.assignee.Text == "Assigned to nobody" })
+	test.Tap(h.button("Assign…"))
+	pick := h.selectOffering("Ivan Petrov")
+	var focused fyne.Focusable
+	for _, o := range h.objects() {
+		if s, ok := o.(*escSelect); ok && &s.Select == pick {
+			focused = s
+		}
+	}
+	h.win.Canvas().Focus(focused)
+	pick.SetSelected("Ivan Petrov")
+	if h.win.Canvas().Focused() != focused {
+		t.Fatal("the drop-down does not have the keyboard")
+	}
+	h.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if len(h.ui.dialogs) != 0 {
+		t.Fatal("Esc from the drop-down left the Assign dialog open")
+	}
+	test.Tap(h.button("Assign…"))
+	h.selectOffering("Ivan Petrov").SetSelected("Ivan Petrov")
+	test.Tap(h.lastButton("Assign"))
+	h.eventually("the assignee in the header", func() bool { return v.assignee.Text == "Assigned to Ivan Petrov" })
 }

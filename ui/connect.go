@@ -36,11 +36,11 @@ func newConnectScreen(u *UI, replacing bool) *connectScreen {
 	title := widget.NewLabelWithStyle(heading, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 
-	intro := paragraph(lang.L("C2Desk works with your Chat2Desk account through its API token. An administrator connects it once on each computer; the token is kept in this computer's protected keyring, never in a file."), widget.MediumImportance)
+	intro := paragraph(lang.L("C2Desk works with your Chat2Desk account through its API token. An administrator connects it once: on this computer when it works alone, or on the computer that loads the chats for the whole office. The token is kept in that computer's protected keyring, never in a file."), widget.MediumImportance)
 
 	steps := widget.NewRichTextFromMarkdown(fmt.Sprintf("1. %s\n2. %s\n3. %s\n4. %s\n",
 		lang.L("Sign in to Chat2Desk in the browser as an administrator."),
-		lang.L("Open **API and scripts** → **API**."),
+		lang.L("Open **API and scripts** › **API**."),
 		lang.L("Next to **API token**, press **Show** and copy the token."),
 		lang.L("Paste it here and press **Add integration**."),
 	))

@@ -27,8 +27,8 @@ const draftSaveDelay = 700 * time.Millisecond
 
 // names lets a conversation say who wrote what.
 type names struct {
-	staff     map[int64]string // staff id → name
-	operators map[int64]string // operator id → name
+	staff     map[int64]string // staff id › name
+	operators map[int64]string // operator id › name
 	defaultOp int64            // the default account's operator
 	mine      int64            // the operator the signed-in person sends as now
 }
@@ -214,7 +214,7 @@ func (v *conversationView) updateHeader() {
 	v.title.SetText(chatTitle(c))
 	sub := chatPlace(c.ChannelName, c.Transport, "") // the phone before "closed"
 	if c.ClientName != "" && c.ClientPhone != "" {
-		sub = append(sub, c.ClientPhone)
+		sub = append(sub, phoneText(c.ClientPhone))
 	}
 	if name := v.tab.names.operators[c.OperatorID]; name != "" {
 		v.operator.SetText(lang.L("Chat2Desk operator: {{.Name}}", map[string]any{"Name": name}))
@@ -370,9 +370,7 @@ func (v *conversationView) messageRow(m storage.Message) fyne.CanvasObject {
 		return v.bubble(b)
 	}
 	b.meta = v.author(m.Author, m.OperatorID) + " · " + b.meta
-	if m.Type == c2dapi.TypeToClient {
-		b.meta += " ✓" // confirmed by Chat2Desk
-	}
+	b.delivered = m.Type == c2dapi.TypeToClient // confirmed by Chat2Desk
 	if m.Type == c2dapi.TypeComment {
 		b.kind = lang.L("Internal note")
 	}
@@ -442,6 +440,7 @@ type bubbleParts struct {
 	text           string
 	atts           []storage.Attachment
 	meta           string // who and when
+	delivered      bool   // a tick after meta: Chat2Desk has the message
 	metaImportance widget.Importance
 	actions        []fyne.CanvasObject
 	side           side
@@ -526,7 +525,12 @@ func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
 		reply := newTapIcon(theme.MailReplyIcon(), lang.L("Reply"), b.onReply)
 		// The action sits at the bubble's outer edge, away from the text
 		// of the meta line, which keeps to the bubble's side.
-		parts = append(parts, container.New(metaLine{iconFirst: s == sideRight}, info, reply))
+		line := []fyne.CanvasObject{info, reply}
+		if b.delivered {
+			line = append(line, deliveryTick())
+			natural += theme.CaptionTextSize() + theme.Padding()
+		}
+		parts = append(parts, container.New(metaLine{iconFirst: s == sideRight}, line...))
 		natural += theme.IconInlineSize() + theme.Padding()
 	} else {
 		parts = append(parts, info)
@@ -535,17 +539,8 @@ func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
 		parts = append(parts, container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, b.actions...)...))
 		natural = max(natural, 260)
 	}
-	th := v.tab.u.fyneApp.Settings().Theme()
-	variant := v.tab.u.fyneApp.Settings().ThemeVariant()
-	fill := th.Color(theme.ColorNameInputBackground, variant)
-	switch {
-	case kind != "":
-		fill = tint(th.Color(theme.ColorNameWarning, variant), 0x38)
-	case s == sideRight:
-		fill = tint(th.Color(theme.ColorNamePrimary, variant), 0x30)
-	case s == sideCenter:
-		fill = tint(th.Color(theme.ColorNameForeground, variant), 0x0c)
-	}
+	settings := v.tab.u.fyneApp.Settings()
+	fill := bubbleFill(settings.Theme(), settings.ThemeVariant(), kind != "", s)
 	return newBubble(container.New(tightVBox{}, parts...), natural, s, fill)
 }
 
@@ -802,7 +797,7 @@ func (v *conversationView) showAssign() {
 		personHint := lang.L("The chat appears under “Mine” for this person. If they have their own Chat2Desk operator, the dialog is transferred to it in Chat2Desk too.")
 		groupHint := lang.L("Chat2Desk transfers the chat to the group, and one of its operators takes it. In C2Desk the chat is then assigned to nobody.")
 		hint := paragraph(personHint, widget.LowImportance)
-		pick := widget.NewSelect(options, func(chosen string) {
+		pick := newEscSelect(v.tab.u, options, func(chosen string) {
 			if _, group := groupByName[chosen]; group {
 				hint.SetText(groupHint)
 			} else {
@@ -827,7 +822,10 @@ func (v *conversationView) showAssign() {
 						v.say(sentence(err))
 						return
 					}
-					v.chat.Assignee = staffID // nobody after a transfer to a group
+					if v.chat.ID == id {
+						v.chat.Assignee = staffID // nobody after a transfer to a group
+						v.updateHeader()
+					}
 					v.tab.reload()
 				})
 			}, v.tab.u.win)

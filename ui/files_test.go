@@ -386,3 +386,19 @@ func TestPasteACopiedPicture(t *testing.T) {
 			strings.HasSuffix(p.files[0].name, ".png") && bytes.Equal(p.files[0].data, shot) && !p.send.Disabled()
 	})
 }
+
+// File sizes are written in the UI's language: "653 Б", "1,2 МБ".
+func TestFileSizesInBothLanguages(t *testing.T) {
+	fa := test.NewTempApp(t)
+	if err := SetUpLanguage(fa); err != nil {
+		t.Fatal(err)
+	}
+	useLanguage(languageEnglish)
+	if got := sizeText(653) + " " + sizeText(830*1024) + " " + sizeText(1258291); got != "653 B 830 KB 1.2 MB" {
+		t.Fatalf("in English: %q", got)
+	}
+	inRussian(t, fa)
+	if got := sizeText(653) + " " + sizeText(830*1024) + " " + sizeText(1258291); got != "653 Б 830 КБ 1,2 МБ" {
+		t.Fatalf("in Russian: %q", got)
+	}
+}

@@ -48,15 +48,15 @@ func linkDaysLabel(d int) string {
 
 func newFileStorageCard(u *UI) *fileStorageCard {
 	c := &fileStorageCard{ui: u}
-	c.endpoint = widget.NewEntry()
+	c.endpoint = inPage(widget.NewEntry())
 	c.endpoint.SetPlaceHolder("storage.yandexcloud.net")
-	c.bucket = widget.NewEntry()
+	c.bucket = inPage(widget.NewEntry())
 	c.bucket.SetPlaceHolder("agency-files")
-	c.region = widget.NewEntry()
+	c.region = inPage(widget.NewEntry())
 	c.region.SetPlaceHolder(lang.L("Only if the storage asks for one, e.g. ru-central1"))
-	c.keyID = widget.NewEntry()
+	c.keyID = inPage(widget.NewEntry())
 	c.keyID.SetPlaceHolder(lang.L("The service account's access key id"))
-	c.secret = widget.NewPasswordEntry()
+	c.secret = inPage(widget.NewPasswordEntry())
 	var days []string
 	for _, d := range linkDays {
 		days = append(days, linkDaysLabel(d))

@@ -50,6 +50,15 @@ func say(l *widget.Label, text string, importance widget.Importance) {
 
 // newColumnTable is a table with a bold header row of titles, fixed column
 // widths, and rows counted by rows().
+// inPage makes a one-line field of a scrolling page leave the mouse wheel
+// to the page: Fyne gives the wheel to the field's own scroller, and a
+// field without wrapping or scrolling has none.
+func inPage(e *widget.Entry) *widget.Entry {
+	e.Wrapping = fyne.TextWrapOff
+	e.Scroll = container.ScrollNone
+	return e
+}
+
 // belowTableHeader places o under a column table's header row, where a
 // sentence about the empty table reads as its content, not over the titles.
 func belowTableHeader(o fyne.CanvasObject) fyne.CanvasObject {

@@ -270,7 +270,7 @@ func (v *conversationView) fileCard(a storage.Attachment, kind string) fyne.Canv
 	save.OnTapped = func() { v.saveAs(a, status) }
 	st := v.mediaOf(a.Link)
 	if st.size > 0 {
-		about.SetText(kindName(kind) + " · " + app.FormatSize(st.size))
+		about.SetText(kindName(kind) + " · " + sizeText(st.size))
 	} else if !st.answered {
 		// The cards drawn while the server is asked all get the answer.
 		st.sizeLabels = append(st.sizeLabels, about)
@@ -285,7 +285,7 @@ func (v *conversationView) fileCard(a storage.Attachment, kind string) fyne.Canv
 			if err == nil && size > 0 { // else the card stays; Open says why should it fail too
 				st.size = size
 				for _, l := range st.sizeLabels {
-					l.SetText(kindName(kind) + " · " + app.FormatSize(size))
+					l.SetText(kindName(kind) + " · " + sizeText(size))
 				}
 			}
 			st.sizeLabels = nil
@@ -450,4 +450,19 @@ func (l fixedWidth) MinSize(objects []fyne.CanvasObject) fyne.Size {
 		s = fyne.NewSize(max(s.Width, min(m.Width, l.width)), max(s.Height, m.Height))
 	}
 	return s
+}
+
+// sizeText writes a file's size as people of the UI's language do:
+// "830 KB", "4.2 MB"; in Russian "830 КБ", "4,2 МБ".
+func sizeText(n int64) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n < 1<<10:
+		return lang.L("{{.N}} B", map[string]any{"N": n})
+	case n < 1<<20:
+		return lang.L("{{.N}} KB", map[string]any{"N": (n + 512) >> 10})
+	}
+	tenths := (n*10 + 1<<19) >> 20
+	return lang.L("{{.Whole}}.{{.Tenth}} MB", map[string]any{"Whole": tenths / 10, "Tenth": tenths % 10})
 }

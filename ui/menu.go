@@ -162,6 +162,27 @@ func (e *escEntry) TypedKey(k *fyne.KeyEvent) {
 	e.Entry.TypedKey(k)
 }
 
+// escSelect is a drop-down in a dialog: once used, it has the keyboard,
+// and Esc closes the dialog from it too.
+type escSelect struct {
+	widget.Select
+	u *UI
+}
+
+func newEscSelect(u *UI, options []string, changed func(string)) *escSelect {
+	s := &escSelect{u: u}
+	s.Options, s.OnChanged = options, changed
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+func (s *escSelect) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyEscape && s.u.closeTopDialog() {
+		return
+	}
+	s.Select.TypedKey(k)
+}
+
 func password(e *widget.Entry)  { e.Password = true }
 func multiLine(e *widget.Entry) { e.MultiLine = true; e.Wrapping = fyne.TextWrapWord }
 
@@ -171,7 +192,7 @@ func shortcutKeys(s *desktop.CustomShortcut) string {
 	if s.Modifier&(fyne.KeyModifierControl|fyne.KeyModifierSuper) != 0 {
 		keys = "Ctrl+"
 		if s.Modifier&fyne.KeyModifierSuper != 0 {
-			keys = "⌘+"
+			keys = "Cmd+"
 		}
 	}
 	if s.Modifier&fyne.KeyModifierShift != 0 {

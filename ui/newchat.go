@@ -38,14 +38,14 @@ func showNewChat(t *chatsTab) {
 		chans := st.chans
 		phone := newEscEntry(u, nil)
 		phone.SetPlaceHolder("+7 905 000-00-00")
-		transport := widget.NewSelect(nil, nil)
+		transport := newEscSelect(u, nil, nil)
 		transport.PlaceHolder = lang.L("Choose the messenger")
 		var transports []string
 		channelNames := make([]string, len(chans))
 		for i, c := range chans {
 			channelNames[i] = c.Name
 		}
-		channel := widget.NewSelect(channelNames, func(name string) {
+		channel := newEscSelect(u, channelNames, func(name string) {
 			transports = nil
 			var labels []string
 			for _, c := range chans {

@@ -357,6 +357,9 @@ func TestOfficeDatabaseCardMovesInInvitesAndRemoves(t *testing.T) {
 		return h.shows("Leave the office database") && h.shows("This computer polls Chat2Desk for the office.") && h.button("Add a computer…") != nil
 	})
 	h.capture("office-database-card-joined")
+	if h.button("Export settings…") != nil || h.button("Import settings…") != nil {
+		t.Fatal("Export and Import settings are offered in an office, which shares its settings already")
+	}
 
 	// Add a computer: the invitation to copy.
 	test.Tap(h.button("Add a computer…"))
@@ -594,7 +597,7 @@ func TestOfficeScreensInRussian(t *testing.T) {
 	h.eventually("the join dialog", func() bool { return h.shows("Подключиться к офису") && h.multiLineEntry() != nil })
 	h.capture("office-join-ru")
 	// The light theme, which Windows users get.
-	fyne.Do(func() { h.ui.fyneApp.Settings().SetTheme(lightTheme{theme.DefaultTheme()}) })
+	fyne.Do(func() { h.ui.fyneApp.Settings().SetTheme(lightTheme{newAppTheme()}) })
 	h.capture("office-join-ru-light")
 	h.ui.closeDialogs()
 	test.Tap(h.button("Удалить компьютер…"))

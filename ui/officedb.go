@@ -136,7 +136,7 @@ func (u *UI) showJoinOffice() {
 	code.SetPlaceHolder("c2desk-invite:…")
 	code.Wrapping = fyne.TextWrapBreak
 	code.SetMinRowsVisible(3)
-	intro := lang.L("An administrator makes the invitation on a computer of the office (Settings → Office database → Add a computer…) and sends it to you. Paste it here. It works once, within a week.")
+	intro := lang.L("An administrator makes the invitation on a computer of the office (Settings › Office database › Add a computer…) and sends it to you. Paste it here. It works once, within a week.")
 	u.showOfficeDialog(lang.L("Join an office"), lang.L("Join"), intro, widget.NewForm(widget.NewFormItem(lang.L("Invitation"), code)), code,
 		func(ctx context.Context) (*app.App, string, error) {
 			core, err := u.opts.Databases.Join(ctx, code.Text)

@@ -45,23 +45,48 @@ func (t *tapIcon) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimple
 // Objects are [label, icon].
 type metaLine struct{ iconFirst bool }
 
+// Layout places [label, action] and, when there is one, a third object:
+// the delivery tick, right after the label's text at the trailing edge.
+// An icon, not "✓": the fonts Fyne bundles have no such character, and
+// Windows drew "�".
 func (l metaLine) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	label, icon := objects[0], objects[1]
 	is := icon.MinSize().Width
 	gap := theme.Padding()
+	var tickW float32
+	if len(objects) > 2 {
+		tickW = objects[2].MinSize().Width + gap
+	}
 	iconX, labelX := size.Width-is, float32(0)
 	if l.iconFirst {
 		iconX, labelX = 0, is+gap
 	}
 	label.Move(fyne.NewPos(labelX, 0))
-	label.Resize(fyne.NewSize(size.Width-is-gap, size.Height))
+	label.Resize(fyne.NewSize(size.Width-is-gap-tickW, size.Height))
 	icon.Move(fyne.NewPos(iconX, (size.Height-is)/2))
 	icon.Resize(fyne.NewSquareSize(is))
+	if len(objects) > 2 {
+		ts := objects[2].MinSize().Width
+		objects[2].Move(fyne.NewPos(labelX+label.Size().Width+gap, (size.Height-ts)/2))
+		objects[2].Resize(fyne.NewSquareSize(ts))
+	}
 }
 
 func (metaLine) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	label, icon := objects[0].MinSize(), objects[1].MinSize()
-	return fyne.NewSize(label.Width+icon.Width+theme.Padding(), max(label.Height, icon.Height))
+	s := fyne.NewSize(label.Width+icon.Width+theme.Padding(), max(label.Height, icon.Height))
+	if len(objects) > 2 {
+		s.Width += objects[2].MinSize().Width + theme.Padding()
+	}
+	return s
+}
+
+// deliveryTick marks a message Chat2Desk confirmed.
+func deliveryTick() fyne.CanvasObject {
+	tick := canvas.NewImageFromResource(theme.NewThemedResource(theme.ConfirmIcon()))
+	tick.FillMode = canvas.ImageFillContain
+	tick.SetMinSize(fyne.NewSquareSize(theme.CaptionTextSize()))
+	return tick
 }
 
 // quoteSummary is who wrote the quoted message and its first line.

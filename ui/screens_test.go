@@ -6,8 +6,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -22,7 +22,7 @@ func TestConversationOnASmallScreen(t *testing.T) {
 		var h *harness
 		if light { // Russian in the light theme, English in the dark
 			h = startInRussian(t, waitingOffice(t, ""))
-			h.ui.fyneApp.Settings().SetTheme(lightTheme{theme.DefaultTheme()})
+			h.ui.fyneApp.Settings().SetTheme(lightTheme{newAppTheme()})
 		} else {
 			h = start(t, false, waitingOffice(t, ""))
 		}
@@ -78,4 +78,33 @@ func drawnText(l *widget.Label) string {
 	}
 	walk(l)
 	return strings.Join(lines, " ")
+}
+
+// The mouse wheel over a text field of Settings scrolls the page.
+func TestTheWheelOverAFieldScrollsSettings(t *testing.T) {
+	h := start(t, false, connectedAdmin(t, false))
+	h.win.Resize(smallScreen)
+	h.signIn()
+	h.tab("Settings")
+	h.eventually("the file storage's fields", func() bool { return h.entryWithPlaceholder("agency-files") != nil })
+	field := h.entryWithPlaceholder("agency-files")
+	var page *container.Scroll
+	for _, o := range h.objects() {
+		// The page: the tall scroller around the field (its content may
+		// reach below the window).
+		if s, ok := o.(*container.Scroll); ok && s.Size().Height > 300 && abs(s).X <= abs(field).X && abs(field).X < abs(s).X+s.Size().Width {
+			page = s
+		}
+	}
+	if page == nil {
+		t.Fatal("no scrolling page around the field")
+	}
+	page.ScrollToOffset(fyne.NewPos(0, abs(field).Y-abs(page).Y-100)) // the field in view
+	before := page.Offset.Y
+	at := abs(field).Add(fyne.NewPos(10, field.Size().Height/2))
+	test.Scroll(h.win.Canvas(), at, 0, -60)
+	if page.Offset.Y <= before {
+		t.Fatalf("the page stayed at %v with the wheel over a field", page.Offset.Y)
+	}
+	h.capture("settings-small-screen")
 }

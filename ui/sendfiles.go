@@ -323,7 +323,7 @@ func (p *filePreview) row(i int, f pickedFile) fyne.CanvasObject {
 	}
 	name := widget.NewLabelWithStyle(f.name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
-	about := widget.NewLabel(kindName(kind) + " · " + app.FormatSize(int64(len(f.data))))
+	about := widget.NewLabel(kindName(kind) + " · " + sizeText(int64(len(f.data))))
 	about.SizeName = theme.SizeNameCaptionText
 	about.Importance = widget.LowImportance
 	if f.err != nil {
@@ -392,7 +392,7 @@ func (v *conversationView) outgoingFile(outboxID int64, f *storage.OutboxFile, u
 	kind := app.AttachmentKind(f.Name, f.Mime)
 	name := widget.NewLabelWithStyle(f.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
-	about := widget.NewLabel(kindName(kind) + " · " + app.FormatSize(f.Size))
+	about := widget.NewLabel(kindName(kind) + " · " + sizeText(f.Size))
 	about.SizeName = theme.SizeNameCaptionText
 	about.Importance = widget.LowImportance
 	parts := []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(kindIcon(kind)), nil, container.NewVBox(name, about))}

@@ -47,7 +47,7 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 	}
 
 	t.company = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	t.host = widget.NewLabel(u.core.APIHost())
+	t.host = widget.NewLabel(u.core.AccountAPIHost(st))
 	t.requests = widget.NewLabel("")
 	t.checked = widget.NewLabel("")
 	t.showConnection(st.Connection)
@@ -105,7 +105,11 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 	column.Add(data)
 	column.Add(t.newWaitingCard())
 	column.Add(newFileStorageCard(u).content)
-	column.Add(office)
+	if !u.core.Office() {
+		// In an office every computer reads the same settings: nothing to
+		// carry between them in a file.
+		column.Add(office)
+	}
 	column.Add(newDesktopCard(u))
 	t.content = container.NewVScroll(container.NewPadded(container.New(columnLayout{width: 760}, column)))
 	return t

@@ -102,6 +102,7 @@ func Create(fa fyne.App, w fyne.Window, core *app.App, opts Options) *UI {
 	if opts.notify == nil {
 		opts.notify = fa.SendNotification
 	}
+	fa.Settings().SetTheme(newAppTheme())
 	u := &UI{fyneApp: fa, win: w, core: core, opts: opts}
 	title := "C2Desk"
 	if opts.Demo {
@@ -243,6 +244,7 @@ func (u *UI) showProblem(err error) {
 // ShowStartupFailure opens a small window with the reason C2Desk cannot
 // start (its data cannot be opened, say) and runs until it is closed.
 func ShowStartupFailure(fa fyne.App, err error) {
+	fa.Settings().SetTheme(newAppTheme())
 	w := fa.NewWindow("C2Desk")
 	w.SetIcon(Icon)
 	msg := paragraph(sentence(err), widget.DangerImportance)

@@ -277,6 +277,8 @@ func (h *harness) texts() []string {
 			out = append(out, "["+w.Text+"]")
 		case *widget.Select:
 			out = append(out, "<"+w.Selected+">")
+		case *escSelect:
+			out = append(out, "<"+w.Selected+">")
 		}
 	}
 	return out
@@ -454,7 +456,7 @@ func TestSettingsLoadReplaceAndDisconnect(t *testing.T) {
 	h.capture("settings-loaded")
 	// The tabs that show them have them too, without their own Load.
 	h.tab("Channels")
-	h.eventually("the channels loaded from Settings", func() bool { return h.shows("● Новостройки") })
+	h.eventually("the channels loaded from Settings", func() bool { return h.shows("• Новостройки") })
 	h.tab("Operators")
 	h.eventually("the operators loaded from Settings", func() bool { return h.table() != nil && h.table().Length != nil && rows(h.table()) == 4 })
 	h.tab("Settings")
