@@ -93,19 +93,20 @@ func newClientCard(v *conversationView) *clientCard {
 	c.fold = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { c.setShown(false) })
 	c.fold.Importance = widget.LowImportance
 	top := container.NewBorder(nil, nil, nil, c.fold, widget.NewLabelWithStyle(lang.L("Client"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	body := container.NewVBox(
+	body := container.NewVBox()
+	page := container.NewVScroll(container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.Padding()*2), body))
+	body.Objects = []fyne.CanvasObject{
 		c.name, c.phone, c.where, c.status,
-		widget.NewSeparator(), heading(lang.L("Comment")), c.comment, container.NewHBox(layout.NewSpacer(), c.saveComment),
+		widget.NewSeparator(), heading(lang.L("Comment")), wheelToPage(page, c.comment), container.NewHBox(layout.NewSpacer(), c.saveComment),
 		widget.NewSeparator(), heading(lang.L("Tags")), c.tags, c.addTag,
 		widget.NewSeparator(), heading(lang.L("Client fields")), c.fieldsBox, container.NewHBox(layout.NewSpacer(), c.saveFields),
 		widget.NewSeparator(), heading(lang.L("Last answer")), c.last,
 		widget.NewSeparator(), heading(lang.L("Other chats")), c.chats,
-	)
+	}
 	// Opaque: as a drawer the card lies over the conversation.
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameBackground))
 	c.panel = container.NewStack(bg, container.NewBorder(nil, nil, widget.NewSeparator(), nil,
-		container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil,
-			container.NewVScroll(container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.Padding()*2), body)))))
+		container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, page)))
 	c.unfold = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { c.setShown(true) })
 	c.unfold.Importance = widget.LowImportance
 	c.strip = container.NewBorder(nil, nil, widget.NewSeparator(), nil, container.NewVBox(c.unfold, widget.NewIcon(theme.AccountIcon())))
@@ -343,7 +344,7 @@ func (c *clientCard) showFields() {
 			c.fields.Append(f.Name, value)
 			continue
 		}
-		e := widget.NewEntry()
+		e := inPage(widget.NewEntry()) // the wheel over it scrolls the card
 		if f.Type == "number" {
 			e.SetPlaceHolder(lang.L("A number"))
 		}

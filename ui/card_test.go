@@ -83,6 +83,23 @@ func TestClientCardBesideTheChat(t *testing.T) {
 		t.Fatalf("the card shows %q, fields %q", h.texts(), names)
 	}
 	h.capture("client-card")
+	// The wheel over the card's fields scrolls the card: it stopped at
+	// the comment and the client fields.
+	h.win.Resize(fyne.NewSize(1366, 600))
+	page := h.cardPage(card)
+	for _, field := range []fyne.CanvasObject{card.comment, h.fieldEntry("Бюджет, ₽")} {
+		page.ScrollToTop()
+		page.ScrollToOffset(fyne.NewPos(0, max(0, abs(field).Y-abs(page).Y-40)))
+		before, dy := page.Offset.Y, float32(-40) // down, unless at the end
+		if before >= page.Content.Size().Height-page.Size().Height-1 {
+			dy = 40
+		}
+		test.Scroll(h.win.Canvas(), abs(field).Add(fyne.NewPos(10, 10)), 0, dy)
+		if page.Offset.Y == before {
+			t.Fatalf("the wheel over %T left the card at %v", field, page.Offset.Y)
+		}
+	}
+	h.win.Resize(fyne.NewSize(1366, 768))
 	h.scrolledToEnd(card)
 
 	// The last answer follows a new one without opening the chat again.
@@ -241,9 +258,8 @@ func overlap(a, b fyne.CanvasObject) bool {
 		pa.Y < pb.Y+b.Size().Height && pb.Y < pa.Y+a.Size().Height
 }
 
-// scrolledToEnd scrolls the card to its end, where its last section,
-// Other chats, must then be inside the window.
-func (h *harness) scrolledToEnd(card *clientCard) {
+// cardPage is the scroller of the card's sections.
+func (h *harness) cardPage(card *clientCard) *container.Scroll {
 	h.t.Helper()
 	var scroll *container.Scroll
 	for _, o := range h.objects() {
@@ -254,6 +270,14 @@ func (h *harness) scrolledToEnd(card *clientCard) {
 	if scroll == nil {
 		h.t.Fatal("the card does not scroll")
 	}
+	return scroll
+}
+
+// scrolledToEnd scrolls the card to its end, where its last section,
+// Other chats, must then be inside the window.
+func (h *harness) scrolledToEnd(card *clientCard) {
+	h.t.Helper()
+	scroll := h.cardPage(card)
 	scroll.ScrollToBottom()
 	if end := abs(card.chats).Y + card.chats.Size().Height; end > h.win.Canvas().Size().Height || end > abs(card.panel).Y+card.panel.Size().Height+1 {
 		h.t.Fatalf("Other chats end at %v, beyond the window (%v) or the card (%v)", end, h.win.Canvas().Size(), abs(card.panel).Y+card.panel.Size().Height)

@@ -59,6 +59,29 @@ func inPage(e *widget.Entry) *widget.Entry {
 	return e
 }
 
+// wheelCatcher lies over a multi-line field of a scrolling page and hands
+// the mouse wheel to the page: Fyne gives the wheel to the deepest
+// scroller under the mouse, the field's own, and the page stopped
+// scrolling wherever a field came under the mouse. It takes nothing
+// else: clicks, the cursor and the keyboard still reach the field.
+type wheelCatcher struct {
+	widget.BaseWidget
+	page *container.Scroll
+}
+
+// wheelToPage covers o with a wheelCatcher for page.
+func wheelToPage(page *container.Scroll, o fyne.CanvasObject) fyne.CanvasObject {
+	w := &wheelCatcher{page: page}
+	w.ExtendBaseWidget(w)
+	return container.NewStack(o, w)
+}
+
+func (w *wheelCatcher) Scrolled(ev *fyne.ScrollEvent) { w.page.Scrolled(ev) }
+
+func (w *wheelCatcher) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
 // belowTableHeader places o under a column table's header row, where a
 // sentence about the empty table reads as its content, not over the titles.
 func belowTableHeader(o fyne.CanvasObject) fyne.CanvasObject {
