@@ -115,24 +115,15 @@ func BenchmarkSentMessageAppears(b *testing.B) {
 
 func bubbleShows(row fyne.CanvasObject, text string) bool {
 	var found bool
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	walkTree(row, func(o fyne.CanvasObject) bool {
 		switch c := o.(type) {
 		case *widget.Label:
 			found = found || c.Text == text
 		case *widget.RichText:
 			found = found || c.String() == text
-		case fyne.Widget:
-			for _, child := range test.WidgetRenderer(c).Objects() {
-				walk(child)
-			}
-		case *fyne.Container:
-			for _, child := range c.Objects {
-				walk(child)
-			}
 		}
-	}
-	walk(row)
+		return true
+	})
 	return found
 }
 

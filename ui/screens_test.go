@@ -59,27 +59,14 @@ func TestConversationOnASmallScreen(t *testing.T) {
 // ellipsis where it was cut short.
 func drawnText(l *widget.Label) string {
 	var lines []string
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch c := o.(type) {
-		case *canvas.Text:
-			if strings.TrimSpace(c.Text) != "" {
-				lines = append(lines, strings.TrimSpace(c.Text))
-			}
-		case fyne.Widget:
-			for _, child := range test.WidgetRenderer(c).Objects() {
-				walk(child)
-			}
-		case *fyne.Container:
-			for _, child := range c.Objects {
-				walk(child)
-			}
+	walkTree(l, func(o fyne.CanvasObject) bool {
+		if t, ok := o.(*canvas.Text); ok && strings.TrimSpace(t.Text) != "" {
+			lines = append(lines, strings.TrimSpace(t.Text))
 		}
-	}
-	walk(l)
+		return true
+	})
 	return strings.Join(lines, " ")
 }
-
 // The mouse wheel over a text field of Settings scrolls the page.
 func TestTheWheelOverAFieldScrollsSettings(t *testing.T) {
 	h := start(t, false, connectedAdmin(t, false))

@@ -218,23 +218,15 @@ func (h *harness) tabTitles() []string {
 func (h *harness) objects() []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	seen := map[fyne.CanvasObject]bool{}
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() || seen[o] {
-			return
-		}
-		seen[o] = true
-		out = append(out, o)
-		switch c := o.(type) {
-		case fyne.Widget:
-			for _, child := range test.WidgetRenderer(c).Objects() {
-				walk(child)
+	walk := func(o fyne.CanvasObject) {
+		walkTree(o, func(o fyne.CanvasObject) bool {
+			if o == nil || !o.Visible() || seen[o] {
+				return false
 			}
-		case *fyne.Container:
-			for _, child := range c.Objects {
-				walk(child)
-			}
-		}
+			seen[o] = true
+			out = append(out, o)
+			return true
+		})
 	}
 	walk(h.win.Content())
 	if t, ok := h.win.Content().(*fyne.Container); ok {
@@ -248,6 +240,24 @@ func (h *harness) objects() []fyne.CanvasObject {
 		walk(ov)
 	}
 	return out
+}
+
+// walkTree visits o and, while visit says so, what it holds: a widget's
+// drawn parts, a container's objects.
+func walkTree(o fyne.CanvasObject, visit func(fyne.CanvasObject) bool) {
+	if !visit(o) {
+		return
+	}
+	switch c := o.(type) {
+	case fyne.Widget:
+		for _, child := range test.WidgetRenderer(c).Objects() {
+			walkTree(child, visit)
+		}
+	case *fyne.Container:
+		for _, child := range c.Objects {
+			walkTree(child, visit)
+		}
+	}
 }
 
 // eventually waits for cond, which UI goroutines make true through fyne.Do.
