@@ -67,6 +67,7 @@ func drawnText(l *widget.Label) string {
 	})
 	return strings.Join(lines, " ")
 }
+
 // The mouse wheel over a text field of Settings scrolls the page.
 func TestTheWheelOverAFieldScrollsSettings(t *testing.T) {
 	h := start(t, false, connectedAdmin(t, false))
