@@ -54,6 +54,7 @@ func TestChannelsTab(t *testing.T) {
 	if y, titles := labelY(h, "No channels yet"), labelY(h, "Who sees new chats"); y < titles+10 {
 		t.Fatalf("the empty sentence at y=%v, the titles at y=%v", y, titles)
 	}
+	h.capture("channels-empty")
 	test.Tap(h.button("Load channels from Chat2Desk"))
 	h.eventually("the load summary", func() bool { return h.shows("3 in Chat2Desk: 3 new, 0 changed, 0 gone.") })
 	h.eventually("the rows", func() bool { return h.shows("• Новостройки") })

@@ -26,6 +26,8 @@ type channelsTab struct {
 	load  *loadBar
 	table *widget.Table
 	empty *widget.Label
+	// emptyBox holds empty over the table's body, under its titles.
+	emptyBox fyne.CanvasObject
 
 	ruleCard   *widget.Card
 	visibility *widget.RadioGroup
@@ -63,7 +65,8 @@ func newChannelsTab(u *UI) *channelsTab {
 		t.updateCell)
 	t.table.OnSelected = func(id widget.TableCellID) { t.selectChannel(id.Row) }
 	t.empty = paragraph(lang.L("No channels yet. Load them from Chat2Desk."), widget.MediumImportance)
-	t.empty.Hide()
+	t.emptyBox = belowTableHeader(container.NewPadded(t.empty))
+	t.emptyBox.Hide()
 
 	t.visibility = widget.NewRadioGroup([]string{lang.L("Everyone"), lang.L("Administrators only"), lang.L("Chosen staff")}, func(string) { t.ruleChanged() })
 	t.visibility.Horizontal = true
@@ -81,7 +84,7 @@ func newChannelsTab(u *UI) *channelsTab {
 	t.ruleCard.Hide()
 
 	top := container.NewVBox(paragraph(lang.L("Each channel is one phone number with its messengers. New channels are visible to administrators only until you choose who sees them."), widget.MediumImportance), t.load.content)
-	t.content = container.NewBorder(container.NewPadded(top), container.NewPadded(t.ruleCard), nil, nil, container.NewStack(t.table, belowTableHeader(container.NewPadded(t.empty))))
+	t.content = container.NewBorder(container.NewPadded(top), container.NewPadded(t.ruleCard), nil, nil, container.NewStack(t.table, t.emptyBox))
 	t.reload()
 	return t
 }
@@ -105,8 +108,11 @@ func (t *channelsTab) reload() {
 			return
 		}
 		t.channels, t.staff = d.chans, d.staff
-		t.empty.Hidden = len(t.channels) > 0
-		t.empty.Refresh()
+		if len(t.channels) > 0 {
+			t.emptyBox.Hide()
+		} else {
+			t.emptyBox.Show()
+		}
 		t.table.Refresh()
 		if t.selected >= len(t.channels) {
 			t.selected = -1

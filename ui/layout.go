@@ -82,13 +82,14 @@ func (w *wheelCatcher) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
 }
 
-// belowTableHeader places o under a column table's header row, where a
-// sentence about the empty table reads as its content, not over the titles.
+// belowTableHeader places o over a column table's body, under its header
+// row, where a sentence about the empty table reads as its content: not
+// over the titles, nor crossed by the column lines.
 func belowTableHeader(o fyne.CanvasObject) fyne.CanvasObject {
 	header := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}).MinSize().Height
 	gap := canvas.NewRectangle(color.Transparent)
 	gap.SetMinSize(fyne.NewSize(0, header+theme.Padding()))
-	return container.NewBorder(gap, nil, nil, nil, o)
+	return container.NewBorder(gap, nil, nil, nil, container.NewStack(canvas.NewRectangle(theme.Color(theme.ColorNameBackground)), o))
 }
 
 func newColumnTable(titles []string, widths []float32, rows func() int, create func() fyne.CanvasObject, update func(widget.TableCellID, fyne.CanvasObject)) *widget.Table {
