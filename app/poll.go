@@ -37,9 +37,9 @@ type PollResult struct {
 	// Refresh means another PC or the office's poller may have changed
 	// the shared database: lists and the open chat are read anew.
 	Refresh bool
-	// Changed names the tables that changed, when the office database
-	// said; nil with Refresh: any may have (a catch-up, a reconnect).
-	Changed []string
+	// Changed says what changed, with Refresh: everything after a
+	// catch-up or a reconnect, else what the office database named.
+	Changed Changed
 }
 
 // Poll fetches messages newer than the cursor, with the clients and

@@ -67,9 +67,8 @@ func (p *Poller) markAllChanged() {
 	p.changeMu.Unlock()
 }
 
-// takeChanges is the tables changed since the last call, nil when any may
-// have: a Refresh's Changed.
-func (p *Poller) takeChanges() []string {
+// takeChanges is what changed since the last call: a Refresh's Changed.
+func (p *Poller) takeChanges() Changed {
 	p.changeMu.Lock()
 	defer p.changeMu.Unlock()
 	all := p.changedAll
@@ -79,9 +78,9 @@ func (p *Poller) takeChanges() []string {
 	}
 	p.changedSet, p.changedAll = nil, false
 	if all {
-		return nil
+		return everything
 	}
-	return tables
+	return changedFrom(tables)
 }
 
 // StartPoller runs the poller until ctx ends. onResult is called from the

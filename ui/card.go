@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"c2desk/app"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -253,7 +252,7 @@ func (c *clientCard) load(dialogID int64, refresh bool) {
 func (c *clientCard) show(card app.Card) {
 	editingComment := c.comment.Text != c.card.Comment && c.card.ID == card.ID
 	c.card = card
-	title := chatTitle(storage.Chat{Dialog: storage.Dialog{ClientID: card.ID}, ClientName: card.Name, ClientPhone: card.Phone})
+	title := chatTitle(app.Chat{Dialog: app.Dialog{ClientID: card.ID}, ClientName: card.Name, ClientPhone: card.Phone})
 	c.name.SetText(title)
 	c.phone.SetText(phoneText(card.Phone))
 	c.phone.Hidden = card.Phone == "" || card.Name == ""
@@ -299,7 +298,7 @@ func (c *clientCard) showTags() {
 }
 
 // tagName is a tag as lists show it: its group, then its label.
-func tagName(t storage.Tag) string {
+func tagName(t app.Tag) string {
 	if t.Group == "" {
 		return t.Label
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"c2desk/app"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -20,7 +19,7 @@ import (
 type channelsTab struct {
 	ui       *UI
 	channels []app.ChannelView
-	staff    []storage.Staff
+	staff    []app.Staff
 	selected int
 
 	load  *loadBar
@@ -93,7 +92,7 @@ func newChannelsTab(u *UI) *channelsTab {
 func (t *channelsTab) reload() {
 	type data struct {
 		chans []app.ChannelView
-		staff []storage.Staff
+		staff []app.Staff
 	}
 	background(t.ui, func(ctx context.Context) (data, error) {
 		chans, err := t.ui.session.Channels(ctx)
@@ -171,11 +170,11 @@ func (t *channelsTab) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 	}
 }
 
-func (t *channelsTab) ruleText(r storage.ChannelRule) string {
+func (t *channelsTab) ruleText(r app.ChannelRule) string {
 	switch r.Visibility {
-	case storage.VisibleToEveryone:
+	case app.VisibleToEveryone:
 		return lang.L("Everyone")
-	case storage.VisibleToListed:
+	case app.VisibleToListed:
 		var names []string
 		for _, id := range r.Staff {
 			for _, s := range t.staff {
@@ -220,9 +219,9 @@ func (t *channelsTab) selectChannel(row int) {
 	t.chosen.Options = names
 	t.chosen.SetSelected(picked)
 	switch c.Rule.Visibility {
-	case storage.VisibleToEveryone:
+	case app.VisibleToEveryone:
 		t.visibility.SetSelected(lang.L("Everyone"))
-	case storage.VisibleToListed:
+	case app.VisibleToListed:
 		t.visibility.SetSelected(lang.L("Chosen staff"))
 	default:
 		t.visibility.SetSelected(lang.L("Administrators only"))
@@ -248,12 +247,12 @@ func (t *channelsTab) storeRule() {
 	if t.selected < 0 {
 		return
 	}
-	r := storage.ChannelRule{ChannelID: t.channels[t.selected].ID, Visibility: storage.VisibleToAdmins}
+	r := app.ChannelRule{ChannelID: t.channels[t.selected].ID, Visibility: app.VisibleToAdmins}
 	switch t.visibility.Selected {
 	case lang.L("Everyone"):
-		r.Visibility = storage.VisibleToEveryone
+		r.Visibility = app.VisibleToEveryone
 	case lang.L("Chosen staff"):
-		r.Visibility = storage.VisibleToListed
+		r.Visibility = app.VisibleToListed
 		for _, name := range t.chosen.Selected {
 			for _, s := range t.staff {
 				if s.Name == name {

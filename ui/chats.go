@@ -10,8 +10,6 @@ import (
 	"unicode"
 
 	"c2desk/app"
-	"c2desk/c2dapi"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -36,8 +34,8 @@ type chatsTab struct {
 	content fyne.CanvasObject
 	names   names
 
-	chats   []storage.Chat
-	filter  storage.ChatFilter
+	chats   []app.Chat
+	filter  app.ChatFilter
 	more    bool
 	loading bool
 	// queries counts the list's queries: only the newest one's answer is
@@ -45,7 +43,7 @@ type chatsTab struct {
 	// back after it.
 	queries int
 	// chatsSource reads a page of the list; the session's, but for tests.
-	chatsSource func(ctx context.Context, f storage.ChatFilter) ([]storage.Chat, error)
+	chatsSource func(ctx context.Context, f app.ChatFilter) ([]app.Chat, error)
 
 	list   *widget.List
 	search *widget.Entry
@@ -173,7 +171,7 @@ func anyTag() string { return lang.L("Any tag") }
 
 // loadTags offers the account's tags in the list's filter.
 func (t *chatsTab) loadTags() {
-	background(t.u, t.u.core.Tags, func(tags []storage.Tag, err error) {
+	background(t.u, t.u.core.Tags, func(tags []app.Tag, err error) {
 		if err != nil {
 			return
 		}
@@ -233,13 +231,13 @@ func (t *chatsTab) loadMore() {
 	t.query(f, true)
 }
 
-func (t *chatsTab) query(f storage.ChatFilter, appending bool) {
+func (t *chatsTab) query(f app.ChatFilter, appending bool) {
 	t.loading = true
 	t.queries++
 	query, fetch := t.queries, t.chatsSource
-	background(t.u, func(ctx context.Context) ([]storage.Chat, error) {
+	background(t.u, func(ctx context.Context) ([]app.Chat, error) {
 		return fetch(ctx, f)
-	}, func(chats []storage.Chat, err error) {
+	}, func(chats []app.Chat, err error) {
 		if !t.pollerStarted && t.u.chats == t && t.u.inSession {
 			t.pollerStarted = true
 			t.u.startPolling(t)
@@ -278,7 +276,7 @@ func (t *chatsTab) query(f storage.ChatFilter, appending bool) {
 	})
 }
 
-func (t *chatsTab) updateEmpty(f storage.ChatFilter) {
+func (t *chatsTab) updateEmpty(f app.ChatFilter) {
 	switch {
 	case len(t.chats) > 0:
 		t.empty.Hide()
@@ -303,7 +301,7 @@ func (t *chatsTab) selected(id widget.ListItemID) {
 	}
 }
 
-func (t *chatsTab) open(c storage.Chat) {
+func (t *chatsTab) open(c app.Chat) {
 	if len(t.right.Objects) != 1 || t.right.Objects[0] != t.conv.content {
 		t.right.Objects = []fyne.CanvasObject{t.conv.content}
 		t.right.Refresh()
@@ -313,13 +311,13 @@ func (t *chatsTab) open(c storage.Chat) {
 
 // openByID opens a chat that may not be in the loaded part of the list.
 func (t *chatsTab) openByID(id int64) {
-	background(t.u, func(ctx context.Context) (storage.Chat, error) {
-		chats, err := t.session.Chats(ctx, storage.ChatFilter{IDs: []int64{id}, Limit: 1})
+	background(t.u, func(ctx context.Context) (app.Chat, error) {
+		chats, err := t.session.Chats(ctx, app.ChatFilter{IDs: []int64{id}, Limit: 1})
 		if err != nil || len(chats) == 0 {
-			return storage.Chat{}, err
+			return app.Chat{}, err
 		}
 		return chats[0], nil
-	}, func(c storage.Chat, err error) {
+	}, func(c app.Chat, err error) {
 		if err == nil && c.ID != 0 {
 			t.open(c)
 		}
@@ -414,17 +412,17 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 		// admin tabs show.
 		t.u.checkSession()
 		t.u.refreshAdminTabs(res.Changed)
-		if changedAny(res.Changed, "office_actions") {
+		if res.Changed.Actions {
 			t.tellRefusedActions()
 		}
-		if changedAny(res.Changed, "tags") {
+		if res.Changed.Tags {
 			t.loadTags()
 		}
 	}
 	t.reload()
 	if t.conv.chat.ID != 0 {
 		t.conv.load(false)
-		if res.Refresh && (changedAny(res.Changed, "clients", "client_tags", "tags", "custom_fields")) {
+		if res.Refresh && res.Changed.Clients {
 			t.conv.card.load(t.conv.chat.ID, false) // another PC or the poller changed the card
 		}
 	}
@@ -443,7 +441,7 @@ func (t *chatsTab) tellRefusedActions() {
 		}
 		var lines []string
 		for _, r := range refused {
-			client := chatTitle(storage.Chat{Dialog: storage.Dialog{ClientID: r.Client.ID}, ClientName: r.Client.Name, ClientPhone: r.Client.Phone})
+			client := chatTitle(app.Chat{Dialog: app.Dialog{ClientID: r.Client.ID}, ClientName: r.Client.Name, ClientPhone: r.Client.Phone})
 			lines = append(lines, translate(r.Msg(client)))
 		}
 		body := paragraph(strings.Join(lines, "\n\n"), widget.MediumImportance)
@@ -467,7 +465,7 @@ func (t *chatsTab) progress(stored int) {
 
 // notify shows a desktop notification per chat with new client messages,
 // except the chat being read in the focused window.
-func (t *chatsTab) notify(incoming []storage.Message) {
+func (t *chatsTab) notify(incoming []app.Message) {
 	background(t.u, func(ctx context.Context) ([]app.Notice, error) {
 		return t.session.Notices(ctx, incoming)
 	}, func(notes []app.Notice, err error) {
@@ -575,9 +573,9 @@ func (t *chatsTab) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	case c.Found != "":
 		// A search by words shows the message that matched, not the last.
 		preview = lang.L("Found: {{.Text}}", map[string]any{"Text": strings.Join(strings.Fields(c.Found), " ")})
-	case c.LastType == c2dapi.TypeComment:
+	case c.LastType == app.TypeComment:
 		preview = lang.L("Note: {{.Text}}", map[string]any{"Text": preview})
-	case c.LastType != c2dapi.TypeToClient:
+	case c.LastType != app.TypeToClient:
 	case c.LastAuthor != 0 && c.LastAuthor == t.session.Staff().ID:
 		preview = lang.L("You: {{.Text}}", map[string]any{"Text": preview})
 	case t.names.staff[c.LastAuthor] != "":
@@ -619,7 +617,7 @@ func chatPlace(channel, transport, state string) []string {
 	if transport != "" {
 		where = append(where, translate(app.TransportName(transport), nil))
 	}
-	if state == c2dapi.DialogClosed {
+	if state == app.DialogClosed {
 		where = append(where, lang.L("closed"))
 	}
 	return where
@@ -640,7 +638,7 @@ func waitedFor(d time.Duration) string {
 }
 
 // chatTitle is the client's name, else phone, else a number.
-func chatTitle(c storage.Chat) string {
+func chatTitle(c app.Chat) string {
 	switch {
 	case strings.TrimSpace(c.ClientName) != "":
 		return c.ClientName

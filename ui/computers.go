@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"c2desk/storage"
+	"c2desk/app"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -106,7 +106,7 @@ func (u *UI) showComputers() {
 	s := u.session
 	var load func()
 	load = func() {
-		background(u, s.Computers, func(list []storage.Computer, err error) {
+		background(u, s.Computers, func(list []app.Computer, err error) {
 			if err != nil {
 				say(problemLabel, sentence(err), widget.DangerImportance)
 				return
@@ -136,7 +136,7 @@ func (u *UI) showComputers() {
 
 // computerRow is one computer: its name, when it was last used and by
 // whom (or that it has not joined yet), and Remove.
-func (u *UI) computerRow(c storage.Computer, reload func(), problemLabel *widget.Label) fyne.CanvasObject {
+func (u *UI) computerRow(c app.Computer, reload func(), problemLabel *widget.Label) fyne.CanvasObject {
 	var state string
 	switch {
 	case c.JoinedAt.IsZero():

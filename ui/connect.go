@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"c2desk/storage"
+	"c2desk/app"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -86,9 +86,9 @@ func (s *connectScreen) connect() {
 	tok := s.token.Text
 	s.setBusy(true)
 	s.problem.Hide()
-	background(s.ui, func(ctx context.Context) (storage.Connection, error) {
+	background(s.ui, func(ctx context.Context) (app.Connection, error) {
 		return s.ui.session.Connect(ctx, tok)
-	}, func(conn storage.Connection, err error) {
+	}, func(conn app.Connection, err error) {
 		s.setBusy(false)
 		if err != nil {
 			s.problem.SetText(sentence(err))

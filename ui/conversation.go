@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"c2desk/app"
-	"c2desk/c2dapi"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -39,7 +37,7 @@ type conversationView struct {
 	tab     *chatsTab
 	content fyne.CanvasObject
 
-	chat      storage.Chat
+	chat      app.Chat
 	title     *widget.Label
 	subtitle  *widget.Label
 	assign    *widget.Button
@@ -75,7 +73,7 @@ type conversationView struct {
 	settingText bool
 	// replying is the message the next one answers (nil: none), shown in
 	// replyBar above the composer.
-	replying  *storage.Message
+	replying  *app.Message
 	replyBar  *fyne.Container
 	replyText *widget.Label
 	// card is the client card beside the conversation.
@@ -164,7 +162,7 @@ func (v *conversationView) notePlaceholder() {
 }
 
 // show opens a chat: its header at once, then its messages and the draft.
-func (v *conversationView) show(c storage.Chat) {
+func (v *conversationView) show(c app.Chat) {
 	if v.chat.ID != c.ID {
 		v.flushDraft()
 		v.setComposer("")
@@ -227,7 +225,7 @@ func (v *conversationView) updateHeader() {
 	} else {
 		v.assignee.SetText(lang.L("Assigned to nobody"))
 	}
-	if c.State == c2dapi.DialogClosed {
+	if c.State == app.DialogClosed {
 		sub = append(sub, lang.L("closed"))
 		v.openClose.SetText(lang.L("Reopen"))
 		v.openClose.SetIcon(theme.MailReplyIcon())
@@ -236,7 +234,7 @@ func (v *conversationView) updateHeader() {
 		v.openClose.SetIcon(theme.ConfirmIcon())
 	}
 	v.subtitle.SetText(strings.Join(sub, " · "))
-	if !c.WaitingSince.IsZero() && c.State != c2dapi.DialogClosed {
+	if !c.WaitingSince.IsZero() && c.State != app.DialogClosed {
 		v.waitText.SetText(lang.L("The client has waited for an answer for {{.Time}}.", map[string]any{"Time": waitedFor(time.Since(c.WaitingSince))}))
 		v.waiting.Show()
 	} else {
@@ -277,7 +275,7 @@ func (v *conversationView) load(toBottom bool) {
 }
 
 // render rebuilds the message column.
-func (v *conversationView) render(msgs []storage.Message, outbox []storage.OutboxItem, more bool) {
+func (v *conversationView) render(msgs []app.Message, outbox []app.OutboxItem, more bool) {
 	rows := make([]fyne.CanvasObject, 0, len(msgs)+len(outbox)+1)
 	v.older.Hidden = !more
 	rows = append(rows, container.NewCenter(v.older))
@@ -302,7 +300,7 @@ func (v *conversationView) render(msgs []storage.Message, outbox []storage.Outbo
 	v.scroll.Refresh()
 }
 
-func (v *conversationView) messageRows(msgs []storage.Message) []fyne.CanvasObject {
+func (v *conversationView) messageRows(msgs []app.Message) []fyne.CanvasObject {
 	out := make([]fyne.CanvasObject, 0, len(msgs))
 	for _, m := range msgs {
 		out = append(out, v.messageRow(m))
@@ -351,27 +349,27 @@ func (v *conversationView) loadOlder() {
 // messageRow draws a stored message in the style of its kind. Client
 // messages and answers to the client can be replied to; notes and
 // Chat2Desk's own messages cannot (the client never saw them).
-func (v *conversationView) messageRow(m storage.Message) fyne.CanvasObject {
+func (v *conversationView) messageRow(m app.Message) fyne.CanvasObject {
 	b := bubbleParts{text: m.Text, atts: m.Attachments, meta: shortTime(m.CreatedAt, time.Now()), metaImportance: widget.LowImportance,
 		replyTo: m.ReplyTo, quote: m.Quote}
-	if m.Type == c2dapi.TypeFromClient || m.Type == c2dapi.TypeToClient {
+	if m.Type == app.TypeFromClient || m.Type == app.TypeToClient {
 		b.onReply = func() { v.replyTo(m) }
 	}
 	switch m.Type {
-	case c2dapi.TypeFromClient:
+	case app.TypeFromClient:
 		b.side = sideLeft
 		return v.bubble(b)
-	case c2dapi.TypeSystem, c2dapi.TypeAutoreply:
+	case app.TypeSystem, app.TypeAutoreply:
 		label := lang.L("System")
-		if m.Type == c2dapi.TypeAutoreply {
+		if m.Type == app.TypeAutoreply {
 			label = lang.L("Autoreply")
 		}
 		b.meta, b.side = label+" · "+b.meta, sideCenter
 		return v.bubble(b)
 	}
 	b.meta = v.author(m.Author, m.OperatorID) + " · " + b.meta
-	b.delivered = m.Type == c2dapi.TypeToClient // confirmed by Chat2Desk
-	if m.Type == c2dapi.TypeComment {
+	b.delivered = m.Type == app.TypeToClient // confirmed by Chat2Desk
+	if m.Type == app.TypeComment {
 		b.kind = lang.L("Internal note")
 	}
 	b.side, b.metaImportance = sideRight, widget.MediumImportance
@@ -396,18 +394,18 @@ func (v *conversationView) author(staffID, operatorID int64) string {
 
 // outboxRow draws a message that has not been confirmed yet, with its
 // state and, when it needs the user, Retry and Discard.
-func (v *conversationView) outboxRow(it storage.OutboxItem) fyne.CanvasObject {
+func (v *conversationView) outboxRow(it app.OutboxItem) fyne.CanvasObject {
 	var state string
 	importance := widget.MediumImportance
 	var actions []fyne.CanvasObject
 	switch it.State {
-	case storage.OutboxFailed:
+	case app.OutboxFailed:
 		state, importance = lang.L("Not sent: {{.Reason}}", map[string]any{"Reason": translate(it.LastError, nil)}), widget.DangerImportance
-	case storage.OutboxUnclear:
+	case app.OutboxUnclear:
 		state, importance = translate(app.MsgUnclearSend, nil), widget.WarningImportance
-	case storage.OutboxSending:
+	case app.OutboxSending:
 		state = lang.L("Sending…")
-	case storage.OutboxQueued:
+	case app.OutboxQueued:
 		_, uploading := v.tab.u.core.UploadProgress(it.ID)
 		state = lang.L("Queued")
 		switch {
@@ -419,7 +417,7 @@ func (v *conversationView) outboxRow(it storage.OutboxItem) fyne.CanvasObject {
 	default:
 		state = lang.L("Queued")
 	}
-	if it.ID != 0 && (it.State == storage.OutboxFailed || it.State == storage.OutboxUnclear) {
+	if it.ID != 0 && (it.State == app.OutboxFailed || it.State == app.OutboxUnclear) {
 		id := it.ID
 		retry := widget.NewButtonWithIcon(lang.L("Retry"), theme.ViewRefreshIcon(), func() { v.retry(id) })
 		discard := widget.NewButtonWithIcon(lang.L("Discard"), theme.DeleteIcon(), func() { v.discard(id) })
@@ -428,7 +426,7 @@ func (v *conversationView) outboxRow(it storage.OutboxItem) fyne.CanvasObject {
 	}
 	b := bubbleParts{text: it.Text, meta: v.author(it.Author, it.OperatorID) + " · " + state, metaImportance: importance,
 		actions: actions, side: sideRight, replyTo: it.ReplyTo, quote: it.Quote,
-		outFile: it.File, outboxID: it.ID, uploading: it.State == storage.OutboxSending || it.State == storage.OutboxQueued}
+		outFile: it.File, outboxID: it.ID, uploading: it.State == app.OutboxSending || it.State == app.OutboxQueued}
 	if it.Type == app.KindNote {
 		b.kind = lang.L("Internal note")
 	}
@@ -438,19 +436,19 @@ func (v *conversationView) outboxRow(it storage.OutboxItem) fyne.CanvasObject {
 // bubbleParts is what a message's bubble shows.
 type bubbleParts struct {
 	text           string
-	atts           []storage.Attachment
+	atts           []app.Attachment
 	meta           string // who and when
 	delivered      bool   // a tick after meta: Chat2Desk has the message
 	metaImportance widget.Importance
 	actions        []fyne.CanvasObject
 	side           side
-	kind           string           // a line above the text, e.g. "Internal note"
-	replyTo        int64            // the message quoted, if any
-	quote          *storage.Message // that message, when stored and visible
-	onReply        func()           // the reply action; nil: none
+	kind           string       // a line above the text, e.g. "Internal note"
+	replyTo        int64        // the message quoted, if any
+	quote          *app.Message // that message, when stored and visible
+	onReply        func()       // the reply action; nil: none
 	// outFile is a file on its way out, from the outbox item outboxID;
 	// uploading: it may be being uploaded now or soon.
-	outFile   *storage.OutboxFile
+	outFile   *app.OutboxFile
 	outboxID  int64
 	uploading bool
 }
@@ -486,7 +484,7 @@ func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
 	}
 	// Photos sit side by side, as many as the bubble has room for; other
 	// files are cards, one under another.
-	var photos []storage.Attachment
+	var photos []app.Attachment
 	for _, a := range b.atts {
 		if isPhoto(a) {
 			photos = append(photos, a)
@@ -589,11 +587,11 @@ func (v *conversationView) sendNow() {
 	}
 	id := v.chat.ID
 	out := app.Outgoing{DialogID: id, Text: text, Kind: kind}
-	var quote *storage.Message
+	var quote *app.Message
 	if v.replying != nil {
 		out.ReplyTo, quote = v.replying.ID, v.replying
 	}
-	pending := v.outboxRow(storage.OutboxItem{Text: text, Type: kind, Author: v.tab.session.Staff().ID, State: storage.OutboxSending,
+	pending := v.outboxRow(app.OutboxItem{Text: text, Type: kind, Author: v.tab.session.Staff().ID, State: app.OutboxSending,
 		OperatorID: v.tab.names.mine, ReplyTo: out.ReplyTo, Quote: quote})
 	v.msgs.Add(pending)
 	v.scroll.ScrollToBottom()
@@ -638,9 +636,9 @@ func (v *conversationView) sendNow() {
 }
 
 func (v *conversationView) retry(id int64) {
-	background(v.tab.u, func(ctx context.Context) (storage.OutboxItem, error) {
+	background(v.tab.u, func(ctx context.Context) (app.OutboxItem, error) {
 		return v.tab.session.Retry(ctx, id)
-	}, func(_ storage.OutboxItem, err error) {
+	}, func(_ app.OutboxItem, err error) {
 		if err != nil {
 			v.say(sentence(err))
 		}
@@ -756,8 +754,8 @@ func (v *conversationView) useTemplate(text string) {
 func (v *conversationView) showAssign() {
 	id := v.chat.ID
 	type choices struct {
-		staff  []storage.Staff
-		groups []storage.OperatorGroup
+		staff  []app.Staff
+		groups []app.OperatorGroup
 	}
 	background(v.tab.u, func(ctx context.Context) (choices, error) {
 		var c choices
@@ -857,7 +855,7 @@ func (v *conversationView) noReplyNeeded() {
 
 // toggleOpen closes an open chat or reopens a closed one.
 func (v *conversationView) toggleOpen() {
-	id, open := v.chat.ID, v.chat.State == c2dapi.DialogClosed
+	id, open := v.chat.ID, v.chat.State == app.DialogClosed
 	v.openClose.Disable()
 	background(v.tab.u, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, v.tab.session.SetOpen(ctx, id, open)
@@ -869,9 +867,9 @@ func (v *conversationView) toggleOpen() {
 		}
 		if v.chat.ID == id {
 			c := v.chat
-			c.State = c2dapi.DialogClosed
+			c.State = app.DialogClosed
 			if open {
-				c.State = c2dapi.DialogOpen
+				c.State = app.DialogOpen
 			}
 			v.show(c)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"c2desk/app"
@@ -118,34 +117,21 @@ type adminTabs struct {
 	staff     *staffTab
 }
 
-// changedAny reports whether any of the tables changed (nil: any may have).
-func changedAny(changed []string, tables ...string) bool {
-	if changed == nil {
-		return true
-	}
-	for _, c := range changed {
-		if slices.Contains(tables, c) {
-			return true
-		}
-	}
-	return false
-}
-
 // refreshAdminTabs reads the admin tabs anew after another PC changed what
 // they show: the later write wins, and an edit in progress here (unsaved
 // operator mapping) is kept, to be saved over it.
-func (u *UI) refreshAdminTabs(changed []string) {
+func (u *UI) refreshAdminTabs(changed app.Changed) {
 	t := u.adminTabs
-	if t.staff != nil && changedAny(changed, "staff") {
+	if t.staff != nil && changed.Staff {
 		t.staff.reload()
 	}
-	if t.channels != nil && changedAny(changed, "channels", "channel_transports", "channel_rules", "channel_rule_staff", "staff") {
+	if t.channels != nil && (changed.Channels || changed.Staff) {
 		t.channels.reload()
 	}
-	if t.operators != nil && changedAny(changed, "operators", "operator_owner", "default_operator", "staff") {
+	if t.operators != nil && (changed.Operators || changed.Staff) {
 		t.operators.reload()
 	}
-	if u.chats != nil && changedAny(changed, "staff", "operators", "operator_owner", "default_operator") {
+	if u.chats != nil && (changed.Staff || changed.Operators) {
 		u.chats.loadNames()
 	}
 }

@@ -3,7 +3,7 @@ package ui
 import (
 	"context"
 
-	"c2desk/storage"
+	"c2desk/app"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -59,7 +59,7 @@ func (b *loadBar) show(text string, importance widget.Importance) {
 }
 
 // changesSentence says what a load changed, e.g. for channels.
-func changesSentence(ch storage.Changes, skipped int) string {
+func changesSentence(ch app.Changes, skipped int) string {
 	text := lang.L("{{.Total}} in Chat2Desk: {{.New}} new, {{.Updated}} changed, {{.Gone}} gone.",
 		map[string]any{"Total": ch.Total(), "New": ch.New, "Updated": ch.Updated, "Gone": ch.Gone})
 	if skipped > 0 {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"c2desk/app"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -94,14 +93,14 @@ func (v *conversationView) loadMedia(link, name string, done func(*mediaState)) 
 	})
 }
 
-func attachmentKindOf(a storage.Attachment) string {
+func attachmentKindOf(a app.Attachment) string {
 	if a.Kind != "" {
 		return a.Kind
 	}
 	return app.AttachmentKind(a.Name+" "+a.Link, "")
 }
 
-func isPhoto(a storage.Attachment) bool { return attachmentKindOf(a) == app.KindPhoto }
+func isPhoto(a app.Attachment) bool { return attachmentKindOf(a) == app.KindPhoto }
 
 // thumbFor is a thumbnail's box: smaller when a message has several photos.
 func thumbFor(several bool) fyne.Size {
@@ -113,7 +112,7 @@ func thumbFor(several bool) fyne.Size {
 
 // photoView is a photo's thumbnail, loaded in the background; a tap opens
 // it large. A photo that does not load says so, with its link.
-func (v *conversationView) photoView(a storage.Attachment, box fyne.Size) fyne.CanvasObject {
+func (v *conversationView) photoView(a app.Attachment, box fyne.Size) fyne.CanvasObject {
 	holder := container.NewStack()
 	loading := canvas.NewRectangle(theme.Color(theme.ColorNameInputBorder))
 	loading.CornerRadius = theme.Padding()
@@ -186,7 +185,7 @@ func (g *photoGrid) MinSize(objects []fyne.CanvasObject) fyne.Size {
 
 // mediaFailed is what a bubble shows for a file that did not load: the
 // reason, and the link, which may still open in a browser.
-func (v *conversationView) mediaFailed(a storage.Attachment, err error) fyne.CanvasObject {
+func (v *conversationView) mediaFailed(a app.Attachment, err error) fyne.CanvasObject {
 	why := paragraph(sentence(err), widget.DangerImportance)
 	why.SizeName = theme.SizeNameCaptionText
 	parts := []fyne.CanvasObject{why}
@@ -198,7 +197,7 @@ func (v *conversationView) mediaFailed(a storage.Attachment, err error) fyne.Can
 	return container.NewVBox(parts...)
 }
 
-func attachmentName(a storage.Attachment) string {
+func attachmentName(a app.Attachment) string {
 	if a.Name != "" {
 		return a.Name
 	}
@@ -241,7 +240,7 @@ func kindIcon(kind string) fyne.Resource {
 
 // fileCard shows a file by its name, kind and size (asked of its server in
 // the background), with Open in the system's viewer and Save as….
-func (v *conversationView) fileCard(a storage.Attachment, kind string) fyne.CanvasObject {
+func (v *conversationView) fileCard(a app.Attachment, kind string) fyne.CanvasObject {
 	name := attachmentName(a)
 	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
@@ -299,7 +298,7 @@ func (v *conversationView) fileCard(a storage.Attachment, kind string) fyne.Canv
 
 // openFailed says why a file did not open. One too big for the cache
 // opens from its link in the browser instead.
-func (v *conversationView) openFailed(a storage.Attachment, st *mediaState, status *widget.Label) {
+func (v *conversationView) openFailed(a app.Attachment, st *mediaState, status *widget.Label) {
 	var p *app.Problem
 	if errors.As(st.err, &p) && p.Msg == app.MsgMediaTooBig {
 		if u, err := url.Parse(a.Link); err == nil {
@@ -314,7 +313,7 @@ func (v *conversationView) openFailed(a storage.Attachment, st *mediaState, stat
 }
 
 // saveAs asks where to keep a copy of the file, then writes it there.
-func (v *conversationView) saveAs(a storage.Attachment, status *widget.Label) {
+func (v *conversationView) saveAs(a app.Attachment, status *widget.Label) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
 			say(status, sentence(err), widget.DangerImportance)
@@ -330,7 +329,7 @@ func (v *conversationView) saveAs(a storage.Attachment, status *widget.Label) {
 }
 
 // saveTo writes the file, loaded first if need be, to w.
-func (v *conversationView) saveTo(a storage.Attachment, w io.WriteCloser, status *widget.Label) {
+func (v *conversationView) saveTo(a app.Attachment, w io.WriteCloser, status *widget.Label) {
 	v.loadMedia(a.Link, a.Name, func(st *mediaState) {
 		if st.err != nil {
 			w.Close()
@@ -368,7 +367,7 @@ func copyFileTo(path string, w io.WriteCloser) error {
 }
 
 // showPhoto opens a photo large, over the window, with Open and Save as….
-func (v *conversationView) showPhoto(a storage.Attachment, path string) {
+func (v *conversationView) showPhoto(a app.Attachment, path string) {
 	img := canvas.NewImageFromFile(path)
 	img.FillMode = canvas.ImageFillContain
 	img.ScaleMode = canvas.ImageScaleSmooth

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"c2desk/app"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -20,8 +19,8 @@ import (
 func showNewChat(t *chatsTab) {
 	u := t.u
 	type setup struct {
-		chans      []storage.Channel
-		writeFirst storage.WriteFirst
+		chans      []app.Channel
+		writeFirst app.WriteFirst
 	}
 	background(u, func(ctx context.Context) (setup, error) {
 		chans, err := t.session.WritableChannels(ctx)
@@ -92,9 +91,9 @@ func showNewChat(t *chatsTab) {
 				nc.Transport = transports[i]
 			}
 			start.Disable()
-			background(u, func(ctx context.Context) (storage.OutboxItem, error) {
+			background(u, func(ctx context.Context) (app.OutboxItem, error) {
 				return t.session.StartChat(ctx, nc)
-			}, func(it storage.OutboxItem, err error) {
+			}, func(it app.OutboxItem, err error) {
 				start.Enable()
 				if err != nil {
 					say(problem, sentence(err), widget.DangerImportance)
@@ -122,10 +121,10 @@ func showNewChat(t *chatsTab) {
 		body := container.NewVBox(tariff, form, problem, container.NewHBox(layout.NewSpacer(), cancel, start))
 		d = dialog.NewCustomWithoutButtons(lang.L("New chat"), body, u.win)
 		d.Resize(fyne.NewSize(540, 1)) // as tall as the form needs
-		allow(st.writeFirst != storage.WriteFirstRefused)
-		if st.writeFirst == storage.WriteFirstRefused {
-			background(u, u.core.CheckWriteFirst, func(w storage.WriteFirst, err error) {
-				if err == nil && w != storage.WriteFirstRefused {
+		allow(st.writeFirst != app.WriteFirstRefused)
+		if st.writeFirst == app.WriteFirstRefused {
+			background(u, u.core.CheckWriteFirst, func(w app.WriteFirst, err error) {
+				if err == nil && w != app.WriteFirstRefused {
 					allow(true)
 					body.Refresh()
 					d.Resize(fyne.NewSize(540, 1))
@@ -134,7 +133,7 @@ func showNewChat(t *chatsTab) {
 			})
 		}
 		u.showDialog(d)
-		if st.writeFirst != storage.WriteFirstRefused {
+		if st.writeFirst != app.WriteFirstRefused {
 			u.win.Canvas().Focus(phone)
 		}
 	})

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"c2desk/app"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -156,7 +155,7 @@ func (u *UI) showMoveIn() {
 	u.showOfficeDialog(lang.L("Move into an office database"), lang.L("Copy and join"), intro, form, address,
 		func(ctx context.Context) (*app.App, string, error) {
 			addr := strings.TrimSpace(address.Text)
-			if !storage.IsOfficeURL(addr) {
+			if !app.IsOfficeURL(addr) {
 				return nil, "", errors.New(lang.L("The address starts with postgres://, as the administrator wrote it."))
 			}
 			counts, core, err := u.opts.Databases.MoveIn(ctx, addr, password.Text)

@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"c2desk/app"
-	"c2desk/c2dapi"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -23,7 +21,7 @@ import (
 type operatorsTab struct {
 	ui    *UI
 	view  app.MappingView
-	draft storage.Mapping
+	draft app.Mapping
 	// reloads counts the mapping's reads: only the newest one's answer
 	// is shown, as an older one may come back after it.
 	reloads int
@@ -55,7 +53,7 @@ func operatorColumnTitles() []string {
 }
 
 func newOperatorsTab(u *UI) *operatorsTab {
-	t := &operatorsTab{ui: u, draft: storage.Mapping{Owners: map[int64]int64{}}}
+	t := &operatorsTab{ui: u, draft: app.Mapping{Owners: map[int64]int64{}}}
 	t.load = newLoadBar(u, lang.L("Load operators from Chat2Desk"), func(ctx context.Context) (func() string, error) {
 		ch, skipped, err := u.session.LoadOperators(ctx)
 		return func() string { return changesSentence(ch, skipped) }, err
@@ -159,27 +157,27 @@ func (t *operatorsTab) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 
 // operatorState is the operator's Chat2Desk role, as the account names it
 // when Chat2Desk says ("Супервайзер", a custom right), or why it cannot send.
-func operatorState(op storage.Operator) string {
+func operatorState(op app.Operator) string {
 	if !op.RemovedAt.IsZero() {
 		return lang.L("gone from Chat2Desk")
 	}
 	switch op.Role {
-	case c2dapi.RoleDisabled:
+	case app.OperatorRoleDisabled:
 		return lang.L("disabled")
-	case c2dapi.RoleDeleted:
+	case app.OperatorRoleDeleted:
 		return lang.L("deleted")
 	}
 	if op.RoleName != "" {
 		return op.RoleName // the account's own name, in its own language
 	}
 	switch op.Role {
-	case c2dapi.RoleAdmin:
+	case app.OperatorRoleAdmin:
 		return lang.L("administrator")
-	case c2dapi.RoleSupervisor:
+	case app.OperatorRoleSupervisor:
 		return lang.L("supervisor")
-	case c2dapi.RoleOperator:
+	case app.OperatorRoleOperator:
 		return lang.L("operator")
-	case c2dapi.RoleUnconfirmed:
+	case app.OperatorRoleUnconfirmed:
 		return lang.L("unconfirmed")
 	}
 	return op.Role
@@ -190,7 +188,7 @@ func nobody() string { return lang.L("— nobody —") }
 // fillOwner offers the active staff as the operator's owner. An operator
 // that cannot send (disabled, deleted, gone) can be given to nobody; an
 // owner it had from before can only be taken away.
-func (t *operatorsTab) fillOwner(sel *widget.Select, op storage.Operator) {
+func (t *operatorsTab) fillOwner(sel *widget.Select, op app.Operator) {
 	sel.OnChanged = nil // set below; SetSelected must not count as an edit
 	usable := app.OperatorUsable(op)
 	options := []string{nobody()}
@@ -320,7 +318,7 @@ func (t *operatorsTab) reload() {
 		wasDirty := t.dirty()
 		t.view = v
 		if !wasDirty {
-			t.draft = storage.Mapping{Owners: maps.Clone(v.Mapping.Owners), Default: v.Mapping.Default}
+			t.draft = app.Mapping{Owners: maps.Clone(v.Mapping.Owners), Default: v.Mapping.Default}
 		}
 		t.table.Refresh()
 		t.showDirty()
@@ -329,7 +327,7 @@ func (t *operatorsTab) reload() {
 
 // discardDraft goes back to the saved mapping at once, then reads it anew.
 func (t *operatorsTab) discardDraft() {
-	t.draft = storage.Mapping{Owners: maps.Clone(t.view.Mapping.Owners), Default: t.view.Mapping.Default}
+	t.draft = app.Mapping{Owners: maps.Clone(t.view.Mapping.Owners), Default: t.view.Mapping.Default}
 	t.table.Refresh()
 	t.showDirty()
 	t.reload()
@@ -338,7 +336,7 @@ func (t *operatorsTab) discardDraft() {
 // store saves the draft; then runs after it succeeded.
 func (t *operatorsTab) store(then func()) {
 	t.save.Disable()
-	draft := storage.Mapping{Owners: maps.Clone(t.draft.Owners), Default: t.draft.Default}
+	draft := app.Mapping{Owners: maps.Clone(t.draft.Owners), Default: t.draft.Default}
 	background(t.ui, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, t.ui.session.SaveMapping(ctx, draft)
 	}, func(_ struct{}, err error) {
@@ -375,7 +373,7 @@ func (t *operatorsTab) guardLeaving(tabs *container.AppTabs, mine *container.Tab
 		saveButton.Importance = widget.HighImportance
 		discardButton := widget.NewButton(lang.L("Discard changes"), func() {
 			d.Hide()
-			t.draft = storage.Mapping{Owners: maps.Clone(t.view.Mapping.Owners), Default: t.view.Mapping.Default}
+			t.draft = app.Mapping{Owners: maps.Clone(t.view.Mapping.Owners), Default: t.view.Mapping.Default}
 			t.changed()
 			tabs.Select(next)
 		})

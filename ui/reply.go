@@ -3,8 +3,7 @@ package ui
 import (
 	"strings"
 
-	"c2desk/c2dapi"
-	"c2desk/storage"
+	"c2desk/app"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -90,12 +89,12 @@ func deliveryTick() fyne.CanvasObject {
 }
 
 // quoteSummary is who wrote the quoted message and its first line.
-func (v *conversationView) quoteSummary(q *storage.Message) (who, what string) {
+func (v *conversationView) quoteSummary(q *app.Message) (who, what string) {
 	if q == nil {
 		return "", lang.L("A message that is not in C2Desk")
 	}
 	who = chatTitle(v.chat)
-	if q.Type != c2dapi.TypeFromClient {
+	if q.Type != app.TypeFromClient {
 		who = v.author(q.Author, q.OperatorID)
 	}
 	what = strings.Join(strings.Fields(q.Text), " ")
@@ -111,7 +110,7 @@ func (v *conversationView) quoteSummary(q *storage.Message) (who, what string) {
 // quoteBlock draws the message a reply quotes, as messengers do: a bar,
 // its writer and its first line. It returns the block and its natural
 // width.
-func (v *conversationView) quoteBlock(q *storage.Message) (fyne.CanvasObject, float32) {
+func (v *conversationView) quoteBlock(q *app.Message) (fyne.CanvasObject, float32) {
 	who, what := v.quoteSummary(q)
 	lines := []fyne.CanvasObject{}
 	natural := float32(0)
@@ -135,7 +134,7 @@ func (v *conversationView) quoteBlock(q *storage.Message) (fyne.CanvasObject, fl
 
 // replyTo quotes a message above the composer: the next message sent
 // answers it.
-func (v *conversationView) replyTo(m storage.Message) {
+func (v *conversationView) replyTo(m app.Message) {
 	v.replying = &m
 	who, what := v.quoteSummary(&m)
 	v.replyText.SetText(lang.L("Reply to {{.Name}}: {{.Text}}", map[string]any{"Name": who, "Text": what}))

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"c2desk/app"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -351,9 +350,9 @@ func (p *filePreview) sendAll() {
 	}
 	caption, id := p.caption.Text, p.dialogID
 	p.send.Disable()
-	background(v.tab.u, func(ctx context.Context) ([]storage.OutboxItem, error) {
+	background(v.tab.u, func(ctx context.Context) ([]app.OutboxItem, error) {
 		return v.tab.session.QueueFiles(ctx, id, files, caption)
-	}, func(items []storage.OutboxItem, err error) {
+	}, func(items []app.OutboxItem, err error) {
 		if err != nil {
 			p.send.Enable()
 			say(p.status, sentence(err), widget.DangerImportance)
@@ -369,7 +368,7 @@ func (p *filePreview) sendAll() {
 
 // deliverFiles uploads and sends queued files now, one after the other; a
 // failure shows on its bubble, with Retry.
-func (v *conversationView) deliverFiles(dialogID int64, items []storage.OutboxItem) {
+func (v *conversationView) deliverFiles(dialogID int64, items []app.OutboxItem) {
 	core := v.tab.u.core
 	backgroundWithin(v.tab.u, uploadTimeout, func(ctx context.Context) (struct{}, error) {
 		for _, it := range items {
@@ -388,7 +387,7 @@ func (v *conversationView) deliverFiles(dialogID int64, items []storage.OutboxIt
 
 // outgoingFile is a file in the outbox on its bubble: name and size, and
 // while it is being uploaded from this PC, a bar of how far it got.
-func (v *conversationView) outgoingFile(outboxID int64, f *storage.OutboxFile, uploading bool) fyne.CanvasObject {
+func (v *conversationView) outgoingFile(outboxID int64, f *app.OutboxFile, uploading bool) fyne.CanvasObject {
 	kind := app.AttachmentKind(f.Name, f.Mime)
 	name := widget.NewLabelWithStyle(f.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"c2desk/app"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -82,7 +81,7 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 	}, func() {
 		t.refreshCounts()
 		// The Channels and Operators tabs show what was just loaded.
-		u.refreshAdminTabs([]string{"channels", "operators"})
+		u.refreshAdminTabs(app.Changed{Channels: true, Operators: true})
 	})
 	if !st.TokenHere {
 		t.load.button.Disable()
@@ -164,7 +163,7 @@ func (t *settingsTab) newWaitingCard() fyne.CanvasObject {
 		widget.NewForm(widget.NewFormItem(lang.L("Remind"), t.remind)), saved))
 }
 
-func (t *settingsTab) showConnection(c storage.Connection) {
+func (t *settingsTab) showConnection(c app.Connection) {
 	t.company.SetText(c.Company)
 	t.requests.SetText(formatCount(c.RequestsThisMonth))
 	if c.CheckedAt.IsZero() {
@@ -185,7 +184,7 @@ func (t *settingsTab) showCounts(st app.Status) {
 
 func (t *settingsTab) checkAgain() {
 	t.refresh.Disable()
-	background(t.ui, t.ui.session.Refresh, func(c storage.Connection, err error) {
+	background(t.ui, t.ui.session.Refresh, func(c app.Connection, err error) {
 		t.refresh.Enable()
 		if err != nil {
 			say(t.notice, sentence(err), widget.DangerImportance)

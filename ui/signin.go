@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"c2desk/app"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -17,7 +16,7 @@ import (
 // startState is what the first screen depends on.
 type startState struct {
 	first bool
-	staff []storage.Staff
+	staff []app.Staff
 	last  int64
 }
 
@@ -82,7 +81,7 @@ func (u *UI) showFirstAdmin() {
 // showSignIn asks who is working, preselecting the last choice, and asks
 // for the PIN when that person has one.
 func (u *UI) showSignIn(st startState) {
-	var active []storage.Staff
+	var active []app.Staff
 	for _, s := range st.staff {
 		if s.Active {
 			active = append(active, s)
@@ -175,7 +174,7 @@ func (u *UI) showSignIn(st startState) {
 }
 
 func roleText(role string) string {
-	if role == storage.RoleAdmin {
+	if role == app.RoleAdmin {
 		return lang.L("administrator")
 	}
 	return lang.L("agent")

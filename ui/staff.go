@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"c2desk/app"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -18,7 +17,7 @@ import (
 // staffTab lists the agency's staff and adds, edits and deactivates them.
 type staffTab struct {
 	ui       *UI
-	staff    []storage.Staff
+	staff    []app.Staff
 	selected int
 
 	list     *widget.List
@@ -110,7 +109,7 @@ func (t *staffTab) showButtons() {
 }
 
 func (t *staffTab) reload() {
-	background(t.ui, t.ui.core.StaffList, func(staff []storage.Staff, err error) {
+	background(t.ui, t.ui.core.StaffList, func(staff []app.Staff, err error) {
 		if err != nil {
 			say(t.note, sentence(err), widget.DangerImportance)
 			return
@@ -153,7 +152,7 @@ func (t *staffTab) toggleActive() {
 
 // openEditor shows the add (st nil) or edit dialog. It stays open on a
 // refusal, so nothing typed is lost.
-func (t *staffTab) openEditor(st *storage.Staff) {
+func (t *staffTab) openEditor(st *app.Staff) {
 	name := newEscEntry(t.ui, nil)
 	admin, agent := lang.L("Administrator"), lang.L("Agent")
 	role := widget.NewRadioGroup([]string{agent, admin}, nil)
@@ -175,7 +174,7 @@ func (t *staffTab) openEditor(st *storage.Staff) {
 	if st != nil {
 		title = lang.L("Edit {{.Name}}", map[string]any{"Name": st.Name})
 		name.SetText(st.Name)
-		if st.Role == storage.RoleAdmin {
+		if st.Role == app.RoleAdmin {
 			role.SetSelected(admin)
 		}
 		if st.HasPIN {
@@ -193,9 +192,9 @@ func (t *staffTab) openEditor(st *storage.Staff) {
 	var d *dialog.CustomDialog
 	var save *widget.Button
 	save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() {
-		in := app.StaffInput{Name: name.Text, Role: storage.RoleAgent}
+		in := app.StaffInput{Name: name.Text, Role: app.RoleAgent}
 		if role.Selected == admin {
-			in.Role = storage.RoleAdmin
+			in.Role = app.RoleAdmin
 		}
 		switch {
 		case removePIN.Checked:
@@ -209,12 +208,12 @@ func (t *staffTab) openEditor(st *storage.Staff) {
 			in.PIN = &empty
 		}
 		save.Disable()
-		background(t.ui, func(ctx context.Context) (storage.Staff, error) {
+		background(t.ui, func(ctx context.Context) (app.Staff, error) {
 			if st == nil {
 				return t.ui.session.AddStaff(ctx, in)
 			}
 			return t.ui.session.UpdateStaff(ctx, st.ID, in)
-		}, func(saved storage.Staff, err error) {
+		}, func(saved app.Staff, err error) {
 			save.Enable()
 			if err != nil {
 				say(problemLabel, sentence(err), widget.DangerImportance)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"c2desk/app"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -65,6 +64,6 @@ func (u *UI) topBar() fyne.CanvasObject {
 
 // showConnected opens the main view after a successful connect, saying
 // which account answered.
-func (u *UI) showConnected(conn storage.Connection) {
+func (u *UI) showConnected(conn app.Connection) {
 	u.routeSession(lang.L("Connected to {{.Company}}.", map[string]any{"Company": conn.Company}))
 }

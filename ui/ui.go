@@ -11,7 +11,6 @@ import (
 
 	"c2desk/app"
 	"c2desk/assets"
-	"c2desk/storage"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -69,7 +68,7 @@ type UI struct {
 	signInNoticeGood bool // news, not a warning
 	// signInPeople are the active people "Who is working?" lists, in its
 	// order.
-	signInPeople []storage.Staff
+	signInPeople []app.Staff
 	inSession    bool   // someone is signed in
 	onEnter      func() // what Enter does on the current screen, if anything
 
