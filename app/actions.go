@@ -40,43 +40,35 @@ func (s *Session) Assign(ctx context.Context, dialogID, staffID int64) error {
 			return err
 		}
 		if op := s.app.ownOperator(ctx, staffID); op != 0 && op != d.OperatorID {
-			client, queue, err := s.app.clientOrQueue(ctx)
-			if err != nil {
-				return err
-			}
-			if queue {
-				s.app.log.Info("chat assigned, transfer queued for the office's poller", "dialog", dialogID, "staff", staffID, "by", s.staff.ID)
-				return s.app.store.QueueDialogChange(ctx, storage.OfficeAction{Kind: storage.ActionTransfer, DialogID: dialogID, Target: op, StaffID: s.staff.ID},
-					"", op, staffID)
-			}
-			if err := client.Dialogs.Update(ctx, c2dapi.ID(dialogID), c2dapi.DialogUpdate{OperatorID: c2dapi.ID(op)}); err != nil {
-				return fmt.Errorf("transfer the dialog: %w", err)
-			}
-			if err := s.app.store.SetDialogState(ctx, dialogID, d.State, op); err != nil {
-				return err
-			}
+			// In Chat2Desk too: the dialog goes to the person's operator.
+			return s.changeDialog(ctx, storage.OfficeAction{Kind: storage.ActionTransfer, DialogID: dialogID, Target: op}, "", op, staffID,
+				func(client *c2dapi.Client) error {
+					if err := client.Dialogs.Update(ctx, c2dapi.ID(dialogID), c2dapi.DialogUpdate{OperatorID: c2dapi.ID(op)}); err != nil {
+						return fmt.Errorf("transfer the dialog: %w", err)
+					}
+					if err := s.app.store.SetDialogState(ctx, dialogID, d.State, op); err != nil {
+						return err
+					}
+					return s.assigned(ctx, dialogID, staffID)
+				})
 		}
 	}
+	return s.assigned(ctx, dialogID, staffID)
+}
+
+func (s *Session) assigned(ctx context.Context, dialogID, staffID int64) error {
 	s.app.log.Info("chat assigned", "dialog", dialogID, "staff", staffID, "by", s.staff.ID)
 	return s.app.store.SetAssignee(ctx, dialogID, staffID)
 }
 
-// ownOperator is the staff member's own usable operator (0: none).
+// ownOperator is the staff member's own usable operator (0: none, or
+// they send through the default account).
 func (a *App) ownOperator(ctx context.Context, staffID int64) int64 {
-	m, err := a.store.LoadMapping(ctx)
-	if err != nil {
+	as, err := a.sendingAs(ctx, staffID)
+	if err != nil || !as.canSend || as.viaDefault {
 		return 0
 	}
-	ops, err := a.store.Operators(ctx)
-	if err != nil {
-		return 0
-	}
-	for _, o := range ops {
-		if m.Owners[o.ID] == staffID && OperatorUsable(o) {
-			return o.ID
-		}
-	}
-	return 0
+	return as.operator.ID
 }
 
 // WritableChannels are the channels the session may start chats on: those
@@ -108,29 +100,21 @@ func (s *Session) SetOpen(ctx context.Context, dialogID int64, open bool) error 
 	if open {
 		state = c2dapi.DialogOpen
 	}
-	client, queue, err := s.app.clientOrQueue(ctx)
-	if err != nil {
-		return err
+	kind := storage.ActionClose
+	if open {
+		kind = storage.ActionReopen
 	}
-	if queue {
-		kind := storage.ActionClose
-		if open {
-			kind = storage.ActionReopen
+	return s.changeDialog(ctx, storage.OfficeAction{Kind: kind, DialogID: dialogID}, state, 0, -1, func(client *c2dapi.Client) error {
+		// Chat2Desk answers a bare status (and "already has state" when it
+		// was so already, which Update counts as done): the operator stays
+		// as known.
+		err := client.Dialogs.Update(ctx, c2dapi.ID(dialogID), c2dapi.DialogUpdate{State: state})
+		var nf *c2dapi.NotFoundError
+		if err != nil && !(errors.As(err, &nf) && !open) { // gone in Chat2Desk: closing it here is all that is left
+			return fmt.Errorf("change the dialog: %w", err)
 		}
-		return s.app.store.QueueDialogChange(ctx, storage.OfficeAction{Kind: kind, DialogID: dialogID, StaffID: s.staff.ID}, state, 0, -1)
-	}
-	// Chat2Desk answers a bare status (and "already has state" when it was
-	// so already, which Update counts as done): the operator stays as known.
-	err = client.Dialogs.Update(ctx, c2dapi.ID(dialogID), c2dapi.DialogUpdate{State: state})
-	var nf *c2dapi.NotFoundError
-	if errors.As(err, &nf) && !open {
-		// Gone in Chat2Desk: closing it here is all that is left to do.
 		return s.app.store.SetDialogState(ctx, dialogID, state, 0)
-	}
-	if err != nil {
-		return fmt.Errorf("change the dialog: %w", err)
-	}
-	return s.app.store.SetDialogState(ctx, dialogID, state, 0)
+	})
 }
 
 // NewChat is a first message to a client who has not written yet.
@@ -146,7 +130,7 @@ type NewChat struct {
 // messenger, the message goes through the outbox like any other, and a
 // chat nobody had is assigned to the writer.
 func (s *Session) StartChat(ctx context.Context, nc NewChat) (storage.OutboxItem, error) {
-	phone := onlyDigits(nc.Phone)
+	phone := storage.PhoneDigits(nc.Phone)
 	text := strings.TrimSpace(nc.Text)
 	switch {
 	case len(phone) < 10 || len(phone) > 15:

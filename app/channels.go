@@ -145,22 +145,13 @@ type Reach struct {
 // MyReach tells the signed-in staff member their own reach; agents may ask.
 func (s *Session) MyReach(ctx context.Context) (Reach, error) {
 	var r Reach
-	ops, err := s.app.store.Operators(ctx)
+	as, err := s.app.sendingAs(ctx, s.staff.ID)
 	if err != nil {
 		return r, err
 	}
-	m, err := s.app.store.LoadMapping(ctx)
-	if err != nil {
-		return r, err
-	}
-	byID := make(map[int64]storage.Operator, len(ops))
-	for _, o := range ops {
-		byID[o.ID] = o
-	}
-	var opID int64
-	opID, r.ViaDefault, r.CanSend = ResolveOperator(s.staff.ID, m, byID)
+	r.ViaDefault, r.CanSend = as.viaDefault, as.canSend
 	if r.CanSend {
-		r.Operator = OperatorName(byID[opID])
+		r.Operator = OperatorName(as.operator)
 	}
 	chans, err := s.WritableChannels(ctx)
 	if err != nil {

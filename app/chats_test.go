@@ -351,6 +351,38 @@ func TestSendAsOwnOperatorOrDefaultOrRefuse(t *testing.T) {
 	wantProblem(t, err, MsgNoOperator)
 }
 
+// Send is the composer's: queued, the draft cleared, delivered now; a
+// refused delivery stays queued with its reason, the draft cleared all
+// the same (the message shows, with Retry).
+func TestSendQueuesClearsTheDraftAndDelivers(t *testing.T) {
+	o := chatsOffice(t)
+	if err := o.ivan.SaveDraft(ctx, chatOn101, "Добрый день! Да, "); err != nil {
+		t.Fatal(err)
+	}
+	delivery, err := o.ivan.Send(ctx, Outgoing{DialogID: chatOn101, Text: "Добрый день! Да, квартира свободна."})
+	if err != nil || delivery != nil {
+		t.Fatalf("send: %v, delivery %v", err, delivery)
+	}
+	if got := o.fake.MessagesWithText("Добрый день! Да, квартира свободна."); len(got) != 1 || got[0].OperatorID != 8 {
+		t.Fatalf("Chat2Desk got %+v", got)
+	}
+	if d, _ := o.ivan.Draft(ctx, chatOn101); d != "" {
+		t.Fatalf("the draft stays: %q", d)
+	}
+	o.fake.Inject(c2dfake.FaultServer)
+	delivery, err = o.ivan.Send(ctx, Outgoing{DialogID: chatOn101, Text: "Перезвоню через час."})
+	o.fake.ClearFaults()
+	if err != nil || delivery == nil {
+		t.Fatalf("a refused delivery: %v, delivery %v", err, delivery)
+	}
+	if pending, _ := o.store.Pending(ctx); len(pending) != 1 || pending[0].Text != "Перезвоню через час." {
+		t.Fatalf("the undelivered message is not kept: %+v", pending)
+	}
+	if _, err := o.ivan.Send(ctx, Outgoing{DialogID: chatOn101, Text: "  "}); err == nil {
+		t.Fatal("an empty message was sent")
+	}
+}
+
 func TestRefusedSendFailsAndCanBeRetriedOrDiscarded(t *testing.T) {
 	o := chatsOffice(t)
 	it, err := o.ivan.Queue(ctx, chatOn101, "Повторите, пожалуйста", KindReply)

@@ -89,20 +89,13 @@ func (s *Session) TransferToGroup(ctx context.Context, dialogID, groupID int64) 
 	if !slices.ContainsFunc(groups, func(g storage.OperatorGroup) bool { return g.ID == groupID }) {
 		return problem(MsgNoSuchGroup)
 	}
-	client, queue, err := s.app.clientOrQueue(ctx)
-	if err != nil {
-		return err
-	}
-	if queue {
-		s.app.log.Info("transfer to a group queued for the office's poller", "dialog", dialogID, "group", groupID, "by", s.staff.ID)
-		return s.app.store.QueueDialogChange(ctx, storage.OfficeAction{Kind: storage.ActionTransferGroup, DialogID: dialogID, Target: groupID, StaffID: s.staff.ID},
-			"", 0, 0)
-	}
-	if err := s.app.transferToGroup(ctx, client, dialogID, groupID); err != nil {
-		return err
-	}
-	s.app.log.Info("chat transferred to a group", "dialog", dialogID, "group", groupID, "by", s.staff.ID)
-	return s.app.store.SetAssignee(ctx, dialogID, 0)
+	return s.changeDialog(ctx, storage.OfficeAction{Kind: storage.ActionTransferGroup, DialogID: dialogID, Target: groupID}, "", 0, 0, func(client *c2dapi.Client) error {
+		if err := s.app.transferToGroup(ctx, client, dialogID, groupID); err != nil {
+			return err
+		}
+		s.app.log.Info("chat transferred to a group", "dialog", dialogID, "group", groupID, "by", s.staff.ID)
+		return s.app.store.SetAssignee(ctx, dialogID, 0)
+	})
 }
 
 // transferToGroup asks Chat2Desk to transfer the request of the chat's

@@ -25,6 +25,23 @@ func (a *App) clientOrQueue(ctx context.Context) (client *c2dapi.Client, queue b
 	return client, false, err
 }
 
+// changeDialog makes a change of a chat in Chat2Desk with call; on an
+// office computer without the token it applies the change here (state,
+// operator and assignee as QueueDialogChange takes them) and queues it
+// for the office's poller.
+func (s *Session) changeDialog(ctx context.Context, action storage.OfficeAction, state string, operatorID, assignee int64, call func(*c2dapi.Client) error) error {
+	client, queue, err := s.app.clientOrQueue(ctx)
+	if err != nil {
+		return err
+	}
+	if !queue {
+		return call(client)
+	}
+	action.StaffID = s.staff.ID
+	s.app.log.Info("chat change queued for the office's poller", "action", action.Kind, "dialog", action.DialogID, "target", action.Target, "by", s.staff.ID)
+	return s.app.store.QueueDialogChange(ctx, action, state, operatorID, assignee)
+}
+
 // RunOfficeActions tells Chat2Desk the chat actions other PCs queued,
 // oldest first, when this process polls for the office. A try that got no
 // clear answer stays queued for the next round. One Chat2Desk refused is

@@ -35,6 +35,33 @@ type Outgoing struct {
 	ReplyTo  int64  // the message quoted; 0 for none
 }
 
+// Send is what the composer's Send does: the message is written to the
+// outbox (err: it was not, and nothing is lost but what was typed), the
+// chat's draft cleared, and the message delivered now. delivery is why
+// it was not delivered yet; the message shows that, with Retry.
+func (s *Session) Send(ctx context.Context, o Outgoing) (delivery, err error) {
+	it, err := s.QueueOutgoing(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.SaveDraft(ctx, o.DialogID, ""); err != nil {
+		s.app.log.Warn("clear the draft after sending", "dialog", o.DialogID, "err", err)
+	}
+	_, delivery = s.app.Deliver(ctx, it.ID)
+	return delivery, nil
+}
+
+// SendFiles delivers files queued by QueueFiles, one after the other;
+// each that fails shows on its message, with Retry. It stops early only
+// when ctx ends.
+func (s *Session) SendFiles(ctx context.Context, items []storage.OutboxItem) {
+	for _, it := range items {
+		if _, err := s.app.Deliver(ctx, it.ID); err != nil && ctx.Err() != nil {
+			return
+		}
+	}
+}
+
 // Queue writes a message to the outbox; see QueueOutgoing.
 func (s *Session) Queue(ctx context.Context, dialogID int64, text, kind string) (storage.OutboxItem, error) {
 	return s.QueueOutgoing(ctx, Outgoing{DialogID: dialogID, Text: text, Kind: kind})
@@ -89,25 +116,44 @@ func (s *Session) operatorForSending(ctx context.Context) (int64, error) {
 
 // operatorFor is the operator a staff member's messages go out under now.
 func (a *App) operatorFor(ctx context.Context, staffID int64) (int64, error) {
+	as, err := a.sendingAs(ctx, staffID)
+	switch {
+	case err != nil:
+		return 0, err
+	case as.canSend:
+		return as.operator.ID, nil
+	case !as.anyOperators:
+		return 0, nil // an account without operators sends without one
+	}
+	return 0, problem(MsgNoOperator)
+}
+
+// sending is who a staff member's messages go out under.
+type sending struct {
+	operator     storage.Operator // their own, or the default account
+	viaDefault   bool
+	canSend      bool // false: neither is usable
+	anyOperators bool // the account has operators at all
+}
+
+// sendingAs applies the sending rule (ResolveOperator) to the mapping and
+// the operators as they are now, not as they were when the mapping was
+// saved. Sending, assigning and a person's reach all ask it.
+func (a *App) sendingAs(ctx context.Context, staffID int64) (sending, error) {
 	ops, err := a.store.Operators(ctx)
 	if err != nil {
-		return 0, err
+		return sending{}, err
 	}
 	m, err := a.store.LoadMapping(ctx)
 	if err != nil {
-		return 0, err
+		return sending{}, err
 	}
 	byID := make(map[int64]storage.Operator, len(ops))
 	for _, o := range ops {
 		byID[o.ID] = o
 	}
-	if op, _, ok := ResolveOperator(staffID, m, byID); ok {
-		return op, nil
-	}
-	if len(ops) == 0 {
-		return 0, nil // an account without operators sends without one
-	}
-	return 0, problem(MsgNoOperator)
+	id, viaDefault, ok := ResolveOperator(staffID, m, byID)
+	return sending{operator: byID[id], viaDefault: viaDefault, canSend: ok, anyOperators: len(ops) > 0}, nil
 }
 
 // viewDialog returns a dialog the session may see, or a refusal.

@@ -95,7 +95,7 @@ const upsertClientSQL = `INSERT INTO clients (id, name, phone, search_name, phon
 		phone_digits = excluded.phone_digits, updated_at = excluded.updated_at`
 
 func clientArgs(c Client, now int64) []any {
-	return []any{c.ID, c.Name, c.Phone, strings.ToLower(c.Name), onlyDigits(c.Phone), now}
+	return []any{c.ID, c.Name, c.Phone, strings.ToLower(c.Name), PhoneDigits(c.Phone), now}
 }
 
 // ClientByID returns one client, or ErrNotFound.
@@ -670,7 +670,9 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-func onlyDigits(s string) string {
+// PhoneDigits is a phone number as stored for search and as Chat2Desk
+// takes it: its digits only.
+func PhoneDigits(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		if r >= '0' && r <= '9' {

@@ -114,7 +114,7 @@ func (s *Store) chatsByClient(ctx context.Context, v Viewer, f ChatFilter, typed
 // clientSearchQuery is chatsByClient's query; the plan test reads it too.
 func clientSearchQuery(d dialect, v Viewer, f ChatFilter, typed string, limit int) (string, []any) {
 	where, args := chatWhere(v, f)
-	from, cond, args := d.clientMatch(strings.ToLower(typed), onlyDigits(typed), args)
+	from, cond, args := d.clientMatch(strings.ToLower(typed), PhoneDigits(typed), args)
 	args = append(args, limit)
 	// Clients are read first (CROSS JOIN keeps that order): the few chats
 	// of the clients that match are then checked for access and sorted.

@@ -598,20 +598,10 @@ func (v *conversationView) sendNow() {
 	v.composer.SetText("")
 	v.cancelReply()
 	v.status.Hide()
-	type outcome struct {
-		queued bool
-		err    error
-	}
-	background(v.tab.u, func(ctx context.Context) (outcome, error) {
-		it, err := v.tab.session.QueueOutgoing(ctx, out)
-		if err != nil {
-			return outcome{}, err
-		}
-		_ = v.tab.session.SaveDraft(ctx, id, "")
-		// A failed delivery shows on the message itself, with Retry.
-		_, derr := v.tab.u.core.Deliver(ctx, it.ID)
-		return outcome{queued: true, err: derr}, nil
-	}, func(o outcome, err error) {
+	// A failed delivery shows on the message itself, with Retry.
+	background(v.tab.u, func(ctx context.Context) (delivery error, err error) {
+		return v.tab.session.Send(ctx, out)
+	}, func(delivery error, err error) {
 		if v.chat.ID != id {
 			return
 		}
@@ -626,7 +616,7 @@ func (v *conversationView) sendNow() {
 			v.say(sentence(err))
 			return
 		}
-		if o.err == nil && kind == app.KindReply && !v.chat.WaitingSince.IsZero() {
+		if delivery == nil && kind == app.KindReply && !v.chat.WaitingSince.IsZero() {
 			v.chat.WaitingSince = time.Time{} // answered: the header stops counting
 			v.updateHeader()
 		}

@@ -369,13 +369,9 @@ func (p *filePreview) sendAll() {
 // deliverFiles uploads and sends queued files now, one after the other; a
 // failure shows on its bubble, with Retry.
 func (v *conversationView) deliverFiles(dialogID int64, items []app.OutboxItem) {
-	core := v.tab.u.core
+	s := v.tab.session
 	backgroundWithin(v.tab.u, uploadTimeout, func(ctx context.Context) (struct{}, error) {
-		for _, it := range items {
-			if _, err := core.Deliver(ctx, it.ID); err != nil && ctx.Err() != nil {
-				break
-			}
-		}
+		s.SendFiles(ctx, items)
 		return struct{}{}, nil
 	}, func(struct{}, error) {
 		if v.chat.ID == dialogID {
