@@ -126,114 +126,9 @@ func main() {
 
 // run is main without the exit, so tests can call it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	o := options{startupLog: startlog.Release(os.Stderr)}
-	fs := flag.NewFlagSet("c2desk", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.dataDir, "data-dir", "", "folder for the database and log (default: the user's config folder)")
-	fs.StringVar(&o.database, "database", os.Getenv("C2DESK_DATABASE"), "the office database, postgres://user@server/database (default $C2DESK_DATABASE; none: this PC's own file)")
-	fs.StringVar(&o.apiURL, "api-url", c2dapi.DefaultBaseURL, "Chat2Desk API address, version included")
-	fs.IntVar(&o.historyDays, "history-days", app.DefaultHistoryDays, "how many days of chats the first load after connecting brings")
-	fs.BoolVar(&o.demo, "demo", false, "use the built-in demo Chat2Desk with sample data and a scratch database")
-	fs.BoolVar(&o.demoAgency, "demo-agency", false, "like --demo, with a big agency: 10,000 chats, 200,000 messages (the first load takes a minute)")
-	fs.StringVar(&o.as, "as", "", "the person a command acts for; their PIN is asked for, or read from the first line of standard input")
-	fs.BoolVar(&o.admin, "admin", false, "with staff add: the new person is an administrator")
-	fs.BoolVar(&o.poller, "poller", false, "with office invite: the computer polls for the office (its server), and gets the poller's credential")
-	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
-	cmd, rest, file := "", fs.Args(), ""
-	if len(rest) > 0 {
-		cmd = rest[0]
-		// Flags may also follow the command and its arguments:
-		// c2desk connect --data-dir X, c2desk staff add Анна --admin.
-		var args []string
-		for rest = rest[1:]; ; rest = rest[1:] {
-			if err := fs.Parse(rest); err != nil {
-				return 2
-			}
-			if rest = fs.Args(); len(rest) == 0 {
-				break
-			}
-			args = append(args, rest[0])
-		}
-		switch cmd {
-		case "", "connect", "disconnect", "sync", "doctor", "poll":
-			if len(args) > 0 {
-				// The stray argument is not repeated: it may be a pasted token.
-				fmt.Fprintf(stderr, "c2desk: %s takes no arguments; a token is read from standard input, never from the command line.\n", cmd)
-				return 2
-			}
-		case "export-config", "import-config":
-			if len(args) != 1 {
-				fmt.Fprintf(stderr, "c2desk: %s needs one file name.\n", cmd)
-				return 2
-			}
-			file = args[0]
-		case "office":
-			switch {
-			case len(args) == 2 && args[0] == "create":
-				cmd, file = "office create", args[1]
-			case len(args) == 2 && args[0] == "invite":
-				cmd, file = "office invite", args[1]
-			case len(args) == 1 && args[0] == "join":
-				cmd = "office join" // the code is read from standard input, like the token
-			case len(args) == 1 && args[0] == "secure":
-				cmd = "office secure"
-			default:
-				fmt.Fprintln(stderr, `c2desk: office takes create URL, invite NAME (the computer's name, in quotes when it has spaces), join (the code on standard input) or secure.`)
-				return 2
-			}
-		case "files":
-			if len(args) != 1 || args[0] != "secret" {
-				fmt.Fprintln(stderr, "c2desk: files takes secret (the storage's secret key on standard input).")
-				return 2
-			}
-			cmd = "files secret"
-		case "staff":
-			sub, n := "", len(args)
-			if n > 0 {
-				sub = args[0]
-			}
-			switch {
-			case sub == "list" && n == 1:
-			case (sub == "add" || sub == "pin" || sub == "deactivate") && n == 2:
-				file = args[1]
-			default:
-				fmt.Fprintln(stderr, `c2desk: staff takes list, add NAME, pin NAME or deactivate NAME (a name with spaces in quotes: "Анна Петрова").`)
-				return 2
-			}
-			cmd = "staff " + sub
-		default:
-			fmt.Fprintf(stderr, "c2desk: unknown command %q.\n", cmd)
-			fs.Usage()
-			return 2
-		}
-	}
-
-	fs.Visit(func(f *flag.Flag) { o.databaseFlag = o.databaseFlag || f.Name == "database" })
-	if o.admin && cmd != "staff add" {
-		fmt.Fprintln(stderr, "c2desk: --admin goes with staff add only.")
-		return 2
-	}
-	if o.poller && cmd != "office invite" {
-		fmt.Fprintln(stderr, "c2desk: --poller goes with office invite only.")
-		return 2
-	}
-	o.demo = o.demo || o.demoAgency
-	if o.demo && o.dataDir != "" {
-		fmt.Fprintln(stderr, "c2desk: the demo works in a scratch folder of its own and forgets it on exit: --data-dir is not used.")
-		o.dataDir = ""
-	}
-	o.exclusive = cmd == "" || cmd == "sync" || cmd == "poll" || cmd == "office create" || cmd == "office join"
-	o.ownFile = cmd == "office join"
-	if o.database != "" && !storage.IsOfficeURL(o.database) {
-		fmt.Fprintln(stderr, "c2desk: --database takes an office database's address (postgres://user@server/database); without it C2Desk uses this PC's own file.")
-		return 2
-	}
-	if o.database != "" && (o.demo || cmd == "office create" || cmd == "office join") {
-		fmt.Fprintln(stderr, "c2desk: --database cannot be used with the demo, office create or office join.")
-		return 2
+	o, cmd, file, code := parseArgs(args, stderr)
+	if code >= 0 {
+		return code
 	}
 
 	// SIGTERM too: systemd stops c2desk poll with it.
@@ -368,28 +263,8 @@ func setup(ctx context.Context, o options) (*environment, error) {
 	secrets := app.Secrets(app.Keyring{})
 	dir := o.dataDir
 	if o.demo {
-		scratch, err := os.MkdirTemp("", "c2desk-demo-")
-		if err != nil {
-			return nil, err
-		}
-		env.cleanup = append(env.cleanup, func() { os.RemoveAll(scratch) })
-		dir = scratch
-		var seed []c2dfake.Option
-		if o.demoAgency {
-			seed = append(seed, c2dfake.WithScale(c2dfake.AgencyScale))
-		}
-		fake := c2dfake.New(seed...)
-		fake.SetRequestsThisMonth(1834) // a believable month, not a fresh account
-		demoCtx, cancel := context.WithCancel(context.Background())
-		env.cleanup = append(env.cleanup, cancel)
-		url, err := fake.Listen(demoCtx, "127.0.0.1:0")
-		if err != nil {
-			env.close()
-			return nil, err
-		}
-		go fake.RunDemoTraffic(demoCtx, 20*time.Second)
-		o.apiURL = url
-		if env.demoStorage, err = c2dfake.ListenStorage(demoCtx, "127.0.0.1:0"); err != nil {
+		var err error
+		if dir, err = env.startDemo(&o); err != nil {
 			env.close()
 			return nil, err
 		}
@@ -424,42 +299,16 @@ func setup(ctx context.Context, o options) (*environment, error) {
 	env.store = store
 	env.cleanup = append(env.cleanup, func() { store.Close() })
 
-	// A panic outside run's goroutine ends the process without a deferred
-	// function: the runtime writes it to the crash report instead.
-	crashOut, err := openCrashReport(dir)
+	if err := env.reportCrashes(dir); err != nil {
+		env.close()
+		return nil, err
+	}
+	logger, err := env.openLog(dir, o.startupLog)
 	if err != nil {
 		env.close()
-		return nil, fmt.Errorf("open crash report: %w", err)
+		return nil, err
 	}
-	if err := debug.SetCrashOutput(crashOut, debug.CrashOptions{}); err != nil {
-		crashOut.Close()
-		env.close()
-		return nil, fmt.Errorf("open crash report: %w", err)
-	}
-	env.crashOut = crashOut
-	env.cleanup = append(env.cleanup, func() {
-		debug.SetCrashOutput(nil, debug.CrashOptions{})
-		crashOut.Close()
-		// A run that did not crash leaves no report behind, so a report
-		// on disk always means something happened.
-		if fi, err := os.Stat(crashOut.Name()); err == nil && fi.Size() == 0 {
-			os.Remove(crashOut.Name())
-		}
-	})
-
-	redactor := &app.Redactor{}
-	env.redactor = redactor
-	logFile, err := os.OpenFile(filepath.Join(dir, app.LogFileName), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
-	if err != nil {
-		env.close()
-		return nil, fmt.Errorf("open log: %w", err)
-	}
-	env.cleanup = append(env.cleanup, func() { logFile.Close() })
-	logger := slog.New(slog.NewTextHandler(redactor.Writer(logFile), nil))
-	if o.startupLog != "" {
-		logger.Info("logged by libraries while starting", "text", o.startupLog)
-	}
-	cfg := app.Config{APIURL: o.apiURL, Logger: logger, Redactor: redactor, HistoryDays: o.historyDays,
+	cfg := app.Config{APIURL: o.apiURL, Logger: logger, Redactor: env.redactor, HistoryDays: o.historyDays,
 		Version: version, Build: build, DataDir: dir}
 	if o.demo {
 		cfg.RequestsPerSecond = -1 // the fake runs in this process: no tariff to spare
@@ -479,26 +328,52 @@ func setup(ctx context.Context, o options) (*environment, error) {
 	})
 
 	if o.demo {
-		if _, err := env.core.Console().Connect(ctx, c2dfake.DemoToken); err != nil {
-			env.close()
-			return nil, fmt.Errorf("start demo: %w", err)
-		}
-		if _, err := env.core.Console().Sync(ctx); err != nil {
-			env.close()
-			return nil, fmt.Errorf("start demo: %w", err)
-		}
-		if err := env.core.Console().SetUpDemoAgency(ctx); err != nil {
-			env.close()
-			return nil, fmt.Errorf("start demo: %w", err)
-		}
-		ds := env.demoStorage
-		if err := env.core.Console().SetFileStorage(ctx, app.FileStorage{Endpoint: ds.Endpoint, Bucket: ds.Bucket, KeyID: ds.KeyID,
-			LinkDays: app.DefaultLinkDays, Demo: true}, ds.Secret); err != nil {
+		if err := env.seedDemo(ctx); err != nil {
 			env.close()
 			return nil, fmt.Errorf("start demo: %w", err)
 		}
 	}
 	return env, nil
+}
+
+// reportCrashes sends a panic outside run's goroutine, which ends the
+// process without a deferred function, to the crash report in dir.
+func (e *environment) reportCrashes(dir string) error {
+	crashOut, err := openCrashReport(dir)
+	if err != nil {
+		return fmt.Errorf("open crash report: %w", err)
+	}
+	if err := debug.SetCrashOutput(crashOut, debug.CrashOptions{}); err != nil {
+		crashOut.Close()
+		return fmt.Errorf("open crash report: %w", err)
+	}
+	e.crashOut = crashOut
+	e.cleanup = append(e.cleanup, func() {
+		debug.SetCrashOutput(nil, debug.CrashOptions{})
+		crashOut.Close()
+		// A run that did not crash leaves no report behind, so a report
+		// on disk always means something happened.
+		if fi, err := os.Stat(crashOut.Name()); err == nil && fi.Size() == 0 {
+			os.Remove(crashOut.Name())
+		}
+	})
+	return nil
+}
+
+// openLog opens the log in dir, through the redactor that keeps secrets
+// out of it; startupLog is what libraries wrote before it was open.
+func (e *environment) openLog(dir, startupLog string) (*slog.Logger, error) {
+	e.redactor = &app.Redactor{}
+	logFile, err := os.OpenFile(filepath.Join(dir, app.LogFileName), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open log: %w", err)
+	}
+	e.cleanup = append(e.cleanup, func() { logFile.Close() })
+	logger := slog.New(slog.NewTextHandler(e.redactor.Writer(logFile), nil))
+	if startupLog != "" {
+		logger.Info("logged by libraries while starting", "text", startupLog)
+	}
+	return logger, nil
 }
 
 // openCrashReport opens the crash report for appending. Past
@@ -537,6 +412,140 @@ func runGUI(env *environment, o options) int {
 	w.CenterOnScreen()
 	w.ShowAndRun()
 	return 0
+}
+
+// parseArgs reads the flags, before and after the command, and the
+// command with its argument. code is the exit code when the command line
+// is wrong, its sentence written to stderr; else -1.
+func parseArgs(args []string, stderr io.Writer) (o options, cmd, file string, code int) {
+	o = options{startupLog: startlog.Release(os.Stderr)}
+	fs := flag.NewFlagSet("c2desk", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.dataDir, "data-dir", "", "folder for the database and log (default: the user's config folder)")
+	fs.StringVar(&o.database, "database", os.Getenv("C2DESK_DATABASE"), "the office database, postgres://user@server/database (default $C2DESK_DATABASE; none: this PC's own file)")
+	fs.StringVar(&o.apiURL, "api-url", c2dapi.DefaultBaseURL, "Chat2Desk API address, version included")
+	fs.IntVar(&o.historyDays, "history-days", app.DefaultHistoryDays, "how many days of chats the first load after connecting brings")
+	fs.BoolVar(&o.demo, "demo", false, "use the built-in demo Chat2Desk with sample data and a scratch database")
+	fs.BoolVar(&o.demoAgency, "demo-agency", false, "like --demo, with a big agency: 10,000 chats, 200,000 messages (the first load takes a minute)")
+	fs.StringVar(&o.as, "as", "", "the person a command acts for; their PIN is asked for, or read from the first line of standard input")
+	fs.BoolVar(&o.admin, "admin", false, "with staff add: the new person is an administrator")
+	fs.BoolVar(&o.poller, "poller", false, "with office invite: the computer polls for the office (its server), and gets the poller's credential")
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	if err := fs.Parse(args); err != nil {
+		return o, "", "", 2
+	}
+	if rest := fs.Args(); len(rest) > 0 {
+		// Flags may also follow the command and its arguments:
+		// c2desk connect --data-dir X, c2desk staff add Анна --admin.
+		name, args := rest[0], []string(nil)
+		for rest := rest[1:]; ; rest = rest[1:] {
+			if err := fs.Parse(rest); err != nil {
+				return o, "", "", 2
+			}
+			if rest = fs.Args(); len(rest) == 0 {
+				break
+			}
+			args = append(args, rest[0])
+		}
+		var ok bool
+		if cmd, file, ok = commandOf(name, args, stderr, fs.Usage); !ok {
+			return o, "", "", 2
+		}
+	}
+	fs.Visit(func(f *flag.Flag) { o.databaseFlag = o.databaseFlag || f.Name == "database" })
+	if !checkOptions(&o, cmd, stderr) {
+		return o, "", "", 2
+	}
+	return o, cmd, file, -1
+}
+
+// commandOf is the command a name and its arguments make ("office
+// create", "staff add") and its one argument; ok is false, the sentence
+// written, when they make none.
+func commandOf(name string, args []string, stderr io.Writer, usage func()) (cmd, file string, ok bool) {
+	cmd = name
+	switch cmd {
+	case "", "connect", "disconnect", "sync", "doctor", "poll":
+		if len(args) > 0 {
+			// The stray argument is not repeated: it may be a pasted token.
+			fmt.Fprintf(stderr, "c2desk: %s takes no arguments; a token is read from standard input, never from the command line.\n", cmd)
+			return "", "", false
+		}
+	case "export-config", "import-config":
+		if len(args) != 1 {
+			fmt.Fprintf(stderr, "c2desk: %s needs one file name.\n", cmd)
+			return "", "", false
+		}
+		file = args[0]
+	case "office":
+		switch {
+		case len(args) == 2 && args[0] == "create":
+			cmd, file = "office create", args[1]
+		case len(args) == 2 && args[0] == "invite":
+			cmd, file = "office invite", args[1]
+		case len(args) == 1 && args[0] == "join":
+			cmd = "office join" // the code is read from standard input, like the token
+		case len(args) == 1 && args[0] == "secure":
+			cmd = "office secure"
+		default:
+			fmt.Fprintln(stderr, `c2desk: office takes create URL, invite NAME (the computer's name, in quotes when it has spaces), join (the code on standard input) or secure.`)
+			return "", "", false
+		}
+	case "files":
+		if len(args) != 1 || args[0] != "secret" {
+			fmt.Fprintln(stderr, "c2desk: files takes secret (the storage's secret key on standard input).")
+			return "", "", false
+		}
+		cmd = "files secret"
+	case "staff":
+		sub, n := "", len(args)
+		if n > 0 {
+			sub = args[0]
+		}
+		switch {
+		case sub == "list" && n == 1:
+		case (sub == "add" || sub == "pin" || sub == "deactivate") && n == 2:
+			file = args[1]
+		default:
+			fmt.Fprintln(stderr, `c2desk: staff takes list, add NAME, pin NAME or deactivate NAME (a name with spaces in quotes: "Анна Петрова").`)
+			return "", "", false
+		}
+		cmd = "staff " + sub
+	default:
+		fmt.Fprintf(stderr, "c2desk: unknown command %q.\n", cmd)
+		usage()
+		return "", "", false
+	}
+	return cmd, file, true
+}
+
+// checkOptions refuses flags that do not go with the command, and sets
+// what the command implies.
+func checkOptions(o *options, cmd string, stderr io.Writer) bool {
+	if o.admin && cmd != "staff add" {
+		fmt.Fprintln(stderr, "c2desk: --admin goes with staff add only.")
+		return false
+	}
+	if o.poller && cmd != "office invite" {
+		fmt.Fprintln(stderr, "c2desk: --poller goes with office invite only.")
+		return false
+	}
+	o.demo = o.demo || o.demoAgency
+	if o.demo && o.dataDir != "" {
+		fmt.Fprintln(stderr, "c2desk: the demo works in a scratch folder of its own and forgets it on exit: --data-dir is not used.")
+		o.dataDir = ""
+	}
+	o.exclusive = cmd == "" || cmd == "sync" || cmd == "poll" || cmd == "office create" || cmd == "office join"
+	o.ownFile = cmd == "office join"
+	if o.database != "" && !storage.IsOfficeURL(o.database) {
+		fmt.Fprintln(stderr, "c2desk: --database takes an office database's address (postgres://user@server/database); without it C2Desk uses this PC's own file.")
+		return false
+	}
+	if o.database != "" && (o.demo || cmd == "office create" || cmd == "office join") {
+		fmt.Fprintln(stderr, "c2desk: --database cannot be used with the demo, office create or office join.")
+		return false
+	}
+	return true
 }
 
 // sentence is the one plain sentence printed for an error.

@@ -177,24 +177,56 @@ func (s *Session) PlanImport(ctx context.Context, data []byte) (*ImportPlan, err
 	if err := checkForeign(f, cur); err != nil {
 		return nil, err
 	}
-	plan := &ImportPlan{change: storage.ConfigChange{Owners: map[int64]string{}, RuleStaff: map[int64][]string{}, Default: f.Default}}
-	ch := &plan.change
+	im := &importing{file: f, cur: cur,
+		plan: &ImportPlan{change: storage.ConfigChange{Owners: map[int64]string{}, RuleStaff: map[int64][]string{}, Default: f.Default}}}
+	for _, phase := range []func() error{im.staff, im.mapping, im.rules} {
+		if err := phase(); err != nil {
+			return nil, err
+		}
+	}
+	if len(im.plan.Lines) == 0 {
+		im.plan.add(PlanNothing)
+	}
+	return im.plan, nil
+}
 
-	// Staff: add the missing, update role and active flag of the known.
+// importing is an import being planned, phase by phase: staff, then the
+// operator mapping, then the channel rules, each checked against this
+// computer's setup and the staff as the import leaves them.
+type importing struct {
+	file ConfigFile
+	cur  setup
+	plan *ImportPlan
+	// merged is the staff as the import leaves them (new ones with
+	// negative ids); idByName and names look them up.
+	merged   []storage.Staff
+	idByName map[string]int64
+	names    map[int64]string
+}
+
+// staffID finds a name of the file among the merged staff.
+func (im *importing) staffID(name string) (int64, bool) {
+	id, ok := im.idByName[strings.ToLower(strings.Join(strings.Fields(name), " "))]
+	return id, ok
+}
+
+// staff adds the missing and updates the role and active flag of the known.
+func (im *importing) staff() error {
+	ch := &im.plan.change
 	local := map[string]storage.Staff{}
-	for _, st := range cur.staff {
+	for _, st := range im.cur.staff {
 		local[strings.ToLower(st.Name)] = st
 	}
-	merged := slices.Clone(cur.staff)
+	merged := slices.Clone(im.cur.staff)
 	seen := map[string]bool{}
-	for _, fs := range f.Staff {
+	for _, fs := range im.file.Staff {
 		name := strings.Join(strings.Fields(fs.Name), " ")
 		key := strings.ToLower(name)
 		if name == "" || (fs.Role != storage.RoleAdmin && fs.Role != storage.RoleAgent) {
-			return nil, problem(MsgConfigBadStaff)
+			return problem(MsgConfigBadStaff)
 		}
 		if seen[key] {
-			return nil, problem(MsgConfigDupStaff, "Name", name)
+			return problem(MsgConfigDupStaff, "Name", name)
 		}
 		seen[key] = true
 		old, ok := local[key]
@@ -202,17 +234,17 @@ func (s *Session) PlanImport(ctx context.Context, data []byte) (*ImportPlan, err
 			st := storage.Staff{Name: name, Role: fs.Role, Active: fs.Active, ID: -int64(len(ch.NewStaff) + 1)}
 			ch.NewStaff = append(ch.NewStaff, st)
 			merged = append(merged, st)
-			plan.add(PlanAddStaff, "Name", name, "Role", roleLabel(fs.Role))
+			im.plan.add(PlanAddStaff, "Name", name, "Role", roleLabel(fs.Role))
 			continue
 		}
 		if old.Role == fs.Role && old.Active == fs.Active {
 			continue
 		}
 		if old.Role != fs.Role {
-			plan.add(PlanChangeRole, "Name", old.Name, "Old", roleLabel(old.Role), "New", roleLabel(fs.Role))
+			im.plan.add(PlanChangeRole, "Name", old.Name, "Old", roleLabel(old.Role), "New", roleLabel(fs.Role))
 		}
 		if old.Active != fs.Active {
-			plan.add(map[bool]string{true: PlanActivate, false: PlanDeactivate}[fs.Active], "Name", old.Name)
+			im.plan.add(map[bool]string{true: PlanActivate, false: PlanDeactivate}[fs.Active], "Name", old.Name)
 		}
 		upd := old
 		upd.Role, upd.Active = fs.Role, fs.Active
@@ -223,39 +255,41 @@ func (s *Session) PlanImport(ctx context.Context, data []byte) (*ImportPlan, err
 	// reactivate without a PIN here could be signed in as by anyone at
 	// this computer, so such a file waits until they have one.
 	for _, st := range merged {
-		if st.Active && st.Role == storage.RoleAdmin && !st.HasPIN && !activeAdminHere(cur.staff, st.ID) {
-			return nil, problem(MsgConfigAdminNoPIN, "Name", st.Name)
+		if st.Active && st.Role == storage.RoleAdmin && !st.HasPIN && !activeAdminHere(im.cur.staff, st.ID) {
+			return problem(MsgConfigAdminNoPIN, "Name", st.Name)
 		}
 	}
 	// Only an import that takes away the last administrator is refused: a
 	// computer without staff may take a file without any.
-	if activeAdmins(merged) == 0 && activeAdmins(cur.staff) > 0 {
-		return nil, problem(MsgLastAdmin)
+	if activeAdmins(merged) == 0 && activeAdmins(im.cur.staff) > 0 {
+		return problem(MsgLastAdmin)
 	}
-	mergedID := map[string]int64{}
+	im.merged, im.idByName, im.names = merged, map[string]int64{}, map[int64]string{}
 	for _, st := range merged {
-		mergedID[strings.ToLower(st.Name)] = st.ID
+		im.idByName[strings.ToLower(st.Name)] = st.ID
+		im.names[st.ID] = st.Name
 	}
-	names := map[int64]string{}
-	for _, st := range merged {
-		names[st.ID] = st.Name
-	}
+	return nil
+}
 
-	// Operator owners and the default account, checked like a saved mapping.
+// mapping sets the operator owners and the default account, checked like
+// a saved mapping.
+func (im *importing) mapping() error {
+	cur, f, names := im.cur, im.file, im.names
 	newMap := storage.Mapping{Owners: map[int64]int64{}, Default: f.Default}
 	for _, o := range f.Owners {
 		if o.Owner == "" {
 			continue
 		}
-		id, ok := mergedID[strings.ToLower(strings.Join(strings.Fields(o.Owner), " "))]
+		id, ok := im.staffID(o.Owner)
 		if !ok {
-			return nil, problem(MsgConfigNoOwner, "Name", o.Owner)
+			return problem(MsgConfigNoOwner, "Name", o.Owner)
 		}
 		newMap.Owners[o.ID] = id
-		ch.Owners[o.ID] = names[id]
+		im.plan.change.Owners[o.ID] = names[id]
 	}
-	if err := checkMapping(cur.ops, merged, cur.mapping, newMap, false); err != nil {
-		return nil, err
+	if err := checkMapping(cur.ops, im.merged, cur.mapping, newMap, false); err != nil {
+		return err
 	}
 	opNames := map[int64]string{}
 	for _, o := range cur.ops {
@@ -264,36 +298,40 @@ func (s *Session) PlanImport(ctx context.Context, data []byte) (*ImportPlan, err
 	for _, o := range cur.ops {
 		oldOwner, newOwner := cur.mapping.Owners[o.ID], newMap.Owners[o.ID]
 		if names[oldOwner] != names[newOwner] || (oldOwner == 0) != (newOwner == 0) {
-			plan.add(PlanOwner, "Operator", opNames[o.ID], "Old", nameOr(names, oldOwner, LabelNobody), "New", nameOr(names, newOwner, LabelNobody))
+			im.plan.add(PlanOwner, "Operator", opNames[o.ID], "Old", nameOr(names, oldOwner, LabelNobody), "New", nameOr(names, newOwner, LabelNobody))
 		}
 	}
 	if cur.mapping.Default != f.Default {
-		plan.add(PlanDefault, "Old", nameOr(opNames, cur.mapping.Default, LabelNone), "New", nameOr(opNames, f.Default, LabelNone))
+		im.plan.add(PlanDefault, "Old", nameOr(opNames, cur.mapping.Default, LabelNone), "New", nameOr(opNames, f.Default, LabelNone))
 	}
+	return nil
+}
 
-	// Channel rules.
+// rules sets the channel rules the file's computer chose.
+func (im *importing) rules() error {
+	ch := &im.plan.change
 	curRules := map[int64]ChannelView{}
-	for _, c := range cur.chans {
+	for _, c := range im.cur.chans {
 		curRules[c.ID] = c
 	}
-	for _, fc := range f.Channels {
+	for _, fc := range im.file.Channels {
 		switch fc.Visibility {
 		case storage.VisibleToEveryone, storage.VisibleToAdmins, storage.VisibleToListed:
 		default:
-			return nil, problem(MsgBadVisibility)
+			return problem(MsgBadVisibility)
 		}
 		var listed []string
 		for _, n := range fc.Staff {
-			id, ok := mergedID[strings.ToLower(strings.Join(strings.Fields(n), " "))]
+			id, ok := im.staffID(n)
 			if !ok {
-				return nil, problem(MsgConfigNoOwner, "Name", n)
+				return problem(MsgConfigNoOwner, "Name", n)
 			}
-			listed = append(listed, names[id])
+			listed = append(listed, im.names[id])
 		}
 		if fc.Visibility != storage.VisibleToListed {
 			listed = nil
 		} else if len(listed) == 0 {
-			return nil, problem(MsgRuleNeedsStaff)
+			return problem(MsgRuleNeedsStaff)
 		}
 		sort.Strings(listed)
 		if !fc.Chosen {
@@ -302,22 +340,19 @@ func (s *Session) PlanImport(ctx context.Context, data []byte) (*ImportPlan, err
 		c := curRules[fc.ID]
 		var oldListed []string
 		for _, id := range c.Rule.Staff {
-			oldListed = append(oldListed, names[id])
+			oldListed = append(oldListed, im.names[id])
 		}
 		sort.Strings(oldListed)
 		ch.Rules = append(ch.Rules, storage.ChannelRule{ChannelID: fc.ID, Visibility: fc.Visibility})
 		ch.RuleStaff[fc.ID] = listed
 		switch {
 		case c.Rule.Visibility != fc.Visibility || !slices.Equal(oldListed, listed):
-			plan.add(PlanRule, "Channel", c.Name, "Old", ruleLabel(c.Rule.Visibility, oldListed), "New", ruleLabel(fc.Visibility, listed))
+			im.plan.add(PlanRule, "Channel", c.Name, "Old", ruleLabel(c.Rule.Visibility, oldListed), "New", ruleLabel(fc.Visibility, listed))
 		case !c.Rule.Set:
-			plan.add(PlanRuleChosen, "Channel", c.Name, "New", ruleLabel(fc.Visibility, listed))
+			im.plan.add(PlanRuleChosen, "Channel", c.Name, "New", ruleLabel(fc.Visibility, listed))
 		}
 	}
-	if len(plan.Lines) == 0 {
-		plan.add(PlanNothing)
-	}
-	return plan, nil
+	return nil
 }
 
 // activeAdminHere reports whether a staff member is an active administrator

@@ -80,55 +80,15 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 	fetchCtx, stopFetching := context.WithCancel(ctx)
 	defer stopFetching()
 	for f := range a.fetchPages(fetchCtx, client, c2dapi.ID(start), opts) {
-		res.Calls++
-		if f.err != nil {
-			return res, fmt.Errorf("load messages: %w", f.err)
-		}
-		items, unplaced := placeable(f.page.Items)
-		res.Skipped += len(f.page.Skipped) + unplaced
-		a.logSkipped("messages", f.page.Skipped)
-		logLost(a, "messages", f.page)
-		if unplaced > 0 {
-			a.log.Warn("sync: skipped messages without a readable chat or client", "count", unplaced)
-		}
-		dialogs, msgs, calls, err := a.prepareMessages(ctx, client, items, known)
-		res.Calls += calls
-		if err != nil {
+		if err := a.storePage(ctx, client, f, known, &res); err != nil {
 			return res, err
-		}
-		var cur storage.SyncCursor
-		if f.after != f.from {
-			cur = storage.SyncCursor{Name: cursorMessages, Value: strconv.FormatInt(int64(f.after), 10)}
-		}
-		if err := a.store.AddPage(ctx, dialogs, msgs, cur); err != nil {
-			return res, err
-		}
-		res.Stored += len(msgs)
-		for _, m := range msgs {
-			if m.Type == c2dapi.TypeFromClient && !m.Read {
-				res.Incoming = append(res.Incoming, m)
-			}
 		}
 		if progress != nil {
 			progress(res.Stored)
 		}
 	}
 	if res.History {
-		stored, calls, err := a.loadWaitingBeyondHistory(ctx, client, known)
-		res.Calls += calls
-		res.Stored += stored
-		if err != nil {
-			// The history stands without them; they come with their
-			// client's next message.
-			a.log.Warn("sync: load chats waiting since before the history", "err", err)
-		}
-	}
-	if res.History && res.Stored > 0 {
-		// The database grew from nothing: its planner's statistics are
-		// brought up to it now, not at the server's next round.
-		if err := a.store.Analyze(ctx); err != nil {
-			a.log.Warn("update the database's statistics", "err", err)
-		}
+		a.finishHistory(ctx, client, known, &res)
 	}
 	if a.store.Office() {
 		// The Office database card of every PC shows when this was.
@@ -137,6 +97,62 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 		}
 	}
 	return res, nil
+}
+
+// storePage stores one page of messages with the chats and clients they
+// need, and moves the cursor past it, in one transaction; res counts.
+func (a *App) storePage(ctx context.Context, client *c2dapi.Client, f fetchedPage, known map[int64]c2dapi.Dialog, res *PollResult) error {
+	res.Calls++
+	if f.err != nil {
+		return fmt.Errorf("load messages: %w", f.err)
+	}
+	items, unplaced := placeable(f.page.Items)
+	res.Skipped += len(f.page.Skipped) + unplaced
+	a.logSkipped("messages", f.page.Skipped)
+	logLost(a, "messages", f.page)
+	if unplaced > 0 {
+		a.log.Warn("sync: skipped messages without a readable chat or client", "count", unplaced)
+	}
+	dialogs, msgs, calls, err := a.prepareMessages(ctx, client, items, known)
+	res.Calls += calls
+	if err != nil {
+		return err
+	}
+	var cur storage.SyncCursor
+	if f.after != f.from {
+		cur = storage.SyncCursor{Name: cursorMessages, Value: strconv.FormatInt(int64(f.after), 10)}
+	}
+	if err := a.store.AddPage(ctx, dialogs, msgs, cur); err != nil {
+		return err
+	}
+	res.Stored += len(msgs)
+	for _, m := range msgs {
+		if m.Type == c2dapi.TypeFromClient && !m.Read {
+			res.Incoming = append(res.Incoming, m)
+		}
+	}
+	return nil
+}
+
+// finishHistory follows the first load of past days: the chats still
+// waiting from before them, and the database's statistics brought up to
+// what it now holds.
+func (a *App) finishHistory(ctx context.Context, client *c2dapi.Client, known map[int64]c2dapi.Dialog, res *PollResult) {
+	stored, calls, err := a.loadWaitingBeyondHistory(ctx, client, known)
+	res.Calls += calls
+	res.Stored += stored
+	if err != nil {
+		// The history stands without them; they come with their client's
+		// next message.
+		a.log.Warn("sync: load chats waiting since before the history", "err", err)
+	}
+	if res.Stored > 0 {
+		// The database grew from nothing: its planner's statistics are
+		// brought up to it now, not at the server's next round.
+		if err := a.store.Analyze(ctx); err != nil {
+			a.log.Warn("update the database's statistics", "err", err)
+		}
+	}
 }
 
 // maxWaitingBeyondHistory bounds the chats read one by one after the

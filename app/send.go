@@ -205,19 +205,19 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 	}
 	defer a.store.ReleaseOutbox(context.WithoutCancel(ctx), outboxID, a.holder)
 	it, err := a.store.OutboxItemByID(ctx, outboxID)
-	if err != nil {
+	if err != nil || it.State == storage.OutboxSent {
 		return it, err
 	}
-	if it.State == storage.OutboxSent {
-		return it, nil
-	}
+	return a.deliverClaimed(ctx, it, startBy)
+}
+
+// deliverClaimed sends an item this process holds until startBy: checked
+// again, looked for in Chat2Desk when an earlier try's answer was lost,
+// its file uploaded, then sent.
+func (a *App) deliverClaimed(ctx context.Context, it storage.OutboxItem, startBy sendDeadline) (storage.OutboxItem, error) {
 	if err := a.stillMaySend(ctx, it); err != nil {
 		a.log.Warn("not sent: its author may no longer send it", "outbox", it.ID, "author", it.Author, "err", err)
-		if mErr := a.store.MarkOutbox(context.WithoutCancel(ctx), it.ID, storage.OutboxFailed, Explain(err)); mErr != nil {
-			return it, mErr
-		}
-		it.State = storage.OutboxFailed
-		return it, err
+		return a.outboxKept(ctx, it, storage.OutboxFailed, err)
 	}
 	client, err := a.storedClient(ctx)
 	if err != nil {
@@ -246,11 +246,7 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 				state, err = storage.OutboxQueued, problem(MsgStorageUnreachable)
 			}
 			a.log.Warn("file upload failed", "outbox", it.ID, "state", state, "err", err)
-			if mErr := a.store.MarkOutbox(context.WithoutCancel(ctx), it.ID, state, Explain(err)); mErr != nil {
-				return it, mErr
-			}
-			it.State = state
-			return it, err
+			return a.outboxKept(ctx, it, state, err)
 		}
 		it.File.URL = link
 	}
@@ -269,21 +265,16 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 		a.log.Warn("send not started: its claim ran out", "outbox", it.ID)
 		return it, nil
 	}
+	return a.send(ctx, client, it, startBy)
+}
+
+// send makes the request, started before startBy, and confirms the
+// message Chat2Desk accepted or keeps the item in the state its failure
+// calls for.
+func (a *App) send(ctx context.Context, client *c2dapi.Client, it storage.OutboxItem, startBy sendDeadline) (storage.OutboxItem, error) {
 	sendCtx, cancel := context.WithDeadline(ctx, startBy.monotonic)
 	defer cancel()
-	out := c2dapi.OutgoingMessage{
-		ClientID: c2dapi.ID(it.ClientID), Text: it.Text, Type: it.Type, Transport: it.Transport,
-		ChannelID: c2dapi.ID(it.ChannelID), OperatorID: c2dapi.ID(it.OperatorID), ReplyMessageID: c2dapi.ID(it.ReplyTo),
-	}
-	if it.File != nil {
-		out.AttachmentFilename = it.File.Name
-		if isPDF(it.File) {
-			out.PDF = it.File.URL
-		} else {
-			out.Attachment = it.File.URL
-		}
-	}
-	sent, err := client.Messages.Send(sendCtx, out)
+	sent, err := client.Messages.Send(sendCtx, outgoingOf(it))
 	if err == nil && sent.MessageID <= 0 {
 		// Accepted, it seems, but without the id that proves it: unclear,
 		// so looked for before any second try, like a lost answer.
@@ -301,14 +292,38 @@ func (a *App) Deliver(ctx context.Context, outboxID int64) (storage.OutboxItem, 
 			state = storage.OutboxQueued
 		}
 		a.log.Warn("send failed", "outbox", it.ID, "state", state, "err", err)
-		if mErr := a.store.MarkOutbox(context.WithoutCancel(ctx), it.ID, state, Explain(err)); mErr != nil {
-			return it, mErr
-		}
-		it.State = state
-		return it, err
+		return a.outboxKept(ctx, it, state, err)
 	}
 	return a.confirm(ctx, it, c2dapi.Message{ID: sent.MessageID, DialogID: sent.DialogID, ChannelID: sent.ChannelID,
 		OperatorID: sent.OperatorID, Transport: sent.Transport})
+}
+
+// outgoingOf is an outbox item as Chat2Desk takes it.
+func outgoingOf(it storage.OutboxItem) c2dapi.OutgoingMessage {
+	out := c2dapi.OutgoingMessage{
+		ClientID: c2dapi.ID(it.ClientID), Text: it.Text, Type: it.Type, Transport: it.Transport,
+		ChannelID: c2dapi.ID(it.ChannelID), OperatorID: c2dapi.ID(it.OperatorID), ReplyMessageID: c2dapi.ID(it.ReplyTo),
+	}
+	if it.File != nil {
+		out.AttachmentFilename = it.File.Name
+		if isPDF(it.File) {
+			out.PDF = it.File.URL
+		} else {
+			out.Attachment = it.File.URL
+		}
+	}
+	return out
+}
+
+// outboxKept records that an item was not sent, and why: failed (for its
+// author to retry or discard), queued (for the next round) or unclear
+// (to be looked for in Chat2Desk first). It returns the item so, with why.
+func (a *App) outboxKept(ctx context.Context, it storage.OutboxItem, state string, why error) (storage.OutboxItem, error) {
+	if err := a.store.MarkOutbox(context.WithoutCancel(ctx), it.ID, state, Explain(why)); err != nil {
+		return it, err
+	}
+	it.State = state
+	return it, why
 }
 
 // MsgMayNoLongerSend is an office's item the poller refused to send: its
