@@ -135,23 +135,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	env, err := setup(ctx, o)
-	if err != nil && errors.Is(err, app.ErrAlreadyRunning) && (cmd == "office create" || cmd == "office join") {
-		// The open window would go on working in this computer's own file.
-		fmt.Fprintf(stderr, "c2desk: C2Desk is open on this computer: quit it first (File › Quit, or Quit on its tray icon), then run %s again.\n", cmd)
-		return 1
-	}
-	if err != nil && errors.Is(err, storage.ErrOfficePassword) && !typedPassword(o.database) {
-		// The password is the one this computer keeps, not one just typed.
-		err = &app.Problem{Msg: app.MsgOfficeRefusedHere}
-	}
 	if err != nil {
-		fmt.Fprintln(stderr, "c2desk:", sentence(err))
-		if cmd == "" {
-			// Started from a desktop icon there is no terminal to read
-			// stderr: say it in a window too.
-			ui.ShowStartupFailure(newFyneApp(), err)
-		}
-		return 1
+		return startFailed(err, o, cmd, stderr)
 	}
 	defer env.close()
 	for _, n := range env.notices {
@@ -412,6 +397,27 @@ func runGUI(env *environment, o options) int {
 	w.CenterOnScreen()
 	w.ShowAndRun()
 	return 0
+}
+
+// startFailed says why C2Desk could not start, in a window too when the
+// window was asked for, and returns the exit code.
+func startFailed(err error, o options, cmd string, stderr io.Writer) int {
+	if errors.Is(err, app.ErrAlreadyRunning) && (cmd == "office create" || cmd == "office join") {
+		// The open window would go on working in this computer's own file.
+		fmt.Fprintf(stderr, "c2desk: C2Desk is open on this computer: quit it first (File › Quit, or Quit on its tray icon), then run %s again.\n", cmd)
+		return 1
+	}
+	if errors.Is(err, storage.ErrOfficePassword) && !typedPassword(o.database) {
+		// The password is the one this computer keeps, not one just typed.
+		err = &app.Problem{Msg: app.MsgOfficeRefusedHere}
+	}
+	fmt.Fprintln(stderr, "c2desk:", sentence(err))
+	if cmd == "" {
+		// Started from a desktop icon there is no terminal to read stderr:
+		// say it in a window too.
+		ui.ShowStartupFailure(newFyneApp(), err)
+	}
+	return 1
 }
 
 // parseArgs reads the flags, before and after the command, and the
