@@ -457,7 +457,7 @@ type bubbleParts struct {
 // text, attachments as links, and a small line saying who and when (with
 // the reply action, and any other actions).
 func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
-	text, meta, s, kind := b.text, b.meta, b.side, b.kind
+	text, s, kind := b.text, b.side, b.kind
 	parts := []fyne.CanvasObject{}
 	natural := float32(0)
 	if kind != "" {
@@ -506,33 +506,9 @@ func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
 		parts = append(parts, v.outgoingFile(b.outboxID, b.outFile, b.uploading))
 		natural = max(natural, fileCardWidth)
 	}
-	info := widget.NewLabel(meta)
-	info.Importance = b.metaImportance
-	info.SizeName = theme.SizeNameCaptionText
-	info.Wrapping = fyne.TextWrapWord
-	align := fyne.TextAlignTrailing
-	if s != sideRight {
-		align = fyne.TextAlignLeading
-	}
-	if s == sideCenter {
-		align = fyne.TextAlignCenter
-	}
-	info.Alignment = align
-	natural = max(natural, textWidth(meta, fyne.TextStyle{}, theme.CaptionTextSize()))
-	if b.onReply != nil {
-		reply := newTapIcon(theme.MailReplyIcon(), lang.L("Reply"), b.onReply)
-		// The action sits at the bubble's outer edge, away from the text
-		// of the meta line, which keeps to the bubble's side.
-		line := []fyne.CanvasObject{info, reply}
-		if b.delivered {
-			line = append(line, deliveryTick())
-			natural += theme.CaptionTextSize() + theme.Padding()
-		}
-		parts = append(parts, container.New(metaLine{iconFirst: s == sideRight}, line...))
-		natural += theme.IconInlineSize() + theme.Padding()
-	} else {
-		parts = append(parts, info)
-	}
+	line, width, beside := metaOf(b)
+	parts = append(parts, line)
+	natural = max(natural, width) + beside
 	if len(b.actions) > 0 {
 		parts = append(parts, container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, b.actions...)...))
 		natural = max(natural, 260)
@@ -540,6 +516,35 @@ func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
 	settings := v.tab.u.fyneApp.Settings()
 	fill := bubbleFill(settings.Theme(), settings.ThemeVariant(), kind != "", s)
 	return newBubble(container.New(tightVBox{}, parts...), natural, s, fill)
+}
+
+// metaOf is a bubble's last line: who and when, kept to the bubble's
+// side, with Reply at its outer edge and the delivery tick; the width its
+// text would like, and what the icons beside it add to the bubble's.
+func metaOf(b bubbleParts) (line fyne.CanvasObject, width, beside float32) {
+	info := widget.NewLabel(b.meta)
+	info.Importance = b.metaImportance
+	info.SizeName = theme.SizeNameCaptionText
+	info.Wrapping = fyne.TextWrapWord
+	switch b.side {
+	case sideRight:
+		info.Alignment = fyne.TextAlignTrailing
+	case sideCenter:
+		info.Alignment = fyne.TextAlignCenter
+	default:
+		info.Alignment = fyne.TextAlignLeading
+	}
+	width = textWidth(b.meta, fyne.TextStyle{}, theme.CaptionTextSize())
+	if b.onReply == nil {
+		return info, width, 0
+	}
+	parts := []fyne.CanvasObject{info, newTapIcon(theme.MailReplyIcon(), lang.L("Reply"), b.onReply)}
+	beside = theme.IconInlineSize() + theme.Padding()
+	if b.delivered {
+		parts = append(parts, deliveryTick())
+		beside += theme.CaptionTextSize() + theme.Padding()
+	}
+	return container.New(metaLine{iconFirst: b.side == sideRight}, parts...), width, beside
 }
 
 // tightVBox stacks objects without the theme's padding between them, so a

@@ -95,29 +95,9 @@ func (u *UI) showSignIn(st startState) {
 	pinRow.Hide()
 	problemLabel := paragraph("", widget.DangerImportance)
 	problemLabel.Hide()
-	// Why the last session ended, when another PC ended it.
-	importance := widget.WarningImportance
-	if u.signInNoticeGood {
-		importance = widget.SuccessImportance
-	}
-	notice := paragraph(u.signInNotice, importance)
-	if u.signInNotice == "" {
-		notice.Hide()
-	}
+	notice := u.sessionEndedNotice()
 	selected := -1
-
-	newRow := func() fyne.CanvasObject {
-		return container.NewHBox(widget.NewIcon(theme.AccountIcon()), widget.NewLabel("name"), widget.NewLabel("role"))
-	}
-	list := widget.NewList(func() int { return len(active) }, newRow,
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			row := o.(*fyne.Container)
-			row.Objects[1].(*widget.Label).SetText(active[i].Name)
-			role := row.Objects[2].(*widget.Label)
-			role.SetText(roleText(active[i].Role))
-			role.Importance = widget.LowImportance
-			role.Refresh()
-		})
+	list, listBox := peopleList(active)
 	var cont *widget.Button
 	list.OnSelected = func(i widget.ListItemID) {
 		selected = i
@@ -157,10 +137,6 @@ func (u *UI) showSignIn(st startState) {
 	cont.Disable()
 	pin.OnSubmitted = func(string) { submit() }
 
-	// Show up to eight people without scrolling.
-	rowHeight := newRow().MinSize().Height + theme.SeparatorThicknessSize()
-	listHeight := min(float32(len(active)), 8)*rowHeight + 2*theme.Padding()
-	listBox := container.NewGridWrap(fyne.NewSize(560, listHeight), list)
 	u.setContent(column(640, container.NewHBox(widget.NewIcon(Icon), title), notice, listBox, pinRow, container.NewHBox(cont), problemLabel))
 	u.onEnter = submit
 	for i, s := range active {
@@ -171,6 +147,40 @@ func (u *UI) showSignIn(st startState) {
 	if selected < 0 && len(active) > 0 {
 		list.Select(0)
 	}
+}
+
+// sessionEndedNotice says why the last session ended, when another PC
+// ended it; hidden otherwise.
+func (u *UI) sessionEndedNotice() *widget.Label {
+	importance := widget.WarningImportance
+	if u.signInNoticeGood {
+		importance = widget.SuccessImportance
+	}
+	notice := paragraph(u.signInNotice, importance)
+	if u.signInNotice == "" {
+		notice.Hide()
+	}
+	return notice
+}
+
+// peopleList lists the people who may sign in, with their roles, in a box
+// that shows up to eight without scrolling.
+func peopleList(active []app.Staff) (*widget.List, fyne.CanvasObject) {
+	newRow := func() fyne.CanvasObject {
+		return container.NewHBox(widget.NewIcon(theme.AccountIcon()), widget.NewLabel("name"), widget.NewLabel("role"))
+	}
+	list := widget.NewList(func() int { return len(active) }, newRow,
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			row := o.(*fyne.Container)
+			row.Objects[1].(*widget.Label).SetText(active[i].Name)
+			role := row.Objects[2].(*widget.Label)
+			role.SetText(roleText(active[i].Role))
+			role.Importance = widget.LowImportance
+			role.Refresh()
+		})
+	rowHeight := newRow().MinSize().Height + theme.SeparatorThicknessSize()
+	listHeight := min(float32(len(active)), 8)*rowHeight + 2*theme.Padding()
+	return list, container.NewGridWrap(fyne.NewSize(560, listHeight), list)
 }
 
 func roleText(role string) string {
