@@ -140,115 +140,150 @@ func likeClientMatch(name, digits string, args []any) (from, cond string, out []
 // appends their chats that are not listed yet and that the viewer may see
 // (with the filters), until there are need chats or no more matches.
 func (s *Store) appendWordMatches(ctx context.Context, v Viewer, f ChatFilter, words string, order []int64, need int) ([]int64, map[int64]int64, error) {
-	listed := make(map[int64]bool, len(order))
+	w := &wordMatcher{s: s, ctx: ctx, v: v, f: f, need: need, order: order,
+		foundIn: map[int64]int64{}, listed: make(map[int64]bool, len(order))}
 	for _, id := range order {
-		listed[id] = true
+		w.listed[id] = true
 	}
-	foundIn := map[int64]int64{}
-	type match struct{ dialog, msg int64 }
-	var batch []match // new chats in the order found, not checked yet
-	flush := func() error {
-		ids := make([]int64, len(batch))
-		for i, m := range batch {
-			ids[i] = m.dialog
-		}
-		visible, err := s.visibleChats(ctx, v, f, ids)
-		if err != nil {
-			return err
-		}
-		for _, m := range batch {
-			if visible[m.dialog] && len(order) < need {
-				order = append(order, m.dialog)
-				foundIn[m.dialog] = m.msg
-			}
-		}
-		batch = batch[:0]
-		return nil
-	}
-	take := func(m match) error {
-		if listed[m.dialog] {
-			return nil
-		}
-		listed[m.dialog] = true
-		if batch = append(batch, m); len(batch) == searchBatch {
-			return flush()
-		}
-		return nil
-	}
-	consume := func(ms [][2]int64) error {
-		for _, m := range ms {
-			if len(order) >= need {
-				break
-			}
-			if err := take(match{msg: m[0], dialog: m[1]}); err != nil {
-				return err
-			}
-		}
-		if len(batch) > 0 {
-			return flush()
-		}
-		return nil
-	}
-	// Where the engine needs it (PostgreSQL): the newest messages' matches,
-	// then, if more are needed, all older ones when they are few.
-	before, all := int64(1<<62), false
-	recent, lowest, ok, err := s.d.recentWordMatches(ctx, s.db, words, recentMessages)
+	before, all, err := w.newest(words)
 	if err != nil {
-		return nil, nil, wrap(err)
+		return nil, nil, err
 	}
-	if ok {
-		if err := consume(recent); err != nil {
+	if !all {
+		if err := w.pages(words, before); err != nil {
 			return nil, nil, err
 		}
-		before = lowest
-		// A word this common among the newest messages (1 in 100 or more)
-		// is found fastest in pages; reading all its older matches by the
-		// index to learn that they are many cost 40 ms at 2,000,000.
-		if len(order) < need && len(recent)*100 < recentMessages {
-			var few [][2]int64
-			if few, all, err = s.d.fewWordMatches(ctx, s.db, words, before, fewMatches); err != nil {
-				return nil, nil, wrap(err)
-			}
-			if err := consume(few); err != nil {
-				return nil, nil, err
-			}
+	}
+	if err := w.flush(); err != nil {
+		return nil, nil, err
+	}
+	return w.order, w.foundIn, nil
+}
+
+// wordMatcher gathers the chats of a word search's matching messages, in
+// the order found, checking the viewer may see them a batch at a time.
+type wordMatcher struct {
+	s       *Store
+	ctx     context.Context
+	v       Viewer
+	f       ChatFilter
+	need    int
+	order   []int64         // the chats found, in order
+	foundIn map[int64]int64 // chat → the message that matched
+	listed  map[int64]bool  // chats in order or in batch
+	batch   []wordMatch     // new chats in the order found, not checked yet
+}
+
+type wordMatch struct{ dialog, msg int64 }
+
+func (w *wordMatcher) full() bool { return len(w.order) >= w.need }
+
+// flush keeps the batch's chats the viewer may see (with the filters).
+func (w *wordMatcher) flush() error {
+	if len(w.batch) == 0 {
+		return nil
+	}
+	ids := make([]int64, len(w.batch))
+	for i, m := range w.batch {
+		ids[i] = m.dialog
+	}
+	visible, err := w.s.visibleChats(w.ctx, w.v, w.f, ids)
+	if err != nil {
+		return err
+	}
+	for _, m := range w.batch {
+		if visible[m.dialog] && !w.full() {
+			w.order = append(w.order, m.dialog)
+			w.foundIn[m.dialog] = m.msg
 		}
 	}
-	// Pages of matches, newest first: the engines find the newest few
-	// hundred of a common word's thousands without reading the rest.
-	for !all && len(order) < need {
-		rows, err := s.db.QueryContext(ctx, s.d.wordMatchesSQL(), words, before, matchPage)
+	w.batch = w.batch[:0]
+	return nil
+}
+
+// take adds a match's chat, if new, to the batch.
+func (w *wordMatcher) take(m wordMatch) error {
+	if w.listed[m.dialog] {
+		return nil
+	}
+	w.listed[m.dialog] = true
+	if w.batch = append(w.batch, m); len(w.batch) == searchBatch {
+		return w.flush()
+	}
+	return nil
+}
+
+func (w *wordMatcher) consume(ms [][2]int64) error {
+	for _, m := range ms {
+		if w.full() {
+			break
+		}
+		if err := w.take(wordMatch{msg: m[0], dialog: m[1]}); err != nil {
+			return err
+		}
+	}
+	return w.flush()
+}
+
+// newest reads, where the engine needs it (PostgreSQL), the newest
+// messages' matches, then, if more are needed, all older ones when they
+// are few. before is where pages go on from; all: nothing is left.
+func (w *wordMatcher) newest(words string) (before int64, all bool, err error) {
+	before = int64(1 << 62)
+	s := w.s
+	recent, lowest, ok, err := s.d.recentWordMatches(w.ctx, s.db, words, recentMessages)
+	if err != nil || !ok {
+		return before, false, wrap(err)
+	}
+	if err := w.consume(recent); err != nil {
+		return before, false, err
+	}
+	before = lowest
+	// A word this common among the newest messages (1 in 100 or more) is
+	// found fastest in pages; reading all its older matches by the index
+	// to learn that they are many cost 40 ms at 2,000,000.
+	if w.full() || len(recent)*100 >= recentMessages {
+		return before, false, nil
+	}
+	few, all, err := s.d.fewWordMatches(w.ctx, s.db, words, before, fewMatches)
+	if err != nil {
+		return before, false, wrap(err)
+	}
+	return before, all, w.consume(few)
+}
+
+// pages reads matches before a message, newest first, a page at a time:
+// the engines find the newest few hundred of a common word's thousands
+// without reading the rest.
+func (w *wordMatcher) pages(words string, before int64) error {
+	for !w.full() {
+		rows, err := w.s.db.QueryContext(w.ctx, w.s.d.wordMatchesSQL(), words, before, matchPage)
 		if err != nil {
-			return nil, nil, wrap(err)
+			return wrap(err)
 		}
 		got := 0
-		for len(order) < need && rows.Next() {
-			var m match
+		for !w.full() && rows.Next() {
+			var m wordMatch
 			if err := rows.Scan(&m.msg, &m.dialog); err != nil {
 				rows.Close()
-				return nil, nil, wrap(err)
+				return wrap(err)
 			}
 			got, before = got+1, m.msg
-			if err := take(m); err != nil {
+			if err := w.take(m); err != nil {
 				rows.Close()
-				return nil, nil, err
+				return err
 			}
 		}
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return nil, nil, wrap(err)
+			return wrap(err)
 		}
 		if got < matchPage {
-			break
+			return nil
 		}
 	}
-	if len(batch) > 0 {
-		if err := flush(); err != nil {
-			return nil, nil, err
-		}
-	}
-	return order, foundIn, nil
+	return nil
 }
 
 // visibleChats returns which of the dialogs the viewer may see, with the
