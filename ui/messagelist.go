@@ -1,0 +1,381 @@
+package ui
+
+// The conversation's message list: pages of messages and queued items,
+// each a bubble, read again when the chat changes.
+
+import (
+	"context"
+	"time"
+
+	"c2desk/app"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// pageSize is how many messages one step of history loads.
+const pageSize = 50
+
+// load reads the newest messages again (as many as are shown, at least a
+// page) and the chat's outbox, then marks the chat read.
+func (v *conversationView) load(toBottom bool) {
+	id, limit := v.chat.ID, max(v.count, pageSize)
+	atBottom := toBottom || v.scroll.Offset.Y+v.scroll.Size().Height >= v.msgs.MinSize().Height-40
+	unread := v.tab.unreadIn(id)
+	background(v.tab.u, func(ctx context.Context) (app.Conversation, error) {
+		conv, err := v.tab.session.Conversation(ctx, id, 0, limit)
+		if err == nil && unread {
+			err = v.tab.session.MarkRead(ctx, id)
+		}
+		return conv, err
+	}, func(conv app.Conversation, err error) {
+		if v.chat.ID != id {
+			return
+		}
+		if err != nil {
+			v.say(sentence(err))
+			return
+		}
+		v.render(conv.Messages, conv.Outbox, len(conv.Messages) == limit)
+		if atBottom {
+			v.scroll.ScrollToBottom()
+		}
+		v.tab.markedRead(id)
+	})
+}
+
+// render rebuilds the message column.
+func (v *conversationView) render(msgs []app.Message, outbox []app.OutboxItem, more bool) {
+	rows := make([]fyne.CanvasObject, 0, len(msgs)+len(outbox)+1)
+	v.older.Hidden = !more
+	rows = append(rows, container.NewCenter(v.older))
+	clear(v.progress)
+	rows = append(rows, v.messageRows(msgs)...)
+	for _, it := range outbox {
+		rows = append(rows, v.outboxRow(it))
+	}
+	if len(msgs) > 0 {
+		newest := msgs[len(msgs)-1].ID
+		if v.newestID != 0 && newest != v.newestID {
+			// A new message may be the last answer the card tells of.
+			v.card.load(v.chat.ID, false)
+		}
+		v.oldestID, v.newestID = msgs[0].ID, newest
+	}
+	v.count = len(msgs)
+	v.msgs.Objects = rows
+	v.columns++
+	v.uploadsShown.Store(len(v.progress) > 0)
+	v.msgs.Refresh()
+	v.scroll.Refresh()
+}
+
+func (v *conversationView) messageRows(msgs []app.Message) []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, 0, len(msgs))
+	for _, m := range msgs {
+		out = append(out, v.messageRow(m))
+	}
+	return out
+}
+
+// loadOlder adds the page of history before the oldest message shown.
+func (v *conversationView) loadOlder() {
+	if v.loading || v.oldestID == 0 {
+		return
+	}
+	v.loading = true
+	id, before, column := v.chat.ID, v.oldestID, v.columns
+	background(v.tab.u, func(ctx context.Context) (app.Conversation, error) {
+		return v.tab.session.Conversation(ctx, id, before, pageSize)
+	}, func(conv app.Conversation, err error) {
+		v.loading = false
+		if v.chat.ID != id || v.columns != column {
+			// The column was emptied (another chat opened, maybe this one
+			// again) or built anew meanwhile: the page was for one that
+			// is gone. Scrolling up asks again.
+			return
+		}
+		if err != nil {
+			v.say(sentence(err))
+			return
+		}
+		v.older.Hidden = len(conv.Messages) < pageSize
+		if len(conv.Messages) == 0 {
+			v.older.Refresh()
+			return
+		}
+		height := v.msgs.MinSize().Height
+		rows := append([]fyne.CanvasObject{v.msgs.Objects[0]}, v.messageRows(conv.Messages)...)
+		v.msgs.Objects = append(rows, v.msgs.Objects[1:]...)
+		v.oldestID = conv.Messages[0].ID
+		v.count += len(conv.Messages)
+		v.msgs.Refresh()
+		v.scroll.Refresh()
+		// Keep the message that was on top where it was.
+		v.scroll.ScrollToOffset(fyne.NewPos(0, v.msgs.MinSize().Height-height))
+	})
+}
+
+// messageRow draws a stored message in the style of its kind. Client
+// messages and answers to the client can be replied to; notes and
+// Chat2Desk's own messages cannot (the client never saw them).
+func (v *conversationView) messageRow(m app.Message) fyne.CanvasObject {
+	b := bubbleParts{text: m.Text, atts: m.Attachments, meta: shortTime(m.CreatedAt, time.Now()), metaImportance: widget.LowImportance,
+		replyTo: m.ReplyTo, quote: m.Quote}
+	if m.Type == app.TypeFromClient || m.Type == app.TypeToClient {
+		b.onReply = func() { v.replyTo(m) }
+	}
+	switch m.Type {
+	case app.TypeFromClient:
+		b.side = sideLeft
+		return v.bubble(b)
+	case app.TypeSystem, app.TypeAutoreply:
+		label := lang.L("System")
+		if m.Type == app.TypeAutoreply {
+			label = lang.L("Autoreply")
+		}
+		b.meta, b.side = label+" · "+b.meta, sideCenter
+		return v.bubble(b)
+	}
+	b.meta = v.author(m.Author, m.OperatorID) + " · " + b.meta
+	b.delivered = m.Type == app.TypeToClient // confirmed by Chat2Desk
+	if m.Type == app.TypeComment {
+		b.kind = lang.L("Internal note")
+	}
+	b.side, b.metaImportance = sideRight, widget.MediumImportance
+	return v.bubble(b)
+}
+
+// author says who wrote an outgoing message: the staff member, and that
+// it went through the default account when it did; else the operator.
+func (v *conversationView) author(staffID, operatorID int64) string {
+	n := v.tab.names
+	name, known := n.staff[staffID]
+	switch {
+	case known && operatorID != 0 && operatorID == n.defaultOp:
+		return lang.L("{{.Name}} via the default account", map[string]any{"Name": name})
+	case known:
+		return name
+	case n.operators[operatorID] != "":
+		return n.operators[operatorID]
+	}
+	return "Chat2Desk" // written in Chat2Desk itself, by someone C2Desk does not know
+}
+
+// outboxRow draws a message that has not been confirmed yet, with its
+// state and, when it needs the user, Retry and Discard.
+func (v *conversationView) outboxRow(it app.OutboxItem) fyne.CanvasObject {
+	var state string
+	importance := widget.MediumImportance
+	var actions []fyne.CanvasObject
+	switch it.State {
+	case app.OutboxFailed:
+		state, importance = lang.L("Not sent: {{.Reason}}", map[string]any{"Reason": translate(it.LastError, nil)}), widget.DangerImportance
+	case app.OutboxUnclear:
+		state, importance = translate(app.MsgUnclearSend, nil), widget.WarningImportance
+	case app.OutboxSending:
+		state = lang.L("Sending…")
+	case app.OutboxQueued:
+		_, uploading := v.tab.u.core.UploadProgress(it.ID)
+		state = lang.L("Queued")
+		switch {
+		case uploading: // read as queued just before its upload began
+			state = lang.L("Sending…")
+		case it.LastError != "": // refused for now (rate limit): the next round sends it
+			state = lang.L("Queued, C2Desk will send it again: {{.Reason}}", map[string]any{"Reason": translate(it.LastError, nil)})
+		}
+	default:
+		state = lang.L("Queued")
+	}
+	if it.ID != 0 && (it.State == app.OutboxFailed || it.State == app.OutboxUnclear) {
+		id := it.ID
+		retry := widget.NewButtonWithIcon(lang.L("Retry"), theme.ViewRefreshIcon(), func() { v.retry(id) })
+		discard := widget.NewButtonWithIcon(lang.L("Discard"), theme.DeleteIcon(), func() { v.discard(id) })
+		retry.Importance, discard.Importance = widget.MediumImportance, widget.LowImportance
+		actions = []fyne.CanvasObject{retry, discard}
+	}
+	b := bubbleParts{text: it.Text, meta: v.author(it.Author, it.OperatorID) + " · " + state, metaImportance: importance,
+		actions: actions, side: sideRight, replyTo: it.ReplyTo, quote: it.Quote,
+		outFile: it.File, outboxID: it.ID, uploading: it.State == app.OutboxSending || it.State == app.OutboxQueued}
+	if it.Type == app.KindNote {
+		b.kind = lang.L("Internal note")
+	}
+	return v.bubble(b)
+}
+
+// bubbleParts is what a message's bubble shows.
+type bubbleParts struct {
+	text           string
+	atts           []app.Attachment
+	meta           string // who and when
+	delivered      bool   // a tick after meta: Chat2Desk has the message
+	metaImportance widget.Importance
+	actions        []fyne.CanvasObject
+	side           side
+	kind           string       // a line above the text, e.g. "Internal note"
+	replyTo        int64        // the message quoted, if any
+	quote          *app.Message // that message, when stored and visible
+	onReply        func()       // the reply action; nil: none
+	// outFile is a file on its way out, from the outbox item outboxID;
+	// uploading: it may be being uploaded now or soon.
+	outFile   *app.OutboxFile
+	outboxID  int64
+	uploading bool
+}
+
+// bubble assembles a message: optional kind line, the quoted message,
+// text, attachments as links, and a small line saying who and when (with
+// the reply action, and any other actions).
+func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
+	text, s, kind := b.text, b.side, b.kind
+	parts := []fyne.CanvasObject{}
+	natural := float32(0)
+	if kind != "" {
+		k := widget.NewLabelWithStyle(kind, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		k.Importance = widget.WarningImportance
+		k.SizeName = theme.SizeNameCaptionText
+		parts = append(parts, k)
+	}
+	if b.replyTo != 0 {
+		q, w := v.quoteBlock(b.quote)
+		parts = append(parts, q)
+		natural = max(natural, w)
+	}
+	if text != "" {
+		body := widget.NewLabel(text)
+		body.Wrapping = fyne.TextWrapWord
+		if s == sideCenter {
+			body.Alignment = fyne.TextAlignCenter
+			body.Importance = widget.LowImportance
+		}
+		body.Selectable = true
+		parts = append(parts, body)
+		natural = max(natural, textWidth(text, fyne.TextStyle{}, theme.TextSize()))
+	}
+	// Photos sit side by side, as many as the bubble has room for; other
+	// files are cards, one under another.
+	var photos []app.Attachment
+	for _, a := range b.atts {
+		if isPhoto(a) {
+			photos = append(photos, a)
+			continue
+		}
+		parts = append(parts, v.fileCard(a, attachmentKindOf(a)))
+		natural = max(natural, fileCardWidth)
+	}
+	if len(photos) > 0 {
+		grid := &photoGrid{cell: thumbFor(len(photos) > 1)}
+		views := make([]fyne.CanvasObject, len(photos))
+		for i, a := range photos {
+			views[i] = v.photoView(a, grid.cell)
+		}
+		parts = append(parts, container.New(grid, views...))
+		natural = max(natural, grid.natural(len(photos)))
+	}
+	if b.outFile != nil {
+		parts = append(parts, v.outgoingFile(b.outboxID, b.outFile, b.uploading))
+		natural = max(natural, fileCardWidth)
+	}
+	line, width, beside := metaOf(b)
+	parts = append(parts, line)
+	natural = max(natural, width) + beside
+	if len(b.actions) > 0 {
+		parts = append(parts, container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, b.actions...)...))
+		natural = max(natural, 260)
+	}
+	settings := v.tab.u.fyneApp.Settings()
+	fill := bubbleFill(settings.Theme(), settings.ThemeVariant(), kind != "", s)
+	return newBubble(container.New(tightVBox{}, parts...), natural, s, fill)
+}
+
+// metaOf is a bubble's last line: who and when, kept to the bubble's
+// side, with Reply at its outer edge and the delivery tick; the width its
+// text would like, and what the icons beside it add to the bubble's.
+func metaOf(b bubbleParts) (line fyne.CanvasObject, width, beside float32) {
+	info := widget.NewLabel(b.meta)
+	info.Importance = b.metaImportance
+	info.SizeName = theme.SizeNameCaptionText
+	info.Wrapping = fyne.TextWrapWord
+	switch b.side {
+	case sideRight:
+		info.Alignment = fyne.TextAlignTrailing
+	case sideCenter:
+		info.Alignment = fyne.TextAlignCenter
+	default:
+		info.Alignment = fyne.TextAlignLeading
+	}
+	width = textWidth(b.meta, fyne.TextStyle{}, theme.CaptionTextSize())
+	if b.onReply == nil {
+		return info, width, 0
+	}
+	parts := []fyne.CanvasObject{info, newTapIcon(theme.MailReplyIcon(), lang.L("Reply"), b.onReply)}
+	beside = theme.IconInlineSize() + theme.Padding()
+	if b.delivered {
+		parts = append(parts, deliveryTick())
+		beside += theme.CaptionTextSize() + theme.Padding()
+	}
+	return container.New(metaLine{iconFirst: b.side == sideRight}, parts...), width, beside
+}
+
+// tightVBox stacks objects without the theme's padding between them, so a
+// bubble's lines sit together.
+type tightVBox struct{}
+
+func (tightVBox) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objects {
+		h := o.MinSize().Height - theme.InnerPadding()/2
+		if _, isBox := o.(*fyne.Container); isBox {
+			h = o.MinSize().Height
+		}
+		o.Move(fyne.NewPos(0, y-theme.InnerPadding()/4))
+		o.Resize(fyne.NewSize(size.Width, h+theme.InnerPadding()/2))
+		y += h
+	}
+}
+
+func (tightVBox) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objects {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		if _, isBox := o.(*fyne.Container); isBox {
+			s.Height += m.Height
+		} else {
+			s.Height += m.Height - theme.InnerPadding()/2
+		}
+	}
+	return s
+}
+
+func (v *conversationView) retry(id int64) {
+	background(v.tab.u, func(ctx context.Context) (app.OutboxItem, error) {
+		return v.tab.session.Retry(ctx, id)
+	}, func(_ app.OutboxItem, err error) {
+		if err != nil {
+			v.say(sentence(err))
+		}
+		v.load(false)
+	})
+}
+
+func (v *conversationView) discard(id int64) {
+	v.tab.u.showDialog(dialog.NewConfirm(lang.L("Discard this message?"), lang.L("It was not sent and will be deleted."), func(ok bool) {
+		if !ok {
+			return
+		}
+		background(v.tab.u, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, v.tab.session.Discard(ctx, id)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				v.say(sentence(err))
+			}
+			v.load(false)
+		})
+	}, v.tab.u.win))
+}
