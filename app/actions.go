@@ -393,13 +393,3 @@ func MatchTemplates(all []Template, typed string) []Template {
 	}
 	return out
 }
-
-func onlyDigits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}

@@ -197,7 +197,7 @@ func TestWriteFirstToAnExistingClient(t *testing.T) {
 	o := chatsOffice(t)
 	clients := o.fake.ClientCount()
 	known, _ := o.store.ClientByID(ctx, 5004) // on channel 101, which ivan sees
-	phone := onlyDigits(known.Phone)
+	phone := storage.PhoneDigits(known.Phone)
 	it, err := o.ivan.StartChat(ctx, NewChat{Phone: phone, ChannelID: 101, Transport: "telegram", Text: "Добрый день! Напоминаю о показе."})
 	if err != nil || it.State != storage.OutboxSent {
 		t.Fatalf("%+v %v", it, err)
@@ -211,7 +211,7 @@ func TestWriteFirstToAnExistingClient(t *testing.T) {
 
 	// Client 5003's chat is on channel 103, for administrators only.
 	hidden, _ := o.store.ClientByID(ctx, 5003)
-	_, err = o.ivan.StartChat(ctx, NewChat{Phone: onlyDigits(hidden.Phone), ChannelID: 101, Transport: "telegram", Text: "Здравствуйте"})
+	_, err = o.ivan.StartChat(ctx, NewChat{Phone: storage.PhoneDigits(hidden.Phone), ChannelID: 101, Transport: "telegram", Text: "Здравствуйте"})
 	wantProblem(t, err, MsgClientNotYours)
 	if got := o.fake.MessagesWithText("Здравствуйте"); len(got) != 0 {
 		t.Fatal("a message went to a client whose chat ivan may not see")
@@ -321,7 +321,7 @@ func TestSiteChatClientsHaveNoHashForAPhone(t *testing.T) {
 		}
 		withNumber++
 		// The number they gave finds them; the hash's digits find nothing.
-		chats, _ := o.admin.Chats(ctx, storage.ChatFilter{Search: onlyDigits(c.Phone)})
+		chats, _ := o.admin.Chats(ctx, storage.ChatFilter{Search: storage.PhoneDigits(c.Phone)})
 		if len(chats) != 1 || chats[0].ClientID != id {
 			t.Fatalf("client %d not found by %s: %+v", id, c.Phone, chats)
 		}
@@ -334,7 +334,7 @@ func TestSiteChatClientsHaveNoHashForAPhone(t *testing.T) {
 		if !strings.HasPrefix(hash, "[chat]") {
 			continue
 		}
-		if chats, _ := o.admin.Chats(ctx, storage.ChatFilter{Search: onlyDigits(hash)}); len(chats) != 0 {
+		if chats, _ := o.admin.Chats(ctx, storage.ChatFilter{Search: storage.PhoneDigits(hash)}); len(chats) != 0 {
 			t.Fatalf("the digits of the hash %q found chats %+v", hash, chats)
 		}
 	}
