@@ -16,6 +16,24 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
+// composing is the conversation's composer: the field, the note switch,
+// quick replies, the message being answered, the draft and Send.
+type composing struct {
+	composer  *composerEntry
+	note      *widget.Check
+	send      *widget.Button
+	templates *widget.Button
+	status    *widget.Label
+	draftSave *time.Timer
+	// settingText is set while C2Desk itself changes the composer's text.
+	settingText bool
+	// replying is the message the next one answers (nil: none), shown in
+	// replyBar above the composer.
+	replying  *app.Message
+	replyBar  *fyne.Container
+	replyText *widget.Label
+}
+
 // composerEntry is the message field: Enter sends, Shift+Enter starts a
 // new line, as in every messenger.
 type composerEntry struct {

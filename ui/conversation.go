@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"c2desk/app"
@@ -30,64 +29,35 @@ type names struct {
 type conversationView struct {
 	tab     *chatsTab
 	content fyne.CanvasObject
+	chat    app.Chat
 
-	chat      app.Chat
+	// The header: who the client is, where, assigned to whom, how long
+	// they have waited; Assign and Close chat.
 	title     *widget.Label
 	subtitle  *widget.Label
 	assign    *widget.Button
 	openClose *widget.Button
-
-	msgs     *fyne.Container
-	scroll   *container.Scroll
-	older    *widget.Button
-	oldestID int64
-	// columns counts the message columns built (a chat opened, its
-	// messages read again), so that an earlier page knows whether the
-	// column it was asked for is still shown.
-	columns int
-	count   int // messages shown
-	loading bool
-
-	composer  *composerEntry
-	note      *widget.Check
-	send      *widget.Button
-	templates *widget.Button
 	header    *fyne.Container
 	operator  *widget.Label
 	assignee  *widget.Label // who in the office the chat is assigned to
 	// waiting says how long the client has waited, beside "No reply
 	// needed"; both hidden when nobody waits.
-	waiting   *fyne.Container
-	waitText  *widget.Label
-	noReply   *widget.Button
-	newestID  int64 // the newest message shown
-	status    *widget.Label
-	draftSave *time.Timer
-	// settingText is set while C2Desk itself changes the composer's text.
-	settingText bool
-	// replying is the message the next one answers (nil: none), shown in
-	// replyBar above the composer.
-	replying  *app.Message
-	replyBar  *fyne.Container
-	replyText *widget.Label
-	// card is the client card beside the conversation.
-	card *clientCard
+	waiting  *fyne.Container
+	waitText *widget.Label
+	noReply  *widget.Button
 	// top is the header and bottom the composer: a card opened as a
 	// drawer lies between them, over the messages only.
 	top, bottom *fyne.Container
-	// media is what is known of the open chat's files.
-	media map[string]*mediaState
-	// attach is the paperclip; preview the files about to be sent, if any.
-	attach  *widget.Button
-	preview *filePreview
-	// progress holds the bars of the files being uploaded, by outbox item;
-	// uploadsShown tells the window's ticker whether any is shown.
-	progress     map[int64]*widget.ProgressBar
-	uploadsShown atomic.Bool
+	// card is the client card beside the conversation.
+	card *clientCard
+
+	messageList // messagelist.go
+	composing   // composer.go
+	files       // sendfiles.go, media.go
 }
 
 func newConversationView(t *chatsTab) *conversationView {
-	v := &conversationView{tab: t, media: map[string]*mediaState{}, progress: map[int64]*widget.ProgressBar{}}
+	v := &conversationView{tab: t, files: files{media: map[string]*mediaState{}, progress: map[int64]*widget.ProgressBar{}}}
 	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.title.Truncation = fyne.TextTruncateEllipsis
 	v.subtitle = widget.NewLabel("")

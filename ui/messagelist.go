@@ -18,6 +18,22 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
+// messageList is the conversation's column of messages and what it
+// knows of the pages shown.
+type messageList struct {
+	msgs     *fyne.Container
+	scroll   *container.Scroll
+	older    *widget.Button
+	oldestID int64
+	newestID int64 // the newest message shown
+	// columns counts the message columns built (a chat opened, its
+	// messages read again), so that an earlier page knows whether the
+	// column it was asked for is still shown.
+	columns int
+	count   int // messages shown
+	loading bool
+}
+
 // pageSize is how many messages one step of history loads.
 const pageSize = 50
 

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"c2desk/app"
@@ -23,6 +24,20 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
+
+// files is what the conversation knows of the open chat's files and of
+// those being sent.
+type files struct {
+	// media is what is known of the open chat's files.
+	media map[string]*mediaState
+	// attach is the paperclip; preview the files about to be sent, if any.
+	attach  *widget.Button
+	preview *filePreview
+	// progress holds the bars of the files being uploaded, by outbox item;
+	// uploadsShown tells the window's ticker whether any is shown.
+	progress     map[int64]*widget.ProgressBar
+	uploadsShown atomic.Bool
+}
 
 // uploadTimeout bounds sending a batch of files from this window: each may
 // be 20 MB on an office's line. A send cut short stays in the outbox.
