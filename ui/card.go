@@ -49,6 +49,7 @@ type clientCard struct {
 	chats                    *fyne.Container
 	status                   *widget.Label
 	fold, unfold             *widget.Button
+	page                     *container.Scroll // the card's sections, scrolling
 }
 
 func newClientCard(v *conversationView) *clientCard {
@@ -94,6 +95,7 @@ func newClientCard(v *conversationView) *clientCard {
 	top := container.NewBorder(nil, nil, nil, c.fold, widget.NewLabelWithStyle(lang.L("Client"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	body := container.NewVBox()
 	page := container.NewVScroll(container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.Padding()*2), body))
+	c.page = page
 	body.Objects = []fyne.CanvasObject{
 		c.name, c.phone, c.where, c.status,
 		widget.NewSeparator(), heading(lang.L("Comment")), wheelToPage(page, c.comment), container.NewHBox(layout.NewSpacer(), c.saveComment),
@@ -343,7 +345,7 @@ func (c *clientCard) showFields() {
 			c.fields.Append(f.Name, value)
 			continue
 		}
-		e := inPage(widget.NewEntry()) // the wheel over it scrolls the card
+		e := widget.NewEntry()
 		if f.Type == "number" {
 			e.SetPlaceHolder(lang.L("A number"))
 		}
@@ -351,7 +353,7 @@ func (c *clientCard) showFields() {
 		e.OnChanged = func(string) { c.saveFields.Enable() }
 		e.OnSubmitted = func(string) { c.storeFields() }
 		c.fieldEntries[f.ID] = e
-		c.fields.Append(f.Name, e)
+		c.fields.Append(f.Name, wheelToPage(c.page, e)) // the wheel over it scrolls the card
 	}
 	switch {
 	case len(c.card.Fields) == 0 && !c.card.FieldsKnown:

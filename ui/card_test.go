@@ -29,8 +29,10 @@ func (h *harness) fieldEntry(name string) *widget.Entry {
 	c := h.ui.chats.conv.card
 	for _, it := range c.fields.Items {
 		if it.Text == name {
-			if e, ok := it.Widget.(*widget.Entry); ok {
-				return e
+			if held, ok := it.Widget.(*fyne.Container); ok && len(held.Objects) > 0 { // under its wheel catcher
+				if e, ok := held.Objects[0].(*widget.Entry); ok {
+					return e
+				}
 			}
 		}
 	}
@@ -186,6 +188,11 @@ func TestClientCardOfAPlainClient(t *testing.T) {
 	}
 	if !h.shows("No other chats with this client.") {
 		t.Fatalf("%q", h.texts())
+	}
+	// A long value scrolls inside its field: the card stays as wide as it is.
+	h.fieldEntry("Район").SetText(strings.Repeat("Заречный, у реки ", 10))
+	if w := h.fieldEntry("Район").MinSize().Width; w > cardWidth {
+		t.Fatalf("a long value widens its field to %v", w)
 	}
 	// "No tags" on one line: a wrapping label in the tags' row layout was
 	// one letter wide.

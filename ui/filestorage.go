@@ -46,17 +46,19 @@ func linkDaysLabel(d int) string {
 	return lang.L("{{.N}} days", map[string]any{"N": d}) // set before these were offered
 }
 
-func newFileStorageCard(u *UI) *fileStorageCard {
+// newFileStorageCard builds the card for the scrolling page it lies on,
+// which the mouse wheel over its fields scrolls.
+func newFileStorageCard(u *UI, page *container.Scroll) *fileStorageCard {
 	c := &fileStorageCard{ui: u}
-	c.endpoint = inPage(widget.NewEntry())
+	c.endpoint = widget.NewEntry()
 	c.endpoint.SetPlaceHolder("storage.yandexcloud.net")
-	c.bucket = inPage(widget.NewEntry())
+	c.bucket = widget.NewEntry()
 	c.bucket.SetPlaceHolder("agency-files")
-	c.region = inPage(widget.NewEntry())
+	c.region = widget.NewEntry()
 	c.region.SetPlaceHolder(lang.L("Only if the storage asks for one, e.g. ru-central1"))
-	c.keyID = inPage(widget.NewEntry())
+	c.keyID = widget.NewEntry()
 	c.keyID.SetPlaceHolder(lang.L("The service account's access key id"))
-	c.secret = inPage(widget.NewPasswordEntry())
+	c.secret = widget.NewPasswordEntry()
 	var days []string
 	for _, d := range linkDays {
 		days = append(days, linkDaysLabel(d))
@@ -70,11 +72,11 @@ func newFileStorageCard(u *UI) *fileStorageCard {
 	c.save = widget.NewButtonWithIcon(lang.L("Check and save"), theme.ConfirmIcon(), c.check)
 	c.save.Importance = widget.HighImportance
 	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Address"), c.endpoint),
-		widget.NewFormItem(lang.L("Bucket"), c.bucket),
-		widget.NewFormItem(lang.L("Region"), c.region),
-		widget.NewFormItem(lang.L("Key id"), c.keyID),
-		widget.NewFormItem(lang.L("Secret key"), c.secret),
+		widget.NewFormItem(lang.L("Address"), wheelToPage(page, c.endpoint)),
+		widget.NewFormItem(lang.L("Bucket"), wheelToPage(page, c.bucket)),
+		widget.NewFormItem(lang.L("Region"), wheelToPage(page, c.region)),
+		widget.NewFormItem(lang.L("Key id"), wheelToPage(page, c.keyID)),
+		widget.NewFormItem(lang.L("Secret key"), wheelToPage(page, c.secret)),
 		widget.NewFormItem(lang.L("Links work for"), c.days),
 	)
 	c.content = widget.NewCard(lang.L("File storage"), "", container.NewVBox(

@@ -50,16 +50,7 @@ func say(l *widget.Label, text string, importance widget.Importance) {
 
 // newColumnTable is a table with a bold header row of titles, fixed column
 // widths, and rows counted by rows().
-// inPage makes a one-line field of a scrolling page leave the mouse wheel
-// to the page: Fyne gives the wheel to the field's own scroller, and a
-// field without wrapping or scrolling has none.
-func inPage(e *widget.Entry) *widget.Entry {
-	e.Wrapping = fyne.TextWrapOff
-	e.Scroll = container.ScrollNone
-	return e
-}
-
-// wheelCatcher lies over a multi-line field of a scrolling page and hands
+// wheelCatcher lies over a field of a scrolling page and hands
 // the mouse wheel to the page: Fyne gives the wheel to the deepest
 // scroller under the mouse, the field's own, and the page stopped
 // scrolling wherever a field came under the mouse. It takes nothing

@@ -96,6 +96,8 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 		paragraph(lang.L("Export the staff, operator mapping, default account and channel rules to a file, and import it on the office's other computers. The token and PINs are never in the file."), widget.MediumImportance),
 		container.NewHBox(exportButton, importButton), t.officeNote))
 
+	// The page first: the file storage card's fields hand it the wheel.
+	page := container.NewVScroll(nil)
 	column := container.NewVBox(t.notice)
 	if u.opts.Demo {
 		column.Add(paragraph(lang.L("Demo: C2Desk is connected to a built-in sample Chat2Desk account. Nothing you do here reaches a real account."), widget.WarningImportance))
@@ -103,14 +105,15 @@ func newSettingsTab(u *UI, st app.Status, notice string) *settingsTab {
 	column.Add(connection)
 	column.Add(data)
 	column.Add(t.newWaitingCard())
-	column.Add(newFileStorageCard(u).content)
+	column.Add(newFileStorageCard(u, page).content)
 	if !u.core.Office() {
 		// In an office every computer reads the same settings: nothing to
 		// carry between them in a file.
 		column.Add(office)
 	}
 	column.Add(newDesktopCard(u))
-	t.content = container.NewVScroll(container.NewPadded(container.New(columnLayout{width: 760}, column)))
+	page.Content = container.NewPadded(container.New(columnLayout{width: 760}, column))
+	t.content = page
 	return t
 }
 
