@@ -99,16 +99,16 @@ func BenchmarkSentMessageAppears(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		b.StopTimer()
 		text := "Подтверждаю просмотр, " + strconv.Itoa(i)
-		conv.composer.SetText(text)
-		shown := len(conv.msgs.Objects)
+		conv.compose.field.SetText(text)
+		shown := len(conv.list.msgs.Objects)
 		b.StartTimer()
-		pressEnter(conv.composer, false)
+		pressEnter(conv.compose.field, false)
 		b.StopTimer()
-		if len(conv.msgs.Objects) != shown+1 || conv.composer.Text != "" || !bubbleShows(conv.msgs.Objects[shown], text) {
-			b.Fatalf("the message did not appear at once: %d rows, composer %q", len(conv.msgs.Objects), conv.composer.Text)
+		if len(conv.list.msgs.Objects) != shown+1 || conv.compose.field.Text != "" || !bubbleShows(conv.list.msgs.Objects[shown], text) {
+			b.Fatalf("the message did not appear at once: %d rows, composer %q", len(conv.list.msgs.Objects), conv.compose.field.Text)
 		}
 		// Let the send finish before the next, outside the measurement.
-		h.eventually("the send to finish", func() bool { return len(a.Fake.MessagesWithText(text)) == 1 && !conv.loading })
+		h.eventually("the send to finish", func() bool { return len(a.Fake.MessagesWithText(text)) == 1 && !conv.list.loading })
 		b.StartTimer()
 	}
 }

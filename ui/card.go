@@ -373,7 +373,7 @@ func (c *clientCard) showLast() {
 		c.last.SetText(lang.L("Nobody has answered in this chat yet."))
 		return
 	}
-	c.last.SetText(c.conv.author(m.Author, m.OperatorID) + " · " + shortTime(m.CreatedAt, time.Now()))
+	c.last.SetText(c.conv.tab.names.author(m.Author, m.OperatorID) + " · " + shortTime(m.CreatedAt, time.Now()))
 }
 
 func (c *clientCard) showChats() {

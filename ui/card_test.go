@@ -241,7 +241,7 @@ func TestClientCardIsADrawerInANarrowWindow(t *testing.T) {
 	h.eventually("the card's contents", func() bool { return card.comment.Text == "Ищет квартиру рядом со школой" })
 	h.capture("client-card-drawer")
 	h.win.Resize(fyne.NewSize(1100, 740)) // the default window
-	for _, b := range []*widget.Button{v.assign, v.openClose, v.send, card.fold} {
+	for _, b := range []*widget.Button{v.assign, v.openClose, v.compose.send, card.fold} {
 		if overlap(card.panel, b) != (b == card.fold) {
 			t.Fatalf("the drawer at %v %v and %q at %v %v", abs(card.panel), card.panel.Size(), b.Text, abs(b), b.Size())
 		}

@@ -421,7 +421,7 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 	}
 	t.reload()
 	if t.conv.chat.ID != 0 {
-		t.conv.load(false)
+		t.conv.list.load(false)
 		if res.Refresh && res.Changed.Clients {
 			t.conv.card.load(t.conv.chat.ID, false) // another PC or the poller changed the card
 		}

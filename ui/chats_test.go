@@ -71,10 +71,10 @@ func (h *harness) openChat(dialogID int64) {
 		h.ui.chats.loadMore()
 		return false
 	})
-	h.eventually("the conversation", func() bool { return h.ui.chats.conv.count > 0 })
+	h.eventually("the conversation", func() bool { return h.ui.chats.conv.list.count > 0 })
 }
 
-func (h *harness) composer() *composerEntry { return h.ui.chats.conv.composer }
+func (h *harness) composer() *composerEntry { return h.ui.chats.conv.compose.field }
 
 func pressEnter(e *composerEntry, shift bool) {
 	if shift {
@@ -130,7 +130,7 @@ func TestAgentSendsThroughTheDefaultAccountAndSeesOnlyHisChats(t *testing.T) {
 	}
 
 	// An internal note is marked as one.
-	h.ui.chats.conv.note.SetChecked(true)
+	h.ui.chats.conv.compose.note.SetChecked(true)
 	test.Type(h.composer(), "Перезвонить после обеда")
 	pressEnter(h.composer(), false)
 	h.eventually("the note", func() bool {
@@ -649,7 +649,7 @@ func TestEarlierPageAfterLeavingAndComingBackIsDropped(t *testing.T) {
 	h.signIn()
 	h.openChat(9001)
 	v := h.ui.chats.conv
-	h.eventually("a full page with earlier messages", func() bool { return v.count == pageSize && v.older.Visible() })
+	h.eventually("a full page with earlier messages", func() bool { return v.list.count == pageSize && v.list.older.Visible() })
 	var other storage.Chat
 	for _, c := range h.ui.chats.chats {
 		if c.ID != 9001 {
@@ -657,7 +657,7 @@ func TestEarlierPageAfterLeavingAndComingBackIsDropped(t *testing.T) {
 		}
 	}
 	this := v.chat
-	v.loadOlder()
+	v.list.loadOlder()
 	// Its answer is held back while the reader leaves and comes back.
 	held := h.holdUntilIdle()
 	v.show(other)
@@ -665,17 +665,17 @@ func TestEarlierPageAfterLeavingAndComingBackIsDropped(t *testing.T) {
 	// earlier: its empty column is scrolled to the top, which asked for
 	// the page before the previous chat's oldest message, and that answer
 	// found the column empty.
-	if v.older.Visible() || v.oldestID != 0 {
-		t.Fatalf("the chat just opened offers the earlier messages of the one before (oldest %d)", v.oldestID)
+	if v.list.older.Visible() || v.list.oldestID != 0 {
+		t.Fatalf("the chat just opened offers the earlier messages of the one before (oldest %d)", v.list.oldestID)
 	}
 	v.show(this)
 	for _, f := range held {
 		f()
 	}
-	h.eventually("the chat shown again", func() bool { return v.chat.ID == 9001 && v.count > 0 })
+	h.eventually("the chat shown again", func() bool { return v.chat.ID == 9001 && v.list.count > 0 })
 	h.holdUntilIdle()
-	if v.count != pageSize {
-		t.Fatalf("%d messages shown, want the newest %d", v.count, pageSize)
+	if v.list.count != pageSize {
+		t.Fatalf("%d messages shown, want the newest %d", v.list.count, pageSize)
 	}
 }
 

@@ -11,27 +11,60 @@ import (
 	"c2desk/app"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
 // composing is the conversation's composer: the field, the note switch,
-// quick replies, the message being answered, the draft and Send.
+// quick replies, the message being answered (reply.go), the draft and
+// Send, and the paperclip of the files room beside them.
 type composing struct {
-	composer  *composerEntry
+	conv      *conversationView
+	box       *fyne.Container // the quote, the field and the tools under it
+	field     *composerEntry
 	note      *widget.Check
 	send      *widget.Button
 	templates *widget.Button
-	status    *widget.Label
 	draftSave *time.Timer
-	// settingText is set while C2Desk itself changes the composer's text.
+	// settingText is set while C2Desk itself changes the field's text.
 	settingText bool
 	// replying is the message the next one answers (nil: none), shown in
-	// replyBar above the composer.
+	// replyBar above the field.
 	replying  *app.Message
 	replyBar  *fyne.Container
 	replyText *widget.Label
+}
+
+// newComposing builds the composer; the view's files room, which takes
+// pasted files and pictures, must be there already.
+func newComposing(v *conversationView) *composing {
+	c := &composing{conv: v}
+	c.field = newComposerEntry(c.sendNow, c.changed)
+	c.field.onEscape = c.cancelReply
+	c.field.onPasteFiles = v.files.attachPaths
+	c.field.onPasteNoText = v.files.attachClipboardImage
+	c.note = widget.NewCheck(lang.L("Internal note"), func(on bool) { c.notePlaceholder() })
+	c.notePlaceholder()
+	c.send = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), c.sendNow)
+	c.send.Importance = widget.HighImportance
+	c.templates = widget.NewButtonWithIcon(lang.L("Quick replies"), theme.DocumentIcon(), func() { c.showTemplates("") })
+	tools := container.NewHBox(v.files.attach, c.templates, c.note, layout.NewSpacer(), c.send)
+	c.replyBar = c.newReplyBar()
+	c.box = container.NewVBox(c.replyBar, c.field, tools)
+	return c
+}
+
+// clear empties the composer for another chat: the field (its draft was
+// saved), the note switch and the quote.
+func (c *composing) clear() {
+	c.flushDraft()
+	c.setText("")
+	c.note.SetChecked(false)
+	c.cancelReply()
 }
 
 // composerEntry is the message field: Enter sends, Shift+Enter starts a
@@ -113,120 +146,117 @@ func (e *composerEntry) TypedShortcut(s fyne.Shortcut) {
 // draftSaveDelay is how long after the last keystroke a draft is saved.
 const draftSaveDelay = 700 * time.Millisecond
 
-func (v *conversationView) notePlaceholder() {
-	if v.note.Checked {
-		v.composer.SetPlaceHolder(lang.L("Internal note: colleagues see it, the client does not"))
+func (c *composing) notePlaceholder() {
+	if c.note.Checked {
+		c.field.SetPlaceHolder(lang.L("Internal note: colleagues see it, the client does not"))
 		return
 	}
-	v.composer.SetPlaceHolder(lang.L("Write a message… (Enter sends, Shift+Enter starts a new line, / for quick replies)"))
+	c.field.SetPlaceHolder(lang.L("Write a message… (Enter sends, Shift+Enter starts a new line, / for quick replies)"))
 }
 
-// setComposer puts text in the composer as C2Desk's own doing (a chat
+// setText puts text in the composer as C2Desk's own doing (a chat
 // opened, its draft read back), not as typing: no draft is saved for it.
 // Clearing the composer when leaving a chat used to save "" as that chat's
 // draft 700 ms later, deleting it.
-func (v *conversationView) setComposer(text string) {
-	v.settingText = true
-	defer func() { v.settingText = false }()
-	v.composer.SetText(text)
+func (c *composing) setText(text string) {
+	c.settingText = true
+	defer func() { c.settingText = false }()
+	c.field.SetText(text)
 }
 
 // sendNow queues the composer's text and sends it. The message shows at
 // once; it is written to the outbox before any network call, and a refusal
 // puts the text back in the composer with the reason.
-func (v *conversationView) sendNow() {
-	text := strings.TrimSpace(v.composer.Text)
-	if text == "" || v.chat.ID == 0 {
+func (c *composing) sendNow() {
+	text := strings.TrimSpace(c.field.Text)
+	if text == "" || c.conv.chat.ID == 0 {
 		return
 	}
 	kind := app.KindReply
-	if v.note.Checked {
+	if c.note.Checked {
 		kind = app.KindNote
 	}
-	id := v.chat.ID
+	id := c.conv.chat.ID
 	out := app.Outgoing{DialogID: id, Text: text, Kind: kind}
 	var quote *app.Message
-	if v.replying != nil {
-		out.ReplyTo, quote = v.replying.ID, v.replying
+	if c.replying != nil {
+		out.ReplyTo, quote = c.replying.ID, c.replying
 	}
-	pending := v.outboxRow(app.OutboxItem{Text: text, Type: kind, Author: v.tab.session.Staff().ID, State: app.OutboxSending,
-		OperatorID: v.tab.names.mine, ReplyTo: out.ReplyTo, Quote: quote})
-	v.msgs.Add(pending)
-	v.scroll.ScrollToBottom()
-	v.composer.SetText("")
-	v.cancelReply()
-	v.status.Hide()
+	pending := c.conv.list.showPending(app.OutboxItem{Text: text, Type: kind, Author: c.conv.tab.session.Staff().ID, State: app.OutboxSending,
+		OperatorID: c.conv.tab.names.mine, ReplyTo: out.ReplyTo, Quote: quote})
+	c.field.SetText("")
+	c.cancelReply()
+	c.conv.status.Hide()
 	// A failed delivery shows on the message itself, with Retry.
-	background(v.tab.u, func(ctx context.Context) (delivery error, err error) {
-		return v.tab.session.Send(ctx, out)
+	background(c.conv.tab.u, func(ctx context.Context) (delivery error, err error) {
+		return c.conv.tab.session.Send(ctx, out)
 	}, func(delivery error, err error) {
-		if v.chat.ID != id {
+		if c.conv.chat.ID != id {
 			return
 		}
 		if err != nil {
-			v.msgs.Remove(pending)
-			if v.composer.Text == "" {
-				v.composer.SetText(text)
-				if quote != nil && v.replying == nil {
-					v.replyTo(*quote)
+			c.conv.list.dropPending(pending)
+			if c.field.Text == "" {
+				c.field.SetText(text)
+				if quote != nil && c.replying == nil {
+					c.replyTo(*quote)
 				}
 			}
-			v.say(sentence(err))
+			c.conv.say(sentence(err))
 			return
 		}
-		if delivery == nil && kind == app.KindReply && !v.chat.WaitingSince.IsZero() {
-			v.chat.WaitingSince = time.Time{} // answered: the header stops counting
-			v.updateHeader()
+		if delivery == nil && kind == app.KindReply {
+			c.conv.answered()
 		}
-		v.load(true)
-		v.tab.reload()
+		c.conv.list.load(true)
+		c.conv.tab.reload()
 	})
 }
 
-// composerChanged saves the draft shortly after typing stops, so it
+// changed saves the draft shortly after typing stops, so it
 // survives a crash or a restart, and offers quick replies after "/".
-func (v *conversationView) composerChanged(text string) {
-	if v.settingText {
+func (c *composing) changed(text string) {
+	if c.settingText {
 		return
 	}
 	if strings.HasPrefix(text, "/") && !strings.ContainsAny(text, " \n") {
-		v.showTemplates(text)
+		c.showTemplates(text)
 	}
-	if v.draftSave != nil {
-		v.draftSave.Stop()
+	if c.draftSave != nil {
+		c.draftSave.Stop()
 	}
-	id := v.chat.ID
+	id := c.conv.chat.ID
 	if id == 0 {
 		return
 	}
-	v.draftSave = time.AfterFunc(draftSaveDelay, func() {
+	c.draftSave = time.AfterFunc(draftSaveDelay, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
-		if err := v.tab.session.SaveDraft(ctx, id, text); err != nil {
-			v.tab.u.opts.post(func() { v.say(sentence(err)) })
+		if err := c.conv.tab.session.SaveDraft(ctx, id, text); err != nil {
+			c.conv.tab.u.opts.post(func() { c.conv.say(sentence(err)) })
 		}
 	})
 }
 
 // flushDraft saves the current text at once, when leaving the chat.
-func (v *conversationView) flushDraft() {
-	if v.draftSave != nil {
-		v.draftSave.Stop()
+func (c *composing) flushDraft() {
+	if c.draftSave != nil {
+		c.draftSave.Stop()
 	}
-	if v.chat.ID == 0 {
+	if c.conv.chat.ID == 0 {
 		return
 	}
-	id, text := v.chat.ID, v.composer.Text
-	background(v.tab.u, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, v.tab.session.SaveDraft(ctx, id, text)
+	id, text := c.conv.chat.ID, c.field.Text
+	background(c.conv.tab.u, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, c.conv.tab.session.SaveDraft(ctx, id, text)
 	}, func(struct{}, error) {})
 }
 
 // showTemplates offers the quick replies matching what follows "/".
-func (v *conversationView) showTemplates(typed string) {
-	background(v.tab.u, v.tab.u.core.Templates, func(all []app.Template, err error) {
+func (c *composing) showTemplates(typed string) {
+	background(c.conv.tab.u, c.conv.tab.u.core.Templates, func(all []app.Template, err error) {
 		if err != nil {
-			v.say(sentence(err))
+			c.conv.say(sentence(err))
 			return
 		}
 		matches := app.MatchTemplates(all, typed)
@@ -240,10 +270,10 @@ func (v *conversationView) showTemplates(typed string) {
 			if t.Command != "" {
 				label = "/" + t.Command + " — " + t.Name
 			}
-			items = append(items, fyne.NewMenuItem(label, func() { v.useTemplate(text) }))
+			items = append(items, fyne.NewMenuItem(label, func() { c.useTemplate(text) }))
 		}
-		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(v.templates)
-		widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), v.tab.u.win.Canvas(),
+		pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(c.templates)
+		widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c.conv.tab.u.win.Canvas(),
 			pos.Add(fyne.NewPos(0, -float32(len(items))*36-8)))
 	})
 }
@@ -251,20 +281,20 @@ func (v *conversationView) showTemplates(typed string) {
 // useTemplate puts a quick reply into the composer with its fields filled
 // in from this chat's client and the sender; a field that cannot be
 // filled stays visible.
-func (v *conversationView) useTemplate(text string) {
-	id := v.chat.ID
-	background(v.tab.u, func(ctx context.Context) (app.TemplateFields, error) {
-		return v.tab.session.TemplateFields(ctx, id)
+func (c *composing) useTemplate(text string) {
+	id := c.conv.chat.ID
+	background(c.conv.tab.u, func(ctx context.Context) (app.TemplateFields, error) {
+		return c.conv.tab.session.TemplateFields(ctx, id)
 	}, func(f app.TemplateFields, err error) {
-		if id != v.chat.ID {
+		if id != c.conv.chat.ID {
 			return // another chat is open now
 		}
 		if err != nil {
-			v.say(sentence(err))
+			c.conv.say(sentence(err))
 		}
 		filled := app.FillTemplate(text, f)
-		v.composer.SetText(filled)
-		v.composer.CursorRow = strings.Count(filled, "\n")
-		v.tab.u.win.Canvas().Focus(v.composer)
+		c.field.SetText(filled)
+		c.field.CursorRow = strings.Count(filled, "\n")
+		c.conv.tab.u.win.Canvas().Focus(c.field)
 	})
 }

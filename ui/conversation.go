@@ -24,6 +24,21 @@ type names struct {
 	mine      int64            // the operator the signed-in person sends as now
 }
 
+// author says who wrote an outgoing message: the staff member, and that
+// it went through the default account when it did; else the operator.
+func (n names) author(staffID, operatorID int64) string {
+	name, known := n.staff[staffID]
+	switch {
+	case known && operatorID != 0 && operatorID == n.defaultOp:
+		return lang.L("{{.Name}} via the default account", map[string]any{"Name": name})
+	case known:
+		return name
+	case n.operators[operatorID] != "":
+		return n.operators[operatorID]
+	}
+	return "Chat2Desk" // written in Chat2Desk itself, by someone C2Desk does not know
+}
+
 // conversationView is the right side of the chat window: the chat's
 // header, its messages and the composer.
 type conversationView struct {
@@ -48,16 +63,22 @@ type conversationView struct {
 	// top is the header and bottom the composer: a card opened as a
 	// drawer lies between them, over the messages only.
 	top, bottom *fyne.Container
+	// status is the conversation's line for what went wrong, above the
+	// composer.
+	status *widget.Label
 	// card is the client card beside the conversation.
 	card *clientCard
 
-	messageList // messagelist.go
-	composing   // composer.go
-	files       // sendfiles.go, media.go
+	// The rooms, each with its own file: the messages (messagelist.go),
+	// the composer (composer.go, reply.go) and files (sendfiles.go,
+	// media.go). They reach one another through the view.
+	list    *messageList
+	compose *composing
+	files   *files
 }
 
 func newConversationView(t *chatsTab) *conversationView {
-	v := &conversationView{tab: t, files: files{media: map[string]*mediaState{}, progress: map[int64]*widget.ProgressBar{}}}
+	v := &conversationView{tab: t}
 	v.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.title.Truncation = fyne.TextTruncateEllipsis
 	v.subtitle = widget.NewLabel("")
@@ -83,35 +104,16 @@ func newConversationView(t *chatsTab) *conversationView {
 		container.New(denseVBox{squeeze: theme.InnerPadding()}, v.title, v.subtitle,
 			container.NewBorder(nil, nil, v.assignee, nil, v.operator)))
 
-	v.msgs = container.New(messagesLayout{width: func() float32 { return v.scroll.Size().Width }})
-	v.scroll = container.NewVScroll(v.msgs)
-	v.scroll.OnScrolled = func(p fyne.Position) {
-		if p.Y <= 0 && v.older.Visible() {
-			v.loadOlder()
-		}
-	}
-	v.older = widget.NewButtonWithIcon(lang.L("Show earlier messages"), theme.MoveUpIcon(), v.loadOlder)
-	v.older.Importance = widget.LowImportance
-
-	v.composer = newComposerEntry(v.sendNow, v.composerChanged)
-	v.composer.onEscape = v.cancelReply
-	v.composer.onPasteFiles = v.attachPaths
-	v.composer.onPasteNoText = v.attachClipboardImage
-	v.note = widget.NewCheck(lang.L("Internal note"), func(on bool) { v.notePlaceholder() })
-	v.notePlaceholder()
-	v.send = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), v.sendNow)
-	v.send.Importance = widget.HighImportance
-	v.templates = widget.NewButtonWithIcon(lang.L("Quick replies"), theme.DocumentIcon(), func() { v.showTemplates("") })
+	v.list = newMessageList(v)
+	v.files = newFiles(v)
+	v.compose = newComposing(v)
 	v.status = paragraph("", widget.DangerImportance)
 	v.status.Hide()
-	v.attach = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), v.attachFile)
-	tools := container.NewHBox(v.attach, v.templates, v.note, layout.NewSpacer(), v.send)
-	v.replyBar = v.newReplyBar()
-	v.bottom = container.NewVBox(v.status, v.replyBar, v.composer, tools)
+	v.bottom = container.NewVBox(v.status, v.compose.box)
 	// The waiting line spans the conversation, beside no buttons.
 	v.top = container.New(layout.NewCustomPaddedVBoxLayout(0), v.header, v.waiting, widget.NewSeparator())
 
-	body := container.NewBorder(v.top, v.bottom, nil, nil, v.scroll)
+	body := container.NewBorder(v.top, v.bottom, nil, nil, v.list.scroll)
 	v.card = newClientCard(v)
 	v.content = container.New(conversationLayout{v.card}, body, v.card.strip, v.card.panel)
 	return v
@@ -120,24 +122,15 @@ func newConversationView(t *chatsTab) *conversationView {
 // show opens a chat: its header at once, then its messages and the draft.
 func (v *conversationView) show(c app.Chat) {
 	if v.chat.ID != c.ID {
-		v.flushDraft()
-		v.setComposer("")
-		v.note.SetChecked(false)
-		v.cancelReply()
+		v.compose.clear()
 		v.status.Hide()
-		v.msgs.RemoveAll()
-		v.columns++
-		// Nothing of the chat left is earlier than what this one shows:
-		// emptying the column scrolls it to the top, which asks for that.
-		v.oldestID, v.newestID = 0, 0
-		v.older.Hide()
-		v.count = 0
-		v.media = map[string]*mediaState{}
+		v.list.clear()
+		v.files.clear()
 	}
 	changed := v.chat.ID != c.ID
 	v.chat = c
 	v.updateHeader()
-	v.load(true)
+	v.list.load(true)
 	if changed || v.card.dialogID != c.ID {
 		v.card.load(c.ID, true)
 	}
@@ -145,11 +138,11 @@ func (v *conversationView) show(c app.Chat) {
 	background(v.tab.u, func(ctx context.Context) (string, error) {
 		return v.tab.session.Draft(ctx, id)
 	}, func(d string, err error) {
-		if err == nil && v.chat.ID == id && v.composer.Text == "" && d != "" {
-			v.setComposer(d)
+		if err == nil && v.chat.ID == id && v.compose.field.Text == "" && d != "" {
+			v.compose.setText(d)
 		}
 	})
-	v.tab.u.win.Canvas().Focus(v.composer)
+	v.tab.u.win.Canvas().Focus(v.compose.field)
 }
 
 // updateHeader shows the chat's client, channel, messenger and state.
@@ -279,7 +272,7 @@ func (v *conversationView) showAssign() {
 // noReplyNeeded takes the chat out of Waiting: the client's messages
 // shown need no answer (one that arrives meanwhile still waits).
 func (v *conversationView) noReplyNeeded() {
-	id, through := v.chat.ID, v.newestID
+	id, through := v.chat.ID, v.list.newestID
 	v.noReply.Disable()
 	background(v.tab.u, func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, v.tab.session.NoReplyNeeded(ctx, id, through)
@@ -290,11 +283,20 @@ func (v *conversationView) noReplyNeeded() {
 			return
 		}
 		if v.chat.ID == id {
-			v.chat.WaitingSince = time.Time{}
-			v.updateHeader()
+			v.answered()
 		}
 		v.tab.reload()
 	})
+}
+
+// answered stops the header counting the client's wait: an answer went,
+// or nobody needs to write one.
+func (v *conversationView) answered() {
+	if v.chat.WaitingSince.IsZero() {
+		return
+	}
+	v.chat.WaitingSince = time.Time{}
+	v.updateHeader()
 }
 
 // toggleOpen closes an open chat or reopens a closed one.

@@ -68,7 +68,7 @@ func (s *heldS3) storage() app.FileStorage {
 func (h *harness) tall() {
 	h.win.Resize(fyne.NewSize(1366, 1060))
 	h.win.Canvas().Refresh(h.win.Content())
-	h.ui.chats.conv.scroll.ScrollToTop()
+	h.ui.chats.conv.list.scroll.ScrollToTop()
 }
 
 // photos are the bubbles' thumbnails shown, by what a tap does.
@@ -128,7 +128,7 @@ func TestPhotosAndFilesInAChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	status := widget.NewLabel("")
-	conv.saveTo(plan.Messages[pdf].Attachments[0], w, status)
+	conv.files.saveTo(plan.Messages[pdf].Attachments[0], w, status)
 	h.eventually("saved", func() bool { return status.Text == "Saved." })
 	if got, _ := os.ReadFile(target); !bytes.Equal(got, c2dfake.SamplePDF()) {
 		t.Fatal("the saved copy differs")
@@ -164,13 +164,13 @@ func TestAFileThatDoesNotLoadSaysSo(t *testing.T) {
 	h.signIn()
 	h.openChat(9001)
 	h.eventually("the failure in the bubble, and the chat's text", func() bool {
-		return h.shows("The file could not be loaded: its link may have expired, or the network is down.") && len(h.ui.chats.conv.msgs.Objects) > 3
+		return h.shows("The file could not be loaded: its link may have expired, or the network is down.") && len(h.ui.chats.conv.list.msgs.Objects) > 3
 	})
 	if h.photos() != 0 {
 		t.Fatal("a photo that did not load is shown")
 	}
 	h.composer().SetText("Пришлю фото ещё раз")
-	test.Tap(h.ui.chats.conv.send)
+	test.Tap(h.ui.chats.conv.compose.send)
 	h.eventually("the answer sent", func() bool {
 		return h.shows("Пришлю фото ещё раз") && h.fakeHasText(9001, "Пришлю фото ещё раз")
 	})
@@ -207,9 +207,9 @@ func TestSendFilesFromThePreview(t *testing.T) {
 	conv := h.ui.chats.conv
 
 	// Without a storage the paperclip says what an administrator must do.
-	test.Tap(conv.attach)
+	test.Tap(conv.files.attach)
 	h.eventually("what to set up", func() bool { return h.shows(app.MsgNoFileStorage) })
-	if conv.preview != nil {
+	if conv.files.preview != nil {
 		t.Fatal("a preview opened without a storage")
 	}
 
@@ -220,17 +220,17 @@ func TestSendFilesFromThePreview(t *testing.T) {
 	paths := writeFiles(t, map[string][]byte{"plan.png": c2dfake.SampleFloorPlan(), "dogovor.pdf": c2dfake.SamplePDF(),
 		"setup.exe": []byte("MZ")})
 	// A file never goes as an internal note: it would reach the client.
-	conv.note.SetChecked(true)
+	conv.compose.note.SetChecked(true)
 	h.ui.dropped(fyne.Position{}, []fyne.URI{storage.NewFileURI(paths["dogovor.pdf"])})
 	h.eventually("files refused for a note", func() bool { return h.shows("Internal notes take text only") })
-	if conv.preview != nil {
+	if conv.files.preview != nil {
 		t.Fatal("a preview opened for a note")
 	}
-	conv.note.SetChecked(false)
+	conv.compose.note.SetChecked(false)
 	// Two files dropped on the window.
 	h.ui.dropped(fyne.Position{}, []fyne.URI{storage.NewFileURI(paths["plan.png"]), storage.NewFileURI(paths["dogovor.pdf"])})
 	h.eventually("the preview of two files", func() bool {
-		return conv.preview != nil && len(conv.preview.files) == 2 && h.shows("plan.png") && h.shows("dogovor.pdf") && !conv.preview.send.Disabled()
+		return conv.files.preview != nil && len(conv.files.preview.files) == 2 && h.shows("plan.png") && h.shows("dogovor.pdf") && !conv.files.preview.send.Disabled()
 	})
 	h.capture("send-preview")
 
@@ -238,12 +238,12 @@ func TestSendFilesFromThePreview(t *testing.T) {
 	// is still text.
 	clip := h.ui.fyneApp.Clipboard()
 	clip.SetContent(paths["setup.exe"])
-	conv.composer.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
+	conv.compose.field.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
 	h.eventually("the refusal", func() bool {
-		return len(conv.preview.files) == 3 && h.shows("setup.exe is a program or a script") && conv.preview.send.Disabled()
+		return len(conv.files.preview.files) == 3 && h.shows("setup.exe is a program or a script") && conv.files.preview.send.Disabled()
 	})
-	if conv.composer.Text != "" {
-		t.Fatalf("the path was pasted as text: %q", conv.composer.Text)
+	if conv.compose.field.Text != "" {
+		t.Fatalf("the path was pasted as text: %q", conv.compose.field.Text)
 	}
 	var removes []*widget.Button
 	for _, o := range h.objects() {
@@ -252,12 +252,12 @@ func TestSendFilesFromThePreview(t *testing.T) {
 		}
 	}
 	test.Tap(removes[len(removes)-1])
-	h.eventually("Send allowed again", func() bool { return len(conv.preview.files) == 2 && !conv.preview.send.Disabled() })
+	h.eventually("Send allowed again", func() bool { return len(conv.files.preview.files) == 2 && !conv.files.preview.send.Disabled() })
 
 	// Sent with a caption; the bar shows while the storage holds the upload.
 	s3.hold.Store(true)
-	conv.preview.caption.SetText("Планировка и договор")
-	test.Tap(conv.preview.send)
+	conv.files.preview.caption.SetText("Планировка и договор")
+	test.Tap(conv.files.preview.send)
 	h.eventually("an upload's bar", func() bool {
 		for _, o := range h.objects() {
 			if b, ok := o.(*widget.ProgressBar); ok && b.Visible() {
@@ -266,7 +266,7 @@ func TestSendFilesFromThePreview(t *testing.T) {
 		}
 		return false
 	})
-	if conv.preview != nil {
+	if conv.files.preview != nil {
 		t.Fatal("the preview stayed open")
 	}
 	h.capture("upload-progress")
@@ -291,9 +291,9 @@ func TestSendFilesFromThePreview(t *testing.T) {
 	h.capture("files-sent")
 	// Pasted text is pasted.
 	clip.SetContent("адрес: Лесная, 5")
-	conv.composer.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
-	if conv.composer.Text != "адрес: Лесная, 5" {
-		t.Fatalf("text paste: %q", conv.composer.Text)
+	conv.compose.field.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
+	if conv.compose.field.Text != "адрес: Лесная, 5" {
+		t.Fatalf("text paste: %q", conv.compose.field.Text)
 	}
 }
 
@@ -313,7 +313,7 @@ func TestSendPreviewInRussian(t *testing.T) {
 	paths := writeFiles(t, map[string][]byte{"plan.png": c2dfake.SampleFloorPlan(), "dogovor.pdf": c2dfake.SamplePDF()})
 	h.ui.dropped(fyne.Position{}, []fyne.URI{storage.NewFileURI(paths["plan.png"]), storage.NewFileURI(paths["dogovor.pdf"])})
 	h.eventually("the preview", func() bool {
-		return h.ui.chats.conv.preview != nil && h.shows("Отправить файлы") && h.shows("dogovor.pdf")
+		return h.ui.chats.conv.files.preview != nil && h.shows("Отправить файлы") && h.shows("dogovor.pdf")
 	})
 	h.capture("send-preview-ru")
 }
@@ -374,14 +374,14 @@ func TestPasteACopiedPicture(t *testing.T) {
 	clip := h.ui.fyneApp.Clipboard()
 	clip.SetContent("")
 	h.ui.opts.clipboardImage = func() ([]byte, error) { return nil, errNoPictureClipboard }
-	conv.composer.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
+	conv.compose.field.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
 	h.eventually("what to do instead", func() bool { return h.shows("Save the picture as a file and drag it here.") })
 
 	shot := c2dfake.SampleFloorPlan()
 	h.ui.opts.clipboardImage = func() ([]byte, error) { return shot, nil }
-	conv.composer.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
+	conv.compose.field.TypedShortcut(&fyne.ShortcutPaste{Clipboard: clip})
 	h.eventually("the picture in the preview", func() bool {
-		p := conv.preview
+		p := conv.files.preview
 		return p != nil && len(p.files) == 1 && strings.HasPrefix(p.files[0].name, "image-") &&
 			strings.HasSuffix(p.files[0].name, ".png") && bytes.Equal(p.files[0].data, shot) && !p.send.Disabled()
 	})

@@ -38,8 +38,8 @@ func (u *UI) startPolling(t *chatsTab) {
 			case <-tick.C:
 				u.opts.post(t.remind)
 			case <-bars.C:
-				if t.conv.uploadsShown.Load() {
-					u.opts.post(t.conv.showProgress)
+				if t.conv.files.uploadsShown.Load() {
+					u.opts.post(t.conv.files.showProgress)
 				}
 			}
 		}

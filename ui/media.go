@@ -1,5 +1,8 @@
 package ui
 
+// The conversation's files room, receiving: photos and file cards in the
+// bubbles, fetched once per chat, opened or saved.
+
 import (
 	"context"
 	"errors"
@@ -58,19 +61,19 @@ type mediaState struct {
 }
 
 // mediaOf is what is known of the file behind link, made on first ask.
-func (v *conversationView) mediaOf(link string) *mediaState {
-	st := v.media[link]
+func (fs *files) mediaOf(link string) *mediaState {
+	st := fs.media[link]
 	if st == nil {
 		st = &mediaState{}
-		v.media[link] = st
+		fs.media[link] = st
 	}
 	return st
 }
 
 // loadMedia calls done with the file behind link, loaded in the background
 // the first time, at once after that.
-func (v *conversationView) loadMedia(link, name string, done func(*mediaState)) {
-	st := v.mediaOf(link)
+func (fs *files) loadMedia(link, name string, done func(*mediaState)) {
+	st := fs.mediaOf(link)
 	if st.path != "" || st.err != nil {
 		done(st)
 		return
@@ -80,7 +83,7 @@ func (v *conversationView) loadMedia(link, name string, done func(*mediaState)) 
 		return
 	}
 	st.loading = true
-	core, u := v.tab.u.core, v.tab.u
+	core, u := fs.conv.tab.u.core, fs.conv.tab.u
 	backgroundWithin(u, mediaTimeout, func(ctx context.Context) (string, error) {
 		return core.Media(ctx, link, name)
 	}, func(p string, err error) {
@@ -112,7 +115,7 @@ func thumbFor(several bool) fyne.Size {
 
 // photoView is a photo's thumbnail, loaded in the background; a tap opens
 // it large. A photo that does not load says so, with its link.
-func (v *conversationView) photoView(a app.Attachment, box fyne.Size) fyne.CanvasObject {
+func (fs *files) photoView(a app.Attachment, box fyne.Size) fyne.CanvasObject {
 	holder := container.NewStack()
 	loading := canvas.NewRectangle(theme.Color(theme.ColorNameInputBorder))
 	loading.CornerRadius = theme.Padding()
@@ -120,19 +123,19 @@ func (v *conversationView) photoView(a app.Attachment, box fyne.Size) fyne.Canva
 	wait := widget.NewLabel(lang.L("Loading the photo…"))
 	wait.Importance = widget.LowImportance
 	holder.Objects = []fyne.CanvasObject{loading, container.NewCenter(wait)}
-	v.loadMedia(a.Link, a.Name, func(st *mediaState) {
+	fs.loadMedia(a.Link, a.Name, func(st *mediaState) {
 		switch {
 		case st.err != nil:
-			holder.Objects = []fyne.CanvasObject{v.mediaFailed(a, st.err)}
+			holder.Objects = []fyne.CanvasObject{fs.mediaFailed(a, st.err)}
 		default:
 			img := canvas.NewImageFromFile(st.path)
 			img.FillMode = canvas.ImageFillContain
 			img.ScaleMode = canvas.ImageScaleSmooth
 			img.SetMinSize(box)
-			holder.Objects = []fyne.CanvasObject{newTapArea(img, lang.L("Open the photo"), func() { v.showPhoto(a, st.path) })}
+			holder.Objects = []fyne.CanvasObject{newTapArea(img, lang.L("Open the photo"), func() { fs.showPhoto(a, st.path) })}
 		}
 		holder.Refresh()
-		v.msgs.Refresh()
+		fs.conv.list.msgs.Refresh() // the bubble may be taller now
 	})
 	return holder
 }
@@ -185,7 +188,7 @@ func (g *photoGrid) MinSize(objects []fyne.CanvasObject) fyne.Size {
 
 // mediaFailed is what a bubble shows for a file that did not load: the
 // reason, and the link, which may still open in a browser.
-func (v *conversationView) mediaFailed(a app.Attachment, err error) fyne.CanvasObject {
+func (fs *files) mediaFailed(a app.Attachment, err error) fyne.CanvasObject {
 	why := paragraph(sentence(err), widget.DangerImportance)
 	why.SizeName = theme.SizeNameCaptionText
 	parts := []fyne.CanvasObject{why}
@@ -240,7 +243,7 @@ func kindIcon(kind string) fyne.Resource {
 
 // fileCard shows a file by its name, kind and size (asked of its server in
 // the background), with Open in the system's viewer and Save as….
-func (v *conversationView) fileCard(a app.Attachment, kind string) fyne.CanvasObject {
+func (fs *files) fileCard(a app.Attachment, kind string) fyne.CanvasObject {
 	name := attachmentName(a)
 	title := widget.NewLabelWithStyle(name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
@@ -255,19 +258,19 @@ func (v *conversationView) fileCard(a app.Attachment, kind string) fyne.CanvasOb
 	open.Importance, save.Importance = widget.LowImportance, widget.LowImportance
 	open.OnTapped = func() {
 		open.Disable()
-		v.loadMedia(a.Link, a.Name, func(st *mediaState) {
+		fs.loadMedia(a.Link, a.Name, func(st *mediaState) {
 			open.Enable()
 			if st.err != nil {
-				v.openFailed(a, st, status)
+				fs.openFailed(a, st, status)
 				return
 			}
-			if err := v.tab.u.openFile(st.path); err != nil {
+			if err := fs.conv.tab.u.openFile(st.path); err != nil {
 				say(status, sentence(err), widget.DangerImportance)
 			}
 		})
 	}
-	save.OnTapped = func() { v.saveAs(a, status) }
-	st := v.mediaOf(a.Link)
+	save.OnTapped = func() { fs.saveAs(a, status) }
+	st := fs.mediaOf(a.Link)
 	if st.size > 0 {
 		about.SetText(kindName(kind) + " · " + sizeText(st.size))
 	} else if !st.answered {
@@ -276,8 +279,8 @@ func (v *conversationView) fileCard(a app.Attachment, kind string) fyne.CanvasOb
 	}
 	if !st.asked {
 		st.asked = true
-		background(v.tab.u, func(ctx context.Context) (int64, error) {
-			size, _, err := v.tab.u.core.MediaInfo(ctx, a.Link, a.Name)
+		background(fs.conv.tab.u, func(ctx context.Context) (int64, error) {
+			size, _, err := fs.conv.tab.u.core.MediaInfo(ctx, a.Link, a.Name)
 			return size, err
 		}, func(size int64, err error) {
 			st.answered = true
@@ -298,11 +301,11 @@ func (v *conversationView) fileCard(a app.Attachment, kind string) fyne.CanvasOb
 
 // openFailed says why a file did not open. One too big for the cache
 // opens from its link in the browser instead.
-func (v *conversationView) openFailed(a app.Attachment, st *mediaState, status *widget.Label) {
+func (fs *files) openFailed(a app.Attachment, st *mediaState, status *widget.Label) {
 	var p *app.Problem
 	if errors.As(st.err, &p) && p.Msg == app.MsgMediaTooBig {
 		if u, err := url.Parse(a.Link); err == nil {
-			if err := v.tab.u.openURL(u); err == nil {
+			if err := fs.conv.tab.u.openURL(u); err == nil {
 				return
 			}
 		}
@@ -313,7 +316,7 @@ func (v *conversationView) openFailed(a app.Attachment, st *mediaState, status *
 }
 
 // saveAs asks where to keep a copy of the file, then writes it there.
-func (v *conversationView) saveAs(a app.Attachment, status *widget.Label) {
+func (fs *files) saveAs(a app.Attachment, status *widget.Label) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
 			say(status, sentence(err), widget.DangerImportance)
@@ -322,15 +325,15 @@ func (v *conversationView) saveAs(a app.Attachment, status *widget.Label) {
 		if w == nil {
 			return // cancelled
 		}
-		v.saveTo(a, w, status)
-	}, v.tab.u.win)
+		fs.saveTo(a, w, status)
+	}, fs.conv.tab.u.win)
 	d.SetFileName(attachmentName(a))
 	d.Show()
 }
 
 // saveTo writes the file, loaded first if need be, to w.
-func (v *conversationView) saveTo(a app.Attachment, w io.WriteCloser, status *widget.Label) {
-	v.loadMedia(a.Link, a.Name, func(st *mediaState) {
+func (fs *files) saveTo(a app.Attachment, w io.WriteCloser, status *widget.Label) {
+	fs.loadMedia(a.Link, a.Name, func(st *mediaState) {
 		if st.err != nil {
 			w.Close()
 			say(status, sentence(st.err), widget.DangerImportance)
@@ -338,7 +341,7 @@ func (v *conversationView) saveTo(a app.Attachment, w io.WriteCloser, status *wi
 			return
 		}
 		path := st.path
-		background(v.tab.u, func(context.Context) (struct{}, error) {
+		background(fs.conv.tab.u, func(context.Context) (struct{}, error) {
 			return struct{}{}, copyFileTo(path, w)
 		}, func(_ struct{}, err error) {
 			if err != nil {
@@ -367,11 +370,11 @@ func copyFileTo(path string, w io.WriteCloser) error {
 }
 
 // showPhoto opens a photo large, over the window, with Open and Save as….
-func (v *conversationView) showPhoto(a app.Attachment, path string) {
+func (fs *files) showPhoto(a app.Attachment, path string) {
 	img := canvas.NewImageFromFile(path)
 	img.FillMode = canvas.ImageFillContain
 	img.ScaleMode = canvas.ImageScaleSmooth
-	win := v.tab.u.win.Canvas().Size()
+	win := fs.conv.tab.u.win.Canvas().Size()
 	room := fyne.NewSize(max(win.Width*0.8, 320), max(win.Height*0.7, 240))
 	if f, err := os.Open(path); err == nil {
 		if cfg, _, err := image.DecodeConfig(f); err == nil && cfg.Width > 0 && cfg.Height > 0 {
@@ -385,13 +388,13 @@ func (v *conversationView) showPhoto(a app.Attachment, path string) {
 	status := widget.NewLabel("")
 	status.Hide()
 	open := widget.NewButtonWithIcon(lang.L("Open file"), theme.FileApplicationIcon(), func() {
-		if err := v.tab.u.openFile(path); err != nil {
+		if err := fs.conv.tab.u.openFile(path); err != nil {
 			say(status, sentence(err), widget.DangerImportance)
 		}
 	})
-	save := widget.NewButtonWithIcon(lang.L("Save as…"), theme.DocumentSaveIcon(), func() { v.saveAs(a, status) })
+	save := widget.NewButtonWithIcon(lang.L("Save as…"), theme.DocumentSaveIcon(), func() { fs.saveAs(a, status) })
 	body := container.NewBorder(nil, container.NewHBox(open, save, status), nil, nil, img)
-	v.tab.u.showDialog(dialog.NewCustom(attachmentName(a), lang.L("Close"), body, v.tab.u.win))
+	fs.conv.tab.u.showDialog(dialog.NewCustom(attachmentName(a), lang.L("Close"), body, fs.conv.tab.u.win))
 }
 
 // openFile opens a file on this PC in the system's viewer for its type.

@@ -28,6 +28,6 @@ func TestSaveAsOntoAFullDisk(t *testing.T) {
 		t.Fatal(err)
 	}
 	status := widget.NewLabel("")
-	h.ui.chats.conv.saveTo(photo, w, status)
+	h.ui.chats.conv.files.saveTo(photo, w, status)
 	h.eventually("the full disk's sentence", func() bool { return status.Text == app.MsgDiskFull })
 }

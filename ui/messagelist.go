@@ -21,6 +21,7 @@ import (
 // messageList is the conversation's column of messages and what it
 // knows of the pages shown.
 type messageList struct {
+	conv     *conversationView
 	msgs     *fyne.Container
 	scroll   *container.Scroll
 	older    *widget.Button
@@ -34,158 +35,178 @@ type messageList struct {
 	loading bool
 }
 
+func newMessageList(v *conversationView) *messageList {
+	l := &messageList{conv: v}
+	l.msgs = container.New(messagesLayout{width: func() float32 { return l.scroll.Size().Width }})
+	l.scroll = container.NewVScroll(l.msgs)
+	l.scroll.OnScrolled = func(p fyne.Position) {
+		if p.Y <= 0 && l.older.Visible() {
+			l.loadOlder()
+		}
+	}
+	l.older = widget.NewButtonWithIcon(lang.L("Show earlier messages"), theme.MoveUpIcon(), l.loadOlder)
+	l.older.Importance = widget.LowImportance
+	return l
+}
+
+// clear empties the column for another chat.
+func (l *messageList) clear() {
+	l.msgs.RemoveAll()
+	l.columns++
+	// Nothing of the chat left is earlier than what this one shows:
+	// emptying the column scrolls it to the top, which asks for that.
+	l.oldestID, l.newestID = 0, 0
+	l.older.Hide()
+	l.count = 0
+}
+
 // pageSize is how many messages one step of history loads.
 const pageSize = 50
 
 // load reads the newest messages again (as many as are shown, at least a
 // page) and the chat's outbox, then marks the chat read.
-func (v *conversationView) load(toBottom bool) {
-	id, limit := v.chat.ID, max(v.count, pageSize)
-	atBottom := toBottom || v.scroll.Offset.Y+v.scroll.Size().Height >= v.msgs.MinSize().Height-40
-	unread := v.tab.unreadIn(id)
-	background(v.tab.u, func(ctx context.Context) (app.Conversation, error) {
-		conv, err := v.tab.session.Conversation(ctx, id, 0, limit)
+func (l *messageList) load(toBottom bool) {
+	id, limit := l.conv.chat.ID, max(l.count, pageSize)
+	atBottom := toBottom || l.scroll.Offset.Y+l.scroll.Size().Height >= l.msgs.MinSize().Height-40
+	unread := l.conv.tab.unreadIn(id)
+	background(l.conv.tab.u, func(ctx context.Context) (app.Conversation, error) {
+		conv, err := l.conv.tab.session.Conversation(ctx, id, 0, limit)
 		if err == nil && unread {
-			err = v.tab.session.MarkRead(ctx, id)
+			err = l.conv.tab.session.MarkRead(ctx, id)
 		}
 		return conv, err
 	}, func(conv app.Conversation, err error) {
-		if v.chat.ID != id {
+		if l.conv.chat.ID != id {
 			return
 		}
 		if err != nil {
-			v.say(sentence(err))
+			l.conv.say(sentence(err))
 			return
 		}
-		v.render(conv.Messages, conv.Outbox, len(conv.Messages) == limit)
+		l.render(conv.Messages, conv.Outbox, len(conv.Messages) == limit)
 		if atBottom {
-			v.scroll.ScrollToBottom()
+			l.scroll.ScrollToBottom()
 		}
-		v.tab.markedRead(id)
+		l.conv.tab.markedRead(id)
 	})
 }
 
 // render rebuilds the message column.
-func (v *conversationView) render(msgs []app.Message, outbox []app.OutboxItem, more bool) {
+func (l *messageList) render(msgs []app.Message, outbox []app.OutboxItem, more bool) {
 	rows := make([]fyne.CanvasObject, 0, len(msgs)+len(outbox)+1)
-	v.older.Hidden = !more
-	rows = append(rows, container.NewCenter(v.older))
-	clear(v.progress)
-	rows = append(rows, v.messageRows(msgs)...)
+	l.older.Hidden = !more
+	rows = append(rows, container.NewCenter(l.older))
+	l.conv.files.dropBars()
+	rows = append(rows, l.messageRows(msgs)...)
 	for _, it := range outbox {
-		rows = append(rows, v.outboxRow(it))
+		rows = append(rows, l.outboxRow(it))
 	}
 	if len(msgs) > 0 {
 		newest := msgs[len(msgs)-1].ID
-		if v.newestID != 0 && newest != v.newestID {
+		if l.newestID != 0 && newest != l.newestID {
 			// A new message may be the last answer the card tells of.
-			v.card.load(v.chat.ID, false)
+			l.conv.card.load(l.conv.chat.ID, false)
 		}
-		v.oldestID, v.newestID = msgs[0].ID, newest
+		l.oldestID, l.newestID = msgs[0].ID, newest
 	}
-	v.count = len(msgs)
-	v.msgs.Objects = rows
-	v.columns++
-	v.uploadsShown.Store(len(v.progress) > 0)
-	v.msgs.Refresh()
-	v.scroll.Refresh()
+	l.count = len(msgs)
+	l.msgs.Objects = rows
+	l.columns++
+	l.conv.files.barsDrawn()
+	l.msgs.Refresh()
+	l.scroll.Refresh()
 }
 
-func (v *conversationView) messageRows(msgs []app.Message) []fyne.CanvasObject {
+func (l *messageList) messageRows(msgs []app.Message) []fyne.CanvasObject {
 	out := make([]fyne.CanvasObject, 0, len(msgs))
 	for _, m := range msgs {
-		out = append(out, v.messageRow(m))
+		out = append(out, l.messageRow(m))
 	}
 	return out
 }
 
+// showPending adds a message being sent at the bottom, before the outbox
+// has it; dropPending takes it away when it was refused.
+func (l *messageList) showPending(it app.OutboxItem) fyne.CanvasObject {
+	row := l.outboxRow(it)
+	l.msgs.Add(row)
+	l.scroll.ScrollToBottom()
+	return row
+}
+
+func (l *messageList) dropPending(row fyne.CanvasObject) { l.msgs.Remove(row) }
+
 // loadOlder adds the page of history before the oldest message shown.
-func (v *conversationView) loadOlder() {
-	if v.loading || v.oldestID == 0 {
+func (l *messageList) loadOlder() {
+	if l.loading || l.oldestID == 0 {
 		return
 	}
-	v.loading = true
-	id, before, column := v.chat.ID, v.oldestID, v.columns
-	background(v.tab.u, func(ctx context.Context) (app.Conversation, error) {
-		return v.tab.session.Conversation(ctx, id, before, pageSize)
+	l.loading = true
+	id, before, column := l.conv.chat.ID, l.oldestID, l.columns
+	background(l.conv.tab.u, func(ctx context.Context) (app.Conversation, error) {
+		return l.conv.tab.session.Conversation(ctx, id, before, pageSize)
 	}, func(conv app.Conversation, err error) {
-		v.loading = false
-		if v.chat.ID != id || v.columns != column {
+		l.loading = false
+		if l.conv.chat.ID != id || l.columns != column {
 			// The column was emptied (another chat opened, maybe this one
 			// again) or built anew meanwhile: the page was for one that
 			// is gone. Scrolling up asks again.
 			return
 		}
 		if err != nil {
-			v.say(sentence(err))
+			l.conv.say(sentence(err))
 			return
 		}
-		v.older.Hidden = len(conv.Messages) < pageSize
+		l.older.Hidden = len(conv.Messages) < pageSize
 		if len(conv.Messages) == 0 {
-			v.older.Refresh()
+			l.older.Refresh()
 			return
 		}
-		height := v.msgs.MinSize().Height
-		rows := append([]fyne.CanvasObject{v.msgs.Objects[0]}, v.messageRows(conv.Messages)...)
-		v.msgs.Objects = append(rows, v.msgs.Objects[1:]...)
-		v.oldestID = conv.Messages[0].ID
-		v.count += len(conv.Messages)
-		v.msgs.Refresh()
-		v.scroll.Refresh()
+		height := l.msgs.MinSize().Height
+		rows := append([]fyne.CanvasObject{l.msgs.Objects[0]}, l.messageRows(conv.Messages)...)
+		l.msgs.Objects = append(rows, l.msgs.Objects[1:]...)
+		l.oldestID = conv.Messages[0].ID
+		l.count += len(conv.Messages)
+		l.msgs.Refresh()
+		l.scroll.Refresh()
 		// Keep the message that was on top where it was.
-		v.scroll.ScrollToOffset(fyne.NewPos(0, v.msgs.MinSize().Height-height))
+		l.scroll.ScrollToOffset(fyne.NewPos(0, l.msgs.MinSize().Height-height))
 	})
 }
 
 // messageRow draws a stored message in the style of its kind. Client
 // messages and answers to the client can be replied to; notes and
 // Chat2Desk's own messages cannot (the client never saw them).
-func (v *conversationView) messageRow(m app.Message) fyne.CanvasObject {
+func (l *messageList) messageRow(m app.Message) fyne.CanvasObject {
 	b := bubbleParts{text: m.Text, atts: m.Attachments, meta: shortTime(m.CreatedAt, time.Now()), metaImportance: widget.LowImportance,
 		replyTo: m.ReplyTo, quote: m.Quote}
 	if m.Type == app.TypeFromClient || m.Type == app.TypeToClient {
-		b.onReply = func() { v.replyTo(m) }
+		b.onReply = func() { l.conv.compose.replyTo(m) }
 	}
 	switch m.Type {
 	case app.TypeFromClient:
 		b.side = sideLeft
-		return v.bubble(b)
+		return l.bubble(b)
 	case app.TypeSystem, app.TypeAutoreply:
 		label := lang.L("System")
 		if m.Type == app.TypeAutoreply {
 			label = lang.L("Autoreply")
 		}
 		b.meta, b.side = label+" · "+b.meta, sideCenter
-		return v.bubble(b)
+		return l.bubble(b)
 	}
-	b.meta = v.author(m.Author, m.OperatorID) + " · " + b.meta
+	b.meta = l.conv.tab.names.author(m.Author, m.OperatorID) + " · " + b.meta
 	b.delivered = m.Type == app.TypeToClient // confirmed by Chat2Desk
 	if m.Type == app.TypeComment {
 		b.kind = lang.L("Internal note")
 	}
 	b.side, b.metaImportance = sideRight, widget.MediumImportance
-	return v.bubble(b)
-}
-
-// author says who wrote an outgoing message: the staff member, and that
-// it went through the default account when it did; else the operator.
-func (v *conversationView) author(staffID, operatorID int64) string {
-	n := v.tab.names
-	name, known := n.staff[staffID]
-	switch {
-	case known && operatorID != 0 && operatorID == n.defaultOp:
-		return lang.L("{{.Name}} via the default account", map[string]any{"Name": name})
-	case known:
-		return name
-	case n.operators[operatorID] != "":
-		return n.operators[operatorID]
-	}
-	return "Chat2Desk" // written in Chat2Desk itself, by someone C2Desk does not know
+	return l.bubble(b)
 }
 
 // outboxRow draws a message that has not been confirmed yet, with its
 // state and, when it needs the user, Retry and Discard.
-func (v *conversationView) outboxRow(it app.OutboxItem) fyne.CanvasObject {
+func (l *messageList) outboxRow(it app.OutboxItem) fyne.CanvasObject {
 	var state string
 	importance := widget.MediumImportance
 	var actions []fyne.CanvasObject
@@ -197,7 +218,7 @@ func (v *conversationView) outboxRow(it app.OutboxItem) fyne.CanvasObject {
 	case app.OutboxSending:
 		state = lang.L("Sending…")
 	case app.OutboxQueued:
-		_, uploading := v.tab.u.core.UploadProgress(it.ID)
+		_, uploading := l.conv.tab.u.core.UploadProgress(it.ID)
 		state = lang.L("Queued")
 		switch {
 		case uploading: // read as queued just before its upload began
@@ -210,18 +231,18 @@ func (v *conversationView) outboxRow(it app.OutboxItem) fyne.CanvasObject {
 	}
 	if it.ID != 0 && (it.State == app.OutboxFailed || it.State == app.OutboxUnclear) {
 		id := it.ID
-		retry := widget.NewButtonWithIcon(lang.L("Retry"), theme.ViewRefreshIcon(), func() { v.retry(id) })
-		discard := widget.NewButtonWithIcon(lang.L("Discard"), theme.DeleteIcon(), func() { v.discard(id) })
+		retry := widget.NewButtonWithIcon(lang.L("Retry"), theme.ViewRefreshIcon(), func() { l.retry(id) })
+		discard := widget.NewButtonWithIcon(lang.L("Discard"), theme.DeleteIcon(), func() { l.discard(id) })
 		retry.Importance, discard.Importance = widget.MediumImportance, widget.LowImportance
 		actions = []fyne.CanvasObject{retry, discard}
 	}
-	b := bubbleParts{text: it.Text, meta: v.author(it.Author, it.OperatorID) + " · " + state, metaImportance: importance,
+	b := bubbleParts{text: it.Text, meta: l.conv.tab.names.author(it.Author, it.OperatorID) + " · " + state, metaImportance: importance,
 		actions: actions, side: sideRight, replyTo: it.ReplyTo, quote: it.Quote,
 		outFile: it.File, outboxID: it.ID, uploading: it.State == app.OutboxSending || it.State == app.OutboxQueued}
 	if it.Type == app.KindNote {
 		b.kind = lang.L("Internal note")
 	}
-	return v.bubble(b)
+	return l.bubble(b)
 }
 
 // bubbleParts is what a message's bubble shows.
@@ -247,7 +268,7 @@ type bubbleParts struct {
 // bubble assembles a message: optional kind line, the quoted message,
 // text, attachments as links, and a small line saying who and when (with
 // the reply action, and any other actions).
-func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
+func (l *messageList) bubble(b bubbleParts) fyne.CanvasObject {
 	text, s, kind := b.text, b.side, b.kind
 	parts := []fyne.CanvasObject{}
 	natural := float32(0)
@@ -258,7 +279,7 @@ func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
 		parts = append(parts, k)
 	}
 	if b.replyTo != 0 {
-		q, w := v.quoteBlock(b.quote)
+		q, w := quoteBlock(quoteSummary(b.quote, l.conv.chat, l.conv.tab.names))
 		parts = append(parts, q)
 		natural = max(natural, w)
 	}
@@ -281,20 +302,20 @@ func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
 			photos = append(photos, a)
 			continue
 		}
-		parts = append(parts, v.fileCard(a, attachmentKindOf(a)))
+		parts = append(parts, l.conv.files.fileCard(a, attachmentKindOf(a)))
 		natural = max(natural, fileCardWidth)
 	}
 	if len(photos) > 0 {
 		grid := &photoGrid{cell: thumbFor(len(photos) > 1)}
 		views := make([]fyne.CanvasObject, len(photos))
 		for i, a := range photos {
-			views[i] = v.photoView(a, grid.cell)
+			views[i] = l.conv.files.photoView(a, grid.cell)
 		}
 		parts = append(parts, container.New(grid, views...))
 		natural = max(natural, grid.natural(len(photos)))
 	}
 	if b.outFile != nil {
-		parts = append(parts, v.outgoingFile(b.outboxID, b.outFile, b.uploading))
+		parts = append(parts, l.conv.files.outgoingFile(b.outboxID, b.outFile, b.uploading))
 		natural = max(natural, fileCardWidth)
 	}
 	line, width, beside := metaOf(b)
@@ -304,7 +325,7 @@ func (v *conversationView) bubble(b bubbleParts) fyne.CanvasObject {
 		parts = append(parts, container.NewHBox(append([]fyne.CanvasObject{layout.NewSpacer()}, b.actions...)...))
 		natural = max(natural, 260)
 	}
-	settings := v.tab.u.fyneApp.Settings()
+	settings := l.conv.tab.u.fyneApp.Settings()
 	fill := bubbleFill(settings.Theme(), settings.ThemeVariant(), kind != "", s)
 	return newBubble(container.New(tightVBox{}, parts...), natural, s, fill)
 }
@@ -369,29 +390,29 @@ func (tightVBox) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	return s
 }
 
-func (v *conversationView) retry(id int64) {
-	background(v.tab.u, func(ctx context.Context) (app.OutboxItem, error) {
-		return v.tab.session.Retry(ctx, id)
+func (l *messageList) retry(id int64) {
+	background(l.conv.tab.u, func(ctx context.Context) (app.OutboxItem, error) {
+		return l.conv.tab.session.Retry(ctx, id)
 	}, func(_ app.OutboxItem, err error) {
 		if err != nil {
-			v.say(sentence(err))
+			l.conv.say(sentence(err))
 		}
-		v.load(false)
+		l.load(false)
 	})
 }
 
-func (v *conversationView) discard(id int64) {
-	v.tab.u.showDialog(dialog.NewConfirm(lang.L("Discard this message?"), lang.L("It was not sent and will be deleted."), func(ok bool) {
+func (l *messageList) discard(id int64) {
+	l.conv.tab.u.showDialog(dialog.NewConfirm(lang.L("Discard this message?"), lang.L("It was not sent and will be deleted."), func(ok bool) {
 		if !ok {
 			return
 		}
-		background(v.tab.u, func(ctx context.Context) (struct{}, error) {
-			return struct{}{}, v.tab.session.Discard(ctx, id)
+		background(l.conv.tab.u, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, l.conv.tab.session.Discard(ctx, id)
 		}, func(_ struct{}, err error) {
 			if err != nil {
-				v.say(sentence(err))
+				l.conv.say(sentence(err))
 			}
-			v.load(false)
+			l.load(false)
 		})
-	}, v.tab.u.win))
+	}, l.conv.tab.u.win))
 }

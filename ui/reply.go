@@ -1,5 +1,8 @@
 package ui
 
+// Replies: the quote a bubble shows, and the composer's line of the
+// message the next one answers.
+
 import (
 	"strings"
 
@@ -88,14 +91,15 @@ func deliveryTick() fyne.CanvasObject {
 	return tick
 }
 
-// quoteSummary is who wrote the quoted message and its first line.
-func (v *conversationView) quoteSummary(q *app.Message) (who, what string) {
+// quoteSummary is who wrote the quoted message and its first line; a
+// client's message is signed with the chat's title.
+func quoteSummary(q *app.Message, chat app.Chat, n names) (who, what string) {
 	if q == nil {
 		return "", lang.L("A message that is not in C2Desk")
 	}
-	who = chatTitle(v.chat)
+	who = chatTitle(chat)
 	if q.Type != app.TypeFromClient {
-		who = v.author(q.Author, q.OperatorID)
+		who = n.author(q.Author, q.OperatorID)
 	}
 	what = strings.Join(strings.Fields(q.Text), " ")
 	if what == "" && len(q.Attachments) > 0 {
@@ -108,10 +112,9 @@ func (v *conversationView) quoteSummary(q *app.Message) (who, what string) {
 }
 
 // quoteBlock draws the message a reply quotes, as messengers do: a bar,
-// its writer and its first line. It returns the block and its natural
+// its writer and its first line (quoteSummary's). It returns the block and its natural
 // width.
-func (v *conversationView) quoteBlock(q *app.Message) (fyne.CanvasObject, float32) {
-	who, what := v.quoteSummary(q)
+func quoteBlock(who, what string) (fyne.CanvasObject, float32) {
 	lines := []fyne.CanvasObject{}
 	natural := float32(0)
 	if who != "" {
@@ -134,36 +137,36 @@ func (v *conversationView) quoteBlock(q *app.Message) (fyne.CanvasObject, float3
 
 // replyTo quotes a message above the composer: the next message sent
 // answers it.
-func (v *conversationView) replyTo(m app.Message) {
-	v.replying = &m
-	who, what := v.quoteSummary(&m)
-	v.replyText.SetText(lang.L("Reply to {{.Name}}: {{.Text}}", map[string]any{"Name": who, "Text": what}))
-	v.replyBar.Show()
-	v.content.Refresh() // the bar takes its place above the composer
-	v.tab.u.win.Canvas().Focus(v.composer)
+func (c *composing) replyTo(m app.Message) {
+	c.replying = &m
+	who, what := quoteSummary(&m, c.conv.chat, c.conv.tab.names)
+	c.replyText.SetText(lang.L("Reply to {{.Name}}: {{.Text}}", map[string]any{"Name": who, "Text": what}))
+	c.replyBar.Show()
+	c.conv.content.Refresh() // the bar takes its place above the composer
+	c.conv.tab.u.win.Canvas().Focus(c.field)
 }
 
 // cancelReply drops the quote: the next message answers nothing in particular.
-func (v *conversationView) cancelReply() {
-	if v.replying == nil {
+func (c *composing) cancelReply() {
+	if c.replying == nil {
 		return
 	}
-	v.replying = nil
-	v.replyBar.Hide()
-	v.content.Refresh()
+	c.replying = nil
+	c.replyBar.Hide()
+	c.conv.content.Refresh()
 }
 
 // newReplyBar is the line above the composer that shows what the next
 // message replies to, with a button to drop it.
-func (v *conversationView) newReplyBar() *fyne.Container {
-	v.replyText = widget.NewLabel("")
-	v.replyText.Truncation = fyne.TextTruncateEllipsis
-	v.replyText.Importance = widget.MediumImportance
-	cancel := widget.NewButtonWithIcon("", theme.CancelIcon(), v.cancelReply)
+func (c *composing) newReplyBar() *fyne.Container {
+	c.replyText = widget.NewLabel("")
+	c.replyText.Truncation = fyne.TextTruncateEllipsis
+	c.replyText.Importance = widget.MediumImportance
+	cancel := widget.NewButtonWithIcon("", theme.CancelIcon(), c.cancelReply)
 	cancel.Importance = widget.LowImportance
 	bar := canvas.NewRectangle(theme.Color(theme.ColorNamePrimary))
 	bar.SetMinSize(fyne.NewSize(3, 0))
-	b := container.NewBorder(nil, nil, container.NewHBox(bar, widget.NewIcon(theme.MailReplyIcon())), cancel, v.replyText)
+	b := container.NewBorder(nil, nil, container.NewHBox(bar, widget.NewIcon(theme.MailReplyIcon())), cancel, c.replyText)
 	b.Hide()
 	return b
 }

@@ -42,7 +42,7 @@ func (h *harness) quoteShown(text string) bool {
 // tapReplyOf taps the reply action of the newest bubble with this text.
 func tapReplyOf(t *testing.T, h *harness, text string) {
 	t.Helper()
-	rows := h.ui.chats.conv.msgs.Objects
+	rows := h.ui.chats.conv.list.msgs.Objects
 	for i := len(rows) - 1; i >= 0; i-- {
 		var icon *tapIcon
 		found := false
@@ -80,21 +80,21 @@ func TestReplyToAMessageBothWays(t *testing.T) {
 	v := h.ui.chats.conv
 	question := lastClientText(h, 9001)
 	tapReplyOf(t, h, question)
-	if !v.replyBar.Visible() || !strings.Contains(v.replyText.Text, question) || !strings.HasPrefix(v.replyText.Text, "Reply to "+chatTitle(v.chat)+": ") {
-		t.Fatalf("the reply bar shows %q (visible %v)", v.replyText.Text, v.replyBar.Visible())
+	if !v.compose.replyBar.Visible() || !strings.Contains(v.compose.replyText.Text, question) || !strings.HasPrefix(v.compose.replyText.Text, "Reply to "+chatTitle(v.chat)+": ") {
+		t.Fatalf("the reply bar shows %q (visible %v)", v.compose.replyText.Text, v.compose.replyBar.Visible())
 	}
 	// Escape drops the quote; the action brings it back.
-	v.composer.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
-	if v.replyBar.Visible() || v.replying != nil {
+	v.compose.field.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if v.compose.replyBar.Visible() || v.compose.replying != nil {
 		t.Fatal("Escape left the quote")
 	}
 	tapReplyOf(t, h, question)
-	test.Type(v.composer, "Да, ещё продаётся")
+	test.Type(v.compose.field, "Да, ещё продаётся")
 	h.capture("reply-composing")
-	pressEnter(v.composer, false)
+	pressEnter(v.compose.field, false)
 	h.eventually("the reply in Chat2Desk", func() bool {
 		got := h.fake.MessagesWithText("Да, ещё продаётся")
-		return len(got) == 1 && got[0].ReplyMessageID != 0 && !v.replyBar.Visible()
+		return len(got) == 1 && got[0].ReplyMessageID != 0 && !v.compose.replyBar.Visible()
 	})
 	sent := h.fake.MessagesWithText("Да, ещё продаётся")[0]
 	h.eventually("the sent reply quoting the question", func() bool { return h.quoteShown(question) })
@@ -116,11 +116,11 @@ func TestReplyBothWaysInRussian(t *testing.T) {
 	v := h.ui.chats.conv
 	question := lastClientText(h, 9001)
 	tapReplyOf(t, h, question)
-	if !strings.Contains(v.replyText.Text, question) {
-		t.Fatalf("the reply bar shows %q", v.replyText.Text)
+	if !strings.Contains(v.compose.replyText.Text, question) {
+		t.Fatalf("the reply bar shows %q", v.compose.replyText.Text)
 	}
-	test.Type(v.composer, "Да, ещё продаётся")
-	pressEnter(v.composer, false)
+	test.Type(v.compose.field, "Да, ещё продаётся")
+	pressEnter(v.compose.field, false)
 	h.eventually("the reply in Chat2Desk", func() bool { return len(h.fake.MessagesWithText("Да, ещё продаётся")) == 1 })
 	sent := h.fake.MessagesWithText("Да, ещё продаётся")[0]
 	h.fake.ClientReplies(5001, "А торг возможен?", sent.ID)
@@ -137,7 +137,7 @@ func TestOnlyClientMessagesAndAnswersCanBeRepliedTo(t *testing.T) {
 	h := start(t, false, office(t, ""))
 	h.signIn()
 	h.openChat(9001) // the seed gives 9001 an autoreply, a system message and a note
-	for _, row := range h.ui.chats.conv.msgs.Objects {
+	for _, row := range h.ui.chats.conv.list.msgs.Objects {
 		var icon bool
 		var kind string
 		walkObjects(row, func(o fyne.CanvasObject) {

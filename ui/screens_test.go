@@ -50,7 +50,7 @@ func TestConversationOnASmallScreen(t *testing.T) {
 		}
 		// They took 239 of 560 pixels, with a waiting client.
 		if around := v.top.Size().Height + v.bottom.Size().Height; around > 0.4*smallScreen.Height {
-			t.Fatalf("the header (%v) and the composer (%v) leave the messages %v of %v", v.top.Size().Height, v.bottom.Size().Height, v.scroll.Size().Height, smallScreen.Height)
+			t.Fatalf("the header (%v) and the composer (%v) leave the messages %v of %v", v.top.Size().Height, v.bottom.Size().Height, v.list.scroll.Size().Height, smallScreen.Height)
 		}
 	}
 }

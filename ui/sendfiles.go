@@ -1,5 +1,8 @@
 package ui
 
+// The conversation's files room, sending: the paperclip, dropped and pasted
+// files, the preview before they go and the bars of their uploads.
+
 import (
 	"bytes"
 	"context"
@@ -26,8 +29,10 @@ import (
 )
 
 // files is what the conversation knows of the open chat's files and of
-// those being sent.
+// those being sent: the paperclip, the preview before sending, the upload
+// bars, and the received files (media.go).
 type files struct {
+	conv *conversationView
 	// media is what is known of the open chat's files.
 	media map[string]*mediaState
 	// attach is the paperclip; preview the files about to be sent, if any.
@@ -38,6 +43,15 @@ type files struct {
 	progress     map[int64]*widget.ProgressBar
 	uploadsShown atomic.Bool
 }
+
+func newFiles(v *conversationView) *files {
+	fs := &files{conv: v, media: map[string]*mediaState{}, progress: map[int64]*widget.ProgressBar{}}
+	fs.attach = widget.NewButtonWithIcon("", theme.MailAttachmentIcon(), fs.attachFile)
+	return fs
+}
+
+// clear forgets what was known of the last chat's files.
+func (fs *files) clear() { fs.media = map[string]*mediaState{} }
 
 // uploadTimeout bounds sending a batch of files from this window: each may
 // be 20 MB on an office's line. A send cut short stays in the outbox.
@@ -108,47 +122,47 @@ func pickedSentence(err error) string {
 
 // attachFile is the paperclip: it explains what an administrator must set
 // up when the office has no file storage, else offers the file dialog.
-func (v *conversationView) attachFile() {
-	v.withFileStorage(func() {
+func (fs *files) attachFile() {
+	fs.withFileStorage(func() {
 		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 			if err != nil {
-				v.say(sentence(err))
+				fs.conv.say(sentence(err))
 				return
 			}
 			if r == nil {
 				return // cancelled
 			}
-			background(v.tab.u, func(context.Context) (pickedFile, error) {
+			background(fs.conv.tab.u, func(context.Context) (pickedFile, error) {
 				return readChosen(r), nil
-			}, func(f pickedFile, _ error) { v.addPicked([]pickedFile{f}) })
-		}, v.tab.u.win)
+			}, func(f pickedFile, _ error) { fs.addPicked([]pickedFile{f}) })
+		}, fs.conv.tab.u.win)
 		d.Resize(fyne.NewSize(720, 520))
-		v.tab.u.showDialog(d)
+		fs.conv.tab.u.showDialog(d)
 	})
 }
 
 // withFileStorage runs then when the office can send files; else it says
 // what an administrator must set up.
-func (v *conversationView) withFileStorage(then func()) {
-	if v.chat.ID == 0 {
+func (fs *files) withFileStorage(then func()) {
+	if fs.conv.chat.ID == 0 {
 		return
 	}
-	if v.note.Checked {
+	if fs.conv.compose.note.Checked {
 		// A file always goes to the client; a note never may.
-		v.say(lang.L("Internal notes take text only: a file would go to the client. Untick Internal note to send it."))
+		fs.conv.say(lang.L("Internal notes take text only: a file would go to the client. Untick Internal note to send it."))
 		return
 	}
-	background(v.tab.u, func(ctx context.Context) (bool, error) {
-		_, ok, err := v.tab.u.core.FileStorage(ctx)
+	background(fs.conv.tab.u, func(ctx context.Context) (bool, error) {
+		_, ok, err := fs.conv.tab.u.core.FileStorage(ctx)
 		return ok, err
 	}, func(ok bool, err error) {
 		switch {
 		case err != nil:
-			v.say(sentence(err))
+			fs.conv.say(sentence(err))
 		case !ok:
-			v.say(translate(app.MsgNoFileStorage, nil))
+			fs.conv.say(translate(app.MsgNoFileStorage, nil))
 		default:
-			v.status.Hide()
+			fs.conv.status.Hide()
 			then()
 		}
 	})
@@ -156,40 +170,40 @@ func (v *conversationView) withFileStorage(then func()) {
 
 // attachPaths offers files given by path (dropped on the window, pasted)
 // for sending.
-func (v *conversationView) attachPaths(paths []string) {
+func (fs *files) attachPaths(paths []string) {
 	if len(paths) == 0 {
 		return
 	}
-	v.withFileStorage(func() {
-		background(v.tab.u, func(context.Context) ([]pickedFile, error) {
+	fs.withFileStorage(func() {
+		background(fs.conv.tab.u, func(context.Context) ([]pickedFile, error) {
 			return readPicked(paths), nil
-		}, func(files []pickedFile, _ error) { v.addPicked(files) })
+		}, func(files []pickedFile, _ error) { fs.addPicked(files) })
 	})
 }
 
 // attachClipboardImage offers a picture copied to the clipboard (a
 // screenshot) for sending, as a PNG named by the time it was pasted.
-func (v *conversationView) attachClipboardImage() {
-	read := v.tab.u.opts.clipboardImage
+func (fs *files) attachClipboardImage() {
+	read := fs.conv.tab.u.opts.clipboardImage
 	if read == nil {
 		read = systemClipboardImage
 	}
-	if v.chat.ID == 0 {
+	if fs.conv.chat.ID == 0 {
 		return
 	}
-	background(v.tab.u, func(context.Context) ([]byte, error) {
+	background(fs.conv.tab.u, func(context.Context) ([]byte, error) {
 		return read()
 	}, func(png []byte, err error) {
 		switch {
 		case errors.Is(err, errNoPictureClipboard):
 			// A paste without text is most likely a picture.
-			v.say(lang.L("C2Desk cannot read pictures from this computer's clipboard. Save the picture as a file and drag it here."))
+			fs.conv.say(lang.L("C2Desk cannot read pictures from this computer's clipboard. Save the picture as a file and drag it here."))
 		case err != nil:
-			v.say(sentence(err))
+			fs.conv.say(sentence(err))
 		case len(png) > 0:
 			name := "image-" + time.Now().Format("2006-01-02-150405") + ".png"
-			v.withFileStorage(func() {
-				v.addPicked([]pickedFile{{name: name, data: png, err: app.CheckFile(name, len(png))}})
+			fs.withFileStorage(func() {
+				fs.addPicked([]pickedFile{{name: name, data: png, err: app.CheckFile(name, len(png))}})
 			})
 		}
 	})
@@ -237,13 +251,13 @@ func (u *UI) dropped(_ fyne.Position, uris []fyne.URI) {
 			paths = append(paths, uri.Path())
 		}
 	}
-	u.chats.conv.attachPaths(paths)
+	u.chats.conv.files.attachPaths(paths)
 }
 
 // filePreview is the dialog before files go: each file with its thumbnail
 // or icon, size and any reason it cannot go, a caption, and Send.
 type filePreview struct {
-	v        *conversationView
+	room     *files
 	dialogID int64
 	files    []pickedFile
 	list     *fyne.Container
@@ -254,16 +268,16 @@ type filePreview struct {
 }
 
 // addPicked adds files to the open preview, opening one if need be.
-func (v *conversationView) addPicked(files []pickedFile) {
-	if len(files) == 0 || v.chat.ID == 0 {
+func (fs *files) addPicked(picked []pickedFile) {
+	if len(picked) == 0 || fs.conv.chat.ID == 0 {
 		return
 	}
-	if p := v.preview; p != nil && p.dialogID == v.chat.ID {
-		p.files = append(p.files, files...)
+	if p := fs.preview; p != nil && p.dialogID == fs.conv.chat.ID {
+		p.files = append(p.files, picked...)
 		p.refresh()
 		return
 	}
-	p := &filePreview{v: v, dialogID: v.chat.ID, files: files}
+	p := &filePreview{room: fs, dialogID: fs.conv.chat.ID, files: picked}
 	p.list = container.NewVBox()
 	p.caption = widget.NewMultiLineEntry()
 	p.caption.SetPlaceHolder(lang.L("Caption (optional): it goes with the first file"))
@@ -271,7 +285,7 @@ func (v *conversationView) addPicked(files []pickedFile) {
 	p.caption.SetMinRowsVisible(2)
 	p.status = paragraph("", widget.DangerImportance)
 	p.status.Hide()
-	add := widget.NewButtonWithIcon(lang.L("Add a file…"), theme.ContentAddIcon(), v.attachFile)
+	add := widget.NewButtonWithIcon(lang.L("Add a file…"), theme.ContentAddIcon(), fs.attachFile)
 	add.Importance = widget.LowImportance
 	cancel := widget.NewButton(lang.L("Cancel"), func() { p.dialog.Hide() })
 	p.send = widget.NewButtonWithIcon(lang.L("Send"), theme.MailSendIcon(), p.sendAll)
@@ -279,18 +293,18 @@ func (v *conversationView) addPicked(files []pickedFile) {
 	scroll := container.NewVScroll(p.list)
 	scroll.SetMinSize(fyne.NewSize(480, 230))
 	body := container.NewBorder(nil, container.NewVBox(container.NewHBox(add, layout.NewSpacer()), p.caption, p.status), nil, nil, scroll)
-	p.dialog = dialog.NewCustomWithoutButtons(lang.L("Send files to {{.Name}}", map[string]any{"Name": chatTitle(v.chat)}), body, v.tab.u.win)
+	p.dialog = dialog.NewCustomWithoutButtons(lang.L("Send files to {{.Name}}", map[string]any{"Name": chatTitle(fs.conv.chat)}), body, fs.conv.tab.u.win)
 	p.dialog.SetButtons([]fyne.CanvasObject{cancel, p.send})
 	p.dialog.SetOnClosed(func() {
-		if v.preview == p {
-			v.preview = nil
+		if fs.preview == p {
+			fs.preview = nil
 		}
 	})
-	v.preview = p
+	fs.preview = p
 	p.refresh()
-	v.tab.u.showDialog(p.dialog)
+	fs.conv.tab.u.showDialog(p.dialog)
 	p.dialog.Resize(fyne.NewSize(560, 480))
-	v.tab.u.win.Canvas().Focus(p.caption)
+	fs.conv.tab.u.win.Canvas().Focus(p.caption)
 }
 
 // refresh lists the files again, and allows Send only when every one can go.
@@ -358,15 +372,15 @@ func (p *filePreview) row(i int, f pickedFile) fyne.CanvasObject {
 // sendAll queues the files (the caption with the first), closes the
 // preview, then uploads and sends them; the bubbles show how far each got.
 func (p *filePreview) sendAll() {
-	v := p.v
-	files := make([]app.OutgoingFile, 0, len(p.files))
+	fs, v := p.room, p.room.conv
+	outgoing := make([]app.OutgoingFile, 0, len(p.files))
 	for _, f := range p.files {
-		files = append(files, app.OutgoingFile{Name: f.name, Data: f.data})
+		outgoing = append(outgoing, app.OutgoingFile{Name: f.name, Data: f.data})
 	}
 	caption, id := p.caption.Text, p.dialogID
 	p.send.Disable()
 	background(v.tab.u, func(ctx context.Context) ([]app.OutboxItem, error) {
-		return v.tab.session.QueueFiles(ctx, id, files, caption)
+		return v.tab.session.QueueFiles(ctx, id, outgoing, caption)
 	}, func(items []app.OutboxItem, err error) {
 		if err != nil {
 			p.send.Enable()
@@ -375,30 +389,30 @@ func (p *filePreview) sendAll() {
 		}
 		p.dialog.Hide()
 		if v.chat.ID == id {
-			v.load(true)
+			v.list.load(true)
 		}
-		v.deliverFiles(id, items)
+		fs.deliverFiles(id, items)
 	})
 }
 
 // deliverFiles uploads and sends queued files now, one after the other; a
 // failure shows on its bubble, with Retry.
-func (v *conversationView) deliverFiles(dialogID int64, items []app.OutboxItem) {
-	s := v.tab.session
-	backgroundWithin(v.tab.u, uploadTimeout, func(ctx context.Context) (struct{}, error) {
+func (fs *files) deliverFiles(dialogID int64, items []app.OutboxItem) {
+	s := fs.conv.tab.session
+	backgroundWithin(fs.conv.tab.u, uploadTimeout, func(ctx context.Context) (struct{}, error) {
 		s.SendFiles(ctx, items)
 		return struct{}{}, nil
 	}, func(struct{}, error) {
-		if v.chat.ID == dialogID {
-			v.load(true)
+		if fs.conv.chat.ID == dialogID {
+			fs.conv.list.load(true)
 		}
-		v.tab.reload()
+		fs.conv.tab.reload()
 	})
 }
 
 // outgoingFile is a file in the outbox on its bubble: name and size, and
 // while it is being uploaded from this PC, a bar of how far it got.
-func (v *conversationView) outgoingFile(outboxID int64, f *app.OutboxFile, uploading bool) fyne.CanvasObject {
+func (fs *files) outgoingFile(outboxID int64, f *app.OutboxFile, uploading bool) fyne.CanvasObject {
 	kind := app.AttachmentKind(f.Name, f.Mime)
 	name := widget.NewLabelWithStyle(f.Name, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	name.Truncation = fyne.TextTruncateEllipsis
@@ -414,28 +428,34 @@ func (v *conversationView) outgoingFile(outboxID int64, f *app.OutboxFile, uploa
 			}
 			return lang.L("Uploading: {{.Percent}}%", map[string]any{"Percent": int(bar.Value * 100)})
 		}
-		if done, ok := v.tab.u.core.UploadProgress(outboxID); ok {
+		if done, ok := fs.conv.tab.u.core.UploadProgress(outboxID); ok {
 			bar.SetValue(done)
 		} else {
 			bar.Hide() // not begun here yet, or uploaded by the office's poller
 		}
-		v.progress[outboxID] = bar
-		v.uploadsShown.Store(true)
+		fs.progress[outboxID] = bar
+		fs.uploadsShown.Store(true)
 		parts = append(parts, bar)
 	}
 	return container.NewVBox(parts...)
 }
 
+// dropBars forgets the upload bars: the column is drawn anew, and
+// barsDrawn, once it is, tells the window's ticker whether any is shown.
+func (fs *files) dropBars() { clear(fs.progress) }
+
+func (fs *files) barsDrawn() { fs.uploadsShown.Store(len(fs.progress) > 0) }
+
 // showProgress moves the upload bars on. They go with their rows when
 // the conversation is drawn again after the send.
-func (v *conversationView) showProgress() {
-	for id, bar := range v.progress {
-		if done, ok := v.tab.u.core.UploadProgress(id); ok {
+func (fs *files) showProgress() {
+	for id, bar := range fs.progress {
+		if done, ok := fs.conv.tab.u.core.UploadProgress(id); ok {
 			bar.SetValue(done)
 			if !bar.Visible() {
 				// Its upload began: drawn again, the bubble says "Sending…"
 				// rather than "Queued".
-				v.load(false)
+				fs.conv.list.load(false)
 				return
 			}
 		}
