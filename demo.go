@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"time"
 
@@ -36,6 +37,19 @@ func (e *environment) startDemo(o *options) (string, error) {
 		return "", err
 	}
 	return scratch, nil
+}
+
+// demoServers are the demo's stand-ins on this machine, the API (whose
+// sample photos the seeded messages link to) and the file storage: links
+// may reach them, and nothing else on this machine.
+func (e *environment) demoServers(apiURL string) []string {
+	var hosts []string
+	for _, s := range []string{apiURL, e.demoStorage.Endpoint} {
+		if u, err := url.Parse(s); err == nil && u.Host != "" {
+			hosts = append(hosts, u.Host)
+		}
+	}
+	return hosts
 }
 
 // seedDemo connects the demo's account, loads it and sets up its agency

@@ -39,6 +39,10 @@ type Config struct {
 	// ClaimTTL is how long an outbox claim lasts; 0: claimTTL. The crash
 	// test shortens it with the lease.
 	ClaimTTL time.Duration
+	// LocalServers are the demo's stand-ins on this machine ("host:port",
+	// or a host for any port): links in messages may reach them; nothing
+	// else on this machine or its network.
+	LocalServers []string
 	// DataDir is this PC's folder (log, crash report, lock): the SQLite
 	// file's folder when empty. An office database has no folder, so
 	// main sets it then.
@@ -51,6 +55,7 @@ type App struct {
 	secrets Secrets
 	cfg     Config
 	log     *slog.Logger
+	links   *linkFetcher // fetches links in messages, from public addresses only
 
 	mu         sync.Mutex
 	client     *c2dapi.Client
@@ -91,7 +96,8 @@ func New(store *storage.Store, secrets Secrets, cfg Config) *App {
 	if cfg.PINHashCost == 0 {
 		cfg.PINHashCost = bcryptCost
 	}
-	return &App{store: store, secrets: secrets, cfg: cfg, log: cfg.Logger, holder: newHolder(cfg.DataDir)}
+	return &App{store: store, secrets: secrets, cfg: cfg, log: cfg.Logger, holder: newHolder(cfg.DataDir),
+		links: newLinkFetcher(cfg.LocalServers)}
 }
 
 // APIURL is the Chat2Desk API address in use.

@@ -44,6 +44,8 @@ var maxMediaCache int64 = 300 << 20
 // its type when known.
 func AttachmentKind(name, mimeType string) string {
 	switch {
+	case Runnable(name):
+		return KindProgram
 	case strings.HasPrefix(mimeType, "image/"):
 		return KindPhoto
 	case strings.HasPrefix(mimeType, "video/"):
@@ -75,7 +77,9 @@ func AttachmentKind(name, mimeType string) string {
 func (a *App) mediaDir() string { return filepath.Join(a.dataDir(), "media") }
 
 // mediaPath is where a link's file is cached: named by the link's hash,
-// with the file's extension so that the system viewer knows it.
+// with the file's extension so that the system viewer knows it — letters
+// and digits only (no stream, no path), and none for a program, which
+// thus cannot run from the cache.
 func (a *App) mediaPath(link, name string) string {
 	sum := sha256.Sum256([]byte(link))
 	ext := strings.ToLower(filepath.Ext(name))
@@ -84,7 +88,10 @@ func (a *App) mediaPath(link, name string) string {
 			ext = strings.ToLower(path.Ext(u.Path))
 		}
 	}
-	if len(ext) > 8 || strings.ContainsAny(ext, `/\`) {
+	plain := len(ext) >= 2 && len(ext) <= 8 && !strings.ContainsFunc(ext[1:], func(r rune) bool {
+		return (r < 'a' || r > 'z') && (r < '0' || r > '9')
+	})
+	if !plain || Runnable(name) || Runnable(link) {
 		ext = ""
 	}
 	return filepath.Join(a.mediaDir(), hex.EncodeToString(sum[:16])+ext)
@@ -127,7 +134,7 @@ func (a *App) Media(ctx context.Context, link, name string) (string, error) {
 	resp, err := a.mediaClient().Do(req)
 	if err != nil {
 		a.log.Warn("download a file", "err", err)
-		return "", problem(MsgMediaUnavailable)
+		return "", fetchFailed(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -159,15 +166,23 @@ func (a *App) Media(ctx context.Context, link, name string) (string, error) {
 	if err := os.Rename(tmp.Name(), p); err != nil {
 		return "", err
 	}
+	if err := markFromInternet(p, link); err != nil {
+		a.log.Warn("mark a received file as from the internet", "err", err)
+	}
 	a.trimMedia()
 	return p, nil
 }
 
-func (a *App) mediaClient() *http.Client {
-	if a.cfg.HTTPClient != nil {
-		return &http.Client{Transport: a.cfg.HTTPClient.Transport, Timeout: 2 * time.Minute}
+// mediaClient fetches a file's link: from public addresses only
+// (links.go), within two minutes.
+func (a *App) mediaClient() *http.Client { return a.links.client(2 * time.Minute) }
+
+// fetchFailed is the sentence for a link that could not be fetched.
+func fetchFailed(err error) error {
+	if errors.Is(err, errNotPublic) {
+		return problem(MsgLinkNotPublic)
 	}
-	return &http.Client{Timeout: 2 * time.Minute}
+	return problem(MsgMediaUnavailable)
 }
 
 // trimMedia removes the least recently used cached files until the cache
@@ -232,7 +247,10 @@ func (a *App) MediaInfo(ctx context.Context, link, name string) (size int64, mim
 		return max(resp.ContentLength, 0), resp.Header.Get("Content-Type"), nil
 	}
 	resp, err = ask(http.MethodGet, http.Header{"Range": {"bytes=0-0"}})
-	if err != nil || resp.StatusCode != http.StatusPartialContent {
+	if err != nil {
+		return 0, "", fetchFailed(err)
+	}
+	if resp.StatusCode != http.StatusPartialContent {
 		return 0, "", problem(MsgMediaUnavailable)
 	}
 	// Content-Range: bytes 0-0/12345

@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -96,12 +97,7 @@ func (fs *files) loadMedia(link, name string, done func(*mediaState)) {
 	})
 }
 
-func attachmentKindOf(a app.Attachment) string {
-	if a.Kind != "" {
-		return a.Kind
-	}
-	return app.AttachmentKind(a.Name+" "+a.Link, "")
-}
+func attachmentKindOf(a app.Attachment) string { return app.KindOf(a) }
 
 func isPhoto(a app.Attachment) bool { return attachmentKindOf(a) == app.KindPhoto }
 
@@ -223,6 +219,8 @@ func kindName(kind string) string {
 		return lang.L("Voice message or audio")
 	case app.KindPDF:
 		return "PDF"
+	case app.KindProgram:
+		return lang.L("Program or script")
 	}
 	return lang.L("File")
 }
@@ -237,6 +235,8 @@ func kindIcon(kind string) fyne.Resource {
 		return theme.FileAudioIcon()
 	case app.KindPDF:
 		return theme.FileTextIcon()
+	case app.KindProgram:
+		return theme.WarningIcon()
 	}
 	return theme.FileIcon()
 }
@@ -270,6 +270,13 @@ func (fs *files) fileCard(a app.Attachment, kind string) fyne.CanvasObject {
 		})
 	}
 	save.OnTapped = func() { fs.saveAs(a, status) }
+	actions := container.NewHBox(open, save, layout.NewSpacer())
+	if kind == app.KindProgram {
+		// Never opened: saved, if at all, after a warning.
+		save.OnTapped = func() { fs.saveProgram(a, status) }
+		actions = container.NewHBox(save, layout.NewSpacer())
+		say(status, sentence(app.NotOpened(attachmentName(a))), widget.WarningImportance)
+	}
 	st := fs.mediaOf(a.Link)
 	if st.size > 0 {
 		about.SetText(kindName(kind) + " · " + sizeText(st.size))
@@ -296,7 +303,27 @@ func (fs *files) fileCard(a app.Attachment, kind string) fyne.CanvasObject {
 	icon := widget.NewIcon(kindIcon(kind))
 	text := container.NewVBox(title, about)
 	top := container.NewBorder(nil, nil, icon, nil, text)
-	return container.NewVBox(top, container.NewHBox(open, save, layout.NewSpacer()), status)
+	if kind == app.KindProgram {
+		return container.NewVBox(top, status, actions) // the warning before the button
+	}
+	return container.NewVBox(top, actions, status)
+}
+
+// saveProgram saves a received program where the person chooses, once
+// they have read what it may do.
+func (fs *files) saveProgram(a app.Attachment, status *widget.Label) {
+	name := attachmentName(a)
+	d := dialog.NewConfirm(lang.L("Save a program from a client?"),
+		lang.L("{{.Name}} can run on this computer, and a stranger may have sent it to take it over. Save it only if you expected it from this client and know what it is; C2Desk will not open it.", map[string]any{"Name": name}),
+		func(ok bool) {
+			if ok {
+				fs.saveAs(a, status)
+			}
+		}, fs.conv.tab.u.win)
+	d.SetConfirmText(lang.L("Save anyway"))
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.SetDismissText(lang.L("Cancel"))
+	fs.conv.tab.u.showDialog(d)
 }
 
 // openFailed says why a file did not open. One too big for the cache
@@ -331,8 +358,9 @@ func (fs *files) saveAs(a app.Attachment, status *widget.Label) {
 	d.Show()
 }
 
-// saveTo writes the file, loaded first if need be, to w.
-func (fs *files) saveTo(a app.Attachment, w io.WriteCloser, status *widget.Label) {
+// saveTo writes the file, loaded first if need be, to w, marked (on
+// Windows) as from the internet.
+func (fs *files) saveTo(a app.Attachment, w fyne.URIWriteCloser, status *widget.Label) {
 	fs.loadMedia(a.Link, a.Name, func(st *mediaState) {
 		if st.err != nil {
 			w.Close()
@@ -340,9 +368,14 @@ func (fs *files) saveTo(a app.Attachment, w io.WriteCloser, status *widget.Label
 			st.err = nil
 			return
 		}
-		path := st.path
+		path, saved := st.path, w.URI().Path()
 		background(fs.conv.tab.u, func(context.Context) (struct{}, error) {
-			return struct{}{}, copyFileTo(path, w)
+			if err := copyFileTo(path, w); err != nil {
+				return struct{}{}, err
+			}
+			// A memory stick without NTFS streams keeps no mark: saved all the same.
+			_ = app.MarkFromInternet(saved, a.Link)
+			return struct{}{}, nil
 		}, func(_ struct{}, err error) {
 			if err != nil {
 				say(status, sentence(err), widget.DangerImportance)
@@ -397,8 +430,13 @@ func (fs *files) showPhoto(a app.Attachment, path string) {
 	fs.conv.tab.u.showDialog(dialog.NewCustom(attachmentName(a), lang.L("Close"), body, fs.conv.tab.u.win))
 }
 
-// openFile opens a file on this PC in the system's viewer for its type.
+// openFile opens a file on this PC in the system's viewer for its type;
+// never a program, whatever asked (the cache keeps them without an
+// extension, so this is the second lock).
 func (u *UI) openFile(path string) error {
+	if app.Runnable(path) {
+		return app.NotOpened(filepath.Base(path))
+	}
 	target, err := url.Parse(storagefs.NewFileURI(path).String())
 	if err != nil {
 		return err

@@ -34,6 +34,19 @@ func (s *Server) ClientReplies(clientID c2dapi.ID, text string, replyTo c2dapi.I
 	return m, ok
 }
 
+// ClientSendsFiles adds a message from a client with files, at links
+// the client chose.
+func (s *Server) ClientSendsFiles(clientID c2dapi.ID, text string, files ...c2dapi.Attachment) (c2dapi.Message, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.clientWritesLocked(clientID, text)
+	if ok {
+		s.messages[len(s.messages)-1].Attachments = files
+		m.Attachments = files
+	}
+	return m, ok
+}
+
 // ClientWrote adds a message from a client written at a time of the past,
 // as an account's older history has.
 func (s *Server) ClientWrote(clientID c2dapi.ID, text string, at time.Time) (c2dapi.Message, bool) {
