@@ -56,6 +56,9 @@ type App struct {
 	cfg     Config
 	log     *slog.Logger
 	links   *linkFetcher // fetches links in messages, from public addresses only
+	proxy   proxySetting // the proxy this computer names, read at start
+	// transport carries the calls to Chat2Desk, through the proxy.
+	transport http.RoundTripper
 
 	mu         sync.Mutex
 	client     *c2dapi.Client
@@ -96,8 +99,10 @@ func New(store *storage.Store, secrets Secrets, cfg Config) *App {
 	if cfg.PINHashCost == 0 {
 		cfg.PINHashCost = bcryptCost
 	}
-	return &App{store: store, secrets: secrets, cfg: cfg, log: cfg.Logger, holder: newHolder(cfg.DataDir),
-		links: newLinkFetcher(cfg.LocalServers)}
+	a := &App{store: store, secrets: secrets, cfg: cfg, log: cfg.Logger, holder: newHolder(cfg.DataDir), proxy: systemProxy()}
+	a.links = newLinkFetcher(cfg.LocalServers, a.proxy)
+	a.transport = a.newTransport(http.DefaultTransport.(*http.Transport).Clone())
+	return a
 }
 
 // APIURL is the Chat2Desk API address in use.
@@ -163,9 +168,16 @@ func (a *App) apiClient(tok string) (*c2dapi.Client, error) {
 	if a.cfg.RequestsPerSecond != 0 {
 		opts = append(opts, c2dapi.WithRateLimit(a.cfg.RequestsPerSecond, 1))
 	}
+	hc := &http.Client{Timeout: c2dapi.DefaultTimeout}
 	if a.cfg.HTTPClient != nil {
-		opts = append(opts, c2dapi.WithHTTPClient(a.cfg.HTTPClient))
+		hc = a.cfg.HTTPClient
 	}
+	if hc.Transport == nil {
+		withProxy := *hc
+		withProxy.Transport = a.transport
+		hc = &withProxy
+	}
+	opts = append(opts, c2dapi.WithHTTPClient(hc))
 	c, err := c2dapi.NewClient(a.cfg.APIURL, tok, opts...)
 	if err != nil {
 		return nil, err

@@ -14,13 +14,25 @@ type Check struct {
 	Detail string
 }
 
+// proxyCheck names the proxy calls go through, and where it is set.
+func (a *App) proxyCheck() Check {
+	proxy, source := a.ProxyInUse()
+	switch {
+	case proxy != "":
+		return Check{Name: "proxy", OK: true, Detail: fmt.Sprintf("%s for %s (set in %s)", proxy, a.APIHost(), source)}
+	case source != "":
+		return Check{Name: "proxy", OK: true, Detail: fmt.Sprintf("none for %s (set in %s)", a.APIHost(), source)}
+	}
+	return Check{Name: "proxy", OK: true, Detail: "none: C2Desk connects directly"}
+}
+
 var noTokenCheck = Check{Name: "keyring", Detail: "no token stored: run `c2desk connect` or use Settings › Connect Chat2Desk"}
 
 // Doctor checks the version, the data folder, the database, the log, crash
 // reports, the outbox, the keyring, the API and the monthly quota.
 // It never stops at the first problem: support wants every line.
 func (a *App) Doctor(ctx context.Context) []Check {
-	out := a.supportChecks(ctx)
+	out := append(a.supportChecks(ctx), a.proxyCheck())
 
 	acc, err := a.account(ctx)
 	if err != nil {

@@ -144,7 +144,7 @@ func Messages() []string {
 		PlanAddStaff, PlanChangeRole, PlanDeactivate, PlanActivate, PlanOwner, PlanDefault, PlanRule, PlanRuleChosen, PlanNothing, MsgNoOperator, MsgEmptyMessage, MsgNotYourChat, MsgUnclearSend, MsgQuoteGone, MsgRemindAfterRange,
 		MsgFieldNumber, MsgFieldNotEditable, MsgNoSuchField, MsgNoSuchTag, MsgCommentTooLong, MsgClientCardRefused,
 		MsgNoFileStorage, MsgFileTooBig, MsgFileEmpty, MsgFileRefused, MsgStorageEndpoint, MsgStorageBucket, MsgStorageKeys, MsgStorageLinkDays,
-		MsgStorageCheckFailed, MsgStorageSecretMissing, MsgStorageRefused, MsgStorageUnreachable, MsgMediaUnavailable, MsgMediaTooBig, MsgLinkNotPublic, MsgNotOpened,
+		MsgStorageCheckFailed, MsgStorageSecretMissing, MsgStorageRefused, MsgStorageUnreachable, MsgMediaUnavailable, MsgMediaTooBig, MsgLinkNotPublic, MsgNotOpened, MsgProxyAuth, MsgProxyRefused, MsgProxyDown,
 		MsgNoSuchStaff, MsgPhoneFormat, MsgPickChannel, MsgWriteFirstOff, MsgChannelNotOpen, MsgNewChatRejected, MsgClientNotYours,
 		LabelNobody, LabelNone, LabelAdmin, LabelAgent, LabelEveryone, LabelAdminsOnly}
 }

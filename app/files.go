@@ -172,7 +172,7 @@ func (a *App) setFileStorage(ctx context.Context, fs FileStorage, secret string)
 	if _, _, err := storageHost(fs.Endpoint); err != nil {
 		return problem(MsgStorageEndpoint)
 	}
-	client, err := s3Client(fs, secret)
+	client, err := a.s3Client(fs, secret)
 	if err != nil {
 		return problem(MsgStorageEndpoint)
 	}
@@ -240,12 +240,17 @@ func storageHost(endpoint string) (string, bool, error) {
 	return u.Host, u.Scheme == "https", nil
 }
 
-func s3Client(fs FileStorage, secret string) (*minio.Client, error) {
+func (a *App) s3Client(fs FileStorage, secret string) (*minio.Client, error) {
 	host, tls, err := storageHost(fs.Endpoint)
 	if err != nil {
 		return nil, err
 	}
-	return minio.New(host, &minio.Options{Creds: credentials.NewStaticV4(fs.KeyID, secret, ""), Secure: tls, Region: fs.Region})
+	base, err := minio.DefaultTransport(tls)
+	if err != nil {
+		return nil, err
+	}
+	return minio.New(host, &minio.Options{Creds: credentials.NewStaticV4(fs.KeyID, secret, ""), Secure: tls, Region: fs.Region,
+		Transport: a.newTransport(base)})
 }
 
 // OutgoingFile is a file a person sends.
@@ -390,7 +395,7 @@ func (a *App) uploadFile(ctx context.Context, it storage.OutboxItem) (string, er
 	if err != nil {
 		return "", err
 	}
-	client, err := s3Client(fs, secret)
+	client, err := a.s3Client(fs, secret)
 	if err != nil {
 		return "", problem(MsgStorageEndpoint)
 	}

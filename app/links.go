@@ -96,16 +96,16 @@ type linkFetcher struct {
 	direct, proxied http.RoundTripper
 }
 
-func newLinkFetcher(local []string) *linkFetcher {
-	f := &linkFetcher{local: local, proxy: http.ProxyFromEnvironment,
+func newLinkFetcher(local []string, proxy proxySetting) *linkFetcher {
+	f := &linkFetcher{local: local, proxy: proxy.via,
 		lookup: func(ctx context.Context, host string) ([]netip.Addr, error) {
 			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 		}}
 	dialer := &net.Dialer{Timeout: 30 * time.Second, Control: f.checkDialled}
 	f.direct = &http.Transport{DialContext: dialer.DialContext, TLSHandshakeTimeout: 15 * time.Second,
 		ResponseHeaderTimeout: 30 * time.Second, MaxIdleConnsPerHost: 2, IdleConnTimeout: 90 * time.Second}
-	f.proxied = &http.Transport{Proxy: f.proxy, TLSHandshakeTimeout: 15 * time.Second,
-		ResponseHeaderTimeout: 30 * time.Second, MaxIdleConnsPerHost: 2, IdleConnTimeout: 90 * time.Second}
+	f.proxied = newProxiedTransport(proxy, &http.Transport{TLSHandshakeTimeout: 15 * time.Second,
+		ResponseHeaderTimeout: 30 * time.Second, MaxIdleConnsPerHost: 2, IdleConnTimeout: 90 * time.Second})
 	return f
 }
 

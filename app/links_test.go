@@ -52,7 +52,7 @@ func TestLinkCheckedBeforeConnecting(t *testing.T) {
 		"cdn.example":    {"93.184.216.34", "2a00:1450:4010:c05::8a"},
 		"router.example": {"::ffff:192.168.1.1"},
 	}
-	f := newLinkFetcher(nil)
+	f := newLinkFetcher(nil, proxySetting{})
 	f.lookup = func(_ context.Context, host string) ([]netip.Addr, error) {
 		var out []netip.Addr
 		for _, s := range answers[host] {
@@ -96,7 +96,7 @@ func TestLinkCheckedBeforeConnecting(t *testing.T) {
 // The address dialled is checked again (a name may resolve to another
 // address by then); the demo's stand-ins pass by host and port only.
 func TestDialledAddressChecked(t *testing.T) {
-	f := newLinkFetcher([]string{"127.0.0.1:8080"})
+	f := newLinkFetcher([]string{"127.0.0.1:8080"}, proxySetting{})
 	cases := map[string]bool{"127.0.0.1:8080": true, "127.0.0.1:8081": false, "10.0.0.5:443": false, "[::1]:8080": false,
 		"93.184.216.34:443": true, "[2a00:1450:4010:c05::8a]:443": true, "[::ffff:192.168.0.1]:80": false}
 	for addr, ok := range cases {
@@ -134,7 +134,7 @@ func TestLinksIntoThisMachineRefused(t *testing.T) {
 	}))
 	defer stand.Close()
 
-	e.app.links = newLinkFetcher(nil) // not the demo: nothing on this machine
+	e.app.links = newLinkFetcher(nil, proxySetting{}) // not the demo: nothing on this machine
 	for _, link := range []string{private.URL + "/a.jpg", stand.URL + "/a.jpg"} {
 		if _, err := e.app.Media(ctx, link, "a.jpg"); explained(err) != MsgLinkNotPublic {
 			t.Fatalf("%s: %v", link, err)
@@ -143,7 +143,7 @@ func TestLinksIntoThisMachineRefused(t *testing.T) {
 			t.Fatalf("size of %s: %v", link, err)
 		}
 	}
-	e.app.links = newLinkFetcher([]string{strings.TrimPrefix(stand.URL, "http://")}) // the demo's stand-in
+	e.app.links = newLinkFetcher([]string{strings.TrimPrefix(stand.URL, "http://")}, proxySetting{}) // the demo's stand-in
 	if _, err := e.app.Media(ctx, stand.URL+"/to-router.jpg", "a.jpg"); explained(err) != MsgLinkNotPublic {
 		t.Fatalf("a redirect into this machine: %v", err)
 	}

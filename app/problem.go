@@ -30,6 +30,10 @@ func problem(msg string, kv ...any) *Problem {
 // Describe returns the sentence for err as a translation key and its
 // template data; the UI passes both to lang.L.
 func Describe(err error) (string, map[string]any) {
+	var proxy *ProxyError
+	if errors.As(err, &proxy) {
+		err = proxy.sentence()
+	}
 	var p *Problem
 	if errors.As(err, &p) {
 		return p.Msg, p.Data
