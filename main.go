@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -34,7 +35,7 @@ const (
 	build   = "1"
 )
 
-const usage = `Usage: c2desk [--data-dir DIR] [--database URL] [--api-url URL] [--history-days N] [--demo | --demo-agency] [--as NAME] [command]
+const usage = `Usage: c2desk [--data-dir DIR] [--database URL] [--api-url URL] [--history-days N] [--demo | --demo-agency] [--as NAME] [--minimized] [command]
 
 Without a command, C2Desk opens its window.
 
@@ -97,6 +98,8 @@ type options struct {
 	demoAgency bool
 
 	historyDays int
+	// minimized starts the window hidden in the tray (autostart).
+	minimized bool
 
 	// as is the person a command acts for (--as); admin makes staff add
 	// add an administrator; poller makes office invite invite the
@@ -388,7 +391,7 @@ func runGUI(env *environment, o options) int {
 	fa := newFyneApp()
 	w := fa.NewWindow("C2Desk")
 	w.Resize(ui.DefaultWindowSize) // Create restores the size saved at the last close
-	opts := ui.Options{Demo: o.demo, NoTray: !ui.TrayHostAvailable(), Screen: primaryScreen()}
+	opts := ui.Options{Demo: o.demo, NoTray: !ui.TrayHostAvailable(), Screen: primaryScreen(), StartHidden: o.minimized}
 	if !o.demo && os.Getenv("C2DESK_DATABASE") == "" && !o.databaseFlag {
 		// Chosen in the window, not on the command line: the window may
 		// change it.
@@ -396,6 +399,10 @@ func runGUI(env *environment, o options) int {
 	}
 	ui.Create(fa, w, env.core, opts)
 	w.CenterOnScreen()
+	if opts.Hidden() {
+		fa.Run() // in the tray: its icon shows the window
+		return 0
+	}
 	w.ShowAndRun()
 	return 0
 }
@@ -436,6 +443,7 @@ func parseArgs(args []string, stderr io.Writer) (o options, cmd, file string, co
 	fs.BoolVar(&o.demoAgency, "demo-agency", false, "like --demo, with a big agency: 10,000 chats, 200,000 messages (the first load takes a minute)")
 	fs.StringVar(&o.as, "as", "", "the person a command acts for; their PIN is asked for, or read from the first line of standard input")
 	fs.BoolVar(&o.admin, "admin", false, "with staff add: the new person is an administrator")
+	fs.BoolVar(&o.minimized, strings.TrimPrefix(app.MinimizedFlag, "--"), false, "start hidden in the system tray, as when the computer starts")
 	fs.BoolVar(&o.poller, "poller", false, "with office invite: the computer polls for the office (its server), and gets the poller's credential")
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {

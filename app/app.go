@@ -43,6 +43,9 @@ type Config struct {
 	// or a host for any port): links in messages may reach them; nothing
 	// else on this machine or its network.
 	LocalServers []string
+	// Autostart is where the desktop session's programs are kept: the
+	// system's when nil (tests give a folder of their own).
+	Autostart Autostart
 	// DataDir is this PC's folder (log, crash report, lock): the SQLite
 	// file's folder when empty. An office database has no folder, so
 	// main sets it then.

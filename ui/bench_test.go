@@ -34,7 +34,15 @@ import (
 // their goals. The big agency (bigagency.Shared) is built once per test
 // binary and removed here.
 func TestMain(m *testing.M) {
+	// No test reaches this machine's own desktop settings (its autostart
+	// folder): every core that lacks a folder of its own gets this one.
+	config, err := os.MkdirTemp("", "c2desk-ui-config-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CONFIG_HOME", config)
 	code := m.Run()
+	os.RemoveAll(config)
 	bigagency.CloseShared()
 	pgtest.StopShared()
 	os.Exit(code)
@@ -237,7 +245,8 @@ func browseBigAgency(t *testing.T, dir, url string) {
 		t.Fatal(err)
 	}
 	core := app.New(store, app.Keyring{}, app.Config{APIURL: url, RequestsPerSecond: -1,
-		HTTPClient: &http.Client{Timeout: time.Minute}, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost})
+		HTTPClient: &http.Client{Timeout: time.Minute}, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost,
+		Autostart: app.XDGAutostart{Dir: t.TempDir(), Exe: "/opt/c2desk/c2desk"}})
 	h := startOn(t, core, nil, false)
 	if store.Office() {
 		// Everyone has a PIN in a secured office.

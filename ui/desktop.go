@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"c2desk/app"
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -112,6 +115,53 @@ func (u *UI) showWindow() {
 	u.setFocused(true)
 }
 
+// newAutostartCheck is the choice to start C2Desk with the computer,
+// hidden in the tray; it shows what the system has, read in the background.
+func newAutostartCheck(u *UI) fyne.CanvasObject {
+	label := lang.L("Start C2Desk when this computer starts, hidden in the system tray")
+	if !u.hasTray() {
+		label = lang.L("Start C2Desk when this computer starts")
+	}
+	status := paragraph("", widget.DangerImportance)
+	status.Hide()
+	check := widget.NewCheck(label, nil)
+	check.Disable()
+	background(u, func(context.Context) (bool, error) { return u.core.StartsWithComputer() }, func(on bool, err error) {
+		check.SetChecked(on)
+		check.Enable()
+		check.OnChanged = func(on bool) {
+			u.prefs().SetBool(prefAutostartChosen, true)
+			background(u, func(context.Context) (struct{}, error) { return struct{}{}, u.core.SetStartWithComputer(on) },
+				func(_ struct{}, err error) {
+					if err != nil {
+						say(status, sentence(err), widget.DangerImportance)
+					} else {
+						status.Hide()
+					}
+				})
+		}
+		if err != nil {
+			say(status, sentence(err), widget.DangerImportance)
+		}
+	})
+	return container.NewVBox(check, status)
+}
+
+// startWithComputerByDefault makes an agent's PC start C2Desk with the
+// computer, the first time someone signs in there; an administrator's
+// PC is left as it is, to choose. Never in the demo.
+func (u *UI) startWithComputerByDefault(s *app.Session) {
+	if u.opts.Demo || u.prefs().Bool(prefAutostartChosen) {
+		return
+	}
+	u.prefs().SetBool(prefAutostartChosen, true)
+	if s.IsAdmin() {
+		return
+	}
+	background(u, func(context.Context) (struct{}, error) { return struct{}{}, u.core.SetStartWithComputer(true) },
+		func(struct{}, error) {}) // a refusal shows in Settings, where the choice is
+}
+
 // newDesktopCard holds the choices about this PC's window, for everyone:
 // administrators find it in Settings, agents in My account.
 func newDesktopCard(u *UI) fyne.CanvasObject {
@@ -149,6 +199,9 @@ func newDesktopCard(u *UI) fyne.CanvasObject {
 
 	form := widget.NewForm(widget.NewFormItem(lang.L("Language"), language))
 	box := container.NewVBox(form, keep, noTray, u.muteCheck)
+	if !u.opts.Demo { // the demo is a try-out: it does not start with the computer
+		box.Add(newAutostartCheck(u))
+	}
 	if u.session != nil && u.session.IsAdmin() {
 		box.Add(widget.NewSeparator())
 		box.Add(newOfficeDatabaseSection(u))

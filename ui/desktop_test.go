@@ -458,3 +458,81 @@ func TestWindowFitsTheScreen(t *testing.T) {
 		t.Fatalf("a screen the system did not describe: %v", got)
 	}
 }
+
+// checkLabelled is the check box with this label, nil when none shows.
+func (h *harness) checkLabelled(label string) *widget.Check {
+	for _, o := range h.objects() {
+		if c, ok := o.(*widget.Check); ok && c.Text == label {
+			return c
+		}
+	}
+	return nil
+}
+
+// An agent's PC starts C2Desk with the computer from the first sign-in
+// there; This computer shows the choice and changes it, and it is not
+// made again by default. An administrator's PC is left to choose, and
+// the demo never starts with the computer.
+func TestStartWithTheComputer(t *testing.T) {
+	h := start(t, false, office(t, "Ivan Petrov"))
+	h.signIn()
+	entry := filepath.Join(h.autostart, "com.c2desk.desktop.desktop")
+	h.eventually("the autostart entry", func() bool { _, err := os.Stat(entry); return err == nil })
+	data, _ := os.ReadFile(entry)
+	if !strings.Contains(string(data), "\nExec=\"/opt/c2desk/c2desk\" --minimized\n") {
+		t.Fatalf("the entry: %s", data)
+	}
+	if out, err := exec.Command("desktop-file-validate", entry).CombinedOutput(); err != nil {
+		t.Fatalf("desktop-file-validate: %v %s", err, out)
+	}
+	label := "Start C2Desk when this computer starts, hidden in the system tray"
+	if !h.ui.hasTray() {
+		label = "Start C2Desk when this computer starts" // the window opens instead
+	}
+	h.tab("My account")
+	h.eventually("the choice, on", func() bool { c := h.checkLabelled(label); return c != nil && c.Checked && !c.Disabled() })
+	h.capture("start-with-computer")
+	test.Tap(h.checkLabelled(label))
+	h.eventually("the entry removed", func() bool { _, err := os.Stat(entry); return os.IsNotExist(err) })
+	h.ui.startWithComputerByDefault(h.ui.session) // as at the next sign-in: decided already
+	if on, _ := h.core.StartsWithComputer(); on {
+		t.Fatal("the default came back after it was turned off")
+	}
+
+	admin := start(t, false, office(t, ""))
+	admin.signIn()
+	admin.tab("Settings")
+	admin.eventually("the choice, off", func() bool { c := admin.checkLabelled(label); return c != nil && !c.Checked && !c.Disabled() })
+	if on, _ := admin.core.StartsWithComputer(); on {
+		t.Fatal("an administrator's PC started with the computer by default")
+	}
+
+	demo := start(t, true, office(t, "Ivan Petrov")) // an agent, in the demo
+	demo.signIn()
+	demo.tab("My account")
+	demo.eventually("the window's choices", func() bool { return demo.ui.muteCheck != nil })
+	if demo.checkLabelled(label) != nil {
+		t.Fatal("the demo offers to start with the computer")
+	}
+	if on, _ := demo.core.StartsWithComputer(); on {
+		t.Fatal("the demo started with the computer")
+	}
+}
+
+// Started with the computer, C2Desk waits in the tray, not in front —
+// which is what makes a client's message a desktop notification. Without
+// a tray the window opens as usual.
+func TestStartedWithTheComputerWaitsInTheTray(t *testing.T) {
+	h := start(t, false, adminOnly(t))
+	for _, tc := range []struct {
+		opts   Options
+		hidden bool
+	}{{Options{StartHidden: true}, true}, {Options{StartHidden: true, NoTray: true}, false}, {Options{}, false}} {
+		tc.opts.post = func(f func()) { h.queue <- f }
+		u := Create(test.NewTempApp(t), test.NewTempWindow(t, nil), h.core, tc.opts)
+		if tc.opts.Hidden() != tc.hidden || u.focused == tc.hidden {
+			t.Errorf("%+v: hidden %v, in front %v", tc.opts, tc.opts.Hidden(), u.focused)
+		}
+		u.Stop()
+	}
+}

@@ -30,6 +30,9 @@ const (
 	prefWidth        = "windowWidth"
 	prefHeight       = "windowHeight"
 	prefCardShown    = "clientCardShown"
+	// prefAutostartChosen: starting with the computer was decided here,
+	// by default or by hand, and is not decided again.
+	prefAutostartChosen = "autostartChosen"
 )
 
 // setupLang is Fyne's own switch of the active catalog. Fyne chooses the

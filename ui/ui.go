@@ -33,6 +33,10 @@ type Options struct {
 	// Screen is the screen the window opens on, when known (ScreenArea):
 	// the window then opens within its work area, never larger.
 	Screen *ScreenArea
+	// StartHidden: C2Desk started with the computer and waits in the
+	// tray; the caller runs the app without showing the window (Hidden
+	// says whether it may: not without a tray).
+	StartHidden bool
 
 	// post hands a function to the UI goroutine; fyne.Do when nil. Tests
 	// set it to a queue they drain, as the test driver has no main loop.
@@ -46,6 +50,9 @@ type Options struct {
 	// the system's clipboard when nil.
 	clipboardImage func() ([]byte, error)
 }
+
+// Hidden reports whether the window starts hidden in the tray.
+func (o Options) Hidden() bool { return o.StartHidden && !o.NoTray }
 
 // UI is the main window's controller.
 type UI struct {
@@ -119,7 +126,7 @@ func Create(fa fyne.App, w fyne.Window, core *app.App, opts Options) *UI {
 	w.SetCloseIntercept(u.closeWindow)
 	w.SetOnDropped(u.dropped)
 	fa.Lifecycle().SetOnStopped(u.saveWindowSize)
-	u.focused = true
+	u.focused = !opts.Hidden()
 	fa.Lifecycle().SetOnEnteredForeground(func() { u.setFocused(true) })
 	fa.Lifecycle().SetOnExitedForeground(func() { u.setFocused(false) })
 	// Enter outside a text field confirms the screen's main action; screens
@@ -178,6 +185,7 @@ func (u *UI) signedIn(s *app.Session) {
 		title = lang.L("C2Desk — demo") + " — " + s.Staff().Name
 	}
 	u.setTitle(title)
+	u.startWithComputerByDefault(s)
 	u.routeSession("")
 }
 

@@ -40,6 +40,8 @@ type harness struct {
 	api string
 	// opened is what the window asked the system to open, in order.
 	opened []*url.URL
+	// autostart is the folder the app's autostart entry goes to.
+	autostart string
 }
 
 // start builds the real UI on the test driver, against a fake Chat2Desk and
@@ -64,6 +66,7 @@ func startWith(t *testing.T, fa fyne.App, demo bool, prepare func(core *app.App)
 		APIURL:  srv.URL + "/v1", RequestsPerSecond: -1,
 		HTTPClient:   &http.Client{Timeout: 3 * time.Second},
 		LocalServers: []string{"127.0.0.1"}, // the tests' stand-ins for public file servers
+		Autostart:    app.XDGAutostart{Dir: filepath.Join(dir, "autostart"), Exe: "/opt/c2desk/c2desk"},
 		Logger:       slog.New(slog.DiscardHandler),
 		PINHashCost:  bcrypt.MinCost,
 		Version:      "9.8.7", Build: "65",
@@ -72,7 +75,7 @@ func startWith(t *testing.T, fa fyne.App, demo bool, prepare func(core *app.App)
 		prepare(core)
 	}
 	h := startOnApp(t, fa, core, fake, demo)
-	h.store, h.api = store, srv.URL
+	h.store, h.api, h.autostart = store, srv.URL, filepath.Join(dir, "autostart")
 	return h
 }
 

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package app
+
+func systemAutostart() Autostart { return XDGAutostart{} }
