@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
@@ -158,14 +157,6 @@ func BenchmarkFirstSyncAt20PerSecond(b *testing.B) {
 	b.ReportMetric(float64(a.FirstSyncCalls)/a.FirstSync.Seconds()/limit*100, "%-of-limit")
 	b.ReportMetric(float64(a.Fake.RateLimited()), "429s")
 	b.ReportMetric(a.FirstSync.Seconds(), "s")
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // officePass runs the office benchmarks once, in make bench's

@@ -16,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -671,10 +670,8 @@ func TestKillNineTwoPCsOnOnePostgreSQL(t *testing.T) {
 		time.Sleep(time.Duration(1000+rng.IntN(30000)) * time.Microsecond)
 		if r%4 == 0 {
 			// Frozen past its lease: the other goes on sending meanwhile.
-			if victim.cmd.Process.Signal(syscall.SIGSTOP) == nil {
+			if freeze(victim.cmd.Process, 3*lease) {
 				freezes++
-				time.Sleep(3 * lease)
-				victim.cmd.Process.Signal(syscall.SIGCONT)
 			}
 		} else if victim.cmd.Process.Kill() == nil {
 			kills++

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"os/user"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -26,20 +25,6 @@ import (
 type SmallDisk struct {
 	dir    string
 	filler string
-}
-
-// mountSmallDisk mounts a tmpfs with opts at dir until the test ends.
-func mountSmallDisk(tb testing.TB, dir, opts string) *SmallDisk {
-	tb.Helper()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, opts); err != nil {
-		tb.Fatalf("mount a small filesystem at %s: %v", dir, err)
-	}
-	tb.Cleanup(func() {
-		if err := syscall.Unmount(dir, syscall.MNT_DETACH); err != nil {
-			tb.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-	return &SmallDisk{dir: dir, filler: filepath.Join(dir, "filler")}
 }
 
 // MountSmallDisk mounts a 1 MB filesystem at dir (made if need be) until

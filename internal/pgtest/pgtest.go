@@ -22,7 +22,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -250,7 +249,7 @@ func (c *Cluster) run(tool string, args ...string) ([]byte, error) {
 	if c.asUser != nil {
 		uid, _ := strconv.Atoi(c.asUser.Uid)
 		gid, _ := strconv.Atoi(c.asUser.Gid)
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}}
+		cmd.SysProcAttr = asUser(uid, gid)
 		cmd.Dir = c.dir
 	}
 	return cmd.CombinedOutput()
