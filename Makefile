@@ -35,8 +35,11 @@ uninstall:
 $(NAME):
 	$(MAKE) release
 
-# dist/C2Desk.tar.xz (Linux) and dist/C2Desk.exe (Windows, cross-compiled
-# with MinGW), each checked after it is built; see PACKAGING.md.
+# dist/C2Desk.tar.xz (Linux), dist/C2Desk.exe (Windows, cross-compiled
+# with MinGW) and dist/C2Desk.msi (its installer, msitools' wixl), each
+# checked after it is built; the Windows files are signed when
+# C2DESK_SIGN_CERT and C2DESK_SIGN_KEY name a certificate and its key
+# (see PACKAGING.md).
 package-linux:
 	sh scripts/package.sh linux
 

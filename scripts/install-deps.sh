@@ -5,13 +5,18 @@
 #   scripts/install-deps.sh --test   also Xvfb, screenshots, the keyring daemon,
 #                                    PostgreSQL (the tests start their own server), and
 #                                    what builds and checks the packages (MinGW for
-#                                    the Windows build, desktop-file-utils, make, xz)
+#                                    the Windows build, wixl for its installer,
+#                                    osslsigncode, Wine to run them,
+#                                    desktop-file-utils, make, xz)
 set -eu
 
 packages="gcc pkg-config libgl1-mesa-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev libxkbcommon-dev"
 if [ "${1:-}" = "--test" ]; then
 	packages="$packages xvfb xauth x11-utils imagemagick xdotool gnome-keyring dbus-x11 libsecret-tools"
 	packages="$packages gcc-mingw-w64-x86-64 desktop-file-utils make xz-utils postgresql"
+	# The Windows package: its installer (wixl, msitools), its signature
+	# (osslsigncode, openssl), and Wine to run both (curl asks the fake).
+	packages="$packages wixl msitools osslsigncode openssl wine wine64 curl"
 fi
 
 missing=""

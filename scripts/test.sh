@@ -5,7 +5,9 @@
 # keyring test under dbus-run-session, the office server's unit as
 # PACKAGING.md writes it (scripts/office-server.sh), a smoke test of the real binary
 # in a window under Xvfb that saves a screenshot to out/, make install, and
-# the Linux and Windows packages, each checked.
+# the Linux and Windows packages, each checked; the Windows one, signed,
+# then runs under Wine (scripts/wine.sh): its command line, its window,
+# Windows' proxy setting and its installer.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh --test
@@ -93,9 +95,24 @@ make -s uninstall DESTDIR="$root" PREFIX=/usr
 test ! -e "$root/usr/bin/c2desk"
 rm -rf "$root"
 
-step "packages: Linux (fyne package) and Windows (cross-compiled with MinGW)"
+step "packages: Linux (fyne package) and Windows (cross-compiled with MinGW, its MSI, both signed)"
 sh scripts/package.sh linux
-sh scripts/package.sh windows
+# Signed with a throwaway self-signed certificate, as a release is with
+# the agency's own (PACKAGING.md); package.sh checks each signature.
+signing=$(mktemp -d)
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=C2Desk test signing" \
+	-addext "extendedKeyUsage=codeSigning" -keyout "$signing/key.pem" -out "$signing/cert.pem" 2>/dev/null
+C2DESK_SIGN_CERT="$signing/cert.pem" C2DESK_SIGN_KEY="$signing/key.pem" sh scripts/package.sh windows
+for f in dist/C2Desk.exe dist/C2Desk.msi; do
+	osslsigncode verify -CAfile "$signing/cert.pem" -in "$f" | grep -q "C2Desk test signing" || {
+		echo "$f is not signed by the test certificate" >&2
+		exit 1
+	}
+done
+rm -rf "$signing"
+
+step "the Windows package under Wine: command line, window, proxy, installer"
+sh scripts/wine.sh
 
 echo
 echo "All checks passed."
