@@ -300,7 +300,7 @@ func setup(ctx context.Context, o options) (*environment, error) {
 		Version: version, Build: build, DataDir: dir}
 	if o.demo {
 		cfg.RequestsPerSecond = -1 // the fake runs in this process: no tariff to spare
-		cfg.LocalServers = env.demoServers(o.apiURL)
+		cfg.LocalServers, cfg.LinksStayLocal = env.demoServers(o.apiURL), true
 	}
 	env.secrets, env.cfg, env.dir = secrets, cfg, dir
 	if env.core, err = env.newCore(ctx, store); err != nil {

@@ -43,6 +43,10 @@ type Config struct {
 	// or a host for any port): links in messages may reach them; nothing
 	// else on this machine or its network.
 	LocalServers []string
+	// LinksStayLocal: links reach only LocalServers, and no name in a link
+	// is looked up — the demo's and the tests' rule, so that nothing they
+	// fetch leaves this machine.
+	LinksStayLocal bool
 	// Autostart is where the desktop session's programs are kept: the
 	// system's when nil (tests give a folder of their own).
 	Autostart Autostart
@@ -104,6 +108,7 @@ func New(store *storage.Store, secrets Secrets, cfg Config) *App {
 	}
 	a := &App{store: store, secrets: secrets, cfg: cfg, log: cfg.Logger, holder: newHolder(cfg.DataDir), proxy: systemProxy()}
 	a.links = newLinkFetcher(cfg.LocalServers, a.proxy)
+	a.links.onlyLocal = cfg.LinksStayLocal
 	a.transport = a.newTransport(http.DefaultTransport.(*http.Transport).Clone())
 	return a
 }

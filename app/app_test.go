@@ -53,6 +53,7 @@ func newEnv(t *testing.T, opts ...c2dfake.Option) *env {
 		RequestsPerSecond: -1,
 		HTTPClient:        &http.Client{Timeout: 2 * time.Second},
 		LocalServers:      []string{"127.0.0.1"}, // the tests' stand-ins for public file servers
+		LinksStayLocal:    true,
 		Logger:            slog.New(slog.NewTextHandler(red.Writer(logs), nil)),
 		Redactor:          red,
 		PINHashCost:       bcrypt.MinCost,

@@ -68,7 +68,7 @@ func (o guardedOffice) joinWith(t *testing.T, code string) (*App, error) {
 	t.Cleanup(func() { store.Close() })
 	return New(store, secrets, Config{APIURL: o.srv.URL + "/v1", RequestsPerSecond: -1,
 		HTTPClient: &http.Client{Timeout: 2 * time.Second}, Logger: slog.New(slog.DiscardHandler),
-		PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()}), nil
+		PINHashCost: bcrypt.MinCost, DataDir: t.TempDir(), LocalServers: []string{"127.0.0.1"}, LinksStayLocal: true}), nil
 }
 
 func staffID(t *testing.T, a *App, name string) int64 {
@@ -397,7 +397,7 @@ func TestCreatorsPCPollsThroughThePollerRole(t *testing.T) {
 	}
 	t.Cleanup(func() { pollStore.Close() })
 	cfg := Config{APIURL: o.srv.URL + "/v1", RequestsPerSecond: -1, HTTPClient: &http.Client{Timeout: 2 * time.Second},
-		Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()}
+		Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: t.TempDir(), LocalServers: []string{"127.0.0.1"}, LinksStayLocal: true}
 	pc := New(store, secrets, cfg)
 	pc.UsePoller(New(pollStore, secrets, cfg))
 	startPolling(t, officePC{app: pc})

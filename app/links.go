@@ -86,6 +86,8 @@ type linkFetcher struct {
 	// host for any port), which links may reach although they are not
 	// public.
 	local []string
+	// onlyLocal refuses every other link before looking anything up.
+	onlyLocal bool
 	// lookup resolves a host name (a variable for tests, which decide
 	// over made-up answers without connecting).
 	lookup func(ctx context.Context, host string) ([]netip.Addr, error)
@@ -140,6 +142,9 @@ func (f *linkFetcher) checkURL(ctx context.Context, u *url.URL) error {
 	host := u.Hostname()
 	if f.isLocal(host, u.Port(), u.Scheme) {
 		return nil
+	}
+	if f.onlyLocal {
+		return errNotPublic
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
 		if !publicAddress(ip) {

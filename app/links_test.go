@@ -91,6 +91,17 @@ func TestLinkCheckedBeforeConnecting(t *testing.T) {
 	if _, err := client.Get("https://cdn.example/a.jpg"); err != nil || proxied.calls.Load() != 1 {
 		t.Fatalf("a public link through the proxy: %v, %d calls", err, proxied.calls.Load())
 	}
+
+	// The demo and the tests: nothing but their own servers, no name
+	// looked up.
+	f.onlyLocal = true
+	f.lookup = func(context.Context, string) ([]netip.Addr, error) {
+		t.Fatal("a name was looked up")
+		return nil, nil
+	}
+	if _, err := client.Get("https://cdn.example/a.jpg"); !errors.Is(err, errNotPublic) {
+		t.Fatalf("a public link with links kept local: %v", err)
+	}
 }
 
 // The address dialled is checked again (a name may resolve to another

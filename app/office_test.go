@@ -55,7 +55,7 @@ func joinPC(t *testing.T, o chatOffice, withToken bool) officePC {
 	secrets := &Memory{}
 	a := New(store, secrets, Config{APIURL: o.srv.URL + "/v1", RequestsPerSecond: -1,
 		HTTPClient: &http.Client{Timeout: 2 * time.Second, Transport: net}, Logger: slog.New(slog.DiscardHandler),
-		PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()})
+		PINHashCost: bcrypt.MinCost, DataDir: t.TempDir(), LocalServers: []string{"127.0.0.1"}, LinksStayLocal: true})
 	if withToken {
 		acc, err := a.account(ctx)
 		if err != nil {

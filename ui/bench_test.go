@@ -245,7 +245,7 @@ func browseBigAgency(t *testing.T, dir, url string) {
 		t.Fatal(err)
 	}
 	core := app.New(store, app.Keyring{}, app.Config{APIURL: url, RequestsPerSecond: -1,
-		HTTPClient: &http.Client{Timeout: time.Minute}, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost,
+		HTTPClient: &http.Client{Timeout: time.Minute}, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, LinksStayLocal: true,
 		Autostart: app.XDGAutostart{Dir: t.TempDir(), Exe: "/opt/c2desk/c2desk"}})
 	h := startOn(t, core, nil, false)
 	if store.Office() {

@@ -47,7 +47,7 @@ func otherPC(t *testing.T, h *harness) *app.App {
 	}
 	t.Cleanup(func() { store.Close() })
 	return app.New(store, &app.Memory{}, app.Config{APIURL: h.core.APIURL(), RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler),
-		PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()})
+		PINHashCost: bcrypt.MinCost, DataDir: t.TempDir(), LocalServers: []string{"127.0.0.1"}, LinksStayLocal: true})
 }
 
 func staffNamed(t *testing.T, core *app.App, name string) storage.Staff {
@@ -326,7 +326,7 @@ func TestOfficeDatabaseCardMovesInInvitesAndRemoves(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := &pgDatabases{t: t, local: h.core, from: h.store, secrets: &lockedKeyring{},
-		cfg: app.Config{APIURL: h.core.APIURL(), RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()}}
+		cfg: app.Config{APIURL: h.core.APIURL(), RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: t.TempDir(), LocalServers: []string{"127.0.0.1"}, LinksStayLocal: true}}
 	h.ui.opts.Databases = d
 	h.signInWithPIN("Ольга Смирнова", "1111")
 	h.tab("Settings")
@@ -564,7 +564,7 @@ func TestOfficeScreensInRussian(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := &pgDatabases{t: t, local: h.core, from: h.store, secrets: &lockedKeyring{},
-		cfg: app.Config{APIURL: h.core.APIURL(), RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: t.TempDir()}}
+		cfg: app.Config{APIURL: h.core.APIURL(), RequestsPerSecond: -1, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: t.TempDir(), LocalServers: []string{"127.0.0.1"}, LinksStayLocal: true}}
 	h.ui.opts.Databases = d
 	// The file's own "Who is working?" first, so that it cannot replace
 	// the office's.

@@ -64,12 +64,13 @@ func startWith(t *testing.T, fa fyne.App, demo bool, prepare func(core *app.App)
 	core := app.New(store, &lockedKeyring{}, app.Config{
 		DataDir: dir,
 		APIURL:  srv.URL + "/v1", RequestsPerSecond: -1,
-		HTTPClient:   &http.Client{Timeout: 3 * time.Second},
-		LocalServers: []string{"127.0.0.1"}, // the tests' stand-ins for public file servers
-		Autostart:    app.XDGAutostart{Dir: filepath.Join(dir, "autostart"), Exe: "/opt/c2desk/c2desk"},
-		Logger:       slog.New(slog.DiscardHandler),
-		PINHashCost:  bcrypt.MinCost,
-		Version:      "9.8.7", Build: "65",
+		HTTPClient:     &http.Client{Timeout: 3 * time.Second},
+		LocalServers:   []string{"127.0.0.1"}, // the tests' stand-ins for public file servers
+		LinksStayLocal: true,
+		Autostart:      app.XDGAutostart{Dir: filepath.Join(dir, "autostart"), Exe: "/opt/c2desk/c2desk"},
+		Logger:         slog.New(slog.DiscardHandler),
+		PINHashCost:    bcrypt.MinCost,
+		Version:        "9.8.7", Build: "65",
 	})
 	if prepare != nil {
 		prepare(core)

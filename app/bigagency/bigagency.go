@@ -118,7 +118,8 @@ func (a *Agency) build(ctx context.Context, cfg Config) error {
 		rate = -1
 	}
 	a.App = app.New(a.Store, app.Keyring{}, app.Config{APIURL: a.URL, RequestsPerSecond: rate,
-		HTTPClient: &http.Client{Timeout: time.Minute}, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: a.Dir})
+		HTTPClient: &http.Client{Timeout: time.Minute}, Logger: slog.New(slog.DiscardHandler), PINHashCost: bcrypt.MinCost, DataDir: a.Dir,
+		LinksStayLocal: true}) // its messages link to a name that must not be looked up
 	if a.Admin, err = a.App.CreateFirstAdmin(ctx, "Ольга Смирнова", ""); err != nil {
 		return err
 	}
