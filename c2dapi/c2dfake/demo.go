@@ -24,25 +24,24 @@ func (s *Server) clientWritesLocked(clientID c2dapi.ID, text string) (c2dapi.Mes
 // ClientReplies adds a client's message that quotes an earlier one, as a
 // messenger's "reply" does.
 func (s *Server) ClientReplies(clientID c2dapi.ID, text string, replyTo c2dapi.ID) (c2dapi.Message, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m, ok := s.clientWritesLocked(clientID, text)
-	if ok {
-		s.messages[len(s.messages)-1].ReplyMessageID = replyTo
-		m.ReplyMessageID = replyTo
-	}
-	return m, ok
+	return s.clientWritesAnd(clientID, text, func(m *c2dapi.Message) { m.ReplyMessageID = replyTo })
 }
 
 // ClientSendsFiles adds a message from a client with files, at links
 // the client chose.
 func (s *Server) ClientSendsFiles(clientID c2dapi.ID, text string, files ...c2dapi.Attachment) (c2dapi.Message, bool) {
+	return s.clientWritesAnd(clientID, text, func(m *c2dapi.Message) { m.Attachments = files })
+}
+
+// clientWritesAnd adds a client's message that change shapes, in the
+// fake's record and in the copy returned alike.
+func (s *Server) clientWritesAnd(clientID c2dapi.ID, text string, change func(*c2dapi.Message)) (c2dapi.Message, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, ok := s.clientWritesLocked(clientID, text)
 	if ok {
-		s.messages[len(s.messages)-1].Attachments = files
-		m.Attachments = files
+		change(&s.messages[len(s.messages)-1])
+		change(&m)
 	}
 	return m, ok
 }
