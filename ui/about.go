@@ -21,7 +21,8 @@ import (
 // so the user can attach it.
 func (u *UI) showAbout() {
 	// About looks at the crash report on disk: off the UI goroutine.
-	background(u, func(context.Context) (app.About, error) { return u.core.About(), nil },
+	core := u.core // read here: the window may switch databases meanwhile
+	background(u, func(context.Context) (app.About, error) { return core.About(), nil },
 		func(ab app.About, _ error) { u.showAboutBox(ab) })
 }
 

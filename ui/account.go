@@ -25,8 +25,9 @@ func newAccountTab(u *UI) *accountTab {
 		widget.NewCard(lang.L("Your messages"), "", sending),
 		widget.NewCard(lang.L("Chats you see"), "", channels),
 		newDesktopCard(u))}
+	s := u.session
 	background(u, func(ctx context.Context) (app.Reach, error) {
-		return u.session.MyReach(ctx)
+		return s.MyReach(ctx)
 	}, func(r app.Reach, err error) {
 		if err != nil {
 			say(sending, sentence(err), widget.DangerImportance)

@@ -142,16 +142,19 @@ func newChatsTab(u *UI) *chatsTab {
 
 // loadNames reads who is who, for authors in conversations.
 func (t *chatsTab) loadNames() {
+	// The core is read here, on the window's goroutine: switching to
+	// another database replaces it.
+	core := t.u.core
 	background(t.u, func(ctx context.Context) (names, error) {
 		var n names
 		var err error
-		if n.staff, err = t.u.core.StaffNames(ctx); err != nil {
+		if n.staff, err = core.StaffNames(ctx); err != nil {
 			return n, err
 		}
-		if n.operators, err = t.u.core.OperatorNames(ctx); err != nil {
+		if n.operators, err = core.OperatorNames(ctx); err != nil {
 			return n, err
 		}
-		if n.defaultOp, err = t.u.core.DefaultOperator(ctx); err != nil {
+		if n.defaultOp, err = core.DefaultOperator(ctx); err != nil {
 			return n, err
 		}
 		n.mine, err = t.session.SendingAs(ctx)
@@ -203,8 +206,9 @@ func (t *chatsTab) tagChosen(option string) {
 	if id == 0 {
 		return
 	}
+	core := t.u.core
 	background(t.u, func(ctx context.Context) (struct{}, error) {
-		return struct{}{}, t.u.core.RefreshTag(ctx, id)
+		return struct{}{}, core.RefreshTag(ctx, id)
 	}, func(_ struct{}, err error) {
 		if err == nil && t.filter.TagID == id {
 			t.reload()

@@ -194,13 +194,14 @@ func (v *conversationView) showAssign() {
 		staff  []app.Staff
 		groups []app.OperatorGroup
 	}
+	core := v.tab.u.core
 	background(v.tab.u, func(ctx context.Context) (choices, error) {
 		var c choices
 		var err error
-		if c.staff, err = v.tab.u.core.StaffList(ctx); err != nil {
+		if c.staff, err = core.StaffList(ctx); err != nil {
 			return c, err
 		}
-		c.groups, err = v.tab.u.core.OperatorGroups(ctx)
+		c.groups, err = core.OperatorGroups(ctx)
 		return c, err
 	}, func(c choices, err error) {
 		if err != nil {

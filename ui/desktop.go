@@ -126,12 +126,13 @@ func newAutostartCheck(u *UI) fyne.CanvasObject {
 	status.Hide()
 	check := widget.NewCheck(label, nil)
 	check.Disable()
-	background(u, func(context.Context) (bool, error) { return u.core.StartsWithComputer() }, func(on bool, err error) {
+	core := u.core
+	background(u, func(context.Context) (bool, error) { return core.StartsWithComputer() }, func(on bool, err error) {
 		check.SetChecked(on)
 		check.Enable()
 		check.OnChanged = func(on bool) {
 			u.prefs().SetBool(prefAutostartChosen, true)
-			background(u, func(context.Context) (struct{}, error) { return struct{}{}, u.core.SetStartWithComputer(on) },
+			background(u, func(context.Context) (struct{}, error) { return struct{}{}, core.SetStartWithComputer(on) },
 				func(_ struct{}, err error) {
 					if err != nil {
 						say(status, sentence(err), widget.DangerImportance)
@@ -158,7 +159,8 @@ func (u *UI) startWithComputerByDefault(s *app.Session) {
 	if s.IsAdmin() {
 		return
 	}
-	background(u, func(context.Context) (struct{}, error) { return struct{}{}, u.core.SetStartWithComputer(true) },
+	core := u.core
+	background(u, func(context.Context) (struct{}, error) { return struct{}{}, core.SetStartWithComputer(true) },
 		func(struct{}, error) {}) // a refusal shows in Settings, where the choice is
 }
 

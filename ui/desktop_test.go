@@ -22,12 +22,13 @@ import (
 // trayApp is the test app with a system tray, as the desktop driver has.
 type trayApp struct {
 	fyne.App
-	menu  *fyne.Menu
-	icon  fyne.Resource
-	quits int
+	menu   *fyne.Menu
+	builds int // menus set: each gives the items new identities
+	icon   fyne.Resource
+	quits  int
 }
 
-func (a *trayApp) SetSystemTrayMenu(m *fyne.Menu)    { a.menu = m }
+func (a *trayApp) SetSystemTrayMenu(m *fyne.Menu)    { a.menu = m; a.builds++ }
 func (a *trayApp) SetSystemTrayIcon(r fyne.Resource) { a.icon = r }
 func (a *trayApp) SetSystemTrayWindow(w fyne.Window) {}
 func (a *trayApp) Quit()                             { a.quits++ }
@@ -193,6 +194,14 @@ func TestTrayShowsUnreadAndItsMenuWorks(t *testing.T) {
 	h.ui.setUnread(3)
 	if fa.item("Unread chats: 3") == nil || fa.item("Open C2Desk") == nil || fa.item("Quit") == nil {
 		t.Fatalf("tray menu: %q", menuLabels(fa.menu))
+	}
+	// The same count again (every poll says it) leaves the menu as it is:
+	// a menu opened meanwhile stays clickable.
+	builds := fa.builds
+	h.ui.setUnread(3)
+	h.ui.setUnread(3)
+	if fa.builds != builds {
+		t.Fatalf("the tray menu was built %d more times for the same count", fa.builds-builds)
 	}
 	img, err := png.Decode(bytes.NewReader(fa.icon.Content()))
 	if err != nil {

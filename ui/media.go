@@ -286,8 +286,9 @@ func (fs *files) fileCard(a app.Attachment, kind string) fyne.CanvasObject {
 	}
 	if !st.asked {
 		st.asked = true
+		core := fs.conv.tab.u.core
 		background(fs.conv.tab.u, func(ctx context.Context) (int64, error) {
-			size, _, err := fs.conv.tab.u.core.MediaInfo(ctx, a.Link, a.Name)
+			size, _, err := core.MediaInfo(ctx, a.Link, a.Name)
 			return size, err
 		}, func(size int64, err error) {
 			st.answered = true

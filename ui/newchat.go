@@ -21,12 +21,13 @@ func showNewChat(t *chatsTab) {
 		chans      []app.Channel
 		writeFirst app.WriteFirst
 	}
+	core := t.u.core
 	background(t.u, func(ctx context.Context) (setup, error) {
 		chans, err := t.session.WritableChannels(ctx)
 		if err != nil {
 			return setup{}, err
 		}
-		w, err := t.u.core.WriteFirst(ctx)
+		w, err := core.WriteFirst(ctx)
 		return setup{chans: chans, writeFirst: w}, err
 	}, func(st setup, err error) {
 		if err != nil {

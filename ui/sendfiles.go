@@ -152,8 +152,9 @@ func (fs *files) withFileStorage(then func()) {
 		fs.conv.say(lang.L("Internal notes take text only: a file would go to the client. Untick Internal note to send it."))
 		return
 	}
+	core := fs.conv.tab.u.core
 	background(fs.conv.tab.u, func(ctx context.Context) (bool, error) {
-		_, ok, err := fs.conv.tab.u.core.FileStorage(ctx)
+		_, ok, err := core.FileStorage(ctx)
 		return ok, err
 	}, func(ok bool, err error) {
 		switch {

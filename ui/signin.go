@@ -48,8 +48,9 @@ func (u *UI) showFirstAdmin() {
 		create.Disable()
 		problemLabel.Hide()
 		n, p := name.Text, pin.Text
+		core := u.core
 		background(u, func(ctx context.Context) (*app.Session, error) {
-			return u.core.CreateFirstAdmin(ctx, n, p)
+			return core.CreateFirstAdmin(ctx, n, p)
 		}, func(s *app.Session, err error) {
 			create.Enable()
 			if err != nil {
@@ -119,8 +120,9 @@ func (u *UI) showSignIn(st startState) {
 		}
 		cont.Disable()
 		id, p := active[selected].ID, pin.Text
+		core := u.core
 		background(u, func(ctx context.Context) (*app.Session, error) {
-			return u.core.SignIn(ctx, id, p)
+			return core.SignIn(ctx, id, p)
 		}, func(s *app.Session, err error) {
 			cont.Enable()
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/png"
 	"strconv"
+	"strings"
 	"sync"
 
 	"c2desk/assets"
@@ -21,7 +22,10 @@ import (
 )
 
 // setTray shows the unread count on the tray icon and builds the tray's
-// menu: open the window, mute notifications, quit.
+// menu: open the window, mute notifications, quit. The menu is built
+// again only when what it says changed: each build gives its items new
+// identities, and a click on a menu opened before the build is lost
+// (Windows: "no menu item with ID").
 func (u *UI) setTray() {
 	if !u.hasTray() {
 		return
@@ -39,7 +43,10 @@ func (u *UI) setTray() {
 	mute.Checked = u.muted()
 	quit := fyne.NewMenuItem(lang.L("Quit"), u.quit)
 	quit.IsQuit = true
-	tray.SetSystemTrayMenu(fyne.NewMenu("C2Desk", info, open, mute, fyne.NewMenuItemSeparator(), quit))
+	if says := strings.Join([]string{status, open.Label, mute.Label, strconv.FormatBool(mute.Checked), quit.Label}, "\n"); says != u.trayMenuSays {
+		tray.SetSystemTrayMenu(fyne.NewMenu("C2Desk", info, open, mute, fyne.NewMenuItemSeparator(), quit))
+		u.trayMenuSays = says
+	}
 	if u.trayShows != badgeText(unread) {
 		tray.SetSystemTrayIcon(trayIcon(unread))
 		u.trayShows = badgeText(unread)

@@ -86,11 +86,13 @@ type UI struct {
 	chats    *chatsTab // the chat window of the signed-in person
 	tabs     *container.AppTabs
 
-	unread    int           // chats waiting, as the tray shows them
-	trayShows string        // the badge on the tray icon now
-	muteCheck *widget.Check // in the "This computer" card, when shown
-	dialogs   []dialog.Dialog
-	keepTab   int // the tab to show again after the view is rebuilt
+	unread    int    // chats waiting, as the tray shows them
+	trayShows string // the badge on the tray icon now
+	// trayMenuSays is what the tray's menu says now (setTray).
+	trayMenuSays string
+	muteCheck    *widget.Check // in the "This computer" card, when shown
+	dialogs      []dialog.Dialog
+	keepTab      int // the tab to show again after the view is rebuilt
 	// languageChanged: the view is rebuilt for a new language; the tab
 	// opens scrolled to where it was chosen.
 	languageChanged bool
