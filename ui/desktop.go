@@ -149,16 +149,15 @@ func newAutostartCheck(u *UI) fyne.CanvasObject {
 }
 
 // startWithComputerByDefault makes an agent's PC start C2Desk with the
-// computer, the first time someone signs in there; an administrator's
-// PC is left as it is, to choose. Never in the demo.
+// computer, the first time an agent signs in there; an administrator
+// signing in decides nothing (their own PC is left to them, and a PC they
+// set up for an agent still gets the default at the agent's first
+// sign-in). Never in the demo.
 func (u *UI) startWithComputerByDefault(s *app.Session) {
-	if u.opts.Demo || u.prefs().Bool(prefAutostartChosen) {
+	if u.opts.Demo || s.IsAdmin() || u.prefs().Bool(prefAutostartChosen) {
 		return
 	}
 	u.prefs().SetBool(prefAutostartChosen, true)
-	if s.IsAdmin() {
-		return
-	}
 	core := u.core
 	background(u, func(context.Context) (struct{}, error) { return struct{}{}, core.SetStartWithComputer(true) },
 		func(struct{}, error) {}) // a refusal shows in Settings, where the choice is

@@ -478,10 +478,10 @@ func (h *harness) checkLabelled(label string) *widget.Check {
 	return nil
 }
 
-// An agent's PC starts C2Desk with the computer from the first sign-in
-// there; This computer shows the choice and changes it, and it is not
-// made again by default. An administrator's PC is left to choose, and
-// the demo never starts with the computer.
+// An agent's PC starts C2Desk with the computer from an agent's first
+// sign-in there; This computer shows the choice and changes it, and it is
+// not made again by default. An administrator's sign-in decides nothing,
+// and the demo never starts with the computer.
 func TestStartWithTheComputer(t *testing.T) {
 	h := start(t, false, office(t, "Ivan Petrov"))
 	h.signIn()
@@ -514,6 +514,9 @@ func TestStartWithTheComputer(t *testing.T) {
 	admin.eventually("the choice, off", func() bool { c := admin.checkLabelled(label); return c != nil && !c.Checked && !c.Disabled() })
 	if on, _ := admin.core.StartsWithComputer(); on {
 		t.Fatal("an administrator's PC started with the computer by default")
+	}
+	if admin.ui.prefs().Bool(prefAutostartChosen) {
+		t.Fatal("an administrator's sign-in decided for the agents who will work on this PC")
 	}
 
 	demo := start(t, true, office(t, "Ivan Petrov")) // an agent, in the demo
