@@ -8,7 +8,7 @@
 #      loopback: the token kept in Wine's Credential Manager, sync, doctor;
 #      a proxy set in Windows' settings, named by doctor;
 #   3. the window: the demo in English and Russian (screenshots in out/:
-#      sign-in, chats, a chat with photos, Settings); started minimised, as
+#      sign-in, chats, a chat with photos, a reply, Settings); started minimised, as
 #      with Windows, in the tray until its menu opens it; and a reply sent
 #      to the fake from a chat;
 #   4. the installer: dist/C2Desk.msi installed silently, the installed
@@ -176,6 +176,13 @@ for lang in en ru; do
 	done
 	sleep 2
 	shot "wine-photos-$lang"
+	if [ "$lang" = en ]; then
+		# A reply in the demo: it shows as sent, then delivered.
+		xdotool type --delay 30 "The flat is still for sale; shall we meet on Saturday?"
+		xdotool key Return
+		sleep 3
+		shot wine-demo-reply
+	fi
 	case $lang in
 	en) xdotool mousemove 527 119 click 1 ;;
 	ru) xdotool mousemove 597 119 click 1 ;;
