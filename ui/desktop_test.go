@@ -483,52 +483,63 @@ func (h *harness) checkLabelled(label string) *widget.Check {
 // not made again by default. An administrator's sign-in decides nothing,
 // and the demo never starts with the computer.
 func TestStartWithTheComputer(t *testing.T) {
-	h := start(t, false, office(t, "Ivan Petrov"))
-	h.signIn()
-	entry := filepath.Join(h.autostart, "com.c2desk.desktop.desktop")
-	h.eventually("the autostart entry", func() bool { _, err := os.Stat(entry); return err == nil })
-	data, _ := os.ReadFile(entry)
-	if !strings.Contains(string(data), "\nExec=\"/opt/c2desk/c2desk\" --minimized\n") {
-		t.Fatalf("the entry: %s", data)
-	}
-	if out, err := exec.Command("desktop-file-validate", entry).CombinedOutput(); err != nil {
-		t.Fatalf("desktop-file-validate: %v %s", err, out)
-	}
+	// One window at a time: each harness's poller stops, with its cleanup,
+	// before the next replaces the mock keyring.
 	label := "Start C2Desk when this computer starts, hidden in the system tray"
-	if !h.ui.hasTray() {
-		label = "Start C2Desk when this computer starts" // the window opens instead
+	checkLabel := func(h *harness) string {
+		if !h.ui.hasTray() {
+			return "Start C2Desk when this computer starts" // the window opens instead
+		}
+		return label
 	}
-	h.tab("My account")
-	h.eventually("the choice, on", func() bool { c := h.checkLabelled(label); return c != nil && c.Checked && !c.Disabled() })
-	h.capture("start-with-computer")
-	test.Tap(h.checkLabelled(label))
-	h.eventually("the entry removed", func() bool { _, err := os.Stat(entry); return os.IsNotExist(err) })
-	h.ui.startWithComputerByDefault(h.ui.session) // as at the next sign-in: decided already
-	if on, _ := h.core.StartsWithComputer(); on {
-		t.Fatal("the default came back after it was turned off")
-	}
-
-	admin := start(t, false, office(t, ""))
-	admin.signIn()
-	admin.tab("Settings")
-	admin.eventually("the choice, off", func() bool { c := admin.checkLabelled(label); return c != nil && !c.Checked && !c.Disabled() })
-	if on, _ := admin.core.StartsWithComputer(); on {
-		t.Fatal("an administrator's PC started with the computer by default")
-	}
-	if admin.ui.prefs().Bool(prefAutostartChosen) {
-		t.Fatal("an administrator's sign-in decided for the agents who will work on this PC")
-	}
-
-	demo := start(t, true, office(t, "Ivan Petrov")) // an agent, in the demo
-	demo.signIn()
-	demo.tab("My account")
-	demo.eventually("the window's choices", func() bool { return demo.ui.muteCheck != nil })
-	if demo.checkLabelled(label) != nil {
-		t.Fatal("the demo offers to start with the computer")
-	}
-	if on, _ := demo.core.StartsWithComputer(); on {
-		t.Fatal("the demo started with the computer")
-	}
+	t.Run("an agent's PC", func(t *testing.T) {
+		h := start(t, false, office(t, "Ivan Petrov"))
+		h.signIn()
+		entry := filepath.Join(h.autostart, "com.c2desk.desktop.desktop")
+		h.eventually("the autostart entry", func() bool { _, err := os.Stat(entry); return err == nil })
+		data, _ := os.ReadFile(entry)
+		if !strings.Contains(string(data), "\nExec=\"/opt/c2desk/c2desk\" --minimized\n") {
+			t.Fatalf("the entry: %s", data)
+		}
+		if out, err := exec.Command("desktop-file-validate", entry).CombinedOutput(); err != nil {
+			t.Fatalf("desktop-file-validate: %v %s", err, out)
+		}
+		label := checkLabel(h)
+		h.tab("My account")
+		h.eventually("the choice, on", func() bool { c := h.checkLabelled(label); return c != nil && c.Checked && !c.Disabled() })
+		h.capture("start-with-computer")
+		test.Tap(h.checkLabelled(label))
+		h.eventually("the entry removed", func() bool { _, err := os.Stat(entry); return os.IsNotExist(err) })
+		h.ui.startWithComputerByDefault(h.ui.session) // as at the next sign-in: decided already
+		if on, _ := h.core.StartsWithComputer(); on {
+			t.Fatal("the default came back after it was turned off")
+		}
+	})
+	t.Run("an administrator's sign-in", func(t *testing.T) {
+		admin := start(t, false, office(t, ""))
+		admin.signIn()
+		admin.tab("Settings")
+		label := checkLabel(admin)
+		admin.eventually("the choice, off", func() bool { c := admin.checkLabelled(label); return c != nil && !c.Checked && !c.Disabled() })
+		if on, _ := admin.core.StartsWithComputer(); on {
+			t.Fatal("an administrator's PC started with the computer by default")
+		}
+		if admin.ui.prefs().Bool(prefAutostartChosen) {
+			t.Fatal("an administrator's sign-in decided for the agents who will work on this PC")
+		}
+	})
+	t.Run("the demo", func(t *testing.T) {
+		demo := start(t, true, office(t, "Ivan Petrov")) // an agent, in the demo
+		demo.signIn()
+		demo.tab("My account")
+		demo.eventually("the window's choices", func() bool { return demo.ui.muteCheck != nil })
+		if demo.checkLabelled(checkLabel(demo)) != nil {
+			t.Fatal("the demo offers to start with the computer")
+		}
+		if on, _ := demo.core.StartsWithComputer(); on {
+			t.Fatal("the demo started with the computer")
+		}
+	})
 }
 
 // Started with the computer, C2Desk waits in the tray, not in front —

@@ -19,39 +19,44 @@ var smallScreen = fyne.NewSize(1008, 560)
 // most of the height.
 func TestConversationOnASmallScreen(t *testing.T) {
 	for _, light := range []bool{false, true} {
-		var h *harness
-		if light { // Russian in the light theme, English in the dark
-			h = startInRussian(t, waitingOffice(t, ""))
-			h.ui.fyneApp.Settings().SetTheme(lightTheme{newAppTheme()})
-		} else {
-			h = start(t, false, waitingOffice(t, ""))
-		}
-		h.clientsWait()
-		h.win.Resize(smallScreen)
-		if light {
-			h.signInRussian()
-		} else {
-			h.signIn()
-		}
-		h.eventually("the clients' messages", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 && h.ui.chats.chats[0].ID == 9004 })
-		h.openChat(9001)
-		v := h.ui.chats.conv
-		h.eventually("the waiting line", func() bool { return v.waiting.Visible() })
-		h.win.Resize(smallScreen.AddWidthHeight(1, 1))
-		h.win.Resize(smallScreen)
-		name := "chat-small-screen"
-		if light {
-			name += "-light"
-		}
-		h.capture(name)
-		// The wait is never cut short ("…waited for an answer for 2…").
-		if got := drawnText(v.waitText); got != v.waitText.Text {
-			t.Fatalf("the waiting line shows %q of %q", got, v.waitText.Text)
-		}
-		// They took 239 of 560 pixels, with a waiting client.
-		if around := v.top.Size().Height + v.bottom.Size().Height; around > 0.4*smallScreen.Height {
-			t.Fatalf("the header (%v) and the composer (%v) leave the messages %v of %v", v.top.Size().Height, v.bottom.Size().Height, v.list.scroll.Size().Height, smallScreen.Height)
-		}
+		// A subtest each: one window's poller stops before the next starts.
+		t.Run(map[bool]string{false: "dark, English", true: "light, Russian"}[light], func(t *testing.T) { smallScreenIn(t, light) })
+	}
+}
+
+func smallScreenIn(t *testing.T, light bool) {
+	var h *harness
+	if light { // Russian in the light theme, English in the dark
+		h = startInRussian(t, waitingOffice(t, ""))
+		h.ui.fyneApp.Settings().SetTheme(lightTheme{newAppTheme()})
+	} else {
+		h = start(t, false, waitingOffice(t, ""))
+	}
+	h.clientsWait()
+	h.win.Resize(smallScreen)
+	if light {
+		h.signInRussian()
+	} else {
+		h.signIn()
+	}
+	h.eventually("the clients' messages", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 && h.ui.chats.chats[0].ID == 9004 })
+	h.openChat(9001)
+	v := h.ui.chats.conv
+	h.eventually("the waiting line", func() bool { return v.waiting.Visible() })
+	h.win.Resize(smallScreen.AddWidthHeight(1, 1))
+	h.win.Resize(smallScreen)
+	name := "chat-small-screen"
+	if light {
+		name += "-light"
+	}
+	h.capture(name)
+	// The wait is never cut short ("…waited for an answer for 2…").
+	if got := drawnText(v.waitText); got != v.waitText.Text {
+		t.Fatalf("the waiting line shows %q of %q", got, v.waitText.Text)
+	}
+	// They took 239 of 560 pixels, with a waiting client.
+	if around := v.top.Size().Height + v.bottom.Size().Height; around > 0.4*smallScreen.Height {
+		t.Fatalf("the header (%v) and the composer (%v) leave the messages %v of %v", v.top.Size().Height, v.bottom.Size().Height, v.list.scroll.Size().Height, smallScreen.Height)
 	}
 }
 
