@@ -95,7 +95,9 @@ timeout 120 wineserver -w # the registry written to disk
 if grep -rqa "$token" "$profile/AppData" "$WINEPREFIX"/*.reg; then
 	fail "the token lies in plain text on disk"
 fi
-c2desk sync >"$work/out" 2>&1 || fail "sync: $(cat "$work/out")"
+c2desk sync >"$work/out" 2>&1 || fail "sync (exit $?): $(cat "$work/out")
+its log: $(tail -n 20 "$profile/AppData/Roaming/C2Desk/c2desk.log" 2>&1)
+$(cat "$profile/AppData/Roaming/C2Desk/crash.txt" 2>/dev/null)"
 grep -q "Channels: 3" "$work/out" || fail "sync loaded no channels: $(cat "$work/out")"
 # Who answers under which operator: Ольга under her own, the rest under the
 # office's default account.
