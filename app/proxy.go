@@ -100,23 +100,26 @@ func newProxiedTransport(s proxySetting, base *http.Transport) *proxiedTransport
 	return &proxiedTransport{proxy: s, base: base}
 }
 
+// RoundTrip asks the proxy setting again only to name a proxy that failed:
+// the transport asked it for the request already, and on Windows each
+// question may go to WinHTTP.
 func (p *proxiedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := p.base.RoundTrip(req)
-	proxy, _ := p.proxy.via(req)
-	if proxy == nil {
-		return resp, err
-	}
 	var op *net.OpError
 	switch {
-	case err != nil && errors.As(err, &op) && op.Op == "proxyconnect":
+	case err != nil && errors.As(err, &op) && op.Op == "proxyconnect": // only a proxy is dialled so
+		proxy, _ := p.proxy.via(req)
 		return nil, &ProxyError{Proxy: proxyName(proxy), Host: req.URL.Host, Err: err}
-	case err != nil:
-		return nil, err
-	case resp.StatusCode == http.StatusProxyAuthRequired: // a plain-http request, asked for a password
-		resp.Body.Close()
-		return nil, &ProxyError{Proxy: proxyName(proxy), Host: req.URL.Host, Status: resp.StatusCode}
+	case err != nil || resp.StatusCode != http.StatusProxyAuthRequired:
+		return resp, err
 	}
-	return resp, nil
+	// 407 to a plain-http request: the proxy's, when there is one.
+	proxy, _ := p.proxy.via(req)
+	if proxy == nil {
+		return resp, nil
+	}
+	resp.Body.Close()
+	return nil, &ProxyError{Proxy: proxyName(proxy), Host: req.URL.Host, Status: resp.StatusCode}
 }
 
 // proxyName is a proxy's address without the password it may carry.

@@ -129,13 +129,20 @@ set_windows_proxy ""
 # points below are where the controls fall in both languages.
 prefs="$profile/AppData/Roaming/fyne/com.c2desk.desktop"
 mkdir -p "$prefs"
-window_up() {
-	i=0
-	until xdotool search --name "C2Desk" >/dev/null 2>&1; do
-		[ $i -ge 600 ] && fail "no C2Desk window within 60 s: $(cat "$work/gui.log")"
+# wait_until SECONDS COMMAND...: whether COMMAND succeeds within SECONDS,
+# asked every tenth of a second.
+wait_until() {
+	limit=$(($1 * 10)) i=0
+	shift
+	until "$@"; do
+		[ $i -ge $limit ] && return 1
 		sleep 0.1
 		i=$((i + 1))
 	done
+}
+window_made() { xdotool search --name C2Desk >/dev/null 2>&1; }
+window_up() {
+	wait_until 60 window_made || fail "no C2Desk window within 60 s: $(cat "$work/gui.log")"
 	window=$(xdotool search --name C2Desk | head -n1)
 }
 # sign_in presses Enter on "Who is working?" until the title names the
@@ -201,16 +208,8 @@ wine "$exe" --demo --minimized >"$work/gui.log" 2>&1 &
 # appears in the first square. pixels_are REGION TEST: whether the screen's
 # REGION (WxH+X+Y) passes TEST on its mean brightness.
 pixels_are() { [ "$(import -window root -crop "$1" png:- | convert - -format "%[fx:mean$2]" info:)" = 1 ]; }
-wait_until() {
-	i=0
-	until "$@"; do
-		[ $i -ge 600 ] && return 1
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
 tray_icon_shown() { pixels_are 40x10+100+27 '>0.95' && pixels_are 16x16+4+24 '<0.9'; }
-wait_until tray_icon_shown || fail "no tray icon within 60 s: $(cat "$work/gui.log")"
+wait_until 60 tray_icon_shown || fail "no tray icon within 60 s: $(cat "$work/gui.log")"
 xdotool search --onlyvisible --name C2Desk >/dev/null 2>&1 && fail "the window showed although C2Desk started minimised"
 shot wine-tray
 menu_shown() { pixels_are 60x8+120+60 '>0.8'; }
@@ -223,13 +222,9 @@ until window_shown; do
 	[ $tries -ge 5 ] && fail "Open C2Desk in the tray's menu did not show the window"
 	tries=$((tries + 1))
 	xdotool mousemove 12 32 click 1 # the tray icon: its menu, drawn from the top left
-	wait_until menu_shown || fail "the tray icon's menu did not open"
+	wait_until 60 menu_shown || fail "the tray icon's menu did not open"
 	xdotool mousemove 80 28 sleep 0.5 click 1 # Open C2Desk, the menu's second line
-	i=0
-	while ! window_shown && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until 5 window_shown || true
 done
 wineserver -k
 timeout 60 wineserver -w || true
@@ -242,12 +237,8 @@ open_first_chat
 reply="Reply from the Windows build $(date +%s)"
 xdotool type --delay 30 "$reply"
 xdotool key Return
-i=0
-until curl -sf -H "Authorization: $token" "$api/messages?limit=20&order=desc" | grep -q "$reply"; do
-	[ $i -ge 300 ] && fail "the reply did not reach Chat2Desk within 30 s"
-	sleep 0.1
-	i=$((i + 1))
-done
+reply_arrived() { curl -sf -H "Authorization: $token" "$api/messages?limit=20&order=desc" | grep -q "$reply"; }
+wait_until 30 reply_arrived || fail "the reply did not reach Chat2Desk within 30 s"
 shot wine-reply-sent
 wineserver -k
 timeout 60 wineserver -w || true

@@ -1,8 +1,9 @@
 package ui
 
 import (
-	"c2desk/app"
 	"context"
+
+	"c2desk/app"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"

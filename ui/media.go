@@ -97,9 +97,7 @@ func (fs *files) loadMedia(link, name string, done func(*mediaState)) {
 	})
 }
 
-func attachmentKindOf(a app.Attachment) string { return app.KindOf(a) }
-
-func isPhoto(a app.Attachment) bool { return attachmentKindOf(a) == app.KindPhoto }
+func isPhoto(a app.Attachment) bool { return app.KindOf(a) == app.KindPhoto }
 
 // thumbFor is a thumbnail's box: smaller when a message has several photos.
 func thumbFor(several bool) fyne.Size {

@@ -302,7 +302,7 @@ func (l *messageList) bubble(b bubbleParts) fyne.CanvasObject {
 			photos = append(photos, a)
 			continue
 		}
-		parts = append(parts, l.conv.files.fileCard(a, attachmentKindOf(a)))
+		parts = append(parts, l.conv.files.fileCard(a, app.KindOf(a)))
 		natural = max(natural, fileCardWidth)
 	}
 	if len(photos) > 0 {
