@@ -53,6 +53,9 @@ type Client struct {
 	OperatorGroups *OperatorGroupsService
 	Tags           *TagsService
 	CustomFields   *CustomFieldsService
+	Requests       *RequestsService
+	// Webhooks registers the addresses Chat2Desk posts its events to.
+	Webhooks *WebhooksService
 }
 
 // token hides itself from fmt so that a Client printed by accident, in a log
@@ -121,6 +124,8 @@ func NewClient(baseURL, tok string, opts ...Option) (*Client, error) {
 	c.OperatorGroups = &OperatorGroupsService{c}
 	c.Tags = &TagsService{c}
 	c.CustomFields = &CustomFieldsService{c}
+	c.Requests = &RequestsService{c}
+	c.Webhooks = &WebhooksService{c}
 	return c, nil
 }
 

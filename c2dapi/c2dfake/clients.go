@@ -54,6 +54,7 @@ func (s *Server) clientRoutes(w http.ResponseWriter, r *http.Request, seg []stri
 			}
 			s.clients[ci].CustomFields[id] = raw
 		}
+		s.emitClientLocked(c2dapi.EventClientUpdated, id, nil)
 		// A PUT answers a status and, here, an empty list for data.
 		writeJSON(w, http.StatusOK, map[string]any{"status": "success", "data": []any{}})
 	case r.Method == http.MethodGet && len(seg) == 3 && seg[2] == "transport":
@@ -114,6 +115,7 @@ func (s *Server) createClient(w http.ResponseWriter, r *http.Request) {
 	s.nextClientID++
 	s.clients = append(s.clients, c)
 	s.clientTransport[c.ID] = clientReach{channelID: s.channels[ch].ID, transport: nc.Transport}
+	s.emitClientLocked(c2dapi.EventNewClient, c.ID, nil)
 	writeData(w, c)
 }
 
@@ -141,6 +143,7 @@ func (s *Server) assignTags(w http.ResponseWriter, r *http.Request) {
 		}
 		if !slices.ContainsFunc(s.clients[ci].Tags, func(t c2dapi.Tag) bool { return t.ID == id }) {
 			s.clients[ci].Tags = append(s.clients[ci].Tags, s.tags[ti])
+			s.emitClientLocked(c2dapi.EventAddTag, in.AssigneeID, map[string]any{"tag_id": id})
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "success"})
@@ -184,6 +187,7 @@ func (s *Server) TagClient(clientID, tagID c2dapi.ID) {
 	ti := slices.IndexFunc(s.tags, func(t c2dapi.Tag) bool { return t.ID == tagID })
 	if ci >= 0 && ti >= 0 && !slices.ContainsFunc(s.clients[ci].Tags, func(t c2dapi.Tag) bool { return t.ID == tagID }) {
 		s.clients[ci].Tags = append(s.clients[ci].Tags, s.tags[ti])
+		s.emitClientLocked(c2dapi.EventAddTag, clientID, map[string]any{"tag_id": tagID})
 	}
 }
 

@@ -38,6 +38,7 @@ func (s *Server) openDialogLocked(clientID c2dapi.ID, reach clientReach, operato
 		if d := s.dialogs[i]; d.clientID == clientID {
 			if d.State != c2dapi.DialogOpen {
 				d.State, d.End = c2dapi.DialogOpen, c2dapi.Time{}
+				d.request = 0 // a new request begins with the next message
 			}
 			return d
 		}
@@ -81,15 +82,14 @@ func (s *Server) dialogRoute(w http.ResponseWriter, r *http.Request, idText stri
 		writeError(w, http.StatusBadRequest, "", map[string][]string{"state": {"is invalid"}})
 		return
 	}
-	if u.OperatorID != 0 {
-		d.OperatorID = u.OperatorID
+	if u.OperatorID != 0 && u.OperatorID != d.OperatorID {
+		s.transferLocked(d, u.OperatorID)
 	}
-	if u.State != "" {
-		d.State = c2dapi.String(u.State)
-		d.End = c2dapi.Time{}
-		if u.State == c2dapi.DialogClosed {
-			d.End = c2dapi.Time{Time: s.now().UTC().Truncate(time.Second)}
-		}
+	switch u.State {
+	case c2dapi.DialogClosed:
+		s.closeLocked(d)
+	case c2dapi.DialogOpen:
+		d.State, d.End = c2dapi.DialogOpen, c2dapi.Time{}
 	}
 	// Chat2Desk answers a PUT with a bare status.
 	writeJSON(w, http.StatusOK, map[string]any{"status": "success"})

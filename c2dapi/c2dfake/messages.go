@@ -144,7 +144,7 @@ func (s *Server) transferToGroup(w http.ResponseWriter, m c2dapi.Message, groupI
 		writeError(w, http.StatusBadRequest, "No operators in the group can take the request", nil)
 		return
 	}
-	s.dialogs[di].OperatorID = chosen
+	s.transferLocked(s.dialogs[di], chosen)
 	writeJSON(w, http.StatusOK, map[string]any{"status": "success"})
 }
 

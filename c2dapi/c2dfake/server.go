@@ -47,9 +47,12 @@ type Server struct {
 	nextMessageID   c2dapi.ID
 	nextClientID    c2dapi.ID
 	nextDialogID    c2dapi.ID
+	nextRequestID   c2dapi.ID
 	faults          []*Fault
 	rnd             *rand.Rand
 	oldestSent      time.Time // the oldest message any message list answered with
+	hooks           hookState
+	legacyKinds     bool // answer true/false and "", not the live API's 0/1 and null
 }
 
 type clientReach struct {
@@ -62,6 +65,7 @@ type dialog struct {
 	clientID  c2dapi.ID
 	channelID c2dapi.ID
 	transport string
+	request   c2dapi.ID // the current request; 0 until its first message
 }
 
 // Option configures a new Server.
@@ -274,15 +278,28 @@ func upsert[T any](list []T, v T, id func(T) c2dapi.ID) []T {
 func (s *Server) addMessageLocked(m c2dapi.Message) c2dapi.Message {
 	m.ID = s.nextMessageID
 	s.nextMessageID++
+	d := s.dialogLocked(m.DialogID)
+	if d != nil && m.RequestID == 0 {
+		m.RequestID = s.requestLocked(d)
+	}
 	s.messages = append(s.messages, m)
+	if d != nil {
+		d.Messages++
+		last := m
+		d.LastMessage = &last
+	}
+	s.emitMessageLocked(m.ID)
+	return m
+}
+
+// dialogLocked is the dialog with the id, or nil.
+func (s *Server) dialogLocked(id c2dapi.ID) *dialog {
 	for _, d := range s.dialogs {
-		if d.ID == m.DialogID {
-			d.Messages++
-			last := m
-			d.LastMessage = &last
+		if d.ID == id {
+			return d
 		}
 	}
-	return m
+	return nil
 }
 
 // ServeHTTP answers the Chat2Desk API under any prefix ending in /v1, or at the root.
@@ -324,7 +341,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.requestsByPath = map[string]int{}
 	}
 	s.requestsByPath[r.Method+" "+path]++
-	s.route(w, r, strings.Split(strings.Trim(path, "/"), "/"))
+	if s.legacyKinds {
+		s.route(w, r, strings.Split(strings.Trim(path, "/"), "/"))
+		return
+	}
+	kw := &kindWriter{ResponseWriter: w}
+	s.route(kw, r, strings.Split(strings.Trim(path, "/"), "/"))
+	kw.flush()
 }
 
 func (s *Server) route(w http.ResponseWriter, r *http.Request, seg []string) {
@@ -366,7 +389,15 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, seg []string) {
 	case get && len(seg) >= 2 && seg[0] == "messages":
 		s.messageRoutes(w, r, seg)
 	case get && match(seg, "operators_groups"):
-		writeJSON(w, http.StatusOK, append([]c2dapi.OperatorGroup{}, s.groups...)) // a bare list, as Chat2Desk answers it
+		if s.legacyKinds {
+			writeJSON(w, http.StatusOK, append([]c2dapi.OperatorGroup{}, s.groups...)) // a bare list, as one client reads it
+			return
+		}
+		writePage(w, r, s.groups) // the usual envelope, as the live API answers
+	case get && match(seg, "operators", "statuses"):
+		writeJSON(w, http.StatusOK, s.statusesLocked()) // a bare list
+	case get && len(seg) == 3 && seg[0] == "requests" && seg[2] == "messages":
+		writeJSON(w, http.StatusOK, s.requestMessagesLocked(parseID(seg[1]))) // a bare list
 	case get && match(seg, "dialogs"):
 		q := r.URL.Query()
 		op, state := q.Get("operator_id"), q.Get("state")
@@ -381,6 +412,8 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, seg []string) {
 		writePage(w, r, s.unansweredLocked())
 	case (get || put) && len(seg) == 2 && seg[0] == "dialogs":
 		s.dialogRoute(w, r, seg[1])
+	case len(seg) >= 1 && seg[0] == "webhooks":
+		s.webhookRoute(w, r, seg)
 	case get && match(seg, "templates"):
 		writePage(w, r, s.templates)
 	case get && len(seg) == 2 && seg[0] == "templates":
