@@ -80,6 +80,8 @@ Commands:
                a person can no longer sign in; their messages keep their name
   poll         poll Chat2Desk and send the outbox without a window, until stopped
                (for an office server: one process polls for the whole office)
+               --listen ADDRESS with --tls-cert/--tls-key or --acme-domain:
+               receive Chat2Desk's webhooks too; polling becomes the safety net
 
 Flags:
 `
@@ -107,6 +109,8 @@ type options struct {
 	as     string
 	admin  bool
 	poller bool
+	// listen: poll's webhook server (listen.go).
+	listen listenOptions
 
 	// exclusive: this command polls or sends, so no other C2Desk may work
 	// with the same data meanwhile (see lockDataDir).
@@ -156,7 +160,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	case "":
 		return runGUI(env, o)
 	case "poll":
-		return cmdPoll(ctx, env.core, stdout, stderr)
+		return cmdPoll(ctx, env, o.listen, stdout, stderr)
 	case "doctor":
 		if env.core.Joined() {
 			// A joined computer reads nothing until someone signs in.
@@ -445,6 +449,14 @@ func parseArgs(args []string, stderr io.Writer) (o options, cmd, file string, co
 	fs.BoolVar(&o.admin, "admin", false, "with staff add: the new person is an administrator")
 	fs.BoolVar(&o.minimized, strings.TrimPrefix(app.MinimizedFlag, "--"), false, "start hidden in the system tray, as when the computer starts")
 	fs.BoolVar(&o.poller, "poller", false, "with office invite: the computer polls for the office (its server), and gets the poller's credential")
+	fs.StringVar(&o.listen.address, "listen", "", "with poll: receive Chat2Desk's webhooks over HTTPS on this address (for example :443)")
+	fs.StringVar(&o.listen.tlsCert, "tls-cert", "", "with --listen: the server's certificate (PEM file, chain included)")
+	fs.StringVar(&o.listen.tlsKey, "tls-key", "", "with --listen: the certificate's private key (PEM file)")
+	fs.StringVar(&o.listen.acmeDomain, "acme-domain", "", "with --listen: get a certificate for this public domain name by ACME (Let's Encrypt); the server must answer on port 443 there")
+	fs.StringVar(&o.listen.acmeDirectory, "acme-directory", "", "with --acme-domain: another ACME server's directory URL (default Let's Encrypt)")
+	fs.StringVar(&o.listen.acmeCA, "acme-ca", "", "with --acme-directory: the file of that server's certificate authority, if it is a private one")
+	fs.StringVar(&o.listen.publicURL, "public-url", "", "with --listen: the address Chat2Desk posts to, when it differs from https://ACME-DOMAIN (a reverse proxy, a forwarded port)")
+	fs.BoolVar(&o.listen.removeHook, "remove-webhook", false, "with --listen: remove the webhook from Chat2Desk when poll stops")
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
 		return o, "", "", 2
@@ -543,6 +555,10 @@ func checkOptions(o *options, cmd string, stderr io.Writer) bool {
 	}
 	if o.poller && cmd != "office invite" {
 		fmt.Fprintln(stderr, "c2desk: --poller goes with office invite only.")
+		return false
+	}
+	if msg := o.listen.check(cmd); msg != "" {
+		fmt.Fprintln(stderr, "c2desk:", msg)
 		return false
 	}
 	o.demo = o.demo || o.demoAgency

@@ -294,7 +294,8 @@ func cmdOfficeJoin(ctx context.Context, env *environment, in *input, stdout, std
 // office it polls while it holds the lease and stands by otherwise, so an
 // office server next to PostgreSQL keeps the office current while the
 // PCs are off.
-func cmdPoll(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
+func cmdPoll(ctx context.Context, env *environment, l listenOptions, stdout, stderr io.Writer) int {
+	core := env.core
 	if !core.CanPoll() {
 		fmt.Fprintln(stderr, "c2desk:", sentence(&app.Problem{Msg: app.MsgNoPollerHere}))
 		return 1
@@ -303,6 +304,14 @@ func cmdPoll(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "Polling Chat2Desk for the office in %s, while no other C2Desk does. Stop with Ctrl+C.\n", core.DataPath())
 	} else {
 		fmt.Fprintf(stdout, "Polling Chat2Desk into %s. Stop with Ctrl+C.\n", core.DataPath())
+	}
+	var hooks *webhookServer
+	if l.address != "" {
+		var err error
+		if hooks, err = startWebhooks(ctx, core, l, env.dir, stdout, stderr); err != nil {
+			fmt.Fprintln(stderr, "c2desk:", sentence(err))
+			return 1
+		}
 	}
 	var lastProblem string
 	p := core.StartPoller(ctx, func(res app.PollResult, err error) {
@@ -318,6 +327,9 @@ func cmdPoll(ctx context.Context, core *app.App, stdout, stderr io.Writer) int {
 	}, nil)
 	<-ctx.Done()
 	<-p.Done()
+	if hooks != nil {
+		hooks.stop(l.removeHook, stderr)
+	}
 	fmt.Fprintln(stdout, "Stopped.")
 	return 0
 }

@@ -87,6 +87,8 @@ type App struct {
 	leading          atomic.Bool // holds the office's poller lease
 	releaseStaleOnce sync.Once
 	staleErr         error
+	// stream receives Chat2Desk's webhooks, where this process listens.
+	stream atomic.Pointer[Stream]
 }
 
 // New wires the app to its store, secrets and API settings.

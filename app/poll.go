@@ -40,6 +40,9 @@ type PollResult struct {
 	// Changed says what changed, with Refresh: everything after a
 	// catch-up or a reconnect, else what the office database named.
 	Changed Changed
+	// Polled is the ids of the messages a poll read (not a history load):
+	// what webhooks should have brought already.
+	Polled []int64
 }
 
 // Poll fetches messages newer than the cursor, with the clients and
@@ -127,6 +130,9 @@ func (a *App) storePage(ctx context.Context, client *c2dapi.Client, f fetchedPag
 	}
 	res.Stored += len(msgs)
 	for _, m := range msgs {
+		if !res.History {
+			res.Polled = append(res.Polled, m.ID)
+		}
 		if m.Type == c2dapi.TypeFromClient && !m.Read {
 			res.Incoming = append(res.Incoming, m)
 		}

@@ -33,7 +33,10 @@ type Poller struct {
 	// templatesDue is when an office's poller next looks whether the
 	// stored quick replies need loading again.
 	templatesDue time.Time
-	seen         int64 // the newest message this PC has shown
+	// scanDue is when the open dialogs are next compared with Chat2Desk's
+	// (only while no trusted webhook brings their changes).
+	scanDue time.Time
+	seen    int64 // the newest message this PC has shown
 
 	changeMu   sync.Mutex
 	changedSet map[string]bool // tables changed since last reported
@@ -88,7 +91,7 @@ func (p *Poller) takeChanges() Changed {
 // history. Either may be nil.
 func (a *App) StartPoller(ctx context.Context, onResult func(PollResult, error), progress func(stored int)) *Poller {
 	p := &Poller{app: a, onResult: onResult, progress: progress, wake: make(chan struct{}, 1), done: make(chan struct{}),
-		changed: make(chan struct{}, 1)}
+		changed: make(chan struct{}, 1), scanDue: time.Now().Add(MirrorScanEvery)}
 	p.active.Store(true)
 	if a.poller != nil {
 		// A joined computer with the poller's credential: its poller App
@@ -191,9 +194,25 @@ func (p *Poller) run(ctx context.Context) {
 			}
 			delay = NextPollDelay(p.active.Load(), quiet, 0, nil)
 		}
+		delay = p.streamDelay(ctx, res, err, delay)
+		if err == nil {
+			p.scanIfDue(ctx)
+		}
 		if !p.wait(ctx, office, delay, &quiet) {
 			return
 		}
+	}
+}
+
+// scanIfDue compares the open dialogs with Chat2Desk's every
+// MirrorScanEvery, unless a trusted webhook brings their changes.
+func (p *Poller) scanIfDue(ctx context.Context) {
+	if s := p.app.stream.Load(); s != nil && s.Trusted() || time.Now().Before(p.scanDue) {
+		return
+	}
+	p.scanDue = time.Now().Add(MirrorScanEvery)
+	if _, err := p.app.scanOpenDialogs(ctx); err != nil {
+		p.app.log.Warn("could not compare the open chats with Chat2Desk", "err", err)
 	}
 }
 

@@ -434,3 +434,23 @@ func TestRenewedRolePasswordReplacesTheOld(t *testing.T) {
 	}
 	o.connect(t, renewed)
 }
+
+// What Chat2Desk's own app did to a chat is the poller's to record and
+// shown only to whoever may see the chat.
+func TestDialogEventsFollowTheChat(t *testing.T) {
+	o := newGuardOffice(t)
+	p := o.connect(t, o.poller)
+	insert := `INSERT INTO dialog_events (dialog_id, kind, operator_id, at) VALUES ($1, 'transferred', 7, 0)`
+	allowed(t, p, "record a transfer", insert, 9001)
+	allowed(t, p, "record a transfer in a chat Anna may not see", insert, 9003)
+	a := o.signIn(t, anna, "2222")
+	if got := ids(t, a, `SELECT dialog_id FROM dialog_events ORDER BY dialog_id`); got != "9001" {
+		t.Errorf("Anna reads the events of chats %s", got)
+	}
+	refused(t, a, "forge an event", insert, 9001)
+	refused(t, a, "erase an event", `DELETE FROM dialog_events`)
+	admin := o.signIn(t, olga, "1111")
+	if got := ids(t, admin, `SELECT dialog_id FROM dialog_events ORDER BY dialog_id`); got != "9001,9003" {
+		t.Errorf("the administrator reads the events of chats %s", got)
+	}
+}
