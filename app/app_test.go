@@ -321,9 +321,9 @@ func TestDoctor(t *testing.T) {
 	}
 	// What support asks, in the order it asks; an office's database also
 	// says how it is reached (here, a socket on this machine).
-	want := "version folder database log crashes outbox proxy keyring api quota"
+	want := "version folder database log crashes outbox proxy webhooks keyring api quota"
 	if e.store.Office() {
-		want = "version folder database network log crashes outbox proxy keyring api quota"
+		want = "version folder database network log crashes outbox proxy webhooks keyring api quota"
 		if n := doctorLine(t, checks, "network"); !strings.Contains(n.Detail, "on this machine") {
 			t.Fatalf("network line: %+v", n)
 		}

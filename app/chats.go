@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"time"
 
 	"c2desk/c2dapi"
 	"c2desk/storage"
@@ -20,6 +21,9 @@ type Conversation struct {
 	Dialog   storage.Dialog
 	Messages []storage.Message
 	Outbox   []storage.OutboxItem
+	// Events are the changes made in Chat2Desk's own app in the time the
+	// messages span (for the newest page: until now).
+	Events []storage.DialogEvent
 }
 
 // Conversation reads up to limit messages older than beforeID (0: newest)
@@ -38,7 +42,54 @@ func (s *Session) Conversation(ctx context.Context, dialogID, beforeID int64, li
 			return c, err
 		}
 	}
+	if c.Events, err = s.eventsAmong(ctx, dialogID, c.Messages, beforeID == 0); err != nil {
+		return c, err
+	}
 	return c, s.fillQuotes(ctx, c)
+}
+
+// eventsAmong is a chat's events from its first message shown to its
+// last, or on to now for the newest page.
+func (s *Session) eventsAmong(ctx context.Context, dialogID int64, msgs []storage.Message, newest bool) ([]storage.DialogEvent, error) {
+	var since time.Time
+	if len(msgs) > 0 {
+		since = msgs[0].CreatedAt
+	}
+	events, err := s.app.store.DialogEvents(ctx, dialogID, since)
+	if err != nil || newest || len(msgs) == 0 {
+		return events, err
+	}
+	last := msgs[len(msgs)-1].CreatedAt
+	kept := events[:0]
+	for _, e := range events {
+		if e.At.Before(last) {
+			kept = append(kept, e)
+		}
+	}
+	return kept, nil
+}
+
+// RefreshChat reads an opened chat's dialog from Chat2Desk again, so that
+// a transfer or a close made in Chat2Desk's own app shows at once; it
+// reports whether something changed. It costs one API call, and none
+// where no token is (the office's poller sees to it) or where trusted
+// webhooks bring such changes anyway.
+func (s *Session) RefreshChat(ctx context.Context, dialogID int64) (bool, error) {
+	if _, err := s.viewDialog(ctx, dialogID); err != nil {
+		return false, err
+	}
+	if w, ok, err := s.app.WebhookStatus(ctx); err == nil && ok && w.Trusted && w.Listening(s.app.cfg.Now()) {
+		return false, nil
+	}
+	client, err := s.app.storedClient(ctx)
+	if errors.Is(err, ErrNoToken) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	events, err := s.app.mirrorDialog(ctx, client, dialogID, s.app.cfg.Now())
+	return len(events) > 0, err
 }
 
 // fillQuotes sets the quotes of the conversation's replies. A reply to a

@@ -32,7 +32,7 @@ var noTokenCheck = Check{Name: "keyring", Detail: "no token stored: run `c2desk 
 // reports, the outbox, the keyring, the API and the monthly quota.
 // It never stops at the first problem: support wants every line.
 func (a *App) Doctor(ctx context.Context) []Check {
-	out := append(a.supportChecks(ctx), a.proxyCheck())
+	out := append(a.supportChecks(ctx), a.proxyCheck(), a.webhookCheck(ctx))
 
 	acc, err := a.account(ctx)
 	if err != nil {

@@ -137,6 +137,11 @@ type OfficeState struct {
 	// Readable: the database is reached off this machine without TLS
 	// that checks the server's certificate (a weaker sslmode was chosen).
 	Readable bool
+	// Webhooks is how Chat2Desk's webhooks stand, when a server ever
+	// received them (HasWebhooks).
+	Webhooks    WebhookStatus
+	HasWebhooks bool
+	Now         time.Time // when the state was read, to judge Webhooks by
 }
 
 // MsgOfficeReadable is said on the Office card and by doctor when the
@@ -157,7 +162,9 @@ func (a *App) OfficeState(ctx context.Context) (OfficeState, error) {
 	if ok {
 		st.Poller, st.PolledAt = l.Computer, l.PolledAt
 	}
-	return st, nil
+	st.Now = a.cfg.Now()
+	st.Webhooks, st.HasWebhooks, err = a.WebhookStatus(ctx)
+	return st, err
 }
 
 // claimForSending takes an outbox item for this process, in the database,

@@ -108,6 +108,18 @@ func TestWebhookBringsAMessageWithoutPolling(t *testing.T) {
 	if err != nil || !ok || !st.Trusted || st.Deliveries < 1 || !st.Listening(time.Now()) || strings.Contains(st.Address, h.stream.secret) {
 		t.Fatalf("status %+v %v %v", st, ok, err)
 	}
+	if line := doctorLine(t, h.app.Doctor(ctx), "webhooks"); !line.OK || !strings.Contains(line.Detail, "received at "+h.hs.URL) {
+		t.Fatalf("doctor: %+v", line)
+	}
+	// Stopped, the server says so; nothing of the secret anywhere.
+	h.stream.Stopped(ctx)
+	if line := doctorLine(t, h.app.Doctor(ctx), "webhooks"); !line.OK || !strings.Contains(line.Detail, "not received since the server stopped") {
+		t.Fatalf("doctor after the stop: %+v", line)
+	}
+	assertNotInDir(t, h.dir, h.stream.secret)
+	if strings.Contains(h.logs.String(), h.stream.secret) {
+		t.Fatal("the webhook's secret is in the log")
+	}
 }
 
 func TestWebhookDeliveriesAreAuthenticated(t *testing.T) {
@@ -244,6 +256,9 @@ func TestSilentWebhookIsNoticedAndRegisteredAgain(t *testing.T) {
 	st, _, _ := h.app.WebhookStatus(ctx)
 	if st.Problem != MsgWebhookMissed || st.Trusted {
 		t.Fatalf("status %+v", st)
+	}
+	if line := doctorLine(t, h.app.Doctor(ctx), "webhooks"); line.OK || !strings.Contains(line.Detail, MsgWebhookMissed) {
+		t.Fatalf("doctor: %+v", line)
 	}
 }
 

@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
@@ -143,3 +144,33 @@ func (p *Poller) streamDelay(ctx context.Context, res PollResult, err error, del
 	}
 	return delay
 }
+
+// webhookCheck is doctor's line on the webhooks.
+func (a *App) webhookCheck(ctx context.Context) Check {
+	w, ok, err := a.WebhookStatus(ctx)
+	now := a.cfg.Now()
+	switch {
+	case err != nil:
+		return Check{Name: "webhooks", Detail: Explain(err)}
+	case !ok:
+		return Check{Name: "webhooks", OK: true, Detail: "not used: C2Desk polls Chat2Desk (an office server with `c2desk poll --listen` would receive them within seconds)"}
+	case w.Address == "":
+		return Check{Name: "webhooks", OK: true, Detail: "not received since the server stopped at " + clock(w.Checked) + ": C2Desk polls Chat2Desk"}
+	case !w.Listening(now):
+		return Check{Name: "webhooks", Detail: fmt.Sprintf("the server that receives them at %s has said nothing since %s: is `c2desk poll --listen` running there?", w.Address, clock(w.Checked))}
+	case !w.Trusted:
+		return Check{Name: "webhooks", Detail: w.Problem + " (" + clock(w.ProblemAt) + ")"}
+	}
+	detail := fmt.Sprintf("received at %s: %d deliveries", w.Address, w.Deliveries)
+	if !w.LastDelivery.IsZero() {
+		detail += ", the last at " + clock(w.LastDelivery)
+	}
+	detail += fmt.Sprintf("; polling every %d s only to prove nothing was missed", int(SafetyNetInterval.Seconds()))
+	if w.Problem != "" && now.Sub(w.ProblemAt) < 24*time.Hour {
+		detail += "; at " + clock(w.ProblemAt) + ": " + w.Problem
+	}
+	return Check{Name: "webhooks", OK: true, Detail: detail}
+}
+
+// clock is a time as doctor says it: the day and the minute, local.
+func clock(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }

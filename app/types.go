@@ -17,6 +17,7 @@ type (
 	Computer      = storage.Computer
 	Connection    = storage.Connection
 	Dialog        = storage.Dialog
+	DialogEvent   = storage.DialogEvent
 	Mapping       = storage.Mapping
 	Message       = storage.Message
 	Operator      = storage.Operator
@@ -32,6 +33,8 @@ type (
 // lets C2Desk write first.
 const (
 	RoleAdmin         = storage.RoleAdmin
+	EventTransferred  = storage.EventTransferred
+	EventClosed       = storage.EventClosed
 	RoleAgent         = storage.RoleAgent
 	VisibleToEveryone = storage.VisibleToEveryone
 	VisibleToAdmins   = storage.VisibleToAdmins

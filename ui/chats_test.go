@@ -742,3 +742,39 @@ func TestAssignDialogEscAndTheAssigneeInTheHeader(t *testing.T) {
 	test.Tap(h.lastButton("Assign"))
 	h.eventually("the assignee in the header", func() bool { return v.assignee.Text == "Assigned to Ivan Petrov" })
 }
+
+// A transfer and a close made in Chat2Desk's own app show as lines in the
+// conversation once the chat is opened (it is read again then).
+func TestChangesMadeInChat2DeskShowAsLines(t *testing.T) {
+	h := start(t, false, office(t, ""))
+	h.signIn()
+	const id = 9001
+	if d, _ := h.fake.Dialog(id); d.State != "open" {
+		t.Fatalf("the seeded chat %d is %s", id, d.State)
+	}
+	h.eventually("the chat list", func() bool { return h.ui.chats != nil && len(h.ui.chats.chats) > 0 })
+	stored := h.conversation(id).Dialog
+	var to c2dapi.Operator
+	for _, o := range h.fake.Operators() {
+		if int64(o.ID) != stored.OperatorID && o.Role() != c2dapi.RoleDisabled && o.Role() != c2dapi.RoleDeleted {
+			to = o
+		}
+	}
+	h.fake.TransferInApp(id, to.ID)
+	h.fake.CloseInApp(id)
+	h.openChat(id)
+	now := shortTime(time.Now(), time.Now())
+	h.eventually("the transfer's line", func() bool {
+		for _, s := range h.texts() {
+			if strings.HasPrefix(s, "Transferred in Chat2Desk to ") && strings.HasSuffix(s, ", "+now) && !strings.Contains(s, "another operator") {
+				return true
+			}
+		}
+		return false
+	})
+	if !h.shows("Closed in Chat2Desk, " + now) {
+		t.Fatalf("no close line: %q", h.texts())
+	}
+	h.eventually("the chat shown closed", func() bool { return h.ui.chats.conv.chat.State == "closed" })
+	h.capture("chat-changed-in-chat2desk")
+}

@@ -143,6 +143,23 @@ func (v *conversationView) show(c app.Chat) {
 		}
 	})
 	v.tab.u.win.Canvas().Focus(v.compose.field)
+	if changed {
+		v.refreshFromChat2Desk(id)
+	}
+}
+
+// refreshFromChat2Desk reads the opened chat from Chat2Desk again: a
+// transfer or a close made in its own app shows at once.
+func (v *conversationView) refreshFromChat2Desk(id int64) {
+	background(v.tab.u, func(ctx context.Context) (bool, error) {
+		return v.tab.session.RefreshChat(ctx, id)
+	}, func(changed bool, err error) {
+		if err != nil || !changed || v.chat.ID != id {
+			return // the chat as stored stands; the poller tries again
+		}
+		v.tab.reload()
+		v.list.load(false)
+	})
 }
 
 // updateHeader shows the chat's client, channel, messenger and state.

@@ -83,7 +83,7 @@ func (l *messageList) load(toBottom bool) {
 			l.conv.say(sentence(err))
 			return
 		}
-		l.render(conv.Messages, conv.Outbox, len(conv.Messages) == limit)
+		l.render(conv, len(conv.Messages) == limit)
 		if atBottom {
 			l.scroll.ScrollToBottom()
 		}
@@ -92,12 +92,13 @@ func (l *messageList) load(toBottom bool) {
 }
 
 // render rebuilds the message column.
-func (l *messageList) render(msgs []app.Message, outbox []app.OutboxItem, more bool) {
-	rows := make([]fyne.CanvasObject, 0, len(msgs)+len(outbox)+1)
+func (l *messageList) render(conv app.Conversation, more bool) {
+	msgs, outbox := conv.Messages, conv.Outbox
+	rows := make([]fyne.CanvasObject, 0, len(msgs)+len(outbox)+len(conv.Events)+1)
 	l.older.Hidden = !more
 	rows = append(rows, container.NewCenter(l.older))
 	l.conv.files.dropBars()
-	rows = append(rows, l.messageRows(msgs)...)
+	rows = append(rows, l.messageRows(msgs, conv.Events)...)
 	for _, it := range outbox {
 		rows = append(rows, l.outboxRow(it))
 	}
@@ -117,12 +118,39 @@ func (l *messageList) render(msgs []app.Message, outbox []app.OutboxItem, more b
 	l.scroll.Refresh()
 }
 
-func (l *messageList) messageRows(msgs []app.Message) []fyne.CanvasObject {
-	out := make([]fyne.CanvasObject, 0, len(msgs))
+// messageRows draws messages with, in their place in time, the changes
+// made to the chat in Chat2Desk's own app.
+func (l *messageList) messageRows(msgs []app.Message, events []app.DialogEvent) []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, 0, len(msgs)+len(events))
 	for _, m := range msgs {
+		for len(events) > 0 && events[0].At.Before(m.CreatedAt) {
+			out = append(out, l.eventRow(events[0]))
+			events = events[1:]
+		}
 		out = append(out, l.messageRow(m))
 	}
+	for _, e := range events {
+		out = append(out, l.eventRow(e))
+	}
 	return out
+}
+
+// eventRow is a line in the middle of the conversation: "Transferred in
+// Chat2Desk to Офис Общий, 14:02".
+func (l *messageList) eventRow(e app.DialogEvent) fyne.CanvasObject {
+	at := shortTime(e.At, time.Now())
+	text := lang.L("Closed in Chat2Desk, {{.Time}}", map[string]any{"Time": at})
+	if e.Kind == app.EventTransferred {
+		name := l.conv.tab.names.operators[e.OperatorID]
+		if name == "" {
+			name = lang.L("another operator")
+		}
+		text = lang.L("Transferred in Chat2Desk to {{.Name}}, {{.Time}}", map[string]any{"Name": name, "Time": at})
+	}
+	line := widget.NewLabelWithStyle(text, fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	line.Importance = widget.LowImportance
+	line.Wrapping = fyne.TextWrapWord
+	return line
 }
 
 // showPending adds a message being sent at the bottom, before the outbox
@@ -163,7 +191,7 @@ func (l *messageList) loadOlder() {
 			return
 		}
 		height := l.msgs.MinSize().Height
-		rows := append([]fyne.CanvasObject{l.msgs.Objects[0]}, l.messageRows(conv.Messages)...)
+		rows := append([]fyne.CanvasObject{l.msgs.Objects[0]}, l.messageRows(conv.Messages, conv.Events)...)
 		l.msgs.Objects = append(rows, l.msgs.Objects[1:]...)
 		l.oldestID = conv.Messages[0].ID
 		l.count += len(conv.Messages)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"c2desk/app"
 
@@ -121,8 +122,32 @@ func officeStateLine(st app.OfficeState) string {
 	if !st.PolledAt.IsZero() {
 		line += " " + lang.L("Last poll: {{.Time}}.", map[string]any{"Time": st.PolledAt.Local().Format("15:04:05")})
 	}
+	if w := webhookLine(st); w != "" {
+		line += "\n\n" + w
+	}
 	if st.Readable {
 		line += "\n\n" + translate(app.MsgOfficeReadable, nil)
+	}
+	return line
+}
+
+// webhookLine says how Chat2Desk's webhooks stand, when a server ever
+// received them.
+func webhookLine(st app.OfficeState) string {
+	w := st.Webhooks
+	switch {
+	case !st.HasWebhooks:
+		return ""
+	case w.Address == "":
+		return lang.L("The office server no longer receives Chat2Desk's webhooks (stopped at {{.Time}}): new messages come with polling.", map[string]any{"Time": w.Checked.Local().Format("15:04")})
+	case !w.Listening(st.Now):
+		return lang.L("The office server that receives Chat2Desk's webhooks has said nothing since {{.Time}}: is c2desk poll --listen running there? New messages come with polling meanwhile.", map[string]any{"Time": w.Checked.Local().Format("15:04")})
+	case !w.Trusted:
+		return lang.L("Chat2Desk's webhooks at {{.Address}}:", map[string]any{"Address": w.Address}) + " " + translate(w.Problem, nil)
+	}
+	line := lang.L("Chat2Desk's webhooks reach the office server at {{.Address}}: new messages arrive within seconds.", map[string]any{"Address": w.Address})
+	if w.Problem != "" && st.Now.Sub(w.ProblemAt) < 24*time.Hour {
+		line += " " + lang.L("At {{.Time}}:", map[string]any{"Time": w.ProblemAt.Local().Format("15:04")}) + " " + translate(w.Problem, nil)
 	}
 	return line
 }
