@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -563,5 +564,46 @@ func TestOfficeClientCardGoesThroughThePoller(t *testing.T) {
 	})
 	if desk.net.calls.Load() != 0 {
 		t.Fatalf("the PC without the token called Chat2Desk %d times", desk.net.calls.Load())
+	}
+}
+
+// A transfer and a close made in Chat2Desk's own app reach every PC of an
+// office within seconds: the office server receives the webhook, and the
+// PCs without the token read the change from the shared database.
+func TestOfficeSeesChangesMadeInChat2DesksOwnApp(t *testing.T) {
+	o := officeOf(t)
+	t.Cleanup(o.fake.Close)
+	server, deskA, deskB := joinPC(t, o, true), joinPC(t, o, false), joinPC(t, o, false)
+	var stream *Stream
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { stream.ServeHTTP(w, r) }))
+	t.Cleanup(hs.Close)
+	var err error
+	if stream, err = server.app.NewStream(ctx, hs.URL); err != nil {
+		t.Fatal(err)
+	}
+	startPolling(t, server, deskA, deskB)
+	eventually(t, "the server polls", server.app.Polls)
+	if err := stream.Register(ctx); err != nil {
+		t.Fatal(err)
+	}
+	olga, err := deskA.app.SignIn(ctx, o.admin.Staff().ID, "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ivan, err := deskB.app.SignIn(ctx, o.ivan.Staff().ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.fake.TransferInApp(chatOn101, 9)
+	o.fake.CloseInApp(chatOn101)
+	for _, s := range []*Session{olga, ivan} {
+		eventually(t, s.Staff().Name+" sees both changes", func() bool {
+			c, err := s.Conversation(ctx, chatOn101, 0, 50)
+			return err == nil && len(c.Events) == 2 && c.Events[0].Kind == EventTransferred && c.Events[0].OperatorID == 9 &&
+				c.Events[1].Kind == EventClosed && c.Dialog.State == "closed"
+		})
+	}
+	if deskA.net.calls.Load()+deskB.net.calls.Load() != 0 {
+		t.Fatal("a PC without the token called Chat2Desk")
 	}
 }

@@ -70,6 +70,20 @@ END {
 	row("office: API calls in an idle minute, 3 PCs vs 1 PC", "3 PCs = 1 PC", "-",
 		seen["PostgreSQL", n] ? sprintf("%d with 3, %d with 1", v["PostgreSQL", n, "calls-3pc"], v["PostgreSQL", n, "calls-1pc"]) : "not run",
 		seen["PostgreSQL", n] && v["PostgreSQL", n, "calls-3pc"] == v["PostgreSQL", n, "calls-1pc"])
+	n = "BenchmarkWebhookMessageOnScreen"
+	row("webhooks: a client's message on screen (median, p99)", "<= 2000 ms, <= 5000 ms",
+		seen["SQLite", n] ? sprintf("%.0f ms, %.0f ms", v["SQLite", n, "ms-median"], v["SQLite", n, "ms-p99"]) : "not run",
+		seen["PostgreSQL", n] ? sprintf("%.0f ms, %.0f ms (on PC B)", v["PostgreSQL", n, "ms-median"], v["PostgreSQL", n, "ms-p99"]) : "not run",
+		seen["SQLite", n] && v["SQLite", n, "ms-median"] <= 2000 && v["SQLite", n, "ms-p99"] <= 5000 && seen["PostgreSQL", n] && v["PostgreSQL", n, "ms-median"] <= 2000 && v["PostgreSQL", n, "ms-p99"] <= 5000)
+	n = "BenchmarkWebhookBurst"
+	row("webhooks: 1,000 deliveries at once, lost / doubled / stored in", "0 / 0 / <= 60 s",
+		seen["SQLite", n] ? sprintf("%d / %d / %.0f s", v["SQLite", n, "lost"], v["SQLite", n, "doubled"], v["SQLite", n, "s"]) : "not run",
+		seen["PostgreSQL", n] ? sprintf("%d / %d / %.0f s", v["PostgreSQL", n, "lost"], v["PostgreSQL", n, "doubled"], v["PostgreSQL", n, "s"]) : "not run",
+		seen["SQLite", n] && v["SQLite", n, "lost"] == 0 && v["SQLite", n, "doubled"] == 0 && v["SQLite", n, "s"] <= 60 && seen["PostgreSQL", n] && v["PostgreSQL", n, "lost"] == 0 && v["PostgreSQL", n, "doubled"] == 0 && v["PostgreSQL", n, "s"] <= 60)
+	n = "BenchmarkWebhookIdleCalls"
+	row("webhooks: API calls a minute of an idle office", "<= 1", "-",
+		seen["PostgreSQL", n] ? sprintf("%.2f", v["PostgreSQL", n, "calls-per-min"]) : "not run",
+		seen["PostgreSQL", n] && v["PostgreSQL", n, "calls-per-min"] <= 1)
 	n = "BenchmarkMemory"
 	if (seen["SQLite", n]) printf "(1) against a bare window showing Cyrillic, bold, italic, an emoji and ₽; against one Latin label it is %.2f x (%.0f MB): the fonts.\n", v["SQLite", n, "x-bare"], v["SQLite", n, "MB-bare"]
 	print ""
