@@ -36,7 +36,10 @@ type Poller struct {
 	// scanDue is when the open dialogs are next compared with Chat2Desk's
 	// (only while no trusted webhook brings their changes).
 	scanDue time.Time
-	seen    int64 // the newest message this PC has shown
+	// quotaDue is when the account's request count is next read, for
+	// the polling budget every PC of the office shows.
+	quotaDue time.Time
+	seen     int64 // the newest message this PC has shown
 
 	changeMu   sync.Mutex
 	changedSet map[string]bool // tables changed since last reported
@@ -91,7 +94,7 @@ func (p *Poller) takeChanges() Changed {
 // history. Either may be nil.
 func (a *App) StartPoller(ctx context.Context, onResult func(PollResult, error), progress func(stored int)) *Poller {
 	p := &Poller{app: a, onResult: onResult, progress: progress, wake: make(chan struct{}, 1), done: make(chan struct{}),
-		changed: make(chan struct{}, 1), scanDue: time.Now().Add(MirrorScanEvery)}
+		changed: make(chan struct{}, 1), scanDue: time.Now().Add(MirrorScanEvery), quotaDue: time.Now().Add(quotaEvery)}
 	p.active.Store(true)
 	if a.poller != nil {
 		// A joined computer with the poller's credential: its poller App
@@ -192,11 +195,12 @@ func (p *Poller) run(ctx context.Context) {
 			} else {
 				quiet = 0
 			}
-			delay = NextPollDelay(p.active.Load(), quiet, 0, nil)
+			delay = p.app.pollDelay(ctx, p.active.Load(), quiet)
 		}
 		delay = p.streamDelay(ctx, res, err, delay)
 		if err == nil {
 			p.scanIfDue(ctx)
+			p.countIfDue(ctx)
 		}
 		if !p.wait(ctx, office, delay, &quiet) {
 			return
@@ -213,6 +217,21 @@ func (p *Poller) scanIfDue(ctx context.Context) {
 	p.scanDue = time.Now().Add(MirrorScanEvery)
 	if _, err := p.app.scanOpenDialogs(ctx); err != nil {
 		p.app.log.Warn("could not compare the open chats with Chat2Desk", "err", err)
+	}
+}
+
+// quotaEvery is how often the poller reads the account's request count.
+const quotaEvery = time.Hour
+
+// countIfDue reads api_info every quotaEvery: the month's request count,
+// kept in the database for the budget on every PC.
+func (p *Poller) countIfDue(ctx context.Context) {
+	if time.Now().Before(p.quotaDue) {
+		return
+	}
+	p.quotaDue = time.Now().Add(quotaEvery)
+	if _, err := p.app.refresh(ctx); err != nil {
+		p.app.log.Warn("could not read the month's request count", "err", err)
 	}
 }
 

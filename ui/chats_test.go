@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -744,10 +745,26 @@ func TestAssignDialogEscAndTheAssigneeInTheHeader(t *testing.T) {
 }
 
 // A transfer and a close made in Chat2Desk's own app show as lines in the
-// conversation once the chat is opened (it is read again then).
+// conversation once the chat is opened (it is read again then): in
+// English in the dark theme, in Russian in the light one on a small
+// screen.
 func TestChangesMadeInChat2DeskShowAsLines(t *testing.T) {
-	h := start(t, false, office(t, ""))
-	h.signIn()
+	for _, light := range []bool{false, true} {
+		t.Run(map[bool]string{false: "dark, English", true: "light, Russian"}[light], func(t *testing.T) { changesShownIn(t, light) })
+	}
+}
+
+func changesShownIn(t *testing.T, light bool) {
+	var h *harness
+	if light {
+		h = startInRussian(t, office(t, ""))
+		h.ui.fyneApp.Settings().SetTheme(lightTheme{newAppTheme()})
+		h.win.Resize(smallScreen)
+		h.signInRussian()
+	} else {
+		h = start(t, false, office(t, ""))
+		h.signIn()
+	}
 	const id = 9001
 	if d, _ := h.fake.Dialog(id); d.State != "open" {
 		t.Fatalf("the seeded chat %d is %s", id, d.State)
@@ -764,17 +781,16 @@ func TestChangesMadeInChat2DeskShowAsLines(t *testing.T) {
 	h.fake.CloseInApp(id)
 	h.openChat(id)
 	now := shortTime(time.Now(), time.Now())
-	h.eventually("the transfer's line", func() bool {
-		for _, s := range h.texts() {
-			if strings.HasPrefix(s, "Transferred in Chat2Desk to ") && strings.HasSuffix(s, ", "+now) && !strings.Contains(s, "another operator") {
-				return true
-			}
-		}
-		return false
-	})
-	if !h.shows("Closed in Chat2Desk, " + now) {
-		t.Fatalf("no close line: %q", h.texts())
+	closed := lang.L("Closed in Chat2Desk, {{.Time}}", map[string]any{"Time": now})
+	h.eventually("the close's line", func() bool { return h.shows(closed) })
+	transferred := false
+	for _, s := range h.texts() {
+		transferred = transferred || strings.Contains(s, "Chat2Desk") && strings.HasSuffix(s, ", "+now) && s != closed &&
+			!strings.Contains(s, lang.L("another operator"))
+	}
+	if !transferred {
+		t.Fatalf("no transfer line naming the operator: %q", h.texts())
 	}
 	h.eventually("the chat shown closed", func() bool { return h.ui.chats.conv.chat.State == "closed" })
-	h.capture("chat-changed-in-chat2desk")
+	h.capture(map[bool]string{false: "chat-changed-in-chat2desk", true: "chat-changed-in-chat2desk-ru-light"}[light])
 }

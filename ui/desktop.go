@@ -206,6 +206,8 @@ func newDesktopCard(u *UI) fyne.CanvasObject {
 	}
 	if u.session != nil && u.session.IsAdmin() {
 		box.Add(widget.NewSeparator())
+		box.Add(newPollingSection(u))
+		box.Add(widget.NewSeparator())
 		box.Add(newOfficeDatabaseSection(u))
 	}
 	return widget.NewCard(lang.L("This computer"), "", box)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"image/png"
 	"os"
 	"os/exec"
@@ -15,6 +16,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -558,4 +560,71 @@ func TestStartedWithTheComputerWaitsInTheTray(t *testing.T) {
 		}
 		u.Stop()
 	}
+}
+
+// An administrator chooses how often C2Desk polls in working hours,
+// seeing each interval's delay and monthly requests: in English in the
+// dark theme, in Russian in the light one on a small screen.
+func TestPollingBudgetIsChosenInThisComputer(t *testing.T) {
+	for _, light := range []bool{false, true} {
+		t.Run(map[bool]string{false: "dark, English", true: "light, Russian"}[light], func(t *testing.T) { budgetChosenIn(t, light) })
+	}
+}
+
+func budgetChosenIn(t *testing.T, light bool) {
+	var h *harness
+	if light {
+		h = startInRussian(t, office(t, ""))
+		h.ui.fyneApp.Settings().SetTheme(lightTheme{newAppTheme()})
+		h.win.Resize(smallScreen)
+		h.signInRussian()
+		h.tab("Настройки")
+	} else {
+		h = start(t, false, office(t, ""))
+		h.signIn()
+		h.tab("Settings")
+	}
+	var choice *widget.Select
+	h.eventually("the polling choice", func() bool {
+		for _, s := range h.selects() {
+			if len(s.Options) == len(app.PollIntervals) && s.Selected == s.Options[3] && !s.Disabled() { // 15 s, the default
+				choice = s
+				return true
+			}
+		}
+		return false
+	})
+	if !strings.Contains(choice.Selected, "15") || !h.shows(lang.L("Checking for new messages")) {
+		t.Fatalf("chosen %q", choice.Selected)
+	}
+	h.eventually("the month's count", func() bool {
+		for _, s := range h.texts() {
+			if strings.HasPrefix(s, strings.SplitN(lang.L("API requests this month: {{.Count}} (Chat2Desk's count at {{.Time}}).", map[string]any{"Count": "#", "Time": "#"}), "#", 2)[0]) {
+				return true
+			}
+		}
+		return false
+	})
+	h.scrollInto(choice)
+	h.capture(map[bool]string{false: "polling-budget", true: "polling-budget-ru-light"}[light])
+	choice.SetSelected(choice.Options[1]) // every 5 s
+	h.eventually("the choice saved", func() bool { d, _ := h.core.PollInterval(context.Background()); return d == 5*time.Second })
+	h.eventually("said", func() bool {
+		return h.shows(lang.L("Saved: every computer of the office polls at this interval from its next poll."))
+	})
+}
+
+// scrollInto scrolls the page around o so that o shows near its top.
+func (h *harness) scrollInto(o fyne.CanvasObject) {
+	h.t.Helper()
+	var page *container.Scroll
+	for _, c := range h.objects() {
+		if s, ok := c.(*container.Scroll); ok && s.Size().Height > 300 && abs(s).X <= abs(o).X && abs(o).X < abs(s).X+s.Size().Width {
+			page = s
+		}
+	}
+	if page == nil {
+		h.t.Fatal("no scrolling page around it")
+	}
+	page.ScrollToOffset(fyne.NewPos(0, page.Offset.Y+abs(o).Y-abs(page).Y-120))
 }
