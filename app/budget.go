@@ -36,9 +36,11 @@ const MsgPollInterval = "Choose one of the offered polling intervals."
 
 // OfficeHours are the office's working days and hours, in its time zone.
 type OfficeHours struct {
-	Days     [7]bool `json:"days"` // Sunday first, as time.Weekday
-	From, To int     `json:"from_minute,omitempty"`
-	Zone     string  `json:"zone,omitempty"` // an IANA name; "": this computer's
+	Days [7]bool `json:"days"` // Sunday first, as time.Weekday
+	// From and To are minutes after midnight.
+	From int    `json:"from_minute"`
+	To   int    `json:"to_minute"`
+	Zone string `json:"zone,omitempty"` // an IANA name; "": this computer's
 }
 
 // DefaultOfficeHours is Monday to Friday, 9:00 to 19:00.
