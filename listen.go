@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -125,7 +126,7 @@ type webhookServer struct {
 // startWebhooks listens, registers the webhook with Chat2Desk and serves
 // deliveries. A registration that fails is said and tried again by the
 // poller; a listener or certificate that fails stops the command.
-func startWebhooks(ctx context.Context, core *app.App, l listenOptions, dataDir string, stdout, stderr io.Writer) (*webhookServer, error) {
+func startWebhooks(ctx context.Context, core *app.App, l listenOptions, dataDir string, logger *slog.Logger, stdout, stderr io.Writer) (*webhookServer, error) {
 	stream, err := core.NewStream(ctx, l.public())
 	if err != nil {
 		return nil, err
@@ -139,7 +140,9 @@ func startWebhooks(ctx context.Context, core *app.App, l listenOptions, dataDir 
 		return nil, fmt.Errorf("listen on %s: %w", l.address, err)
 	}
 	ws := &webhookServer{stream: stream, done: make(chan struct{}),
-		srv: &http.Server{Handler: stream, TLSConfig: cfg, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}}
+		srv: &http.Server{Handler: stream, TLSConfig: cfg, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+			// Handshakes of scanners and the like go to the log, not the terminal.
+			ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelInfo)}}
 	go func() {
 		defer close(ws.done)
 		if err := ws.srv.Serve(tls.NewListener(ln, cfg)); err != nil && !errors.Is(err, http.ErrServerClosed) {

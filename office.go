@@ -308,7 +308,7 @@ func cmdPoll(ctx context.Context, env *environment, l listenOptions, stdout, std
 	var hooks *webhookServer
 	if l.address != "" {
 		var err error
-		if hooks, err = startWebhooks(ctx, core, l, env.dir, stdout, stderr); err != nil {
+		if hooks, err = startWebhooks(ctx, core, l, env.dir, env.cfg.Logger, stdout, stderr); err != nil {
 			fmt.Fprintln(stderr, "c2desk:", sentence(err))
 			return 1
 		}
