@@ -59,7 +59,7 @@ func TestConnectSyncDoctorDisconnect(t *testing.T) {
 		t.Fatalf("second sync should find nothing new: %d %q", code, out)
 	}
 	code, out, _ = c.run("", "doctor")
-	if code != 0 || strings.Count(out, "ok  ") != 10 {
+	if code != 0 || strings.Count(out, "ok  ") != 11 {
 		t.Fatalf("doctor: %d %q", code, out)
 	}
 	code, out, _ = c.run("", "disconnect")

@@ -339,7 +339,7 @@ func isRefusal(err error) bool {
 // is an admin action.
 var agentMethods = []string{
 	"AddClientTag", "App", "Assign", "Chats", "ClientCard", "Conversation", "Current", "Discard", "Draft", "IsAdmin", "MarkRead", "MyReach", "NoReplyNeeded", "Notices", "Overdue",
-	"Queue", "QueueFiles", "QueueOutgoing", "RefreshClientCard", "RefusedChatActions", "RemoveClientTag", "Retry", "SaveDraft", "Send", "SendFiles", "SendingAs", "SetClientComment", "SetClientField", "SetOpen", "SignOut", "Staff", "StartChat", "TemplateFields", "TransferToGroup",
+	"Queue", "QueueFiles", "QueueOutgoing", "RefreshChat", "RefreshClientCard", "RefusedChatActions", "RemoveClientTag", "Retry", "SaveDraft", "Send", "SendFiles", "SendingAs", "SetClientComment", "SetClientField", "SetOpen", "SignOut", "Staff", "StartChat", "TemplateFields", "TransferToGroup",
 	"UnreadChats", "WritableChannels",
 }
 
