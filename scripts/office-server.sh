@@ -68,7 +68,9 @@ cat "$creds/keyring" | service sh -c "$connect" >"$work/connect.log" 2>&1 || fai
 grep -q "joined the office" "$work/connect.log" || fail "office join did not say it joined"
 grep -q "Connected to" "$work/connect.log" || fail "connect did not say it connected"
 
-unit=$(sed -n 's/^ExecStart=//p' PACKAGING.md)
+# The unit's own ExecStart: the first; the webhooks' drop-in resets it
+# with an empty one and gives its own after.
+unit=$(sed -n 's/^ExecStart=\(..*\)$/\1/p' PACKAGING.md | head -n 1)
 [ -n "$unit" ] || fail "PACKAGING.md has no ExecStart"
 # systemd turns $$ into $; the binary is this build, on the demo Chat2Desk.
 unit=$(echo "$unit" | sed "s/\\\$\\\$/\$/g; s|/usr/local/bin/c2desk|$c2desk|")
