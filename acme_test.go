@@ -7,6 +7,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/pem"
 	"io"
 	"log"
@@ -17,14 +19,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"c2desk/c2dapi/c2dfake"
-
-	"crypto/tls"
-	"crypto/x509"
 
 	"github.com/letsencrypt/challtestsrv"
 	"github.com/letsencrypt/pebble/v2/ca"
@@ -116,13 +114,5 @@ func TestPollGetsItsCertificateByACME(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(c.dir, "acme", acmeTestDomain)); err != nil {
 		t.Fatalf("the certificate is not kept for the next start: %v", err)
 	}
-	syscall.Kill(os.Getpid(), syscall.SIGTERM)
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, errOut.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("poll did not stop on SIGTERM")
-	}
+	stopPoll(t, done, &errOut)
 }

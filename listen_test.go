@@ -126,15 +126,7 @@ func TestPollListensForWebhooks(t *testing.T) {
 	}
 	m, _ := c.fake.ClientWrites(c.fake.Clients()[0].ID, "Сообщение через веб-хук")
 	waitTrue(t, "the delivery taken", 10*time.Second, func() bool { n, _ := c.fake.Deliveries(); return n >= 1 })
-	syscall.Kill(os.Getpid(), syscall.SIGTERM)
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, errOut.String())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("poll did not stop on SIGTERM")
-	}
+	stopPoll(t, done, &errOut)
 	if len(c.fake.Webhooks()) != 0 {
 		t.Fatal("--remove-webhook left the webhook registered")
 	}
@@ -153,5 +145,19 @@ func TestPollListensForWebhooks(t *testing.T) {
 	}
 	if strings.Contains(out, string(hook.URL)) || strings.Contains(errOut.String(), strings.TrimPrefix(string(hook.URL), "https://"+addr+"/c2desk/hook/")) {
 		t.Fatal("the webhook's secret was shown")
+	}
+}
+
+// stopPoll sends SIGTERM, as systemd does, and expects poll to exit 0.
+func stopPoll(t *testing.T, done <-chan int, errOut *strings.Builder) {
+	t.Helper()
+	syscall.Kill(os.Getpid(), syscall.SIGTERM)
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("poll did not stop on SIGTERM")
 	}
 }

@@ -748,23 +748,34 @@ func TestAssignDialogEscAndTheAssigneeInTheHeader(t *testing.T) {
 // conversation once the chat is opened (it is read again then): in
 // English in the dark theme, in Russian in the light one on a small
 // screen.
-func TestChangesMadeInChat2DeskShowAsLines(t *testing.T) {
+func TestChangesMadeInChat2DeskShowAsLines(t *testing.T) { inBothLooks(t, changesShownIn) }
+
+// inBothLooks runs a test of a screen in English in the dark theme, then
+// in Russian in the light one (what Windows users get) on a small screen,
+// one subtest each; light says which.
+func inBothLooks(t *testing.T, run func(t *testing.T, light bool)) {
 	for _, light := range []bool{false, true} {
-		t.Run(map[bool]string{false: "dark, English", true: "light, Russian"}[light], func(t *testing.T) { changesShownIn(t, light) })
+		t.Run(map[bool]string{false: "dark, English", true: "light, Russian"}[light], func(t *testing.T) { run(t, light) })
 	}
 }
 
-func changesShownIn(t *testing.T, light bool) {
-	var h *harness
-	if light {
-		h = startInRussian(t, office(t, ""))
-		h.ui.fyneApp.Settings().SetTheme(lightTheme{newAppTheme()})
-		h.win.Resize(smallScreen)
-		h.signInRussian()
-	} else {
-		h = start(t, false, office(t, ""))
+// startSignedIn starts the window in a look and signs in.
+func startSignedIn(t *testing.T, light bool, prepare func(*app.App)) *harness {
+	t.Helper()
+	if !light {
+		h := start(t, false, prepare)
 		h.signIn()
+		return h
 	}
+	h := startInRussian(t, prepare)
+	h.ui.fyneApp.Settings().SetTheme(lightTheme{newAppTheme()})
+	h.win.Resize(smallScreen)
+	h.signInRussian()
+	return h
+}
+
+func changesShownIn(t *testing.T, light bool) {
+	h := startSignedIn(t, light, office(t, ""))
 	const id = 9001
 	if d, _ := h.fake.Dialog(id); d.State != "open" {
 		t.Fatalf("the seeded chat %d is %s", id, d.State)

@@ -565,25 +565,11 @@ func TestStartedWithTheComputerWaitsInTheTray(t *testing.T) {
 // An administrator chooses how often C2Desk polls in working hours,
 // seeing each interval's delay and monthly requests: in English in the
 // dark theme, in Russian in the light one on a small screen.
-func TestPollingBudgetIsChosenInThisComputer(t *testing.T) {
-	for _, light := range []bool{false, true} {
-		t.Run(map[bool]string{false: "dark, English", true: "light, Russian"}[light], func(t *testing.T) { budgetChosenIn(t, light) })
-	}
-}
+func TestPollingBudgetIsChosenInThisComputer(t *testing.T) { inBothLooks(t, budgetChosenIn) }
 
 func budgetChosenIn(t *testing.T, light bool) {
-	var h *harness
-	if light {
-		h = startInRussian(t, office(t, ""))
-		h.ui.fyneApp.Settings().SetTheme(lightTheme{newAppTheme()})
-		h.win.Resize(smallScreen)
-		h.signInRussian()
-		h.tab("Настройки")
-	} else {
-		h = start(t, false, office(t, ""))
-		h.signIn()
-		h.tab("Settings")
-	}
+	h := startSignedIn(t, light, office(t, ""))
+	h.tab(lang.L("Settings"))
 	var choice *widget.Select
 	h.eventually("the polling choice", func() bool {
 		for _, s := range h.selects() {
