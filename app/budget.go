@@ -125,13 +125,19 @@ type PollCost struct {
 // pollTime is how long a poll takes, on top of the wait for it.
 const pollTime = 500 * time.Millisecond
 
+// scanCalls is what a comparison of the open dialogs usually costs: a
+// page of them and a dialog read again.
+const scanCalls = 2
+
 // CostOf is an interval's cost at the office's hours: a poll every
-// interval in working hours, every offHoursInterval outside them.
+// interval in working hours, every offHoursInterval outside them, and
+// the open dialogs compared every MirrorScanEvery.
 func CostOf(interval time.Duration, h OfficeHours) PollCost {
 	const weeksPerMonth = 30.44 / 7
+	month := 7 * 24 * 3600 * weeksPerMonth
 	work := h.weeklyHours() * 3600 * weeksPerMonth
-	rest := 7*24*3600*weeksPerMonth - work
-	calls := work/interval.Seconds() + rest/offHoursInterval.Seconds()
+	rest := month - work
+	calls := work/interval.Seconds() + rest/offHoursInterval.Seconds() + month/MirrorScanEvery.Seconds()*scanCalls
 	return PollCost{Interval: interval, MedianDelay: interval/2 + pollTime, MonthRequests: int(calls)}
 }
 

@@ -53,6 +53,30 @@ type Stream struct {
 	regMu   sync.Mutex
 	hookID  c2dapi.ID
 	checked time.Time // when the webhook's status was last read
+	// done holds the keys of the events stored lately: Chat2Desk's
+	// retry of one that was stored (its answer lost) costs nothing.
+	doneMu sync.Mutex
+	done   map[string]bool
+}
+
+// maxDoneKeys bounds done; when full it starts again (a repeat then only
+// costs what storing it again costs: it is stored once all the same).
+const maxDoneKeys = 10000
+
+// stored reports whether an event with key was stored lately.
+func (s *Stream) stored(key string) bool {
+	s.doneMu.Lock()
+	defer s.doneMu.Unlock()
+	return s.done[key]
+}
+
+func (s *Stream) markStored(key string) {
+	s.doneMu.Lock()
+	defer s.doneMu.Unlock()
+	if s.done == nil || len(s.done) >= maxDoneKeys {
+		s.done = map[string]bool{}
+	}
+	s.done[key] = true
 }
 
 // webhookSecretAccount is the keyring entry of the URL's secret.
@@ -137,11 +161,16 @@ func (s *Stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not an event", http.StatusBadRequest)
 		return
 	}
+	if s.stored(e.Key()) {
+		w.WriteHeader(http.StatusOK) // a repeat of what is stored
+		return
+	}
 	if err := s.apply(r.Context(), e); err != nil {
 		s.app.log.Warn("webhook: could not store an event; Chat2Desk will retry", "event", e.Kind(), "err", err)
 		http.Error(w, "could not store", http.StatusInternalServerError)
 		return
 	}
+	s.markStored(e.Key())
 	w.WriteHeader(http.StatusOK)
 }
 

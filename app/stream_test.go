@@ -274,3 +274,63 @@ func TestPollerWaitsForTheSafetyNetWhileTrusted(t *testing.T) {
 		t.Fatalf("after an error: waits %v", d)
 	}
 }
+
+// A repeated delivery of an event already stored costs no API call.
+func TestRepeatedDeliveryCostsNothing(t *testing.T) {
+	h := newHooked(t)
+	body := []byte(`{"hook_type":"dialog_transferred","dialog_id":9001,"operator_id":8,"request_id":70001,"event_time":"2026-12-07T09:15:00.000001Z"}`)
+	post := func() {
+		resp, err := http.Post(h.hs.URL+webhookPath+h.stream.secret, "application/json", bytes.NewReader(body))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%v %v", resp, err)
+		}
+		resp.Body.Close()
+	}
+	post()
+	reads := h.fake.RequestsTo("GET /dialogs/9001")
+	post()
+	if got := h.fake.RequestsTo("GET /dialogs/9001"); got != reads || reads != 1 {
+		t.Fatalf("the dialog was read %d times for two deliveries of one event", got)
+	}
+}
+
+// Without webhooks, the poller's scan of the open dialogs finds a
+// transfer and a close made in Chat2Desk's own app.
+func TestScanOfOpenDialogsFindsChangesMadeThere(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.app.Console().Connect(ctx, c2dfake.DemoToken); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Poll(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	open, err := e.store.OpenDialogOperators(ctx)
+	if err != nil || len(open) < 2 {
+		t.Fatalf("open dialogs %v %v", open, err)
+	}
+	var ids []int64
+	for id := range open {
+		ids = append(ids, id)
+	}
+	moved, closed := ids[0], ids[1]
+	to := c2dapi.ID(7)
+	if open[moved] == 7 {
+		to = 9
+	}
+	e.fake.TransferInApp(c2dapi.ID(moved), to)
+	e.fake.CloseInApp(c2dapi.ID(closed))
+	if _, err := e.app.scanOpenDialogs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ev, _ := e.store.DialogEvents(ctx, moved, time.Time{}); len(ev) != 1 || ev[0].Kind != storage.EventTransferred || ev[0].OperatorID != int64(to) {
+		t.Fatalf("transfer: %+v", ev)
+	}
+	if ev, _ := e.store.DialogEvents(ctx, closed, time.Time{}); len(ev) != 1 || ev[0].Kind != storage.EventClosed {
+		t.Fatalf("close: %+v", ev)
+	}
+	// Compared again, nothing new.
+	e.app.scanOpenDialogs(ctx)
+	if ev, _ := e.store.DialogEvents(ctx, closed, time.Time{}); len(ev) != 1 {
+		t.Fatalf("recorded again: %+v", ev)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"c2desk/app"
 	"c2desk/c2dapi/c2dfake"
@@ -610,4 +611,28 @@ type lightTheme struct{ fyne.Theme }
 
 func (l lightTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	return l.Theme.Color(n, theme.VariantLight)
+}
+
+// The Office card says how Chat2Desk's webhooks stand.
+func TestOfficeCardSaysHowTheWebhooksStand(t *testing.T) {
+	test.NewTempApp(t)
+	now := time.Date(2026, 12, 7, 14, 0, 0, 0, time.Local)
+	live := app.WebhookStatus{Address: "https://c2desk.agency.ru", Trusted: true, Checked: now.Add(-time.Minute)}
+	for _, tc := range []struct {
+		name string
+		st   app.OfficeState
+		want string
+	}{
+		{"never", app.OfficeState{Now: now}, ""},
+		{"live", app.OfficeState{Now: now, HasWebhooks: true, Webhooks: live}, "reach the office server at https://c2desk.agency.ru"},
+		{"silent", app.OfficeState{Now: now.Add(time.Hour), HasWebhooks: true, Webhooks: live}, "has said nothing since 13:59"},
+		{"stopped", app.OfficeState{Now: now, HasWebhooks: true, Webhooks: app.WebhookStatus{Checked: now}}, "no longer receives"},
+		{"missed", app.OfficeState{Now: now, HasWebhooks: true, Webhooks: app.WebhookStatus{Address: live.Address, Checked: now, Problem: app.MsgWebhookMissed, ProblemAt: now}},
+			app.MsgWebhookMissed},
+	} {
+		got := webhookLine(tc.st)
+		if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q", tc.name, got)
+		}
+	}
 }

@@ -81,7 +81,7 @@ func budgetIntro(b app.Budget) string {
 		map[string]any{"Hours": hoursText(b.Hours)})
 }
 
-// costLabel is one choice: "Every 15 s: about 8 s delay, about 67,000
+// costLabel is one choice: "Every 15 s: about 8 s delay, about 76,000
 // requests a month".
 func costLabel(c app.PollCost) string {
 	return lang.L("Every {{.Interval}} s: about {{.Delay}} s delay, about {{.Requests}} requests a month", map[string]any{
