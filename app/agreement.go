@@ -23,8 +23,12 @@ type agreement struct {
 	lastDelivery time.Time
 	deliveries   int
 	trusted      bool
-	problem      string // the last disagreement noticed, said until the next
-	problemAt    time.Time
+	// suspect: a disagreement was noticed and no delivery has come since.
+	// The stream is not trusted again before one does: a server Chat2Desk
+	// cannot reach would otherwise be trusted after each registration.
+	suspect   bool
+	problem   string // the last disagreement noticed, said until the next
+	problemAt time.Time
 }
 
 func (g *agreement) init() {
@@ -50,6 +54,7 @@ func (g *agreement) delivered(id int64, at time.Time) {
 	g.brought[id] = true
 	g.lastDelivery = at
 	g.deliveries++
+	g.suspect = false
 }
 
 // polled checks a poll's messages against the deliveries and returns how
@@ -73,10 +78,10 @@ func (g *agreement) polled(ids []int64, at time.Time) (missed int) {
 		}
 	}
 	g.polls++
-	g.trusted = missed == 0
 	if missed > 0 {
-		g.problem, g.problemAt = MsgWebhookMissed, at
+		g.problem, g.problemAt, g.suspect = MsgWebhookMissed, at, true
 	}
+	g.trusted = !g.suspect
 	return missed
 }
 
@@ -84,7 +89,7 @@ func (g *agreement) polled(ids []int64, at time.Time) (missed int) {
 func (g *agreement) fault(why string, at time.Time) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.trusted, g.problem, g.problemAt = false, why, at
+	g.trusted, g.problem, g.problemAt, g.suspect = false, why, at, true
 }
 
 // Messages that say why webhooks are not trusted.

@@ -40,8 +40,10 @@ type PollResult struct {
 	// Changed says what changed, with Refresh: everything after a
 	// catch-up or a reconnect, else what the office database named.
 	Changed Changed
-	// Polled is the ids of the messages a poll read (not a history load):
-	// what webhooks should have brought already.
+	// Polled is the ids of the clients' messages a poll read (not a
+	// history load): what webhooks should have brought already. (Whether
+	// Chat2Desk posts an event for a message sent through the API no
+	// source says, so C2Desk's own are not counted.)
 	Polled []int64
 }
 
@@ -130,7 +132,7 @@ func (a *App) storePage(ctx context.Context, client *c2dapi.Client, f fetchedPag
 	}
 	res.Stored += len(msgs)
 	for _, m := range msgs {
-		if !res.History {
+		if !res.History && m.Type == c2dapi.TypeFromClient {
 			res.Polled = append(res.Polled, m.ID)
 		}
 		if m.Type == c2dapi.TypeFromClient && !m.Read {
