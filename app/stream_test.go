@@ -73,6 +73,10 @@ func TestWebhookBringsAMessageWithoutPolling(t *testing.T) {
 	if len(hooks) != 1 || !strings.Contains(string(hooks[0].URL), webhookPath) {
 		t.Fatalf("registered %+v", hooks)
 	}
+	// Started again, it updates its webhook rather than adding one.
+	if err := h.stream.Register(ctx); err != nil || len(h.fake.Webhooks()) != 1 || h.fake.Webhooks()[0].ID != hooks[0].ID {
+		t.Fatalf("registered again: %+v %v", h.fake.Webhooks(), err)
+	}
 	polls := h.fake.RequestsTo("GET /messages")
 	m, _ := h.fake.ClientWrites(h.fake.Clients()[0].ID, "Можно посмотреть квартиру завтра?")
 	waitFor(t, "the delivered message stored", func() bool { return h.stored(t, m.ID) })
