@@ -87,6 +87,24 @@ func (a *App) Hours(ctx context.Context) (OfficeHours, error) {
 	return h, nil
 }
 
+// MsgOfficeHours refuses working hours that are none.
+const MsgOfficeHours = "Working hours need at least one day, and an end after their start within the day."
+
+// SetOfficeHours sets the office's working hours; administrators only.
+func (s *Session) SetOfficeHours(ctx context.Context, h OfficeHours) error {
+	if err := s.requireAdmin(ctx); err != nil {
+		return err
+	}
+	if h.weeklyHours() <= 0 || h.From < 0 || h.To > 24*60 {
+		return problem(MsgOfficeHours)
+	}
+	if _, err := time.LoadLocation(h.Zone); err != nil {
+		return problem(MsgOfficeHours)
+	}
+	b, _ := json.Marshal(h)
+	return s.app.store.SetSetting(ctx, settingOfficeHours, string(b))
+}
+
 // PollInterval is the office's chosen interval for working hours.
 func (a *App) PollInterval(ctx context.Context) (time.Duration, error) {
 	v, ok, err := a.store.Setting(ctx, settingPollInterval)

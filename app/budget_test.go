@@ -56,6 +56,27 @@ func TestDefaultPollingKeepsTheMedianUnderTenSecondsInWorkingHours(t *testing.T)
 	}
 }
 
+func TestOfficeHoursAreTheAdministrators(t *testing.T) {
+	e, admin, ivanStaff, _ := agency(t)
+	ivan, _ := e.app.SignIn(ctx, ivanStaff.ID, "")
+	weekend := OfficeHours{Days: [7]bool{true, false, false, false, false, false, true}, From: 10 * 60, To: 16 * 60, Zone: "Asia/Yekaterinburg"}
+	if err := ivan.SetOfficeHours(ctx, weekend); err == nil {
+		t.Fatal("an agent set the office's hours")
+	}
+	for _, bad := range []OfficeHours{{From: 9 * 60, To: 18 * 60}, {Days: weekend.Days, From: 18 * 60, To: 9 * 60}, {Days: weekend.Days, From: 0, To: 25 * 60},
+		{Days: weekend.Days, From: 0, To: 60, Zone: "Nowhere/City"}} {
+		if err := admin.SetOfficeHours(ctx, bad); err == nil {
+			t.Fatalf("%+v taken", bad)
+		}
+	}
+	if err := admin.SetOfficeHours(ctx, weekend); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := e.app.Hours(ctx); err != nil || h != weekend {
+		t.Fatalf("%+v %v", h, err)
+	}
+}
+
 func TestOfficeHours(t *testing.T) {
 	h := OfficeHours{Days: DefaultOfficeHours.Days, From: 9 * 60, To: 19 * 60, Zone: "Europe/Moscow"}
 	msk := time.FixedZone("MSK", 3*3600)

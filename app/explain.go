@@ -145,7 +145,7 @@ func Messages() []string {
 		MsgFieldNumber, MsgFieldNotEditable, MsgNoSuchField, MsgNoSuchTag, MsgCommentTooLong, MsgClientCardRefused,
 		MsgNoFileStorage, MsgFileTooBig, MsgFileEmpty, MsgFileRefused, MsgStorageEndpoint, MsgStorageBucket, MsgStorageKeys, MsgStorageLinkDays,
 		MsgStorageCheckFailed, MsgStorageSecretMissing, MsgStorageRefused, MsgStorageUnreachable, MsgMediaUnavailable, MsgMediaTooBig, MsgLinkNotPublic, MsgNotOpened, MsgProxyAuth, MsgProxyRefused, MsgProxyDown,
-		MsgWebhookMissed, MsgWebhookOff, MsgBadPublicURL, MsgPollInterval,
+		MsgWebhookMissed, MsgWebhookOff, MsgBadPublicURL, MsgPollInterval, MsgOfficeHours,
 		MsgNoSuchStaff, MsgPhoneFormat, MsgPickChannel, MsgWriteFirstOff, MsgChannelNotOpen, MsgNewChatRejected, MsgClientNotYours,
 		LabelNobody, LabelNone, LabelAdmin, LabelAgent, LabelEveryone, LabelAdminsOnly}
 }

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -177,4 +178,46 @@ func BenchmarkWebhookIdleCalls(b *testing.B) {
 	for b.Loop() {
 	}
 	b.ReportMetric(float64(calls)/window.Minutes(), "calls-per-min")
+}
+
+// BenchmarkPollingMessageOnScreen: without webhooks, at the default
+// polling budget in working hours (here all day), the window behind
+// others: how long a client's message, written at a random moment, waits
+// to be stored. 20 messages, measured once whatever b.N (about four
+// minutes): median in ms. The poller's pace is the same on both engines:
+// it runs in the SQLite pass.
+func BenchmarkPollingMessageOnScreen(b *testing.B) {
+	if pgtest.OnPostgres() {
+		b.Skip("the poller's pace does not depend on the engine: measured in the SQLite pass")
+	}
+	a, err := bigagency.Build(ctx, bigagency.Config{Scale: c2dfake.Scale{Clients: 200, Messages: 2_000, BigDialog: 100}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(a.Close)
+	always := app.OfficeHours{Days: [7]bool{true, true, true, true, true, true, true}, From: 0, To: 24 * 60}
+	if err := a.Admin.SetOfficeHours(ctx, always); err != nil {
+		b.Fatal(err)
+	}
+	c, cancel := context.WithCancel(ctx)
+	p := a.App.StartPoller(c, nil, nil)
+	p.SetActive(false)
+	defer func() { cancel(); <-p.Done() }()
+	clients := a.Fake.Clients()
+	rng := rand.New(rand.NewPCG(27, 27))
+	var took []time.Duration
+	for i := range 20 {
+		time.Sleep(time.Duration(rng.Int64N(int64(app.DefaultPollInterval))))
+		start := time.Now()
+		m, _ := a.Fake.ClientWrites(clients[i%len(clients)].ID, fmt.Sprintf("Без веб-хука %d", i))
+		if !seenBy(a.Store, int64(m.ID), 2*time.Minute) {
+			b.Fatalf("message %d not stored within 2 minutes", i)
+		}
+		took = append(took, time.Since(start))
+	}
+	for b.Loop() {
+	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2])/float64(time.Millisecond), "ms-median")
+	b.ReportMetric(float64(took[len(took)-1])/float64(time.Millisecond), "ms-max")
 }
