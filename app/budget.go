@@ -12,6 +12,7 @@ import (
 	"errors"
 	"strconv"
 	"time"
+	_ "time/tzdata" // the office's time zone also where the system has no zone files (Windows)
 )
 
 // PollIntervals are the intervals an administrator may choose.

@@ -598,6 +598,14 @@ func budgetChosenIn(t *testing.T, light bool) {
 	h.eventually("said", func() bool {
 		return h.shows(lang.L("Saved: every computer of the office polls at this interval from its next poll."))
 	})
+	// Saturday becomes a working day: saved, and the costs grow.
+	before := choice.Selected
+	test.Tap(h.checkLabelled(lang.L("Sat")))
+	h.eventually("the hours saved", func() bool { hrs, _ := h.core.Hours(context.Background()); return hrs.Days[time.Saturday] })
+	h.eventually("the costs at the new hours", func() bool { return choice.Selected != before && strings.Contains(choice.Selected, " 5 ") })
+	if !h.shows(lang.L("Saved: the office's working hours.")) {
+		t.Fatalf("not said: %q", h.texts())
+	}
 }
 
 // scrollInto scrolls the page around o so that o shows near its top.

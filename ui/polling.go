@@ -18,58 +18,104 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
+// budgetSection is the card's part on polling: the intro, the interval
+// with its cost, the office's hours, the month's count.
+type budgetSection struct {
+	u       *UI
+	intro   *widget.Label
+	choice  *widget.Select
+	hours   *hoursEditor
+	used    *widget.Label
+	status  *widget.Label
+	budget  app.Budget
+	choices []string // the choice's labels, one per budget.Choices
+}
+
 // newPollingSection reads the budget in the background and shows the
 // choice when it has it.
 func newPollingSection(u *UI) fyne.CanvasObject {
-	intro := paragraph("", widget.MediumImportance)
-	used := paragraph("", widget.LowImportance)
-	status := paragraph("", widget.MediumImportance)
-	status.Hide()
-	choice := widget.NewSelect(nil, nil)
-	choice.Disable()
+	s := &budgetSection{u: u, intro: paragraph("", widget.MediumImportance), used: paragraph("", widget.LowImportance),
+		status: paragraph("", widget.MediumImportance), choice: widget.NewSelect(nil, nil)}
+	s.status.Hide()
+	s.choice.Disable()
+	s.hours = newHoursEditor(s.saveHours)
 	box := container.NewVBox(widget.NewLabelWithStyle(lang.L("Checking for new messages"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		intro, choice, used, status)
-	core, session := u.core, u.session
-	background(u, core.Budget, func(b app.Budget, err error) {
+		s.intro, s.choice, s.hours.content, s.used, s.status)
+	background(u, u.core.Budget, func(b app.Budget, err error) {
 		if err != nil {
-			say(status, sentence(err), widget.DangerImportance)
+			say(s.status, sentence(err), widget.DangerImportance)
 			return
 		}
-		intro.SetText(budgetIntro(b))
-		labels := make([]string, len(b.Choices))
-		for i, c := range b.Choices {
-			labels[i] = costLabel(c)
-		}
-		choice.Options = labels
-		for i, c := range b.Choices {
-			if c.Interval == b.Chosen {
-				choice.SetSelected(labels[i])
-			}
-		}
-		choice.OnChanged = func(label string) {
-			for i, l := range labels {
-				if l != label {
-					continue
-				}
-				d := b.Choices[i].Interval
-				background(u, func(ctx context.Context) (struct{}, error) {
-					return struct{}{}, session.SetPollInterval(ctx, d)
-				}, func(_ struct{}, err error) {
-					if err != nil {
-						say(status, sentence(err), widget.DangerImportance)
-						return
-					}
-					say(status, lang.L("Saved: every computer of the office polls at this interval from its next poll."), widget.SuccessImportance)
-				})
-			}
-		}
-		choice.Enable()
+		s.show(b)
+		s.hours.set(b.Hours)
+		s.choice.OnChanged = s.chooseInterval
+		s.choice.Enable()
 		if !b.UsedRead.IsZero() {
-			used.SetText(lang.L("API requests this month: {{.Count}} (Chat2Desk's count at {{.Time}}).",
+			s.used.SetText(lang.L("API requests this month: {{.Count}} (Chat2Desk's count at {{.Time}}).",
 				map[string]any{"Count": formatCount(b.Used), "Time": shortTime(b.UsedRead, time.Now())}))
 		}
 	})
 	return box
+}
+
+// show writes the intro and the choices' costs for the budget's hours.
+func (s *budgetSection) show(b app.Budget) {
+	s.budget = b
+	s.intro.SetText(budgetIntro(b))
+	s.choices = make([]string, len(b.Choices))
+	selected := ""
+	for i, c := range b.Choices {
+		s.choices[i] = costLabel(c)
+		if c.Interval == b.Chosen {
+			selected = s.choices[i]
+		}
+	}
+	changed := s.choice.OnChanged
+	s.choice.OnChanged = nil // showing is not choosing
+	s.choice.Options = s.choices
+	s.choice.SetSelected(selected)
+	s.choice.OnChanged = changed
+}
+
+// chooseInterval saves the interval chosen.
+func (s *budgetSection) chooseInterval(label string) {
+	for i, l := range s.choices {
+		if l != label {
+			continue
+		}
+		d := s.budget.Choices[i].Interval
+		session := s.u.session
+		background(s.u, func(ctx context.Context) (struct{}, error) {
+			return struct{}{}, session.SetPollInterval(ctx, d)
+		}, func(_ struct{}, err error) {
+			if err != nil {
+				say(s.status, sentence(err), widget.DangerImportance)
+				return
+			}
+			s.budget.Chosen = d
+			say(s.status, lang.L("Saved: every computer of the office polls at this interval from its next poll."), widget.SuccessImportance)
+		})
+	}
+}
+
+// saveHours saves the office's hours and shows the costs at them.
+func (s *budgetSection) saveHours(h app.OfficeHours) {
+	session := s.u.session
+	background(s.u, func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, session.SetOfficeHours(ctx, h)
+	}, func(_ struct{}, err error) {
+		if err != nil {
+			say(s.status, sentence(err), widget.DangerImportance)
+			return
+		}
+		b := s.budget
+		b.Hours = h
+		for i := range b.Choices {
+			b.Choices[i] = app.CostOf(b.Choices[i].Interval, h)
+		}
+		s.show(b)
+		say(s.status, lang.L("Saved: the office's working hours."), widget.SuccessImportance)
+	})
 }
 
 // budgetIntro says what the interval is for.

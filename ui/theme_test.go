@@ -85,3 +85,15 @@ func TestTextContrastMeetsWCAGAA(t *testing.T) {
 		}
 	}
 }
+
+// An unchecked box and a field's edge stand out from the window in the
+// light theme, as a control's edge must (WCAG's 3:1 for non-text).
+func TestControlEdgesAreVisibleInTheLightTheme(t *testing.T) {
+	th := newAppTheme()
+	border := th.Color(theme.ColorNameInputBorder, theme.VariantLight)
+	for _, n := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameInputBackground} {
+		if r := contrast(border, th.Color(n, theme.VariantLight)); r < 3 {
+			t.Errorf("the input border on %s: %.2f:1", n, r)
+		}
+	}
+}
