@@ -57,6 +57,10 @@ type Stream struct {
 	// retry of one that was stored (its answer lost) costs nothing.
 	doneMu sync.Mutex
 	done   map[string]bool
+	// fileMu takes deliveries one at a time into a SQLite file, which has
+	// one writer anyway: at once, a burst met a busy file (four in ten
+	// were answered 500 and came again with Chat2Desk's retry).
+	fileMu sync.Mutex
 }
 
 // maxDoneKeys bounds done; when full it starts again (a repeat then only
@@ -160,6 +164,10 @@ func (s *Stream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.app.log.Warn("webhook: a delivery that is no event", "err", err, "bytes", len(body))
 		http.Error(w, "not an event", http.StatusBadRequest)
 		return
+	}
+	if !s.app.store.Office() {
+		s.fileMu.Lock()
+		defer s.fileMu.Unlock()
 	}
 	if s.stored(e.Key()) {
 		w.WriteHeader(http.StatusOK) // a repeat of what is stored

@@ -148,9 +148,11 @@ func BenchmarkWebhookBurst(b *testing.B) {
 	}
 	for b.Loop() {
 	}
+	_, retried := a.Fake.Deliveries()
 	b.ReportMetric(float64(len(want)-len(got)), "lost")
 	b.ReportMetric(float64(doubled), "doubled")
 	b.ReportMetric(took.Seconds(), "s")
+	b.ReportMetric(float64(retried), "answered-500")
 }
 
 // BenchmarkWebhookIdleCalls: Chat2Desk requests per minute of an idle
