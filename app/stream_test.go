@@ -22,7 +22,8 @@ type hooked struct {
 	hs     *httptest.Server
 }
 
-func newHooked(t *testing.T) *hooked {
+// loadedEnv is an env connected to the fake, its history loaded.
+func loadedEnv(t *testing.T) *env {
 	t.Helper()
 	e := newEnv(t)
 	t.Cleanup(e.fake.Close)
@@ -32,6 +33,12 @@ func newHooked(t *testing.T) *hooked {
 	if _, err := e.app.Poll(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
+	return e
+}
+
+func newHooked(t *testing.T) *hooked {
+	t.Helper()
+	e := loadedEnv(t)
 	h := &hooked{env: e}
 	h.hs = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.stream.ServeHTTP(w, r) }))
 	t.Cleanup(h.hs.Close)
@@ -301,13 +308,7 @@ func TestRepeatedDeliveryCostsNothing(t *testing.T) {
 // Without webhooks, the poller's scan of the open dialogs finds a
 // transfer and a close made in Chat2Desk's own app.
 func TestScanOfOpenDialogsFindsChangesMadeThere(t *testing.T) {
-	e := newEnv(t)
-	if _, err := e.app.Console().Connect(ctx, c2dfake.DemoToken); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.app.Poll(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	e := loadedEnv(t)
 	open, err := e.store.OpenDialogOperators(ctx)
 	if err != nil || len(open) < 2 {
 		t.Fatalf("open dialogs %v %v", open, err)

@@ -103,14 +103,7 @@ func startHookChild(t *testing.T, p hookPlan) *exec.Cmd {
 }
 
 func TestKillNineMidDeliveryNeverLosesOrDuplicates(t *testing.T) {
-	e := newEnv(t)
-	t.Cleanup(e.fake.Close)
-	if _, err := e.app.Console().Connect(ctx, c2dfake.DemoToken); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.app.Poll(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	e := loadedEnv(t)
 	e.store.Close()
 	// Chat2Desk's retries, made short: a delivery missed for longer than
 	// their sum is left to polling.
