@@ -8,11 +8,9 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"time"
-	_ "time/tzdata" // the office's time zone also where the system has no zone files (Windows)
 )
 
 // PollIntervals are the intervals an administrator may choose.
@@ -29,82 +27,10 @@ const offHoursInterval = 2 * time.Minute
 
 const (
 	settingPollInterval = "polling.interval_seconds"
-	settingOfficeHours  = "office.hours"
 )
 
 // MsgPollInterval refuses an interval not offered.
 const MsgPollInterval = "Choose one of the offered polling intervals."
-
-// OfficeHours are the office's working days and hours, in its time zone.
-type OfficeHours struct {
-	Days [7]bool `json:"days"` // Sunday first, as time.Weekday
-	// From and To are minutes after midnight.
-	From int    `json:"from_minute"`
-	To   int    `json:"to_minute"`
-	Zone string `json:"zone,omitempty"` // an IANA name; "": this computer's
-}
-
-// DefaultOfficeHours is Monday to Friday, 9:00 to 19:00.
-var DefaultOfficeHours = OfficeHours{Days: [7]bool{false, true, true, true, true, true, false}, From: 9 * 60, To: 19 * 60}
-
-// location is the hours' time zone.
-func (h OfficeHours) location() *time.Location {
-	if h.Zone != "" {
-		if loc, err := time.LoadLocation(h.Zone); err == nil {
-			return loc
-		}
-	}
-	return time.Local
-}
-
-// Open reports whether the office works at t.
-func (h OfficeHours) Open(t time.Time) bool {
-	t = t.In(h.location())
-	minute := t.Hour()*60 + t.Minute()
-	return h.Days[t.Weekday()] && minute >= h.From && minute < h.To
-}
-
-// weeklyHours is how many hours a week the office works.
-func (h OfficeHours) weeklyHours() float64 {
-	days := 0
-	for _, d := range h.Days {
-		if d {
-			days++
-		}
-	}
-	return float64(days) * float64(max(h.To-h.From, 0)) / 60
-}
-
-// Hours are the office's working hours (DefaultOfficeHours until set).
-func (a *App) Hours(ctx context.Context) (OfficeHours, error) {
-	v, ok, err := a.store.Setting(ctx, settingOfficeHours)
-	if err != nil || !ok {
-		return DefaultOfficeHours, err
-	}
-	var h OfficeHours
-	if json.Unmarshal([]byte(v), &h) != nil || h.To <= h.From {
-		return DefaultOfficeHours, nil
-	}
-	return h, nil
-}
-
-// MsgOfficeHours refuses working hours that are none.
-const MsgOfficeHours = "Working hours need at least one day, and an end after their start within the day."
-
-// SetOfficeHours sets the office's working hours; administrators only.
-func (s *Session) SetOfficeHours(ctx context.Context, h OfficeHours) error {
-	if err := s.requireAdmin(ctx); err != nil {
-		return err
-	}
-	if h.weeklyHours() <= 0 || h.From < 0 || h.To > 24*60 {
-		return problem(MsgOfficeHours)
-	}
-	if _, err := time.LoadLocation(h.Zone); err != nil {
-		return problem(MsgOfficeHours)
-	}
-	b, _ := json.Marshal(h)
-	return s.app.store.SetSetting(ctx, settingOfficeHours, string(b))
-}
 
 // PollInterval is the office's chosen interval for working hours.
 func (a *App) PollInterval(ctx context.Context) (time.Duration, error) {
