@@ -16,7 +16,9 @@ func TestReportFiguresWorkedOutByHand(t *testing.T) {
 		t.Fatal(err)
 	}
 	msk, _ := time.LoadLocation("Europe/Moscow")
-	at := func(day, hour, minute, second int) time.Time { return time.Date(2026, 12, day, hour, minute, second, 0, msk) }
+	at := func(day, hour, minute, second int) time.Time {
+		return time.Date(2026, 12, day, hour, minute, second, 0, msk)
+	}
 	next := int64(900_000_000)
 	var msgs []storage.Message
 	say := func(dialog int64, typ string, when time.Time, author, operator int64) {
