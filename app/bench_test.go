@@ -283,3 +283,17 @@ func BenchmarkOfficeIdleCalls(b *testing.B) {
 	b.ReportMetric(float64(one), "calls-1pc")
 	b.ReportMetric(float64(three), "calls-3pc")
 }
+
+// BenchmarkReportMonth: the supervisor's report for the big agency's last
+// 30 days (its whole history), every channel.
+func BenchmarkReportMonth(b *testing.B) {
+	a := bigagency.Shared(b)
+	to := time.Now()
+	from := to.Add(-30 * 24 * time.Hour)
+	for b.Loop() {
+		rows, err := a.Admin.Report(ctx, app.ReportFilter{From: from, To: to})
+		if err != nil || len(rows) == 0 {
+			b.Fatalf("%d rows, %v", len(rows), err)
+		}
+	}
+}

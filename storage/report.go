@@ -4,7 +4,9 @@ package storage
 // when, chat by chat — the figures themselves are app's.
 
 import (
+	"cmp"
 	"context"
+	"slices"
 	"time"
 )
 
@@ -20,11 +22,12 @@ type ReportMessage struct {
 // ReportMessages returns the messages written from since until before
 // until, of one channel (0: every channel), chat by chat and in order.
 func (s *Store) ReportMessages(ctx context.Context, since, until time.Time, channelID int64) ([]ReportMessage, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT m.id, m.dialog_id, COALESCE(d.channel_id, 0), m.type, m.created_at,
-			COALESCE(m.author_staff_id, 0), COALESCE(m.operator_id, 0)
-		FROM messages m JOIN dialogs d ON d.id = m.dialog_id
-		WHERE m.created_at >= ? AND m.created_at < ? AND (? = 0 OR d.channel_id = ?)
-		ORDER BY m.dialog_id, m.id`, since.Unix(), until.Unix(), channelID, channelID)
+	// The range of messages_for_reports; sorted here, which is quicker
+	// than asking the database to sort a month.
+	rows, err := s.db.QueryContext(ctx, `SELECT id, dialog_id, COALESCE(channel_id, 0), type, created_at,
+			COALESCE(author_staff_id, 0), COALESCE(operator_id, 0)
+		FROM messages
+		WHERE created_at >= ? AND created_at < ? AND (? = 0 OR channel_id = ?)`, since.Unix(), until.Unix(), channelID, channelID)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -39,5 +42,6 @@ func (s *Store) ReportMessages(ctx context.Context, since, until time.Time, chan
 		m.At = time.Unix(at, 0).UTC()
 		out = append(out, m)
 	}
+	slices.SortFunc(out, func(a, b ReportMessage) int { return cmp.Or(cmp.Compare(a.DialogID, b.DialogID), cmp.Compare(a.ID, b.ID)) })
 	return out, wrap(rows.Err())
 }
