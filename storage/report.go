@@ -42,6 +42,8 @@ func (s *Store) ReportMessages(ctx context.Context, since, until time.Time, chan
 		m.At = time.Unix(at, 0).UTC()
 		out = append(out, m)
 	}
-	slices.SortFunc(out, func(a, b ReportMessage) int { return cmp.Or(cmp.Compare(a.DialogID, b.DialogID), cmp.Compare(a.ID, b.ID)) })
+	slices.SortFunc(out, func(a, b ReportMessage) int {
+		return cmp.Or(cmp.Compare(a.DialogID, b.DialogID), cmp.Compare(a.ID, b.ID))
+	})
 	return out, wrap(rows.Err())
 }
