@@ -89,6 +89,11 @@ type App struct {
 	staleErr         error
 	// stream receives Chat2Desk's webhooks, where this process listens.
 	stream atomic.Pointer[Stream]
+	// dialogMu orders this process's changes of a chat in Chat2Desk (the
+	// call, then the database) and its re-reads of chats (mirror.go), so
+	// that a re-read between the two never takes C2Desk's own transfer or
+	// close for one made in Chat2Desk's app.
+	dialogMu sync.Mutex
 }
 
 // New wires the app to its store, secrets and API settings.

@@ -32,6 +32,8 @@ func (a *App) mirrorDialog(ctx context.Context, client *c2dapi.Client, id int64,
 	if stored, err := a.store.HasDialog(ctx, id); err != nil || !stored {
 		return nil, err
 	}
+	a.dialogMu.Lock()
+	defer a.dialogMu.Unlock()
 	d, err := client.Dialogs.Get(ctx, c2dapi.ID(id))
 	var nf *c2dapi.NotFoundError
 	switch {
@@ -70,7 +72,10 @@ func (a *App) scanOpenDialogs(ctx context.Context) (int, error) {
 		id := int64(d.ID)
 		listed[id] = true
 		if op, ok := stored[id]; ok && d.OperatorID > 0 && int64(d.OperatorID) != op {
-			if _, err := a.store.MirrorDialog(ctx, id, c2dapi.DialogOpen, int64(d.OperatorID), now); err != nil {
+			// Read again, in order with this process's own changes: the
+			// list may be older than a transfer C2Desk just made.
+			calls++
+			if _, err := a.mirrorDialog(ctx, client, id, now); err != nil {
 				return calls, err
 			}
 		}

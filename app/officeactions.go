@@ -35,6 +35,8 @@ func (s *Session) changeDialog(ctx context.Context, action storage.OfficeAction,
 		return err
 	}
 	if !queue {
+		s.app.dialogMu.Lock()
+		defer s.app.dialogMu.Unlock()
 		return call(client)
 	}
 	action.StaffID = s.staff.ID
@@ -113,6 +115,8 @@ func (a *App) runAction(ctx context.Context, client *c2dapi.Client, act storage.
 	case storage.ActionMarkRead:
 		return client.Messages.MarkRead(ctx, c2dapi.ID(act.Target))
 	case storage.ActionTransferGroup:
+		a.dialogMu.Lock() // the operator the group gave is read back in order with re-reads
+		defer a.dialogMu.Unlock()
 		return a.transferToGroup(ctx, client, act.DialogID, act.Target)
 	}
 	if !isCardAction(act.Kind) {
