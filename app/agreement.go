@@ -18,8 +18,7 @@ type agreement struct {
 	mu           sync.Mutex
 	brought      map[int64]bool      // delivered, not yet seen by a poll
 	unconfirmed  map[int64]time.Time // polled, not delivered (yet)
-	since        time.Time           // when the webhook was (re)registered
-	polls        int                 // polls since
+	polls        int                 // polls since the webhook was (re)registered
 	lastDelivery time.Time
 	deliveries   int
 	trusted      bool
@@ -37,10 +36,10 @@ func (g *agreement) init() {
 
 // registered starts over: the first poll after it catches up on what
 // came while nobody listened, and proves nothing.
-func (g *agreement) registered(at time.Time) {
+func (g *agreement) registered() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	g.since, g.polls, g.trusted = at, 0, false
+	g.polls, g.trusted = 0, false
 	clear(g.unconfirmed)
 }
 

@@ -12,7 +12,7 @@ func TestAgreementOfDeliveriesAndPolls(t *testing.T) {
 	var g agreement
 	g.init()
 	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
-	g.registered(at)
+	g.registered()
 	if g.polled([]int64{1, 2}, at) != 0 || !g.trusted {
 		t.Fatal("the catch-up poll proves nothing against the stream")
 	}
@@ -28,7 +28,7 @@ func TestAgreementOfDeliveriesAndPolls(t *testing.T) {
 		t.Fatal("5 never came: the stream is not trusted")
 	}
 	for range 3 { // registered again, the catch-up, a quiet office: still suspect
-		g.registered(at)
+		g.registered()
 		g.polled([]int64{6}, at)
 		g.polled(nil, at)
 		if g.trusted {

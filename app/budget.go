@@ -9,6 +9,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -50,11 +51,7 @@ func (s *Session) SetPollInterval(ctx context.Context, d time.Duration) error {
 	if err := s.requireAdmin(ctx); err != nil {
 		return err
 	}
-	valid := false
-	for _, p := range PollIntervals {
-		valid = valid || p == d
-	}
-	if !valid {
+	if !slices.Contains(PollIntervals, d) {
 		return problem(MsgPollInterval)
 	}
 	return s.app.store.SetSetting(ctx, settingPollInterval, strconv.Itoa(int(d/time.Second)))
@@ -120,7 +117,7 @@ func (a *App) Budget(ctx context.Context) (Budget, error) {
 		b.Used, b.UsedRead = conn.RequestsThisMonth, conn.CheckedAt
 	}
 	if w, ok, err := a.WebhookStatus(ctx); err == nil && ok {
-		b.Webhooks = w.Trusted && w.Listening(a.cfg.Now())
+		b.Webhooks = w.Serving(a.cfg.Now())
 	}
 	return b, nil
 }

@@ -78,7 +78,7 @@ func (s *Session) RefreshChat(ctx context.Context, dialogID int64) (bool, error)
 	if _, err := s.viewDialog(ctx, dialogID); err != nil {
 		return false, err
 	}
-	if w, ok, err := s.app.WebhookStatus(ctx); err == nil && ok && w.Trusted && w.Listening(s.app.cfg.Now()) {
+	if w, ok, err := s.app.WebhookStatus(ctx); err == nil && ok && w.Serving(s.app.cfg.Now()) {
 		return false, nil
 	}
 	client, err := s.app.storedClient(ctx)

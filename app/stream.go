@@ -297,7 +297,7 @@ func (s *Stream) Register(ctx context.Context) error {
 		return fmt.Errorf("register the webhook: %w", err)
 	}
 	s.checked = s.app.cfg.Now()
-	s.agree.registered(s.checked)
+	s.agree.registered()
 	s.app.log.Info("webhook registered", "address", s.base, "id", s.hookID)
 	return nil
 }

@@ -172,7 +172,7 @@ func TestWebhookDeliveriesAreAuthenticated(t *testing.T) {
 	// A valid signature with the path's secret is taken (the message is
 	// then read as polling would: an unknown client is fetched).
 	stamp := "1796634900"
-	sig := c2dapi.Sign(body, stamp, c2dapi.SigningKey(c2dfake.DemoToken))
+	sig := c2dapi.Sign(body, stamp, c2dapi.SigningKey(c2dfake.DemoToken, false))
 	if got := post(good, body, map[string]string{"X-Signature": hexOf(sig), "X-Timestamp": stamp}); got != 200 {
 		t.Fatalf("a signed delivery answered %d", got)
 	}

@@ -31,6 +31,10 @@ func (w WebhookStatus) Listening(now time.Time) bool {
 	return w.Address != "" && now.Sub(w.Checked) < 4*SafetyNetInterval
 }
 
+// Serving reports whether webhooks bring Chat2Desk's changes now: a
+// server listens and its deliveries are trusted.
+func (w WebhookStatus) Serving(now time.Time) bool { return w.Trusted && w.Listening(now) }
+
 // WebhookStatus reads how the webhooks stand; false when no server ever
 // listened for them.
 func (a *App) WebhookStatus(ctx context.Context) (WebhookStatus, bool, error) {

@@ -137,9 +137,8 @@ func SignatureValid(body []byte, timestamp, signature, tok string) bool {
 	if err != nil || len(got) != sha256.Size {
 		return false
 	}
-	sum := md5.Sum([]byte(tok))
-	for _, key := range [][]byte{[]byte(hex.EncodeToString(sum[:])), sum[:]} {
-		if hmac.Equal(got, Sign(body, timestamp, key)) {
+	for _, raw := range []bool{false, true} {
+		if hmac.Equal(got, Sign(body, timestamp, SigningKey(tok, raw))) {
 			return true
 		}
 	}
@@ -154,9 +153,12 @@ func Sign(body []byte, timestamp string, key []byte) []byte {
 	return mac.Sum(nil)
 }
 
-// SigningKey is the key Chat2Desk signs with, in the form the fake uses:
-// the md5 of the token as hex text.
-func SigningKey(tok string) []byte {
+// SigningKey is the key Chat2Desk signs with: the md5 of the token as hex
+// text, or (raw) its bytes.
+func SigningKey(tok string, raw bool) []byte {
 	sum := md5.Sum([]byte(tok))
+	if raw {
+		return sum[:]
+	}
 	return []byte(hex.EncodeToString(sum[:]))
 }

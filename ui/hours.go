@@ -35,7 +35,7 @@ func newHoursEditor(save func(app.OfficeHours)) *hoursEditor {
 	e := &hoursEditor{save: save}
 	var times []string
 	for m := 0; m <= 24*60; m += 30 {
-		times = append(times, fmt.Sprintf("%d:%02d", m/60, m%60))
+		times = append(times, clockText(m))
 	}
 	changed := func(string) { e.changed() }
 	e.from, e.to = widget.NewSelect(times, changed), widget.NewSelect(times, changed)
@@ -47,7 +47,7 @@ func newHoursEditor(save func(app.OfficeHours)) *hoursEditor {
 		e.zones = append(e.zones, label)
 	}
 	e.zone = widget.NewSelect(e.zones, changed)
-	names := []string{lang.L("Sun"), lang.L("Mon"), lang.L("Tue"), lang.L("Wed"), lang.L("Thu"), lang.L("Fri"), lang.L("Sat")}
+	names := dayNames()
 	row := container.NewHBox()
 	for i := 1; i <= 7; i++ { // Monday first
 		d := i % 7
@@ -89,6 +89,11 @@ func (e *hoursEditor) changed() {
 	h.From, h.To = clockMinutes(e.from.Selected), clockMinutes(e.to.Selected)
 	h.Zone = officeZones[max(e.zone.SelectedIndex(), 0)]
 	e.save(h)
+}
+
+// dayNames are the weekdays' short names, Sunday first as time.Weekday.
+func dayNames() []string {
+	return []string{lang.L("Sun"), lang.L("Mon"), lang.L("Tue"), lang.L("Wed"), lang.L("Thu"), lang.L("Fri"), lang.L("Sat")}
 }
 
 func clockText(minute int) string { return fmt.Sprintf("%d:%02d", minute/60, minute%60) }

@@ -6,7 +6,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"time"
 
@@ -137,7 +136,7 @@ func costLabel(c app.PollCost) string {
 
 // hoursText is the office's hours: "Mon–Fri 9:00–19:00".
 func hoursText(h app.OfficeHours) string {
-	names := []string{lang.L("Sun"), lang.L("Mon"), lang.L("Tue"), lang.L("Wed"), lang.L("Thu"), lang.L("Fri"), lang.L("Sat")}
+	names := dayNames()
 	days := ""
 	for i := 1; i <= 7; i++ { // Monday first
 		d := i % 7
@@ -156,5 +155,5 @@ func hoursText(h app.OfficeHours) string {
 			days += "–" + names[end]
 		}
 	}
-	return fmt.Sprintf("%s %d:%02d–%d:%02d", days, h.From/60, h.From%60, h.To/60, h.To%60)
+	return days + " " + clockText(h.From) + "–" + clockText(h.To)
 }

@@ -5,6 +5,7 @@ package c2dfake
 // Chat2Desk's own app", which tests make happen with the methods here.
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -56,18 +57,14 @@ func (s *Server) emitMessageLocked(id c2dapi.ID) {
 func (s *Server) emitDialogLocked(kind string, d *dialog, extra map[string]any) {
 	body := map[string]any{"dialog_id": d.ID, "client_id": d.clientID, "channel_id": d.channelID,
 		"operator_id": d.OperatorID, "request_id": d.request}
-	for k, v := range extra {
-		body[k] = v
-	}
+	maps.Copy(body, extra)
 	s.emitLocked(func() (string, map[string]any) { return kind, body })
 }
 
 // emitClientLocked raises an event about a client.
 func (s *Server) emitClientLocked(kind string, clientID c2dapi.ID, extra map[string]any) {
 	body := map[string]any{"client_id": clientID, "channel_id": s.clientTransport[clientID].channelID}
-	for k, v := range extra {
-		body[k] = v
-	}
+	maps.Copy(body, extra)
 	s.emitLocked(func() (string, map[string]any) { return kind, body })
 }
 

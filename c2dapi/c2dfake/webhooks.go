@@ -52,7 +52,6 @@ type hookState struct {
 	pending   []func() (string, map[string]any) // events to build once the lock is free
 	kick      chan struct{}
 	stop      context.CancelFunc
-	stopCtx   context.Context
 	delivered int    // deliveries answered 2xx
 	failed    int    // attempts that failed
 	token     string // deliveries are signed with it; DemoToken unless set
@@ -69,6 +68,10 @@ func (s *Server) SetWebhookClient(c *http.Client) { s.mu.Lock(); s.hooks.client 
 func (s *Server) Webhooks() []c2dapi.Webhook {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.webhooksLocked()
+}
+
+func (s *Server) webhooksLocked() []c2dapi.Webhook {
 	out := make([]c2dapi.Webhook, len(s.hooks.hooks))
 	for i, h := range s.hooks.hooks {
 		out[i] = h.Webhook
@@ -95,11 +98,7 @@ func (s *Server) Close() {
 func (s *Server) webhookRoute(w http.ResponseWriter, r *http.Request, seg []string) {
 	switch {
 	case r.Method == http.MethodGet && len(seg) == 1:
-		list := make([]c2dapi.Webhook, len(s.hooks.hooks))
-		for i, h := range s.hooks.hooks {
-			list[i] = h.Webhook
-		}
-		writePage(w, r, list)
+		writePage(w, r, s.webhooksLocked())
 	case r.Method == http.MethodPost && len(seg) == 1:
 		s.createWebhook(w, r)
 	case (r.Method == http.MethodPut || r.Method == http.MethodDelete) && len(seg) == 2:
@@ -168,11 +167,12 @@ func (s *Server) startDeliveriesLocked() {
 		return
 	}
 	s.hooks.kick = make(chan struct{}, 1)
-	s.hooks.stopCtx, s.hooks.stop = context.WithCancel(context.Background())
+	var ctx context.Context
+	ctx, s.hooks.stop = context.WithCancel(context.Background())
 	if s.hooks.timing.Retries == nil {
 		s.hooks.timing = ChatDeskTiming
 	}
-	go s.dispatch(s.hooks.stopCtx, s.hooks.kick)
+	go s.dispatch(ctx, s.hooks.kick)
 }
 
 // emitLocked queues an event, built when the lock is next free (the
@@ -268,10 +268,7 @@ func (s *Server) post(ctx context.Context, h *webhook, body []byte) bool {
 		client = &http.Client{Timeout: 10 * time.Second}
 	}
 	stamp := strconv.FormatInt(time.Now().Unix(), 10)
-	key := c2dapi.SigningKey(tok)
-	if rawKey {
-		key, _ = hex.DecodeString(string(key))
-	}
+	key := c2dapi.SigningKey(tok, rawKey)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return true
