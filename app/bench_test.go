@@ -291,9 +291,9 @@ func BenchmarkReportMonth(b *testing.B) {
 	to := time.Now()
 	from := to.Add(-30 * 24 * time.Hour)
 	for b.Loop() {
-		rows, err := a.Admin.Report(ctx, app.ReportFilter{From: from, To: to})
-		if err != nil || len(rows) == 0 {
-			b.Fatalf("%d rows, %v", len(rows), err)
+		r, err := a.Admin.Report(ctx, app.ReportFilter{From: from, To: to})
+		if err != nil || len(r.Rows) == 0 {
+			b.Fatalf("%d rows, %v", len(r.Rows), err)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -214,6 +215,22 @@ func TestAdministratorInvitesAndRemovesComputers(t *testing.T) {
 	}
 	if _, err := reception.SignIn(ctx, pavel.ID, "7777"); err != nil {
 		t.Fatalf("the new person signs in on another PC: %v", err)
+	}
+	// The live strip says who works where: each computer's newest
+	// session (Marina's at the reception gave way to Pavel's).
+	now, err := olga.Now(ctx, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var working []string
+	for _, w := range now.Working {
+		working = append(working, w.Computer+": "+w.Staff)
+	}
+	if !slices.Equal(working, []string{"Кабинет: Ольга Смирнова", "Ресепшн: Павел"}) {
+		t.Fatalf("working: %q", working)
+	}
+	if _, err := marina.Now(ctx, time.Now()); err != ErrNotAllowed {
+		t.Fatalf("an agent read the live strip: %v", err)
 	}
 
 	computers, err := olga.Computers(ctx)

@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"sync"
 	"time"
 	_ "time/tzdata" // the office's time zone also where the system has no zone files (Windows)
 )
@@ -25,14 +26,24 @@ type OfficeHours struct {
 // DefaultOfficeHours is Monday to Friday, 9:00 to 19:00.
 var DefaultOfficeHours = OfficeHours{Days: [7]bool{false, true, true, true, true, true, false}, From: 9 * 60, To: 19 * 60}
 
+// zones keeps loaded time zones: a report asks for one per answer, and
+// loading parses the zone's file each time.
+var zones sync.Map
+
 // location is the hours' time zone.
 func (h OfficeHours) location() *time.Location {
-	if h.Zone != "" {
-		if loc, err := time.LoadLocation(h.Zone); err == nil {
-			return loc
-		}
+	if h.Zone == "" {
+		return time.Local
 	}
-	return time.Local
+	if loc, ok := zones.Load(h.Zone); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(h.Zone)
+	if err != nil {
+		return time.Local
+	}
+	zones.Store(h.Zone, loc)
+	return loc
 }
 
 // Open reports whether the office works at t.

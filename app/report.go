@@ -12,6 +12,7 @@ package app
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -47,12 +48,38 @@ type Responses struct {
 // written outside C2Desk (StaffID 0).
 type ReportRow struct {
 	StaffID, OperatorID int64
-	ChatsAnswered       int // chats with an answer to a wait that began in the period
-	Answers             int // answers sent in the period
+	Name                string // the person's, or the operator's
+	ChatsAnswered       int    // chats with an answer to a wait that began in the period
+	Answers             int    // answers sent in the period
 	First, Next         Responses
 	WaitedLong          int // chats in which a client waited longer than the reminder time for this person's answer
 	Notes               int
+	Chats               []int64 // the chats answered, for a list of them
 }
+
+// DayFigure is the office's median first response on one day.
+type DayFigure struct {
+	Day   time.Time // midnight in the office's time zone
+	First Responses
+}
+
+// Report is a period's figures.
+type Report struct {
+	Filter  ReportFilter
+	Company string // the Chat2Desk account's name, for exports
+	Hours   OfficeHours
+	Rows    []ReportRow
+	Days    []DayFigure
+	// Written counts clients' messages by weekday (Monday first) and
+	// hour, in the office's time zone: when clients write.
+	Written [7][24]int
+}
+
+// maxReportDays bounds the daily line (and so a period).
+const maxReportDays = 400
+
+// MsgReportPeriod refuses a period that is none or too long.
+const MsgReportPeriod = "Choose a period that ends after it starts and is at most 400 days long."
 
 // who answers: a staff member, else the operator.
 type who struct{ staff, operator int64 }
@@ -64,73 +91,108 @@ type tally struct {
 	first, next []time.Duration
 }
 
-// computeReport counts msgs (chat by chat, in order) for the period.
-func computeReport(msgs []storage.ReportMessage, f ReportFilter, h OfficeHours, remindAfter time.Duration) []ReportRow {
-	tallies := map[who]*tally{}
-	get := func(m storage.ReportMessage) *tally {
-		k := who{staff: m.Author}
-		if m.Author == 0 {
-			k.operator = m.OperatorID
-		}
-		t := tallies[k]
-		if t == nil {
-			t = &tally{row: ReportRow{StaffID: k.staff, OperatorID: k.operator}, chats: map[int64]bool{}, long: map[int64]bool{}}
-			tallies[k] = t
-		}
-		return t
+// chatState is where a chat stands as its messages are counted.
+type chatState struct {
+	last, waitingSince int64 // Unix seconds; 0: none
+	answeredInRequest  bool
+}
+
+// counter counts one period's messages.
+type counter struct {
+	f           ReportFilter
+	h           OfficeHours
+	loc         *time.Location
+	remindAfter time.Duration
+	tallies     map[who]*tally
+	chats       map[int64]chatState
+	days        map[time.Time][]time.Duration
+	written     [7][24]int
+}
+
+func (c *counter) in(unix int64) bool { return unix >= c.f.From.Unix() && unix < c.f.To.Unix() }
+
+func (c *counter) tally(m storage.ReportMessage) *tally {
+	k := who{staff: m.Author}
+	if m.Author == 0 {
+		k.operator = m.OperatorID
 	}
-	in := func(t time.Time) bool { return !t.Before(f.From) && t.Before(f.To) }
-	var dialog int64
-	var last, waitingSince time.Time
-	answeredInRequest := false
-	for _, m := range msgs {
-		if m.DialogID != dialog {
-			dialog, last, waitingSince, answeredInRequest = m.DialogID, time.Time{}, time.Time{}, false
-		}
-		quiet := !last.IsZero() && m.At.Sub(last) >= newRequestAfter
-		last = m.At
-		switch m.Type {
-		case c2dapi.TypeFromClient:
-			if waitingSince.IsZero() {
-				waitingSince = m.At
-				if quiet {
-					answeredInRequest = false // a new request; a client still waiting goes on waiting
-				}
-			}
-		case c2dapi.TypeComment:
-			if in(m.At) {
-				get(m).row.Notes++
-			}
-		case c2dapi.TypeToClient:
-			t := get(m)
-			if in(m.At) {
-				t.row.Answers++
-			}
-			if waitingSince.IsZero() {
-				continue // nothing to answer
-			}
-			if in(waitingSince) {
-				wait := h.WorkingTime(waitingSince, m.At)
-				if answeredInRequest {
-					t.next = append(t.next, wait)
-				} else {
-					t.first = append(t.first, wait)
-				}
-				t.chats[dialog] = true
-				if remindAfter > 0 && wait > remindAfter {
-					t.long[dialog] = true
-				}
-			}
-			waitingSince, answeredInRequest = time.Time{}, true
-		}
+	t := c.tallies[k]
+	if t == nil {
+		t = &tally{row: ReportRow{StaffID: k.staff, OperatorID: k.operator}, chats: map[int64]bool{}, long: map[int64]bool{}}
+		c.tallies[k] = t
 	}
-	rows := make([]ReportRow, 0, len(tallies))
-	for _, t := range tallies {
+	return t
+}
+
+// add counts one message; messages come in time order.
+func (c *counter) add(m storage.ReportMessage) {
+	st := c.chats[m.DialogID]
+	defer func() { c.chats[m.DialogID] = st }()
+	quiet := st.last != 0 && time.Duration(m.At-st.last)*time.Second >= newRequestAfter
+	st.last = m.At
+	switch m.Type {
+	case c2dapi.TypeFromClient:
+		if c.in(m.At) {
+			at := time.Unix(m.At, 0).In(c.loc)
+			c.written[(at.Weekday()+6)%7][at.Hour()]++
+		}
+		if st.waitingSince == 0 {
+			st.waitingSince = m.At
+			if quiet {
+				st.answeredInRequest = false // a new request; a client still waiting goes on waiting
+			}
+		}
+	case c2dapi.TypeComment:
+		if c.in(m.At) {
+			c.tally(m).row.Notes++
+		}
+	case c2dapi.TypeToClient:
+		t := c.tally(m)
+		if c.in(m.At) {
+			t.row.Answers++
+		}
+		if st.waitingSince == 0 {
+			return // nothing to answer
+		}
+		if c.in(st.waitingSince) {
+			c.answered(t, m, st)
+		}
+		st.waitingSince, st.answeredInRequest = 0, true
+	}
+}
+
+// answered counts an answer to a wait that began in the period.
+func (c *counter) answered(t *tally, m storage.ReportMessage, st chatState) {
+	since := time.Unix(st.waitingSince, 0).In(c.loc)
+	wait := c.h.WorkingTime(since, time.Unix(m.At, 0))
+	if st.answeredInRequest {
+		t.next = append(t.next, wait)
+	} else {
+		t.first = append(t.first, wait)
+		day := time.Date(since.Year(), since.Month(), since.Day(), 0, 0, 0, 0, c.loc)
+		c.days[day] = append(c.days[day], wait)
+	}
+	t.chats[m.DialogID] = true
+	if c.remindAfter > 0 && wait > c.remindAfter {
+		t.long[m.DialogID] = true
+	}
+}
+
+func newCounter(f ReportFilter, h OfficeHours, remindAfter time.Duration) *counter {
+	return &counter{f: f, h: h, loc: h.location(), remindAfter: remindAfter,
+		tallies: map[who]*tally{}, chats: map[int64]chatState{}, days: map[time.Time][]time.Duration{}}
+}
+
+// report sums the counts up.
+func (c *counter) report() Report {
+	r := Report{Filter: c.f, Hours: c.h, Written: c.written, Rows: make([]ReportRow, 0, len(c.tallies))}
+	for _, t := range c.tallies {
 		t.row.ChatsAnswered, t.row.WaitedLong = len(t.chats), len(t.long)
 		t.row.First, t.row.Next = responses(t.first), responses(t.next)
-		rows = append(rows, t.row)
+		t.row.Chats = slices.Sorted(maps.Keys(t.chats))
+		r.Rows = append(r.Rows, t.row)
 	}
-	slices.SortFunc(rows, func(a, b ReportRow) int {
+	slices.SortFunc(r.Rows, func(a, b ReportRow) int {
 		if (a.StaffID == 0) != (b.StaffID == 0) { // people first, then operators
 			if a.StaffID == 0 {
 				return 1
@@ -139,7 +201,11 @@ func computeReport(msgs []storage.ReportMessage, f ReportFilter, h OfficeHours, 
 		}
 		return cmp.Or(cmp.Compare(a.StaffID, b.StaffID), cmp.Compare(a.OperatorID, b.OperatorID))
 	})
-	return rows
+	from := c.f.From.In(c.loc)
+	for day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, c.loc); day.Before(c.f.To) && len(r.Days) < maxReportDays; day = day.AddDate(0, 0, 1) {
+		r.Days = append(r.Days, DayFigure{Day: day, First: responses(c.days[day])})
+	}
+	return r
 }
 
 // responses sums up waits: the median and the 90th percentile, nearest
@@ -158,21 +224,52 @@ func responses(waits []time.Duration) Responses {
 
 // Report counts the period's answers, person by person; administrators
 // only. On an office database it counts every PC's answers.
-func (s *Session) Report(ctx context.Context, f ReportFilter) ([]ReportRow, error) {
+func (s *Session) Report(ctx context.Context, f ReportFilter) (Report, error) {
 	if err := s.requireAdmin(ctx); err != nil {
-		return nil, err
+		return Report{}, err
+	}
+	if !f.To.After(f.From) || f.To.Sub(f.From) > maxReportDays*24*time.Hour {
+		return Report{}, problem(MsgReportPeriod)
 	}
 	h, err := s.app.Hours(ctx)
 	if err != nil {
-		return nil, err
+		return Report{}, err
 	}
 	remind, err := s.app.RemindAfter(ctx)
 	if err != nil {
-		return nil, err
+		return Report{}, err
 	}
-	msgs, err := s.app.store.ReportMessages(ctx, f.From.Add(-reportLookaround), f.To.Add(reportLookaround), f.ChannelID)
+	c := newCounter(f, h, remind)
+	if err := s.app.store.ReportMessages(ctx, f.From.Add(-reportLookaround), f.To.Add(reportLookaround), f.ChannelID, c.add); err != nil {
+		return Report{}, err
+	}
+	r := c.report()
+	return r, s.app.nameReport(ctx, &r)
+}
+
+// nameReport names the report's people and operators, and its company.
+func (a *App) nameReport(ctx context.Context, r *Report) error {
+	staff, err := a.StaffList(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return computeReport(msgs, f, h, remind), nil
+	ops, err := a.OperatorNames(ctx)
+	if err != nil {
+		return err
+	}
+	names := map[int64]string{}
+	for _, st := range staff {
+		names[st.ID] = st.Name
+	}
+	for i, row := range r.Rows {
+		if row.StaffID != 0 {
+			r.Rows[i].Name = names[row.StaffID]
+		} else {
+			r.Rows[i].Name = ops[row.OperatorID]
+		}
+	}
+	if conn, ok, _ := a.store.LoadConnection(ctx); ok {
+		r.Company = conn.Company
+	}
+	return nil
 }

@@ -47,6 +47,7 @@ END {
 	timed("search: a 3-letter prefix", "BenchmarkSearchText/prefix", 20)
 	timed("search: two words", "BenchmarkSearchText/two-words", 20)
 	timed("a sent message appears in the conversation after Enter", "BenchmarkSentMessageAppears", 16)
+	timed("report: the month's figures, every channel", "BenchmarkReportMonth", scale >= 10 ? 1000 : 200)
 	n = "BenchmarkPollNothingNew"
 	row("poll with nothing new", "1 call, <= 1 ms CPU", poll("SQLite", n), poll("PostgreSQL", n), pollOK("SQLite", n) && pollOK("PostgreSQL", n))
 	n = "BenchmarkFirstSyncAt20PerSecond"

@@ -23,7 +23,7 @@ GRANT EXECUTE ON FUNCTION c2d_fold(TEXT), c2desk_hash(TEXT), c2desk_now(), c2des
 GRANT EXECUTE ON FUNCTION c2desk_sign_in(TEXT, BIGINT, TEXT), c2desk_sign_in_list(TEXT), c2desk_sign_out(),
 	c2desk_set_pin(BIGINT, TEXT), c2desk_retry(BIGINT), c2desk_word_search(TEXT, BIGINT, INTEGER, INTEGER, BOOLEAN),
 	c2desk_recent_lowest(INTEGER), c2desk_client_matches(TEXT, TEXT), c2desk_invite(TEXT), c2desk_join(TEXT, TEXT), c2desk_computers(),
-	c2desk_remove_computer(BIGINT) TO {pc};
+	c2desk_signed_in(), c2desk_remove_computer(BIGINT) TO {pc};
 
 -- A person (the policies say whose rows). Staff without their PIN hashes
 -- or wrong tries.
