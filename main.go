@@ -78,6 +78,9 @@ Commands:
                give a person a new PIN (on the next line)
   staff deactivate NAME
                a person can no longer sign in; their messages keep their name
+  report FILE --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|xlsx]
+               (an administrator) how fast each person answered in those days
+               (both included, in the office's time zone), as a table
   poll         poll Chat2Desk and send the outbox without a window, until stopped
                (for an office server: one process polls for the whole office)
                --listen ADDRESS with --tls-cert/--tls-key or --acme-domain:
@@ -111,6 +114,8 @@ type options struct {
 	poller bool
 	// listen: poll's webhook server (listen.go).
 	listen listenOptions
+	// report: the report command's days and format (report.go).
+	report reportOptions
 
 	// exclusive: this command polls or sends, so no other C2Desk may work
 	// with the same data meanwhile (see lockDataDir).
@@ -202,6 +207,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return cmdFilesSecret(ctx, s, in, stdout, stderr)
 	case "staff list":
 		return cmdStaffList(ctx, s, stdout, stderr)
+	case "report":
+		return cmdReport(ctx, s, o.report, file, stdout, stderr)
 	case "staff pin":
 		return cmdStaffPIN(ctx, s, file, in, stdout, stderr)
 	default:
@@ -456,6 +463,9 @@ func parseArgs(args []string, stderr io.Writer) (o options, cmd, file string, co
 	fs.StringVar(&o.listen.acmeDirectory, "acme-directory", "", "with --acme-domain: another ACME server's directory URL (default Let's Encrypt)")
 	fs.StringVar(&o.listen.acmeCA, "acme-ca", "", "with --acme-directory: the file of that server's certificate authority, if it is a private one")
 	fs.StringVar(&o.listen.publicURL, "public-url", "", "with --listen: the address Chat2Desk posts to, when it differs from https://ACME-DOMAIN (a reverse proxy, a forwarded port)")
+	fs.StringVar(&o.report.from, "from", "", "with report: the first day, YYYY-MM-DD")
+	fs.StringVar(&o.report.to, "to", "", "with report: the last day, YYYY-MM-DD (included)")
+	fs.StringVar(&o.report.format, "format", "", "with report: csv or xlsx (default: the file name's ending)")
 	fs.BoolVar(&o.listen.removeHook, "remove-webhook", false, "with --listen: remove the webhook from Chat2Desk when poll stops")
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 	if err := fs.Parse(args); err != nil {
@@ -498,7 +508,7 @@ func commandOf(name string, args []string, stderr io.Writer, usage func()) (cmd,
 			fmt.Fprintf(stderr, "c2desk: %s takes no arguments; a token is read from standard input, never from the command line.\n", cmd)
 			return "", "", false
 		}
-	case "export-config", "import-config":
+	case "export-config", "import-config", "report":
 		if len(args) != 1 {
 			fmt.Fprintf(stderr, "c2desk: %s needs one file name.\n", cmd)
 			return "", "", false
@@ -558,6 +568,10 @@ func checkOptions(o *options, cmd string, stderr io.Writer) bool {
 		return false
 	}
 	if msg := o.listen.check(cmd); msg != "" {
+		fmt.Fprintln(stderr, "c2desk:", msg)
+		return false
+	}
+	if msg := o.report.check(cmd); msg != "" {
 		fmt.Fprintln(stderr, "c2desk:", msg)
 		return false
 	}

@@ -141,7 +141,7 @@ func Messages() []string {
 		MsgNeedDefault, MsgDefaultNotUsable, MsgOwnerNotUsable, MsgOwnerTwice, MsgUnknownOperator, MsgOwnerInactive, MsgOwnerUnknownStaff,
 		MsgRuleNeedsStaff, MsgBadVisibility, MsgUnknownChannel, MsgChannelStillLive,
 		MsgConfigUnreadable, MsgConfigTooNew, MsgConfigForeign, MsgConfigBadStaff, MsgConfigDupStaff, MsgConfigNoOwner, MsgConfigAdminNoPIN,
-		PlanAddStaff, PlanChangeRole, PlanDeactivate, PlanActivate, PlanOwner, PlanDefault, PlanRule, PlanRuleChosen, PlanNothing, MsgNoOperator, MsgEmptyMessage, MsgNotYourChat, MsgUnclearSend, MsgQuoteGone, MsgRemindAfterRange, MsgReportPeriod,
+		PlanAddStaff, PlanChangeRole, PlanDeactivate, PlanActivate, PlanOwner, PlanDefault, PlanRule, PlanRuleChosen, PlanNothing, MsgNoOperator, MsgEmptyMessage, MsgNotYourChat, MsgUnclearSend, MsgQuoteGone, MsgRemindAfterRange, MsgReportPeriod, MsgReportFormat, MsgReportDates,
 		MsgFieldNumber, MsgFieldNotEditable, MsgNoSuchField, MsgNoSuchTag, MsgCommentTooLong, MsgClientCardRefused,
 		MsgNoFileStorage, MsgFileTooBig, MsgFileEmpty, MsgFileRefused, MsgStorageEndpoint, MsgStorageBucket, MsgStorageKeys, MsgStorageLinkDays,
 		MsgStorageCheckFailed, MsgStorageSecretMissing, MsgStorageRefused, MsgStorageUnreachable, MsgMediaUnavailable, MsgMediaTooBig, MsgLinkNotPublic, MsgNotOpened, MsgProxyAuth, MsgProxyRefused, MsgProxyDown,

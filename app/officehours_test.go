@@ -31,3 +31,30 @@ func TestWorkingTimeCountsOnlyWorkingHours(t *testing.T) {
 		}
 	}
 }
+
+// The report's periods begin at the office's midnight, not this computer's.
+func TestReportPeriodsInTheOfficesZone(t *testing.T) {
+	h := OfficeHours{Days: DefaultOfficeHours.Days, From: 540, To: 1140, Zone: "Asia/Vladivostok"}
+	vl, _ := time.LoadLocation("Asia/Vladivostok")
+	// Wednesday 2 December 2026, 23:30 UTC: Thursday 3 December, 9:30 in
+	// Vladivostok, a week that began on Monday 30 November (day 0).
+	now := time.Date(2026, 12, 2, 23, 30, 0, 0, time.UTC)
+	day := func(d int) time.Time { return time.Date(2026, 12, d, 0, 0, 0, 0, vl) }
+	for kind, want := range map[string]ReportFilter{
+		PeriodToday: {From: day(3), To: day(4)},
+		PeriodWeek:  {From: day(0), To: day(4)},
+		PeriodMonth: {From: day(1), To: day(4)},
+	} {
+		if got := h.Period(kind, now); !got.From.Equal(want.From) || !got.To.Equal(want.To) {
+			t.Errorf("%s: %v – %v, want %v – %v", kind, got.From, got.To, want.From, want.To)
+		}
+	}
+	got, err := h.Dates("2026-12-01", "2026-12-31")
+	if err != nil || !got.From.Equal(day(1)) || !got.To.Equal(day(32)) {
+		t.Fatalf("dates: %+v %v", got, err)
+	}
+	for _, bad := range [][2]string{{"2026-12-31", "2026-12-01"}, {"1.12.2026", "2026-12-31"}, {"", ""}} {
+		_, err := h.Dates(bad[0], bad[1])
+		wantProblem(t, err, MsgReportDates)
+	}
+}

@@ -67,6 +67,7 @@ type DayFigure struct {
 type Report struct {
 	Filter  ReportFilter
 	Company string // the Chat2Desk account's name, for exports
+	Channel string // the chosen channel's name ("": every channel)
 	Hours   OfficeHours
 	Rows    []ReportRow
 	Days    []DayFigure
@@ -271,5 +272,14 @@ func (a *App) nameReport(ctx context.Context, r *Report) error {
 	if conn, ok, _ := a.store.LoadConnection(ctx); ok {
 		r.Company = conn.Company
 	}
-	return nil
+	if r.Filter.ChannelID == 0 {
+		return nil
+	}
+	chans, err := a.store.Channels(ctx)
+	for _, ch := range chans {
+		if ch.ID == r.Filter.ChannelID {
+			r.Channel = ch.Name
+		}
+	}
+	return err
 }

@@ -1,12 +1,16 @@
 package app
 
 import (
+	"bytes"
+	"encoding/csv"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
 
 	"c2desk/storage"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // A hand-worked office week (Mon 7 – Sun 13 Dec 2026, Moscow, Mon–Fri
@@ -212,5 +216,66 @@ func TestNowCountsWaitingChatsInBands(t *testing.T) {
 	ivanSession, _ := e.app.SignIn(ctx, ivan.ID, "")
 	if _, err := ivanSession.Now(ctx, now); err != ErrNotAllowed {
 		t.Fatalf("an agent read the live strip: %v", err)
+	}
+}
+
+// The exported table, read back: the heading says what it counts, the
+// numbers are the report's, in minutes.
+func TestReportExportReadsBack(t *testing.T) {
+	msk, _ := time.LoadLocation("Europe/Moscow")
+	r := Report{
+		Filter:  ReportFilter{From: time.Date(2026, 12, 1, 0, 0, 0, 0, msk), To: time.Date(2027, 1, 1, 0, 0, 0, 0, msk)},
+		Hours:   OfficeHours{Days: DefaultOfficeHours.Days, From: 540, To: 1140, Zone: "Europe/Moscow"},
+		Company: "Агентство «Дом»",
+		Rows: []ReportRow{
+			{StaffID: 1, Name: "Анна", ChatsAnswered: 12, Answers: 30, First: Responses{12, 90 * time.Second, 7 * time.Minute}, Next: Responses{3, 4 * time.Minute, 9*time.Minute + 57*time.Second}, WaitedLong: 2, Notes: 1},
+			{OperatorID: 9, Name: "Дмитрий", ChatsAnswered: 1, Answers: 1, First: Responses{1, time.Minute, time.Minute}},
+		},
+	}
+	var csvOut bytes.Buffer
+	if err := WriteReport(&csvOut, r, FormatCSV, nil); err != nil {
+		t.Fatal(err)
+	}
+	reader := csv.NewReader(&csvOut)
+	reader.FieldsPerRecord = -1 // the heading's lines are shorter than the table's
+	recs, err := reader.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCSV := [][]string{
+		{"Office", "Агентство «Дом»"}, {"Period", "2026-12-01 – 2026-12-31"}, {"Channel", "All channels"},
+		{"Only the office's working hours are counted."},
+		{"Person", "Chats answered", "Answers sent", "First response, median (min)", "First response, 90% (min)",
+			"Next response, median (min)", "Next response, 90% (min)", "Chats that waited past the reminder", "Internal notes"},
+		{"Анна", "12", "30", "1.5", "7", "4", "10", "2", "1"},
+		{"Дмитрий (in Chat2Desk)", "1", "1", "1", "1", "", "", "0", "0"},
+	}
+	// encoding/csv skips the empty line between the heading and the table.
+	if !reflect.DeepEqual(recs, wantCSV) {
+		t.Fatalf("csv:\n%q\nwant\n%q", recs, wantCSV)
+	}
+
+	var xlsx bytes.Buffer
+	if err := WriteReport(&xlsx, r, FormatXLSX, func(s string) string { return "«" + s + "»" }); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&xlsx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 8 || rows[0][1] != "Агентство «Дом»" || rows[1][1] != "2026-12-01 – 2026-12-31" || rows[5][0] != "«Person»" ||
+		rows[6][3] != "1.5" || rows[7][0] != "Дмитрий («in Chat2Desk»)" {
+		t.Fatalf("xlsx rows %q", rows)
+	}
+	if typ, _ := f.GetCellType("Sheet1", "D7"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+		t.Errorf("a response time is stored as %v, not a number", typ)
+	}
+	if err := WriteReport(&xlsx, r, "pdf", nil); err == nil {
+		t.Fatal("a pdf was written")
 	}
 }
