@@ -19,7 +19,7 @@ func (e *environment) startDemo(o *options) (string, error) {
 		return "", err
 	}
 	e.cleanup = append(e.cleanup, func() { os.RemoveAll(scratch) })
-	var seed []c2dfake.Option
+	seed := []c2dfake.Option{c2dfake.WithDemoMonth()} // the report's month of answers
 	if o.demoAgency {
 		seed = append(seed, c2dfake.WithScale(c2dfake.AgencyScale))
 	}
@@ -53,14 +53,21 @@ func (e *environment) demoServers(apiURL string) []string {
 }
 
 // seedDemo connects the demo's account, loads it and sets up its agency
-// and file storage, as an administrator would.
-func (e *environment) seedDemo(ctx context.Context) error {
+// and file storage, as an administrator would. With month (the small
+// demo's month of answers) the messages are loaded at once: the agency's
+// people are their writers.
+func (e *environment) seedDemo(ctx context.Context, month bool) error {
 	console := e.core.Console()
 	if _, err := console.Connect(ctx, c2dfake.DemoToken); err != nil {
 		return err
 	}
 	if _, err := console.Sync(ctx); err != nil {
 		return err
+	}
+	if month {
+		if _, err := e.core.Poll(ctx, nil); err != nil {
+			return err
+		}
 	}
 	if err := console.SetUpDemoAgency(ctx); err != nil {
 		return err

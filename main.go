@@ -328,7 +328,7 @@ func setup(ctx context.Context, o options) (*environment, error) {
 	})
 
 	if o.demo {
-		if err := env.seedDemo(ctx); err != nil {
+		if err := env.seedDemo(ctx, !o.demoAgency); err != nil {
 			env.close()
 			return nil, fmt.Errorf("start demo: %w", err)
 		}

@@ -9,7 +9,8 @@ import (
 
 // SetUpDemoAgency gives the demo account a believable office: an admin
 // with her own operator, a supervisor-agent with his, two agents who write
-// through the shared office account, and a rule per channel. It expects the
+// through the shared office account, a rule per channel, and the month's
+// answers written by them. It expects the
 // demo Chat2Desk's operators (7 Ольга, 8 Офис Общий, 9 Dmitry) and channels
 // (101, 102, 103) to be loaded.
 func (s *Session) SetUpDemoAgency(ctx context.Context) error {
@@ -29,7 +30,8 @@ func (s *Session) SetUpDemoAgency(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("demo staff: %w", err)
 	}
-	if _, err := add("Kate Wilson", storage.RoleAgent); err != nil {
+	kate, err := add("Kate Wilson", storage.RoleAgent)
+	if err != nil {
 		return fmt.Errorf("demo staff: %w", err)
 	}
 	if err := s.SaveMapping(ctx, storage.Mapping{Owners: map[int64]int64{7: olga, 9: dmitry}, Default: 8}); err != nil {
@@ -42,6 +44,17 @@ func (s *Session) SetUpDemoAgency(ctx context.Context) error {
 	for _, r := range rules {
 		if err := s.SetChannelRule(ctx, r); err != nil {
 			return fmt.Errorf("demo rules: %w", err)
+		}
+	}
+	// The month's answers (c2dfake.WithDemoMonth) as if written in C2Desk:
+	// Марина and Kate share the office account (8), told apart by
+	// channel; Dmitry's answers in Аренда stay his "in Chat2Desk" ones,
+	// from its phone app.
+	for _, a := range []struct{ operator, channel, staff int64 }{
+		{7, 0, olga}, {9, 101, dmitry}, {9, 102, dmitry}, {8, 102, marina}, {8, 0, kate},
+	} {
+		if err := s.app.store.AttributeAnswers(ctx, a.operator, a.channel, a.staff); err != nil {
+			return fmt.Errorf("demo answers: %w", err)
 		}
 	}
 	// The sign-in screen preselects the admin, so the demo opens on the

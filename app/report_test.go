@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"c2desk/c2dapi/c2dfake"
 	"c2desk/storage"
 
 	"github.com/xuri/excelize/v2"
@@ -277,5 +278,57 @@ func TestReportExportReadsBack(t *testing.T) {
 	}
 	if err := WriteReport(&xlsx, r, "pdf", nil); err == nil {
 		t.Fatal("a pdf was written")
+	}
+}
+
+// The demo's month says something: each of its four people answers at a
+// pace of their own, Dmitry's phone-app answers have a row of their own,
+// and clients write in working hours most.
+func TestDemoMonthReport(t *testing.T) {
+	e := newEnv(t, c2dfake.WithDemoMonth())
+	console := e.app.Console()
+	if _, err := console.Connect(ctx, c2dfake.DemoToken); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := console.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Poll(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := console.SetUpDemoAgency(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h, _ := e.app.Hours(ctx)
+	f := h.Period(PeriodMonth, time.Now())
+	f.From = time.Now().AddDate(0, 0, -30)
+	r, err := console.Report(ctx, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	medians := map[string]time.Duration{}
+	for _, row := range r.Rows {
+		name := RowName(row, nil)
+		if row.First.Count < 5 {
+			continue // the older sample chats' odd answers
+		}
+		medians[name] = row.First.Median
+	}
+	if !(medians["Марина Орлова"] < medians["Kate Wilson"] && medians["Kate Wilson"] < medians["Dmitry Ivanov"] &&
+		medians["Dmitry Ivanov"] < medians["Ольга Смирнова"]) || medians["Dmitry Ivanov (in Chat2Desk)"] == 0 {
+		t.Fatalf("the demo's people do not differ as planned: %v", medians)
+	}
+	inHours, outside := 0, 0
+	for day := range r.Written {
+		for hour, n := range r.Written[day] {
+			if day < 5 && hour >= 9 && hour < 19 {
+				inHours += n
+			} else {
+				outside += n
+			}
+		}
+	}
+	if inHours < 2*outside { // the older sample chats were written at any hour
+		t.Fatalf("clients wrote %d messages in working hours, %d outside", inHours, outside)
 	}
 }

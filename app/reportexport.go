@@ -67,6 +67,9 @@ func RowName(row ReportRow, tr Labels) string {
 	if row.StaffID != 0 {
 		return row.Name
 	}
+	if tr == nil {
+		tr = func(s string) string { return s }
+	}
 	name := row.Name
 	if name == "" {
 		name = "#" + strconv.FormatInt(row.OperatorID, 10)

@@ -51,3 +51,14 @@ func (s *Store) ReportMessages(ctx context.Context, since, until time.Time, chan
 	}
 	return wrap(rows.Err())
 }
+
+// AttributeAnswers records staffID as the writer of the answers sent
+// under operatorID in a channel (0: any) whose writer C2Desk does not
+// know. Only the demo uses it: its month of answers, as if its people had
+// written them in C2Desk.
+func (s *Store) AttributeAnswers(ctx context.Context, operatorID, channelID, staffID int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE messages SET author_staff_id = ?
+		WHERE type = 'to_client' AND author_staff_id IS NULL AND operator_id = ? AND (? = 0 OR channel_id = ?)`,
+		staffID, operatorID, channelID, channelID)
+	return wrap(err)
+}

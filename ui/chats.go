@@ -389,6 +389,9 @@ func (t *chatsTab) polled(res app.PollResult, err error) {
 	if t.u.refreshOfficeState != nil {
 		t.u.refreshOfficeState()
 	}
+	if r := t.u.adminTabs.reports; r != nil {
+		r.tick()
+	}
 	t.hideHistory()
 	if err != nil {
 		if app.PollStops(err) {

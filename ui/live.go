@@ -36,7 +36,12 @@ func (u *UI) startPolling(t *chatsTab) {
 			case <-ctx.Done():
 				return
 			case <-tick.C:
-				u.opts.post(t.remind)
+				u.opts.post(func() {
+					t.remind()
+					if r := u.adminTabs.reports; r != nil {
+						r.tick()
+					}
+				})
 			case <-bars.C:
 				if t.conv.files.uploadsShown.Load() {
 					u.opts.post(t.conv.files.showProgress)
@@ -115,6 +120,7 @@ type adminTabs struct {
 	channels  *channelsTab
 	operators *operatorsTab
 	staff     *staffTab
+	reports   *reportsTab
 }
 
 // refreshAdminTabs reads the admin tabs anew after another PC changed what

@@ -24,18 +24,21 @@ func newMainView(u *UI, st app.Status, notice string) fyne.CanvasObject {
 	if u.session.IsAdmin() {
 		settings := newSettingsTab(u, st, notice)
 		operators := newOperatorsTab(u)
-		channels, staff := newChannelsTab(u), newStaffTab(u)
-		u.adminTabs = adminTabs{channels: channels, operators: operators, staff: staff}
+		channels, staff, reports := newChannelsTab(u), newStaffTab(u), newReportsTab(u)
+		u.adminTabs = adminTabs{channels: channels, operators: operators, staff: staff, reports: reports}
+		reportsItem := container.NewTabItemWithIcon(lang.L("Reports"), theme.ListIcon(), reports.content)
 		tabs = container.NewAppTabs(
 			chatsItem,
 			container.NewTabItemWithIcon(lang.L("Channels"), theme.StorageIcon(), channels.content),
 			container.NewTabItemWithIcon(lang.L("Operators"), theme.AccountIcon(), operators.content),
 			container.NewTabItemWithIcon(lang.L("Staff"), theme.GridIcon(), staff.content),
+			reportsItem,
 			container.NewTabItemWithIcon(lang.L("Settings"), theme.SettingsIcon(), settings.content),
 		)
 		operators.guardLeaving(tabs, tabs.Items[2])
+		reports.watch(tabs, reportsItem)
 		if notice != "" {
-			tabs.Select(tabs.Items[4])
+			tabs.Select(tabs.Items[5])
 		}
 	} else {
 		tabs = container.NewAppTabs(

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,7 +25,7 @@ import (
 // dynamicAllowed are the functions that may call lang.L with a computed key:
 // their keys come from package app and are checked through app.Messages and
 // app.TransportLabels.
-var dynamicAllowed = map[string]bool{"translate": true, "updateCell": true}
+var dynamicAllowed = map[string]bool{"translate": true, "updateCell": true, "exportLabel": true}
 
 // packageSources parses the package's non-test files.
 func packageSources(t *testing.T) (*token.FileSet, []*ast.File) {
@@ -82,7 +83,7 @@ func usedKeys(t *testing.T) []string {
 			return true
 		})
 	}
-	for _, m := range append(app.Messages(), app.TransportLabels()...) {
+	for _, m := range slices.Concat(app.Messages(), app.TransportLabels(), app.ExportLabels()) {
 		seen[m] = true
 	}
 	keys := make([]string, 0, len(seen))

@@ -53,10 +53,10 @@ func start(t *testing.T, demo bool, prepare func(core *app.App)) *harness {
 }
 
 // startWith is start on a given Fyne app, such as one with a tray.
-func startWith(t *testing.T, fa fyne.App, demo bool, prepare func(core *app.App)) *harness {
+func startWith(t *testing.T, fa fyne.App, demo bool, prepare func(core *app.App), seed ...c2dfake.Option) *harness {
 	t.Helper()
 	keyring.MockInit()
-	fake := c2dfake.New()
+	fake := c2dfake.New(seed...)
 	srv := httptest.NewServer(fake)
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()

@@ -61,8 +61,10 @@ var templates = []c2dapi.Template{
 // seed fills the server with a believable small agency: 3 channels with
 // different transports, 4 operators of different roles (one disabled), 60
 // clients and a few hundred messages of every type. The same seed always
-// gives the same data, so tests can rely on it.
-func (s *Server) seed(now time.Time) {
+// gives the same data, so tests can rely on it. daytime (the demo with
+// its month of work) keeps each sample chat within a working day, so its
+// answers read as the office's people's.
+func (s *Server) seed(now time.Time, daytime bool) {
 	s.seedAccount(now)
 	r := rand.New(rand.NewPCG(2026, 11))
 	activeOps := []c2dapi.ID{7, 8, 9}
@@ -88,11 +90,16 @@ func (s *Server) seed(now time.Time) {
 		begin := now.Add(-time.Duration(16+r.IntN(29*24)) * time.Hour).Truncate(time.Second)
 		d := &dialog{Dialog: c2dapi.Dialog{ID: c2dapi.ID(9001 + i), State: c2dapi.DialogOpen, Begin: c2dapi.Time{Time: begin}, OperatorID: activeOps[r.IntN(len(activeOps))]}, clientID: id, channelID: ch.ID, transport: transport}
 		s.dialogs = append(s.dialogs, d)
+		gap := 90
+		if daytime {
+			begin, gap = sampleDay(r, begin, now), 25 // ten messages end before 19:00
+		}
+		d.Begin = c2dapi.Time{Time: begin}
 		at := begin
 		n := 3 + r.IntN(8)
 		planSent := false // the floor plan goes with the agency's first answer
 		for j := range n {
-			at = at.Add(time.Duration(1+r.IntN(90)) * time.Minute)
+			at = at.Add(time.Duration(1+r.IntN(gap)) * time.Minute)
 			m := c2dapi.Message{
 				ClientID: id, DialogID: d.ID, ChannelID: ch.ID, Transport: c2dapi.String(transport),
 				Created: c2dapi.Time{Time: at}, Read: true,
@@ -133,6 +140,17 @@ func (s *Server) seed(now time.Time) {
 			d.End = c2dapi.Time{Time: at.Add(time.Hour)}
 		}
 	}
+}
+
+// sampleDay moves a sample chat's start into the working day it falls
+// on, or the next (the demo with its month of work).
+func sampleDay(r *rand.Rand, begin, now time.Time) time.Time {
+	day := demoWorkingAt(begin)
+	begin = time.Date(day.Year(), day.Month(), day.Day(), 9, r.IntN(4*60), 0, 0, day.Location())
+	if begin.Add(5 * time.Hour).After(now) {
+		begin = begin.AddDate(0, 0, -7) // a week back: not in the future
+	}
+	return begin
 }
 
 // quoteInDialog makes some messages replies to earlier ones, both ways:

@@ -75,6 +75,8 @@ type config struct {
 	now   func() time.Time
 	empty bool
 	scale *Scale
+	// demoMonth: the demo's month of conversations (demomonth.go).
+	demoMonth bool
 }
 
 // Empty starts with no channels, operators, clients, messages or templates.
@@ -105,13 +107,16 @@ func New(opts ...Option) *Server {
 	case cfg.scale != nil:
 		s.seedScaled(s.now(), *cfg.scale)
 	case !cfg.empty:
-		s.seed(s.now())
+		s.seed(s.now(), cfg.demoMonth)
 	}
 	for _, c := range s.clients {
 		s.nextClientID = max(s.nextClientID, c.ID+1)
 	}
 	for _, d := range s.dialogs {
 		s.nextDialogID = max(s.nextDialogID, d.ID+1)
+	}
+	if cfg.demoMonth && len(s.channels) > 0 {
+		s.seedDemoMonth(s.now())
 	}
 	return s
 }
