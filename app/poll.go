@@ -427,7 +427,7 @@ func fromAPIMessage(m c2dapi.Message, now time.Time) storage.Message {
 	out := storage.Message{
 		ID: int64(m.ID), DialogID: int64(m.DialogID), ClientID: int64(m.ClientID), ChannelID: int64(m.ChannelID),
 		Transport: string(m.Transport), Type: string(m.Type), Text: string(m.Text), Read: bool(m.Read),
-		CreatedAt: m.Created.Time, OperatorID: int64(m.OperatorID), ReplyTo: int64(m.ReplyMessageID),
+		CreatedAt: m.Created.Time, OperatorID: int64(m.OperatorID), ReplyTo: int64(m.ReplyMessageID), RequestID: int64(m.RequestID),
 	}
 	if out.CreatedAt.IsZero() {
 		out.CreatedAt = now.UTC().Truncate(time.Second)

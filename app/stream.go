@@ -241,10 +241,17 @@ func (s *Stream) apply(ctx context.Context, e c2dapi.Event) error {
 		_, err := s.app.fetchClient(ctx, client, int64(e.ClientID))
 		return err
 	}
-	// new_request (its messages bring the chat), operator statuses, QR
-	// codes and what else Chat2Desk adds: nothing C2Desk shows.
+	if e.Kind() == c2dapi.EventNewRequest && string(e.Type) == requestRating && e.RequestID > 0 {
+		// A rating survey is no chat: the reports leave its messages out.
+		return s.app.store.MarkRatingRequest(ctx, int64(e.RequestID))
+	}
+	// Other new requests (their messages bring the chat), operator
+	// statuses, QR codes and what else Chat2Desk adds: nothing C2Desk shows.
 	return nil
 }
+
+// requestRating is the type of a new_request that asks a client for a rating.
+const requestRating = "rating"
 
 // storeMessage stores a message event's message as a poll would.
 func (s *Stream) storeMessage(ctx context.Context, client *c2dapi.Client, e c2dapi.Event) error {

@@ -339,3 +339,38 @@ func TestScanOfOpenDialogsFindsChangesMadeThere(t *testing.T) {
 		t.Fatalf("recorded again: %+v", ev)
 	}
 }
+
+// A rating survey is no chat: once its new_request says so, the report
+// leaves its messages out (the client's "5" and the thanks for it).
+func TestRatingSurveyIsNoChat(t *testing.T) {
+	h := newHooked(t)
+	day := time.Date(2026, 12, 1, 10, 0, 0, 0, time.Local) // a Tuesday, in working hours
+	msgs := []storage.Message{
+		{ID: 970_000_001, DialogID: 97001, ClientID: 5001, ChannelID: 911, Transport: "telegram", Type: c2dapi.TypeFromClient, Text: "?", CreatedAt: day, RequestID: 501},
+		{ID: 970_000_002, DialogID: 97001, ClientID: 5001, ChannelID: 911, Transport: "telegram", Type: c2dapi.TypeToClient, Text: "!", CreatedAt: day.Add(4 * time.Minute), OperatorID: 8, RequestID: 501},
+		{ID: 970_000_003, DialogID: 97001, ClientID: 5001, ChannelID: 911, Transport: "telegram", Type: c2dapi.TypeFromClient, Text: "5", CreatedAt: day.Add(30 * time.Minute), RequestID: 502},
+		{ID: 970_000_004, DialogID: 97001, ClientID: 5001, ChannelID: 911, Transport: "telegram", Type: c2dapi.TypeToClient, Text: "Спасибо!", CreatedAt: day.Add(31 * time.Minute), OperatorID: 8, RequestID: 502},
+	}
+	if err := h.store.AddMessages(ctx, []storage.Dialog{{ID: 97001, ClientID: 5001, ChannelID: 911, Transport: "telegram", State: "open"}}, msgs); err != nil {
+		t.Fatal(err)
+	}
+	row := func() ReportRow {
+		r, err := h.app.Console().Report(ctx, ReportFilter{From: day.Add(-time.Hour), To: day.Add(24 * time.Hour), ChannelID: 911})
+		if err != nil || len(r.Rows) != 1 {
+			t.Fatalf("%+v %v", r.Rows, err)
+		}
+		return r.Rows[0]
+	}
+	if got := row(); got.Answers != 2 || got.Next.Count != 1 {
+		t.Fatalf("before the survey is known: %+v", got)
+	}
+	body := []byte(`{"hook_type":"new_request","type":"rating","request_id":502,"dialog_id":97001,"client_id":5001,"event_time":"2026-12-01T07:30:00.000001Z"}`)
+	resp, err := http.Post(h.hs.URL+webhookPath+h.stream.secret, "application/json", bytes.NewReader(body))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%v %v", resp, err)
+	}
+	resp.Body.Close()
+	if got := row(); got.Answers != 1 || got.Next.Count != 0 || got.First != (Responses{1, 4 * time.Minute, 4 * time.Minute}) {
+		t.Fatalf("the survey still counts: %+v", got)
+	}
+}

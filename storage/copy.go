@@ -14,7 +14,7 @@ import (
 var dataTables = []string{
 	"settings", "staff", "channels", "channel_transports", "channel_rules", "channel_rule_staff",
 	"operators", "operator_groups", "operator_owner", "default_operator", "clients", "tags", "client_tags", "custom_fields",
-	"dialogs", "messages",
+	"dialogs", "messages", "rating_requests",
 	"outbox", "outbox_files", "sync_cursors", "drafts", "office_actions",
 }
 

@@ -29,7 +29,7 @@ GRANT EXECUTE ON FUNCTION c2desk_sign_in(TEXT, BIGINT, TEXT), c2desk_sign_in_lis
 -- or wrong tries.
 GRANT SELECT ON settings, channels, channel_transports, channel_rules, channel_rule_staff, operators, operator_owner,
 	default_operator, operator_groups, tags, custom_fields, poller_lease, clients, dialogs, messages, outbox, outbox_files,
-	drafts, office_actions, client_tags, dialog_events TO {pc};
+	drafts, office_actions, client_tags, dialog_events, rating_requests TO {pc};
 GRANT SELECT (id, name, role, active, created_at) ON staff TO {pc};
 GRANT INSERT (name, role, active, created_at), UPDATE (name, role, active) ON staff TO {pc};
 GRANT INSERT, UPDATE, DELETE ON settings, channel_rules, channel_rule_staff, operator_owner, default_operator TO {pc};
@@ -49,6 +49,6 @@ GRANT INSERT (kind, dialog_id, target, staff_id, created_at, payload), DELETE ON
 -- it reads the setup it sends by, and writes none of it.
 GRANT SELECT, INSERT, UPDATE, DELETE ON settings, channels, channel_transports, operators, operator_groups, tags,
 	custom_fields, client_tags, clients, dialogs, messages, outbox, outbox_files, sync_cursors, poller_lease,
-	office_actions, dialog_events TO {poller};
+	office_actions, dialog_events, rating_requests TO {poller};
 GRANT SELECT ON channel_rules, channel_rule_staff, operator_owner, default_operator TO {poller};
 GRANT SELECT (id, name, role, active, created_at) ON staff TO {poller};

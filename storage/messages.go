@@ -33,6 +33,7 @@ type Message struct {
 	OperatorID  int64
 	Author      int64 // staff id of the writer of an outgoing message; 0 when unknown
 	ReplyTo     int64 // the message this one quotes; 0 when none
+	RequestID   int64 // Chat2Desk's request it belongs to; 0 when not known
 	// Quote is the quoted message, when the reader may see it and it is
 	// stored (Quotes fills it); nil otherwise.
 	Quote *Message
@@ -96,22 +97,22 @@ func addMessages(ctx context.Context, tx *sqlTx, msgs []Message) error {
 	touched := map[int64]bool{}
 	for start := 0; start < len(rows); start += messageRowsPerInsert {
 		chunk := rows[start:min(start+messageRowsPerInsert, len(rows))]
-		args := make([]any, 0, 13*len(chunk))
+		args := make([]any, 0, 14*len(chunk))
 		for _, m := range chunk {
 			att, err := encodeAttachments(m.Attachments)
 			if err != nil {
 				return err
 			}
 			args = append(args, m.ID, m.DialogID, m.ClientID, nullID(m.ChannelID), m.Transport, m.Type, m.Text, att, m.Read,
-				m.CreatedAt.Unix(), nullID(m.OperatorID), nullID(m.Author), nullID(m.ReplyTo))
+				m.CreatedAt.Unix(), nullID(m.OperatorID), nullID(m.Author), nullID(m.ReplyTo), nullID(m.RequestID))
 			touched[m.DialogID] = true
 		}
-		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(chunk)), ", ")
-		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, dialog_id, client_id, channel_id, transport, type, text, attachments, read, created_at, operator_id, author_staff_id, reply_to_id)
+		values := strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", len(chunk)), ", ")
+		if _, err := tx.ExecContext(ctx, `INSERT INTO messages (id, dialog_id, client_id, channel_id, transport, type, text, attachments, read, created_at, operator_id, author_staff_id, reply_to_id, request_id)
 			VALUES `+values+`
 			ON CONFLICT (id) DO UPDATE SET text = excluded.text, attachments = excluded.attachments, read = excluded.read,
 				operator_id = excluded.operator_id, author_staff_id = COALESCE(messages.author_staff_id, excluded.author_staff_id),
-				reply_to_id = COALESCE(excluded.reply_to_id, messages.reply_to_id)`, args...); err != nil {
+				reply_to_id = COALESCE(excluded.reply_to_id, messages.reply_to_id), request_id = COALESCE(excluded.request_id, messages.request_id)`, args...); err != nil {
 			return err
 		}
 	}
@@ -123,7 +124,7 @@ func addMessages(ctx context.Context, tx *sqlTx, msgs []Message) error {
 	return err
 }
 
-// messageRowsPerInsert keeps a statement's arguments (13 a row) well
+// messageRowsPerInsert keeps a statement's arguments (14 a row) well
 // under both engines' limits.
 const messageRowsPerInsert = 100
 
