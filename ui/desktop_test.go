@@ -100,9 +100,9 @@ func TestLanguageSwitchRebuildsTheWindow(t *testing.T) {
 	}
 	languageSelect().SetSelected("Русский")
 	h.eventually("the Russian window", func() bool {
-		return strings.Join(h.tabTitles(), " ") == "Чаты Каналы Операторы Сотрудники Настройки"
+		return strings.Join(h.tabTitles(), " ") == "Чаты Каналы Операторы Сотрудники Отчёты Настройки"
 	})
-	if h.tabs().SelectedIndex() != 4 || !h.shows("<Русский>") || h.button("Сменить профиль") == nil {
+	if h.tabs().SelectedIndex() != 5 || !h.shows("<Русский>") || h.button("Сменить профиль") == nil {
 		t.Fatalf("not back on Settings in Russian: %q", h.texts())
 	}
 	if got := h.win.MainMenu().Items[0].Label; got != "Файл" {
@@ -128,7 +128,7 @@ func TestLanguageSwitchRebuildsTheWindow(t *testing.T) {
 	}
 
 	languageSelect().SetSelected("English")
-	h.eventually("the English window", func() bool { return strings.Join(h.tabTitles(), " ") == "Chats Channels Operators Staff Settings" })
+	h.eventually("the English window", func() bool { return strings.Join(h.tabTitles(), " ") == "Chats Channels Operators Staff Reports Settings" })
 	languageSelect().SetSelected(languageSelect().Options[0])
 	if fa.Preferences().String(prefLanguage) != languageSystem {
 		t.Fatal("'same as the system' was not kept")
@@ -320,7 +320,7 @@ func TestKeyboardShortcuts(t *testing.T) {
 	}
 	h.ui.menuItem(shortcutPrevTab).Action()
 	h.ui.menuItem(shortcutPrevTab).Action()
-	if h.tabs().SelectedIndex() != 4 {
+	if h.tabs().SelectedIndex() != 5 {
 		t.Fatal("Ctrl+Shift+Tab goes round to the last tab")
 	}
 

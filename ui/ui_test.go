@@ -542,7 +542,7 @@ func TestSignInWithPINAndSwitchProfile(t *testing.T) {
 		}
 	})
 	h.signIn() // Ольга, the last one signed in
-	h.eventually("the admin tabs", func() bool { return len(h.tabTitles()) == 5 })
+	h.eventually("the admin tabs", func() bool { return len(h.tabTitles()) == 6 })
 	test.Tap(h.button("Switch profile"))
 	h.eventually("the sign-in screen", func() bool { return h.shows("Who is working?") })
 
