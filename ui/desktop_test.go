@@ -128,7 +128,9 @@ func TestLanguageSwitchRebuildsTheWindow(t *testing.T) {
 	}
 
 	languageSelect().SetSelected("English")
-	h.eventually("the English window", func() bool { return strings.Join(h.tabTitles(), " ") == "Chats Channels Operators Staff Reports Settings" })
+	h.eventually("the English window", func() bool {
+		return strings.Join(h.tabTitles(), " ") == "Chats Channels Operators Staff Reports Settings"
+	})
 	languageSelect().SetSelected(languageSelect().Options[0])
 	if fa.Preferences().String(prefLanguage) != languageSystem {
 		t.Fatal("'same as the system' was not kept")
