@@ -245,6 +245,20 @@ func TestOfficeReplyFromAnotherPCKeepsItsAuthor(t *testing.T) {
 	if last.Text != "Квартира на Лесной ещё свободна" || last.Author != o.ivan.Staff().ID || last.OperatorID != 8 {
 		t.Fatalf("stored as %+v", last)
 	}
+	// The administrator's report on the other PC counts Ivan's answer,
+	// written on this one: the author is in the shared database.
+	admin, err := poller.app.SignIn(ctx, o.admin.Staff().ID, "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := admin.Report(ctx, ReportFilter{From: last.CreatedAt.Add(-time.Hour), To: last.CreatedAt.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(r.Rows, func(row ReportRow) bool { return row.StaffID == o.ivan.Staff().ID })
+	if i < 0 || r.Rows[i].Answers != 1 || r.Rows[i].Name != "Ivan Petrov" {
+		t.Fatalf("the report on the other PC: %+v", r.Rows)
+	}
 }
 
 // The office database goes down: the poller and a PC without the token

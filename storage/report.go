@@ -11,11 +11,11 @@ import (
 
 // ReportMessage is a message as the reports read it.
 type ReportMessage struct {
-	DialogID, ID int64
-	At           int64 // Unix seconds: kept small, a month is 200,000 of them
-	Type         string
-	Author       int64 // the staff member who wrote it in C2Desk; 0: written elsewhere
-	OperatorID   int64
+	DialogID   int64
+	At         int64 // Unix seconds: kept small, a month is 200,000 of them
+	Type       string
+	Author     int64 // the staff member who wrote it in C2Desk; 0: written elsewhere
+	OperatorID int64
 }
 
 // ReportMessages hands each to the messages written from since until
@@ -25,14 +25,10 @@ type ReportMessage struct {
 func (s *Store) ReportMessages(ctx context.Context, since, until time.Time, channelID int64, each func(ReportMessage)) error {
 	// A range of messages_for_reports, which holds all it reads; ORDER BY
 	// is its own order, so the database walks it and sorts nothing.
-	ratings, err := s.ratingRequests(ctx)
-	if err != nil {
-		return err
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT dialog_id, id, created_at, type,
-			COALESCE(author_staff_id, 0), COALESCE(operator_id, 0), COALESCE(request_id, 0)
+	rows, err := s.db.QueryContext(ctx, `SELECT dialog_id, created_at, type, COALESCE(author_staff_id, 0), COALESCE(operator_id, 0)
 		FROM messages
 		WHERE created_at >= ? AND created_at < ? AND (? = 0 OR channel_id = ?)
+			AND (request_id IS NULL OR request_id NOT IN (SELECT request_id FROM rating_requests)) -- a rating survey is no chat
 		ORDER BY created_at, dialog_id, id`, since.Unix(), until.Unix(), channelID, channelID)
 	if err != nil {
 		return wrap(err)
@@ -42,12 +38,8 @@ func (s *Store) ReportMessages(ctx context.Context, since, until time.Time, chan
 	var kind sql.RawBytes
 	for rows.Next() {
 		var m ReportMessage
-		var request int64
-		if err := rows.Scan(&m.DialogID, &m.ID, &m.At, &kind, &m.Author, &m.OperatorID, &request); err != nil {
+		if err := rows.Scan(&m.DialogID, &m.At, &kind, &m.Author, &m.OperatorID); err != nil {
 			return wrap(err)
-		}
-		if ratings[request] {
-			continue // a rating survey is no chat
 		}
 		t, ok := types[string(kind)]
 		if !ok {
@@ -58,24 +50,6 @@ func (s *Store) ReportMessages(ctx context.Context, since, until time.Time, chan
 		each(m)
 	}
 	return wrap(rows.Err())
-}
-
-// ratingRequests are the requests known to be rating surveys.
-func (s *Store) ratingRequests(ctx context.Context) (map[int64]bool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT request_id FROM rating_requests`)
-	if err != nil {
-		return nil, wrap(err)
-	}
-	defer rows.Close()
-	out := map[int64]bool{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, wrap(err)
-		}
-		out[id] = true
-	}
-	return out, wrap(rows.Err())
 }
 
 // MarkRatingRequest remembers that a request is a rating survey.
