@@ -46,7 +46,7 @@ type reportsTab struct {
 	// inFront: the Reports tab is the one shown, so its strip is kept current.
 	inFront bool
 	// seen: the tab was in front once; it counts nothing before (most
-	// sign-ins never look at it).
+	// sign-ins never look at it), and again each time it comes to front.
 	seen   bool
 	report app.Report
 	shown  bool // a report is on screen
@@ -94,11 +94,9 @@ func (t *reportsTab) watch(tabs *container.AppTabs, mine *container.TabItem) {
 			before(next)
 		}
 		t.inFront = tabs.Selected() == mine
-		if t.inFront {
-			t.now.refresh()
-		}
-		if t.inFront && !t.seen {
+		if t.inFront { // counted again each time: answers came in meanwhile
 			t.seen = true
+			t.now.refresh()
 			t.load()
 		}
 	}
