@@ -12,8 +12,11 @@ package app
 import (
 	"cmp"
 	"context"
+	"errors"
 	"maps"
+	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"c2desk/c2dapi"
@@ -240,12 +243,65 @@ func (s *Session) Report(ctx context.Context, f ReportFilter) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	c := newCounter(f, h, remind)
-	if err := s.app.store.ReportMessages(ctx, f.From.Add(-reportLookaround), f.To.Add(reportLookaround), f.ChannelID, c.add); err != nil {
+	c, err := s.app.countReport(ctx, f, h, remind)
+	if err != nil {
 		return Report{}, err
 	}
 	r := c.report()
 	return r, s.app.nameReport(ctx, &r)
+}
+
+// countReport counts the period's messages. From a SQLite file a share of
+// the chats is read on each processor (up to four): go-sqlite3 hands rows
+// over one by one, and a month of a big office is millions of them. An
+// office database is read in one go: split in two, PostgreSQL took three
+// times as long (377 ms against 134 for the big agency's month).
+func (a *App) countReport(ctx context.Context, f ReportFilter, h OfficeHours, remind time.Duration) (*counter, error) {
+	parts := min(max(runtime.NumCPU(), 1), 4)
+	if a.store.Office() {
+		parts = 1
+	}
+	counters := make([]*counter, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		counters[i] = newCounter(f, h, remind)
+		wg.Go(func() {
+			errs[i] = a.store.ReportMessages(ctx, f.From.Add(-reportLookaround), f.To.Add(reportLookaround), f.ChannelID, i, parts, counters[i].add)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for _, other := range counters[1:] {
+		counters[0].merge(other)
+	}
+	return counters[0], nil
+}
+
+// merge adds another counter's counts, of other chats, to c's.
+func (c *counter) merge(o *counter) {
+	for k, t := range o.tallies {
+		mine := c.tallies[k]
+		if mine == nil {
+			c.tallies[k] = t
+			continue
+		}
+		mine.row.Answers += t.row.Answers
+		mine.row.Notes += t.row.Notes
+		maps.Copy(mine.chats, t.chats)
+		maps.Copy(mine.long, t.long)
+		mine.first, mine.next = append(mine.first, t.first...), append(mine.next, t.next...)
+	}
+	for day, waits := range o.days {
+		c.days[day] = append(c.days[day], waits...)
+	}
+	for d := range c.written {
+		for h := range c.written[d] {
+			c.written[d][h] += o.written[d][h]
+		}
+	}
 }
 
 // nameReport names the report's people and operators, and its company.

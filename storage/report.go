@@ -18,18 +18,20 @@ type ReportMessage struct {
 	OperatorID int64
 }
 
-// ReportMessages hands each to the messages written from since until
-// before until, of one channel (0: every channel), in time order (then by
-// chat and id: the index's order, so nothing is sorted). A month is
-// 200,000 messages: they are counted as they come, never held.
-func (s *Store) ReportMessages(ctx context.Context, since, until time.Time, channelID int64, each func(ReportMessage)) error {
+// ReportMessages hands each the messages written from since until before
+// until, of one channel (0: every channel), in time order (then by chat
+// and id: the index's order, so nothing is sorted). A month is 200,000
+// messages: they are counted as they come, never held. With parts > 1 it
+// reads only the chats whose id leaves part when divided by parts, so
+// that several readers share a report, each with its own chats.
+func (s *Store) ReportMessages(ctx context.Context, since, until time.Time, channelID int64, part, parts int, each func(ReportMessage)) error {
 	// A range of messages_for_reports, which holds all it reads; ORDER BY
 	// is its own order, so the database walks it and sorts nothing.
 	rows, err := s.db.QueryContext(ctx, `SELECT dialog_id, created_at, type, COALESCE(author_staff_id, 0), COALESCE(operator_id, 0)
 		FROM messages
-		WHERE created_at >= ? AND created_at < ? AND (? = 0 OR channel_id = ?)
+		WHERE created_at >= ? AND created_at < ? AND (? = 0 OR channel_id = ?) AND (? <= 1 OR dialog_id % ? = ?)
 			AND (request_id IS NULL OR request_id NOT IN (SELECT request_id FROM rating_requests)) -- a rating survey is no chat
-		ORDER BY created_at, dialog_id, id`, since.Unix(), until.Unix(), channelID, channelID)
+		ORDER BY created_at, dialog_id, id`, since.Unix(), until.Unix(), channelID, channelID, parts, parts, part)
 	if err != nil {
 		return wrap(err)
 	}
