@@ -28,6 +28,9 @@ const MsgReportFormat = "A report is saved as csv or xlsx."
 // Labels translate the export's words; nil: English.
 type Labels func(string) string
 
+// english is the export's words as they are.
+func english(s string) string { return s }
+
 // The export's words (translated by the window, English on the command line).
 const (
 	LabelOffice       = "Office"
@@ -68,7 +71,7 @@ func RowName(row ReportRow, tr Labels) string {
 		return row.Name
 	}
 	if tr == nil {
-		tr = func(s string) string { return s }
+		tr = english
 	}
 	name := row.Name
 	if name == "" {
@@ -113,7 +116,7 @@ func minutes(d time.Duration, count int) any {
 // WriteReport writes the report's table in format (FormatCSV, FormatXLSX).
 func WriteReport(w io.Writer, r Report, format string, tr Labels) error {
 	if tr == nil {
-		tr = func(s string) string { return s }
+		tr = english
 	}
 	cells := r.exportCells(tr)
 	switch format {

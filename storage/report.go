@@ -1,7 +1,7 @@
 package storage
 
 // What the reports read: every message of a period with who wrote it and
-// when, chat by chat — the figures themselves are app's.
+// when, in time order — the figures themselves are app's.
 
 import (
 	"context"

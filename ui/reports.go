@@ -49,7 +49,6 @@ type reportsTab struct {
 	// sign-ins never look at it), and again each time it comes to front.
 	seen   bool
 	report app.Report
-	shown  bool // a report is on screen
 	// asked counts the reports asked for: an older answer is dropped.
 	asked   int
 	content fyne.CanvasObject
@@ -225,7 +224,7 @@ func (t *reportsTab) load() {
 // showReport draws the report: the bars, the daily line and the heat map,
 // then the table.
 func (t *reportsTab) showReport(r app.Report) {
-	t.report, t.shown = r, true
+	t.report = r
 	t.saveXLSX.Enable()
 	t.saveCSV.Enable()
 	title := func(s string) *widget.Label {
@@ -278,7 +277,7 @@ func (t *reportsTab) barRows(r app.Report) fyne.CanvasObject {
 	for _, l := range lines {
 		row := l.row
 		bar := container.NewBorder(nil, nil, container.New(exactWidth{nameW}, l.name), container.New(exactWidth{valueW}, l.value), responseBar(row.First, scale))
-		rows.Add(newTapArea(bar, rowName(row), func() { t.showChats(row) }))
+		rows.Add(newTapArea(bar, l.name.Text, func() { t.showChats(row) }))
 	}
 	return rows
 }
