@@ -14,12 +14,9 @@ import (
 	"context"
 	"errors"
 	"maps"
-	"runtime"
 	"slices"
-	"sync"
 	"time"
 
-	"c2desk/c2dapi"
 	"c2desk/storage"
 )
 
@@ -28,13 +25,9 @@ import (
 // Chat2Desk's requests begin; its own close them after hours of silence).
 const newRequestAfter = 12 * time.Hour
 
-// reportLookaround is how far before and after the period messages are
-// read: a wait that began before it is not the period's, an answer after
-// it still ends one of its waits.
-const reportLookaround = 7 * 24 * time.Hour
-
 // ReportFilter chooses the period (From inclusive, To exclusive) and the
-// channel (0: every channel).
+// channel (0: every channel). A report counts whole days of the office:
+// a period that starts or ends within a day takes in all of that day.
 type ReportFilter struct {
 	From, To  time.Time
 	ChannelID int64
@@ -101,96 +94,81 @@ type chatState struct {
 	answeredInRequest  bool
 }
 
-// counter counts one period's messages.
-type counter struct {
+// reportSum adds up the kept days of a period.
+type reportSum struct {
 	f           ReportFilter
 	h           OfficeHours
 	loc         *time.Location
 	remindAfter time.Duration
 	tallies     map[who]*tally
-	chats       map[int64]chatState
-	days        map[time.Time][]time.Duration
+	days        map[int64][]time.Duration // first waits by the day they began
 	written     [7][24]int
+	lastDay     int64 // the day of the row added last, and its weekday (Monday 0)
+	lastWeekday int
 }
 
-func (c *counter) in(unix int64) bool { return unix >= c.f.From.Unix() && unix < c.f.To.Unix() }
+func newReportSum(f ReportFilter, h OfficeHours, remindAfter time.Duration) *reportSum {
+	return &reportSum{f: f, h: h, loc: h.location(), remindAfter: remindAfter,
+		tallies: map[who]*tally{}, days: map[int64][]time.Duration{}, lastWeekday: -1}
+}
 
-func (c *counter) tally(m storage.ReportMessage) *tally {
-	k := who{staff: m.Author}
-	if m.Author == 0 {
-		k.operator = m.OperatorID
-	}
-	t := c.tallies[k]
+func (s *reportSum) tally(w who) *tally {
+	t := s.tallies[w]
 	if t == nil {
-		t = &tally{row: ReportRow{StaffID: k.staff, OperatorID: k.operator}, chats: map[int64]bool{}, long: map[int64]bool{}}
-		c.tallies[k] = t
+		t = &tally{row: ReportRow{StaffID: w.staff, OperatorID: w.operator}, chats: map[int64]bool{}, long: map[int64]bool{}}
+		s.tallies[w] = t
 	}
 	return t
 }
 
-// add counts one message; messages come in time order.
-func (c *counter) add(m storage.ReportMessage) {
-	st := c.chats[m.DialogID]
-	defer func() { c.chats[m.DialogID] = st }()
-	quiet := st.last != 0 && time.Duration(m.At-st.last)*time.Second >= newRequestAfter
-	st.last = m.At
-	switch m.Type {
-	case c2dapi.TypeFromClient:
-		if c.in(m.At) {
-			at := time.Unix(m.At, 0).In(c.loc)
-			c.written[(at.Weekday()+6)%7][at.Hour()]++
+// add adds one chat's day (reportfigures.go encodes it).
+func (s *reportSum) add(d storage.ReportDay) error {
+	r := figuresReader{b: d.Figures}
+	if d.Day != s.lastDay || s.lastWeekday < 0 { // rows come day by day
+		s.lastDay, s.lastWeekday = d.Day, int(time.Unix(d.Day, 0).In(s.loc).Weekday()+6)%7
+	}
+	for range r.next() {
+		hour, n := r.next(), r.next()
+		if hour < 24 {
+			s.written[s.lastWeekday][hour] += int(n)
 		}
-		if st.waitingSince == 0 {
-			st.waitingSince = m.At
-			if quiet {
-				st.answeredInRequest = false // a new request; a client still waiting goes on waiting
+	}
+	for range r.next() {
+		staff, operator := int64(r.next()), int64(r.next())
+		t := s.tally(who{staff: staff, operator: operator})
+		t.row.Answers += int(r.next())
+		t.row.Notes += int(r.next())
+		answered, long := false, false
+		for kind := range 2 {
+			for range r.next() {
+				wait := time.Duration(r.next()) * time.Second
+				if kind == 0 {
+					t.first = append(t.first, wait)
+					s.days[d.Day] = append(s.days[d.Day], wait)
+				} else {
+					t.next = append(t.next, wait)
+				}
+				answered = true
+				long = long || s.remindAfter > 0 && wait > s.remindAfter
 			}
 		}
-	case c2dapi.TypeComment:
-		if c.in(m.At) {
-			c.tally(m).row.Notes++
+		if answered {
+			t.chats[d.DialogID] = true
 		}
-	case c2dapi.TypeToClient:
-		t := c.tally(m)
-		if c.in(m.At) {
-			t.row.Answers++
+		if long {
+			t.long[d.DialogID] = true
 		}
-		if st.waitingSince == 0 {
-			return // nothing to answer
-		}
-		if c.in(st.waitingSince) {
-			c.answered(t, m, st)
-		}
-		st.waitingSince, st.answeredInRequest = 0, true
 	}
-}
-
-// answered counts an answer to a wait that began in the period.
-func (c *counter) answered(t *tally, m storage.ReportMessage, st chatState) {
-	since := time.Unix(st.waitingSince, 0).In(c.loc)
-	wait := c.h.WorkingTime(since, time.Unix(m.At, 0))
-	if st.answeredInRequest {
-		t.next = append(t.next, wait)
-	} else {
-		t.first = append(t.first, wait)
-		day := time.Date(since.Year(), since.Month(), since.Day(), 0, 0, 0, 0, c.loc)
-		c.days[day] = append(c.days[day], wait)
+	if r.bad || len(r.b) > 0 {
+		return errFiguresDamaged
 	}
-	t.chats[m.DialogID] = true
-	if c.remindAfter > 0 && wait > c.remindAfter {
-		t.long[m.DialogID] = true
-	}
-}
-
-func newCounter(f ReportFilter, h OfficeHours, remindAfter time.Duration) *counter {
-	return &counter{f: f, h: h, loc: h.location(), remindAfter: remindAfter,
-		tallies: map[who]*tally{}, chats: map[int64]chatState{}, days: map[time.Time][]time.Duration{}}
+	return nil
 }
 
 // report sums the counts up.
-func (c *counter) report() Report {
-	r := Report{Filter: c.f, Hours: c.h, Written: c.written, Rows: make([]ReportRow, 0, len(c.tallies))}
-	for _, t := range c.tallies {
+func (s *reportSum) report() Report {
+	r := Report{Filter: s.f, Hours: s.h, Written: s.written, Rows: make([]ReportRow, 0, len(s.tallies))}
+	for _, t := range s.tallies {
 		t.row.ChatsAnswered, t.row.WaitedLong = len(t.chats), len(t.long)
 		t.row.First, t.row.Next = responses(t.first), responses(t.next)
 		t.row.Chats = slices.Sorted(maps.Keys(t.chats))
@@ -205,9 +183,9 @@ func (c *counter) report() Report {
 		}
 		return cmp.Or(cmp.Compare(a.StaffID, b.StaffID), cmp.Compare(a.OperatorID, b.OperatorID))
 	})
-	from := c.f.From.In(c.loc)
-	for day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, c.loc); day.Before(c.f.To) && len(r.Days) < maxReportDays; day = day.AddDate(0, 0, 1) {
-		r.Days = append(r.Days, DayFigure{Day: day, First: responses(c.days[day])})
+	from := s.f.From.In(s.loc)
+	for day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, s.loc); day.Before(s.f.To) && len(r.Days) < maxReportDays; day = day.AddDate(0, 0, 1) {
+		r.Days = append(r.Days, DayFigure{Day: day, First: responses(s.days[day.Unix()])})
 	}
 	return r
 }
@@ -227,81 +205,48 @@ func responses(waits []time.Duration) Responses {
 }
 
 // Report counts the period's answers, person by person; administrators
-// only. On an office database it counts every PC's answers.
+// only. On an office database it counts every PC's answers. It first
+// brings the kept figures up to date, then adds up the period's days.
 func (s *Session) Report(ctx context.Context, f ReportFilter) (Report, error) {
 	if err := s.requireAdmin(ctx); err != nil {
 		return Report{}, err
 	}
-	if !f.To.After(f.From) || f.To.Sub(f.From) > maxReportDays*24*time.Hour {
+	if !f.To.After(f.From) {
 		return Report{}, problem(MsgReportPeriod)
 	}
 	h, err := s.app.Hours(ctx)
 	if err != nil {
 		return Report{}, err
 	}
+	if f = h.wholeDays(f); f.To.Sub(f.From) > maxReportDays*24*time.Hour {
+		return Report{}, problem(MsgReportPeriod)
+	}
 	remind, err := s.app.RemindAfter(ctx)
 	if err != nil {
 		return Report{}, err
 	}
-	c, err := s.app.countReport(ctx, f, h, remind)
+	sum, err := s.app.sumReport(ctx, f, h, remind)
+	if errors.Is(err, errFiguresDamaged) {
+		// Figures that cannot be read back are worked out anew, once.
+		s.app.log.Warn("report: kept figures could not be read; working them out again")
+		if err = s.app.store.ForgetReportBasis(ctx); err == nil {
+			sum, err = s.app.sumReport(ctx, f, h, remind)
+		}
+	}
 	if err != nil {
 		return Report{}, err
 	}
-	r := c.report()
+	r := sum.report()
 	return r, s.app.nameReport(ctx, &r)
 }
 
-// countReport counts the period's messages. From a SQLite file a share of
-// the chats is read on each processor (up to four): go-sqlite3 hands rows
-// over one by one, and a month of a big office is millions of them. An
-// office database is read in one go: split in two, PostgreSQL took three
-// times as long (377 ms against 134 for the big agency's month).
-func (a *App) countReport(ctx context.Context, f ReportFilter, h OfficeHours, remind time.Duration) (*counter, error) {
-	parts := min(max(runtime.NumCPU(), 1), 4)
-	if a.store.Office() {
-		parts = 1
-	}
-	counters := make([]*counter, parts)
-	errs := make([]error, parts)
-	var wg sync.WaitGroup
-	for i := range parts {
-		counters[i] = newCounter(f, h, remind)
-		wg.Go(func() {
-			errs[i] = a.store.ReportMessages(ctx, f.From.Add(-reportLookaround), f.To.Add(reportLookaround), f.ChannelID, i, parts, counters[i].add)
-		})
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+// sumReport brings the kept figures up to date and adds up the period's.
+func (a *App) sumReport(ctx context.Context, f ReportFilter, h OfficeHours, remind time.Duration) (*reportSum, error) {
+	if err := a.keepReportFigures(ctx); err != nil {
 		return nil, err
 	}
-	for _, other := range counters[1:] {
-		counters[0].merge(other)
-	}
-	return counters[0], nil
-}
-
-// merge adds another counter's counts, of other chats, to c's.
-func (c *counter) merge(o *counter) {
-	for k, t := range o.tallies {
-		mine := c.tallies[k]
-		if mine == nil {
-			c.tallies[k] = t
-			continue
-		}
-		mine.row.Answers += t.row.Answers
-		mine.row.Notes += t.row.Notes
-		maps.Copy(mine.chats, t.chats)
-		maps.Copy(mine.long, t.long)
-		mine.first, mine.next = append(mine.first, t.first...), append(mine.next, t.next...)
-	}
-	for day, waits := range o.days {
-		c.days[day] = append(c.days[day], waits...)
-	}
-	for d := range c.written {
-		for h := range c.written[d] {
-			c.written[d][h] += o.written[d][h]
-		}
-	}
+	sum := newReportSum(f, h, remind)
+	return sum, a.store.ReportDays(ctx, f.From, f.To, f.ChannelID, sum.add)
 }
 
 // nameReport names the report's people and operators, and its company.

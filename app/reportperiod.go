@@ -41,3 +41,17 @@ func (h OfficeHours) Dates(first, last string) (ReportFilter, error) {
 	}
 	return ReportFilter{From: from, To: to.AddDate(0, 0, 1)}, nil
 }
+
+// wholeDays widens a period to whole days of the office: the report keeps
+// its figures by day.
+func (h OfficeHours) wholeDays(f ReportFilter) ReportFilter {
+	loc := h.location()
+	from, to := f.From.In(loc), f.To.In(loc)
+	f.From = time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc)
+	end := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, loc)
+	if end.Before(to) {
+		end = end.AddDate(0, 0, 1)
+	}
+	f.To = end
+	return f
+}

@@ -243,7 +243,7 @@ func (s *Stream) apply(ctx context.Context, e c2dapi.Event) error {
 	}
 	if e.Kind() == c2dapi.EventNewRequest && string(e.Type) == requestRating && e.RequestID > 0 {
 		// A rating survey is no chat: the reports leave its messages out.
-		return s.app.store.MarkRatingRequest(ctx, int64(e.RequestID))
+		return s.app.store.MarkRatingRequest(ctx, int64(e.RequestID), int64(e.DialogID))
 	}
 	// Other new requests (their messages bring the chat), operator
 	// statuses, QR codes and what else Chat2Desk adds: nothing C2Desk shows.

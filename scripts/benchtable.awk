@@ -98,6 +98,8 @@ END {
 		if (seen[en, n]) printf "%s, for the record: first sync without a rate limit %.0f s, %d calls; ", en, v[en, n, "s"], v[en, n, "calls"]
 		n = "BenchmarkAddHistoryPage"
 		if (seen[en, n]) printf "storing a page of 200 messages %.1f ms.", ms(en, n)
+		n = "BenchmarkReportAfterNewHours"
+		if (seen[en, n]) printf " The month's report after new working hours (every chat worked out anew): %.0f ms.", v[en, n, "ms-anew"]
 		print ""
 	}
 	if (missed) { printf "%d goal(s) missed\n", missed; exit 1 }

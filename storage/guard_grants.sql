@@ -43,12 +43,15 @@ GRANT INSERT (client_id, dialog_id, channel_id, transport, type, text, author_st
 GRANT INSERT (outbox_id, name, mime, size, sha256, data), DELETE ON outbox_files TO {pc};
 GRANT SELECT, INSERT, UPDATE, DELETE ON drafts TO {pc};
 GRANT INSERT (kind, dialog_id, target, staff_id, created_at, payload), DELETE ON office_actions TO {pc};
+-- The report's kept figures: an administrator's report brings them up to
+-- date (the policies let nobody else near them).
+GRANT SELECT, INSERT, UPDATE, DELETE ON report_days, report_dirty, report_basis TO {pc};
 
 -- The poller: the account's mirror, chats and messages with their
 -- authors, the outbox and its claims, cursors, the lease, chat actions;
 -- it reads the setup it sends by, and writes none of it.
 GRANT SELECT, INSERT, UPDATE, DELETE ON settings, channels, channel_transports, operators, operator_groups, tags,
 	custom_fields, client_tags, clients, dialogs, messages, outbox, outbox_files, sync_cursors, poller_lease,
-	office_actions, dialog_events, rating_requests TO {poller};
+	office_actions, dialog_events, rating_requests, report_days, report_dirty, report_basis TO {poller};
 GRANT SELECT ON channel_rules, channel_rule_staff, operator_owner, default_operator TO {poller};
 GRANT SELECT (id, name, role, active, created_at) ON staff TO {poller};

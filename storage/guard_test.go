@@ -454,3 +454,33 @@ func TestDialogEventsFollowTheChat(t *testing.T) {
 		t.Errorf("the administrator reads the events of chats %s", got)
 	}
 }
+
+// The report's kept figures say how fast each person answers in every
+// chat: the poller and administrators keep and read them; an agent
+// neither reads nor forges them, yet her stored message marks its chat.
+func TestReportFiguresAreTheAdministratorsAndThePollers(t *testing.T) {
+	o := newGuardOffice(t)
+	p := o.connect(t, o.poller)
+	keep := `INSERT INTO report_days (dialog_id, channel_id, day, figures) VALUES ($1, 101, 0, '\x00')`
+	allowed(t, p, "keep a chat's figures", keep, 9001)
+	allowed(t, p, "store a message", `INSERT INTO messages (id, dialog_id, client_id, type, created_at) VALUES (7, 9003, 5003, 'from_client', 3)`)
+	if got := ids(t, p, `SELECT dialog_id FROM report_dirty ORDER BY dialog_id`); !strings.Contains(got, "9003") {
+		t.Errorf("a stored message did not mark its chat: %s", got)
+	}
+	a := o.signIn(t, anna, "2222")
+	for _, q := range []string{`SELECT dialog_id FROM report_days`, `SELECT dialog_id FROM report_dirty`} {
+		if got := ids(t, a, q); got != "" {
+			t.Errorf("Anna reads %q: %s", q, got)
+		}
+	}
+	refused(t, a, "forge figures", keep, 9004)
+	refused(t, a, "erase figures", `DELETE FROM report_days`)
+	refused(t, a, "clear the marks", `DELETE FROM report_dirty`)
+	refused(t, a, "set the basis", `INSERT INTO report_basis (basis) VALUES ('x')`)
+	admin := o.signIn(t, olga, "1111")
+	if got := ids(t, admin, `SELECT dialog_id FROM report_days`); got != "9001" {
+		t.Errorf("the administrator reads figures of chats %s", got)
+	}
+	allowed(t, admin, "bring figures up to date", `DELETE FROM report_dirty WHERE dialog_id = 9003`)
+	allowed(t, admin, "keep a chat's figures", keep, 9003)
+}
