@@ -94,9 +94,6 @@ type App struct {
 	// that a re-read between the two never takes C2Desk's own transfer or
 	// close for one made in Chat2Desk's app.
 	dialogMu sync.Mutex
-	// figuresKept is when a poll last kept the report's figures (Unix
-	// nanoseconds).
-	figuresKept atomic.Int64
 }
 
 // New wires the app to its store, secrets and API settings.

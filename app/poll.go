@@ -95,7 +95,9 @@ func (a *App) Poll(ctx context.Context, progress func(stored int)) (PollResult, 
 	if res.History {
 		a.finishHistory(ctx, client, known, &res)
 	}
-	a.keepFiguresAfterPoll(ctx, res.Stored > 0)
+	if res.Stored > 0 {
+		a.keepFigures(ctx)
+	}
 	if a.store.Office() {
 		// The Office database card of every PC shows when this was.
 		if err := a.store.LeasePolled(ctx, a.holder); err != nil {

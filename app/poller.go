@@ -39,7 +39,10 @@ type Poller struct {
 	// quotaDue is when the account's request count is next read, for
 	// the polling budget every PC of the office shows.
 	quotaDue time.Time
-	seen     int64 // the newest message this PC has shown
+	// figuresDue is when the report's figures are next kept, whether or
+	// not a poll stored messages.
+	figuresDue time.Time
+	seen       int64 // the newest message this PC has shown
 
 	changeMu   sync.Mutex
 	changedSet map[string]bool // tables changed since last reported
@@ -201,6 +204,7 @@ func (p *Poller) run(ctx context.Context) {
 		if err == nil {
 			p.scanIfDue(ctx)
 			p.countIfDue(ctx)
+			p.keepFiguresIfDue(ctx)
 		}
 		if !p.wait(ctx, office, delay, &quiet) {
 			return
@@ -233,6 +237,15 @@ func (p *Poller) countIfDue(ctx context.Context) {
 	if _, err := p.app.refresh(ctx); err != nil {
 		p.app.log.Warn("could not read the month's request count", "err", err)
 	}
+}
+
+// keepFiguresIfDue keeps the report's figures every keepFiguresEvery.
+func (p *Poller) keepFiguresIfDue(ctx context.Context) {
+	if time.Now().Before(p.figuresDue) {
+		return
+	}
+	p.figuresDue = time.Now().Add(keepFiguresEvery)
+	p.app.keepFigures(ctx)
 }
 
 // keepTemplates keeps the office's quick replies stored for its PCs

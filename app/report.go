@@ -88,12 +88,6 @@ type tally struct {
 	first, next []time.Duration
 }
 
-// chatState is where a chat stands as its messages are counted.
-type chatState struct {
-	last, waitingSince int64 // Unix seconds; 0: none
-	answeredInRequest  bool
-}
-
 // reportSum adds up the kept days of a period.
 type reportSum struct {
 	f           ReportFilter
@@ -127,20 +121,20 @@ func (s *reportSum) add(d storage.ReportDay) error {
 	if d.Day != s.lastDay || s.lastWeekday < 0 { // rows come day by day
 		s.lastDay, s.lastWeekday = d.Day, int(time.Unix(d.Day, 0).In(s.loc).Weekday()+6)%7
 	}
-	for range r.next() {
+	for range r.count() {
 		hour, n := r.next(), r.next()
 		if hour < 24 {
 			s.written[s.lastWeekday][hour] += int(n)
 		}
 	}
-	for range r.next() {
+	for range r.count() {
 		staff, operator := int64(r.next()), int64(r.next())
 		t := s.tally(who{staff: staff, operator: operator})
 		t.row.Answers += int(r.next())
 		t.row.Notes += int(r.next())
 		answered, long := false, false
 		for kind := range 2 {
-			for range r.next() {
+			for range r.count() {
 				wait := time.Duration(r.next()) * time.Second
 				if kind == 0 {
 					t.first = append(t.first, wait)

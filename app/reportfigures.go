@@ -75,6 +75,12 @@ func (d *dayFigures) person(w who) *personDay {
 	return &d.people[len(d.people)-1]
 }
 
+// chatState is where a chat stands as its messages are counted.
+type chatState struct {
+	last, waitingSince int64 // Unix seconds; 0: none
+	answeredInRequest  bool
+}
+
 // figuresBuilder works out chats' days from their messages.
 type figuresBuilder struct {
 	h                OfficeHours
@@ -220,6 +226,17 @@ func (r *figuresReader) next() uint64 {
 	return v
 }
 
+// count reads how many entries follow: each takes a byte at least, so a
+// count beyond the bytes left is damage (and no endless loop).
+func (r *figuresReader) count() uint64 {
+	v := r.next()
+	if v > uint64(len(r.b)) {
+		r.bad, r.b = true, nil
+		return 0
+	}
+	return v
+}
+
 // keepsFiguresWhole: with more chats marked than this, every chat's
 // figures are worked out in one read of all messages, which is quicker
 // than reading so many chats one by one.
@@ -275,20 +292,13 @@ func (a *App) keepReportFigures(ctx context.Context) error {
 	return nil
 }
 
-// keepFiguresEvery is how often polls that stored nothing keep the
-// figures: webhooks store messages between polls, and an idle poll stays
-// one call.
+// keepFiguresEvery is how often the poller keeps the figures besides
+// after polls that stored messages: webhooks store them between polls.
 const keepFiguresEvery = time.Minute
 
-// keepFiguresAfterPoll keeps the report's figures as messages come (a
-// report brings up the rest): after a poll that stored messages, and
-// now and then after the others.
-func (a *App) keepFiguresAfterPoll(ctx context.Context, stored bool) {
-	now := a.cfg.Now()
-	if !stored && now.Sub(time.Unix(0, a.figuresKept.Load())) < keepFiguresEvery {
-		return
-	}
-	a.figuresKept.Store(now.UnixNano())
+// keepFigures keeps the report's figures as messages come (a report
+// brings up the rest); a failure waits for the next time.
+func (a *App) keepFigures(ctx context.Context) {
 	if err := a.keepReportFigures(ctx); err != nil {
 		a.log.Warn("report: the kept figures were not brought up to date", "err", err)
 	}

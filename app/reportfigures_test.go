@@ -1,6 +1,9 @@
 package app
 
 import (
+	"context"
+	"encoding/binary"
+	"reflect"
 	"testing"
 	"time"
 
@@ -73,6 +76,17 @@ func TestReportFiguresKeptAsMessagesCome(t *testing.T) {
 	if got := report()[anna].First.Median; got != 2*time.Minute {
 		t.Fatalf("with new hours, Anna's first response: %v", got)
 	}
+	// A message stored between polls (as a webhook stores it): the
+	// poller keeps its chat's figures though its polls store nothing.
+	store(900_000_105, "from_client", at(12, 0), 0)
+	pctx, stop := context.WithCancel(ctx)
+	p := e.app.StartPoller(pctx, nil, nil)
+	eventually(t, "the poller keeps the figures", func() bool {
+		marks, err := e.store.ReportMarks(ctx)
+		return err == nil && len(marks) == 0
+	})
+	stop()
+	<-p.Done()
 	// Damaged figures are worked out again, not added up wrong.
 	day := storage.ReportDay{DialogID: 99101, ChannelID: channel, Day: at(0, 0).Unix(), Figures: []byte{0xff}}
 	if err := e.store.KeepReportFigures(ctx, storage.KeptFigures{Marks: map[int64]int64{99101: 0}, Days: []storage.ReportDay{day}}); err != nil {
@@ -80,5 +94,48 @@ func TestReportFiguresKeptAsMessagesCome(t *testing.T) {
 	}
 	if got := report()[ivan].Next.Count; got != 1 {
 		t.Fatalf("from damaged figures, Ivan's next responses: %d", got)
+	}
+}
+
+// A kept day reads back as it was worked out; a cut or swollen one is
+// refused at once (never read on for ever, never counted wrong).
+func TestKeptDayReadsBack(t *testing.T) {
+	b := newFiguresBuilder(OfficeHours{Days: [7]bool{true, true, true, true, true, true, true}, From: 0, To: 24 * 60, Zone: "UTC"})
+	day := time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC).Unix()
+	for _, m := range []storage.ReportMessage{
+		{DialogID: 1, ChannelID: 5, At: day + 10*3600, Type: "from_client"},
+		{DialogID: 1, ChannelID: 5, At: day + 10*3600 + 240, Type: "to_client", Author: 3, OperatorID: 8},
+		{DialogID: 1, ChannelID: 5, At: day + 11*3600, Type: "from_client"},
+		{DialogID: 1, ChannelID: 5, At: day + 11*3600 + 600, Type: "to_client", OperatorID: 9},
+		{DialogID: 1, ChannelID: 5, At: day + 11*3600 + 700, Type: "comment", Author: 3, OperatorID: 8},
+	} {
+		b.add(m)
+	}
+	days := b.encoded()
+	if len(days) != 1 || days[0].Day != day || days[0].ChannelID != 5 {
+		t.Fatalf("days: %+v", days)
+	}
+	sum := newReportSum(ReportFilter{From: time.Unix(day, 0), To: time.Unix(day+86400, 0)}, b.h, 5*time.Minute)
+	if err := sum.add(days[0]); err != nil {
+		t.Fatal(err)
+	}
+	r := sum.report()
+	want := []ReportRow{
+		{StaffID: 3, ChatsAnswered: 1, Answers: 1, Notes: 1, First: Responses{1, 4 * time.Minute, 4 * time.Minute}, Chats: []int64{1}},
+		{OperatorID: 9, ChatsAnswered: 1, Answers: 1, Next: Responses{1, 10 * time.Minute, 10 * time.Minute}, WaitedLong: 1, Chats: []int64{1}},
+	}
+	if !reflect.DeepEqual(r.Rows, want) || r.Written[1][10] != 1 || r.Written[1][11] != 1 {
+		t.Fatalf("read back: %+v, written Tuesday %v", r.Rows, r.Written[1])
+	}
+	whole := days[0].Figures
+	for n := range len(whole) {
+		cut := storage.ReportDay{DialogID: 1, Day: day, Figures: whole[:n]}
+		if err := newReportSum(sum.f, b.h, 0).add(cut); err != errFiguresDamaged {
+			t.Fatalf("cut to %d of %d bytes: %v", n, len(whole), err)
+		}
+	}
+	swollen := storage.ReportDay{DialogID: 1, Day: day, Figures: binary.AppendUvarint(nil, 1<<40)}
+	if err := newReportSum(sum.f, b.h, 0).add(swollen); err != errFiguresDamaged {
+		t.Fatalf("a day claiming 2^40 hours: %v", err)
 	}
 }
