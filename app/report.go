@@ -219,13 +219,11 @@ func (s *Session) Report(ctx context.Context, f ReportFilter) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	sum, err := s.app.sumReport(ctx, f, h, remind)
+	sum, err := s.app.sumReport(ctx, f, h, remind, false)
 	if errors.Is(err, errFiguresDamaged) {
 		// Figures that cannot be read back are worked out anew, once.
 		s.app.log.Warn("report: kept figures could not be read; working them out again")
-		if err = s.app.store.ForgetReportBasis(ctx); err == nil {
-			sum, err = s.app.sumReport(ctx, f, h, remind)
-		}
+		sum, err = s.app.sumReport(ctx, f, h, remind, true)
 	}
 	if err != nil {
 		return Report{}, err
@@ -234,13 +232,43 @@ func (s *Session) Report(ctx context.Context, f ReportFilter) (Report, error) {
 	return r, s.app.nameReport(ctx, &r)
 }
 
-// sumReport brings the kept figures up to date and adds up the period's.
-func (a *App) sumReport(ctx context.Context, f ReportFilter, h OfficeHours, remind time.Duration) (*reportSum, error) {
-	if err := a.keepReportFigures(ctx); err != nil {
+// sumReport adds up the period's figures (anew: every chat's worked out
+// again). Where this process keeps them (a PC's own file, the office's
+// poller) it first brings them up to date. A person's PC of a secured
+// office may not write them — they are the poller's, so that nobody
+// forges them —: it works out the chats marked out of date for itself
+// and reads the others' kept days.
+func (a *App) sumReport(ctx context.Context, f ReportFilter, h OfficeHours, remind time.Duration, anew bool) (*reportSum, error) {
+	sum := newReportSum(f, h, remind)
+	if !a.store.ForPerson() {
+		if anew {
+			if err := a.store.ForgetReportBasis(ctx); err != nil {
+				return nil, err
+			}
+		}
+		if err := a.keepReportFigures(ctx); err != nil {
+			return nil, err
+		}
+		return sum, a.store.ReportDays(ctx, f.From, f.To, f.ChannelID, sum.add)
+	}
+	fresh, stale, err := a.freshFigures(ctx, h, anew)
+	if err != nil {
 		return nil, err
 	}
-	sum := newReportSum(f, h, remind)
-	return sum, a.store.ReportDays(ctx, f.From, f.To, f.ChannelID, sum.add)
+	if stale != nil {
+		err = a.store.ReportDays(ctx, f.From, f.To, f.ChannelID, func(d storage.ReportDay) error {
+			if stale[d.DialogID] {
+				return nil
+			}
+			return sum.add(d)
+		})
+	}
+	for _, d := range fresh {
+		if err == nil && d.Day >= f.From.Unix() && d.Day < f.To.Unix() && (f.ChannelID == 0 || d.ChannelID == f.ChannelID) {
+			err = sum.add(d)
+		}
+	}
+	return sum, err
 }
 
 // nameReport names the report's people and operators, and its company.

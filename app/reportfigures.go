@@ -304,6 +304,37 @@ func (a *App) keepFigures(ctx context.Context) {
 	}
 }
 
+// freshFigures works out, without keeping them, the figures a report
+// cannot take from the kept ones: the marked chats' (stale names them),
+// or every chat's (stale nil) when the kept ones are of other hours, too
+// many chats are marked, or anew asks.
+func (a *App) freshFigures(ctx context.Context, h OfficeHours, anew bool) (fresh []storage.ReportDay, stale map[int64]bool, err error) {
+	marks, err := a.store.ReportMarks(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	kept, err := a.store.ReportBasis(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if anew || kept != figuresBasis(h) || len(marks) > keepsFiguresWhole {
+		fresh, err = a.workOutAll(ctx, h)
+		return fresh, nil, err
+	}
+	stale = make(map[int64]bool, len(marks))
+	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(marks)), chatsPerRead) {
+		b := newFiguresBuilder(h)
+		if err := a.store.ReportMessagesOf(ctx, chunk, b.add); err != nil {
+			return nil, nil, err
+		}
+		fresh = append(fresh, b.encoded()...)
+		for _, id := range chunk {
+			stale[id] = true
+		}
+	}
+	return fresh, stale, nil
+}
+
 // workOutAll works out every chat's days. From a SQLite file a share of
 // the chats is read on each processor (up to four): go-sqlite3 hands rows
 // over one by one. An office database is read in one go: split in two,

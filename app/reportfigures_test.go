@@ -139,3 +139,57 @@ func TestKeptDayReadsBack(t *testing.T) {
 		t.Fatalf("a day claiming 2^40 hours: %v", err)
 	}
 }
+
+// In a secured office the figures are the poller's to keep: an
+// administrator's report on a joined PC counts a chat whose figures are
+// out of date by working it out for itself, and writes nothing; once the
+// poller keeps them, the report reads the same.
+func TestOfficeAdministratorsReportKeepsNoFigures(t *testing.T) {
+	o := securedOffice(t)
+	pc, err := o.joinWith(t, o.ownerInvites(t, "Ресепшн"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := pc.SignIn(ctx, o.admin.Staff().ID, "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.app.keepReportFigures(ctx); err != nil { // the poller's, before the answer
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 8, 10, 0, 0, 0, time.Local)
+	ivan := o.ivan.Staff().ID
+	d := storage.Dialog{ID: 99201, ClientID: 5001, ChannelID: 909, State: "open"}
+	msgs := []storage.Message{
+		{ID: 900_000_201, DialogID: 99201, ClientID: 5001, ChannelID: 909, Type: "from_client", CreatedAt: at},
+		{ID: 900_000_202, DialogID: 99201, ClientID: 5001, ChannelID: 909, Type: "to_client", CreatedAt: at.Add(4 * time.Minute), Author: ivan, OperatorID: 8},
+	}
+	if err := o.store.AddMessages(ctx, []storage.Dialog{d}, msgs); err != nil {
+		t.Fatal(err)
+	}
+	report := func() []ReportRow {
+		t.Helper()
+		r, err := admin.Report(ctx, ReportFilter{From: at, To: at.Add(time.Hour), ChannelID: 909})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Rows
+	}
+	want := []ReportRow{{StaffID: ivan, Name: "Ivan Petrov", ChatsAnswered: 1, Answers: 1,
+		First: Responses{1, 4 * time.Minute, 4 * time.Minute}, Chats: []int64{99201}}}
+	if got := report(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("before the poller kept the chat: %+v", got)
+	}
+	if marks, _ := o.store.ReportMarks(ctx); marks[99201] == 0 {
+		t.Fatalf("the administrator's report cleared the chat's mark: %v", marks)
+	}
+	if err := o.app.keepReportFigures(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if marks, _ := o.store.ReportMarks(ctx); len(marks) != 0 {
+		t.Fatalf("the poller left marks: %v", marks)
+	}
+	if got := report(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("from the kept figures: %+v", got)
+	}
+}

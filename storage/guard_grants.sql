@@ -43,9 +43,9 @@ GRANT INSERT (client_id, dialog_id, channel_id, transport, type, text, author_st
 GRANT INSERT (outbox_id, name, mime, size, sha256, data), DELETE ON outbox_files TO {pc};
 GRANT SELECT, INSERT, UPDATE, DELETE ON drafts TO {pc};
 GRANT INSERT (kind, dialog_id, target, staff_id, created_at, payload), DELETE ON office_actions TO {pc};
--- The report's kept figures: an administrator's report brings them up to
--- date (the policies let nobody else near them).
-GRANT SELECT, INSERT, UPDATE, DELETE ON report_days, report_dirty, report_basis TO {pc};
+-- The report's kept figures: the poller keeps them, administrators read
+-- them (the policies say so).
+GRANT SELECT ON report_days, report_dirty, report_basis TO {pc};
 
 -- The poller: the account's mirror, chats and messages with their
 -- authors, the outbox and its claims, cursors, the lease, chat actions;

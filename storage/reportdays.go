@@ -4,8 +4,9 @@ package storage
 // channel and office day, its figures encoded by app. A month's report
 // reads those rows instead of millions of messages. A trigger on messages
 // marks a chat whose messages changed (report_dirty, with a version that
-// grows with every mark), so its figures are worked out again before the
-// next report; a mark is cleared only if no message came since it was read.
+// grows with every mark), so its figures are worked out again; a mark is
+// cleared only if no message came since it was read. In a secured office
+// only the poller writes these tables (administrators read them).
 
 import (
 	"context"

@@ -1,7 +1,9 @@
 -- The report's figures, kept as messages are stored (see
 -- migrations/sqlite/0020). Figures tell how fast each person answers in
--- every chat: administrators (whose reports keep them up to date) and the
--- poller only. The marks are made by triggers, whoever stores a message.
+-- every chat: only the poller keeps them, so that nobody forges them;
+-- administrators read them (their reports work out for themselves the
+-- chats marked out of date). The marks are made by triggers, whoever
+-- stores a message.
 CREATE TABLE report_days (
 	dialog_id  BIGINT NOT NULL,
 	channel_id BIGINT NOT NULL,
@@ -21,7 +23,8 @@ DECLARE t TEXT;
 BEGIN
 	FOREACH t IN ARRAY ARRAY['report_days', 'report_dirty', 'report_basis'] LOOP
 		EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-		EXECUTE format('CREATE POLICY %I ON %I USING ((SELECT c2desk_poller()) OR (SELECT c2desk_admin())) WITH CHECK ((SELECT c2desk_poller()) OR (SELECT c2desk_admin()))', t || '_kept', t);
+		EXECUTE format('CREATE POLICY %I ON %I USING ((SELECT c2desk_poller())) WITH CHECK ((SELECT c2desk_poller()))', t || '_poller', t);
+		EXECUTE format('CREATE POLICY %I ON %I FOR SELECT USING ((SELECT c2desk_admin()))', t || '_read', t);
 	END LOOP;
 END $$;
 
