@@ -308,7 +308,14 @@ func BenchmarkReportAfterNewHours(b *testing.B) {
 	a := bigagency.Shared(b)
 	to := time.Now()
 	from := to.Add(-30 * 24 * time.Hour)
-	if err := a.Store.ForgetReportBasis(ctx); err != nil {
+	hours, err := a.App.Hours(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { a.Admin.SetOfficeHours(ctx, hours) })
+	changed := hours
+	changed.From++ // the office opens a minute later: every wait may change
+	if err := a.Admin.SetOfficeHours(ctx, changed); err != nil {
 		b.Fatal(err)
 	}
 	start := time.Now()

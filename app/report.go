@@ -241,12 +241,7 @@ func (s *Session) Report(ctx context.Context, f ReportFilter) (Report, error) {
 func (a *App) sumReport(ctx context.Context, f ReportFilter, h OfficeHours, remind time.Duration, anew bool) (*reportSum, error) {
 	sum := newReportSum(f, h, remind)
 	if !a.store.ForPerson() {
-		if anew {
-			if err := a.store.ForgetReportBasis(ctx); err != nil {
-				return nil, err
-			}
-		}
-		if err := a.keepReportFigures(ctx); err != nil {
+		if err := a.keepReportFigures(ctx, h, anew); err != nil {
 			return nil, err
 		}
 		return sum, a.store.ReportDays(ctx, f.From, f.To, f.ChannelID, sum.add)
@@ -256,19 +251,25 @@ func (a *App) sumReport(ctx context.Context, f ReportFilter, h OfficeHours, remi
 		return nil, err
 	}
 	if stale != nil {
-		err = a.store.ReportDays(ctx, f.From, f.To, f.ChannelID, func(d storage.ReportDay) error {
+		err := a.store.ReportDays(ctx, f.From, f.To, f.ChannelID, func(d storage.ReportDay) error {
 			if stale[d.DialogID] {
 				return nil
 			}
 			return sum.add(d)
 		})
-	}
-	for _, d := range fresh {
-		if err == nil && d.Day >= f.From.Unix() && d.Day < f.To.Unix() && (f.ChannelID == 0 || d.ChannelID == f.ChannelID) {
-			err = sum.add(d)
+		if err != nil {
+			return nil, err
 		}
 	}
-	return sum, err
+	for _, d := range fresh {
+		if d.Day < f.From.Unix() || d.Day >= f.To.Unix() || f.ChannelID != 0 && d.ChannelID != f.ChannelID {
+			continue
+		}
+		if err := sum.add(d); err != nil {
+			return nil, err
+		}
+	}
+	return sum, nil
 }
 
 // nameReport names the report's people and operators, and its company.

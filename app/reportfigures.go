@@ -250,46 +250,65 @@ const chatsPerRead = 500
 // process: the poller's and a report's, or two Apps' of one database.
 var figuresMu sync.Mutex
 
-// keepReportFigures brings the kept figures up to date: the marked chats'
-// worked out again, or everyone's when the working hours changed.
-func (a *App) keepReportFigures(ctx context.Context) error {
-	figuresMu.Lock()
-	defer figuresMu.Unlock()
+// figuresPlan is where keeping or working out the figures starts.
+type figuresPlan struct {
+	marks map[int64]int64 // the chats marked out of date, with their marks' versions
+	basis string          // what figures worked out now depend on
+	whole bool            // every chat anew: other hours, many marks, or asked
+}
+
+func (a *App) planFigures(ctx context.Context, h OfficeHours, anew bool) (figuresPlan, error) {
 	marks, err := a.store.ReportMarks(ctx)
 	if err != nil {
-		return err
+		return figuresPlan{}, err
 	}
-	h, err := a.Hours(ctx)
-	if err != nil {
-		return err
-	}
-	basis := figuresBasis(h)
 	kept, err := a.store.ReportBasis(ctx)
 	if err != nil {
-		return err
+		return figuresPlan{}, err
 	}
-	if kept != basis || len(marks) > keepsFiguresWhole {
-		days, err := a.workOutAll(ctx, h)
-		if err != nil {
-			return err
-		}
-		return a.store.KeepReportFigures(ctx, storage.KeptFigures{All: true, Marks: marks, Basis: basis, Days: days})
-	}
-	ids := slices.Sorted(maps.Keys(marks))
-	for chunk := range slices.Chunk(ids, chatsPerRead) {
+	basis := figuresBasis(h)
+	return figuresPlan{marks: marks, basis: basis, whole: anew || kept != basis || len(marks) > keepsFiguresWhole}, nil
+}
+
+// workOutMarked works out the marked chats' days, chatsPerRead chats at
+// a time, handing each share to done.
+func (a *App) workOutMarked(ctx context.Context, h OfficeHours, marks map[int64]int64, done func(chats []int64, days []storage.ReportDay) error) error {
+	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(marks)), chatsPerRead) {
 		b := newFiguresBuilder(h)
 		if err := a.store.ReportMessagesOf(ctx, chunk, b.add); err != nil {
 			return err
 		}
-		done := make(map[int64]int64, len(chunk))
-		for _, id := range chunk {
-			done[id] = marks[id]
-		}
-		if err := a.store.KeepReportFigures(ctx, storage.KeptFigures{Marks: done, Days: b.encoded()}); err != nil {
+		if err := done(chunk, b.encoded()); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// keepReportFigures brings the kept figures up to date: the marked chats'
+// worked out again, or everyone's when the working hours changed (or
+// anew asks).
+func (a *App) keepReportFigures(ctx context.Context, h OfficeHours, anew bool) error {
+	figuresMu.Lock()
+	defer figuresMu.Unlock()
+	plan, err := a.planFigures(ctx, h, anew)
+	if err != nil {
+		return err
+	}
+	if plan.whole {
+		days, err := a.workOutAll(ctx, h)
+		if err != nil {
+			return err
+		}
+		return a.store.KeepReportFigures(ctx, storage.KeptFigures{All: true, Marks: plan.marks, Basis: plan.basis, Days: days})
+	}
+	return a.workOutMarked(ctx, h, plan.marks, func(chats []int64, days []storage.ReportDay) error {
+		marks := make(map[int64]int64, len(chats))
+		for _, id := range chats {
+			marks[id] = plan.marks[id]
+		}
+		return a.store.KeepReportFigures(ctx, storage.KeptFigures{Marks: marks, Days: days})
+	})
 }
 
 // keepFiguresEvery is how often the poller keeps the figures besides
@@ -299,40 +318,36 @@ const keepFiguresEvery = time.Minute
 // keepFigures keeps the report's figures as messages come (a report
 // brings up the rest); a failure waits for the next time.
 func (a *App) keepFigures(ctx context.Context) {
-	if err := a.keepReportFigures(ctx); err != nil {
+	h, err := a.Hours(ctx)
+	if err == nil {
+		err = a.keepReportFigures(ctx, h, false)
+	}
+	if err != nil {
 		a.log.Warn("report: the kept figures were not brought up to date", "err", err)
 	}
 }
 
 // freshFigures works out, without keeping them, the figures a report
 // cannot take from the kept ones: the marked chats' (stale names them),
-// or every chat's (stale nil) when the kept ones are of other hours, too
-// many chats are marked, or anew asks.
+// or every chat's (stale nil) when the plan says whole.
 func (a *App) freshFigures(ctx context.Context, h OfficeHours, anew bool) (fresh []storage.ReportDay, stale map[int64]bool, err error) {
-	marks, err := a.store.ReportMarks(ctx)
+	plan, err := a.planFigures(ctx, h, anew)
 	if err != nil {
 		return nil, nil, err
 	}
-	kept, err := a.store.ReportBasis(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	if anew || kept != figuresBasis(h) || len(marks) > keepsFiguresWhole {
+	if plan.whole {
 		fresh, err = a.workOutAll(ctx, h)
 		return fresh, nil, err
 	}
-	stale = make(map[int64]bool, len(marks))
-	for chunk := range slices.Chunk(slices.Sorted(maps.Keys(marks)), chatsPerRead) {
-		b := newFiguresBuilder(h)
-		if err := a.store.ReportMessagesOf(ctx, chunk, b.add); err != nil {
-			return nil, nil, err
-		}
-		fresh = append(fresh, b.encoded()...)
-		for _, id := range chunk {
+	stale = make(map[int64]bool, len(plan.marks))
+	err = a.workOutMarked(ctx, h, plan.marks, func(chats []int64, days []storage.ReportDay) error {
+		fresh = append(fresh, days...)
+		for _, id := range chats {
 			stale[id] = true
 		}
-	}
-	return fresh, stale, nil
+		return nil
+	})
+	return fresh, stale, err
 }
 
 // workOutAll works out every chat's days. From a SQLite file a share of

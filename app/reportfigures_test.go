@@ -154,7 +154,11 @@ func TestOfficeAdministratorsReportKeepsNoFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := o.app.keepReportFigures(ctx); err != nil { // the poller's, before the answer
+	hours, err := o.app.Hours(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.app.keepReportFigures(ctx, hours, false); err != nil { // the poller's, before the answer
 		t.Fatal(err)
 	}
 	at := time.Date(2026, 12, 8, 10, 0, 0, 0, time.Local)
@@ -183,7 +187,7 @@ func TestOfficeAdministratorsReportKeepsNoFigures(t *testing.T) {
 	if marks, _ := o.store.ReportMarks(ctx); marks[99201] == 0 {
 		t.Fatalf("the administrator's report cleared the chat's mark: %v", marks)
 	}
-	if err := o.app.keepReportFigures(ctx); err != nil {
+	if err := o.app.keepReportFigures(ctx, hours, false); err != nil {
 		t.Fatal(err)
 	}
 	if marks, _ := o.store.ReportMarks(ctx); len(marks) != 0 {

@@ -24,7 +24,7 @@ type ReportMessage struct {
 // and id: the index's order, so nothing is sorted). A month is 200,000
 // messages: they are counted as they come, never held. With parts > 1 it
 // reads only the chats whose id leaves part when divided by parts, so
-// that several readers share a report, each with its own chats.
+// that several readers share the work, each with its own chats.
 func (s *Store) ReportMessages(ctx context.Context, since, until time.Time, channelID int64, part, parts int, each func(ReportMessage)) error {
 	// A range of messages_for_reports, which holds all it reads; ORDER BY
 	// is its own order, so the database walks it and sorts nothing.

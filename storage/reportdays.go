@@ -11,6 +11,8 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -38,13 +40,6 @@ func (s *Store) ReportBasis(ctx context.Context) (string, error) {
 	var basis string
 	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(basis), '') FROM report_basis`).Scan(&basis)
 	return basis, wrap(err)
-}
-
-// ForgetReportBasis makes the next keeping work every chat's figures out
-// anew (kept figures that could not be read back).
-func (s *Store) ForgetReportBasis(ctx context.Context) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM report_basis`)
-	return wrap(err)
 }
 
 // ReportMarks are the chats whose figures are out of date, each with its
@@ -77,8 +72,9 @@ const reportKeepLock = 0x63326472 // "c2dr", beside schemaLock
 func (s *Store) KeepReportFigures(ctx context.Context, k KeptFigures) error {
 	return s.inTx(ctx, func(tx *sqlTx) error {
 		if s.Office() {
-			// PCs keep figures one at a time: the poller's and an
-			// administrator's report may work out the same chats.
+			// Keepers write one at a time: in an office not yet
+			// secured every PC keeps figures, and a poller taking over
+			// may overlap the one stepping down.
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(reportKeepLock)); err != nil {
 				return err
 			}
@@ -94,10 +90,7 @@ func (s *Store) KeepReportFigures(ctx context.Context, k KeptFigures) error {
 				return err
 			}
 		} else {
-			ids := make([]int64, 0, len(k.Marks))
-			for id := range k.Marks {
-				ids = append(ids, id)
-			}
+			ids := slices.Collect(maps.Keys(k.Marks))
 			if _, err := tx.ExecContext(ctx, `DELETE FROM report_days WHERE dialog_id IN (SELECT value FROM json_each(?))`, idList(ids)); err != nil {
 				return err
 			}
